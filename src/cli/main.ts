@@ -1,0 +1,50 @@
+#!/usr/bin/env node
+/**
+ * repoclash entry point: builds the command tree; each command lives in its own module and only
+ * parses options, calls the pipeline stages and renders.
+ */
+import { Command, CommanderError } from 'commander';
+import { describeError, isRepoclashError } from '../errors.js';
+import { ExitCode } from './exit-codes.js';
+import { registerCommands } from './commands.js';
+
+export function buildProgram(): Command {
+  const program = new Command();
+  program
+    .name('repoclash')
+    .description('Audit package repositories for name clashes, version ping-pong and lag')
+    .version('0.1.0')
+    .showHelpAfterError()
+    .exitOverride();
+  registerCommands(program);
+  return program;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return process.exitCode === undefined ? ExitCode.ok : Number(process.exitCode);
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // --help and --version end with exit code 0; everything else commander rejects is usage.
+      return err.exitCode === 0 ? ExitCode.ok : ExitCode.usage;
+    }
+    process.stderr.write(`repoclash: ${describeError(err)}\n`);
+    if (isRepoclashError(err) && (err.kind === 'config' || err.kind === 'usage')) return ExitCode.usage;
+    return ExitCode.usage;
+  }
+}
+
+const invokedDirectly = process.argv[1] !== undefined && import.meta.url.endsWith(process.argv[1].split('/').pop() ?? '');
+if (invokedDirectly) {
+  main(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (err: unknown) => {
+      process.stderr.write(`repoclash: ${describeError(err)}\n`);
+      process.exitCode = ExitCode.usage;
+    },
+  );
+}

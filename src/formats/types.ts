@@ -1,0 +1,67 @@
+/**
+ * Records the format parsers yield. They are plain data: the store and the analysis never see XML
+ * or deb822 text.
+ */
+
+/** A dependency-style entry: `name`, optionally with a relation and a version. */
+export interface Relation {
+  name: string;
+  /** rpm flags (EQ, LT, LE, GT, GE) or deb operators (=, <<, <=, >>, >=). */
+  flags?: string;
+  /** Full version text of the relation, e.g. "1:2.3-4" (rpm EVR joined) or "2.3-4" (deb). */
+  version?: string;
+}
+
+export interface RpmChecksum {
+  type: string;
+  value: string;
+}
+
+export interface RpmPackage {
+  name: string;
+  arch: string;
+  /** rpm epoch; 0 when absent (createrepo_c always writes one). */
+  epoch: number;
+  version: string;
+  release: string;
+  summary: string | null;
+  url: string | null;
+  vendor: string | null;
+  packager: string | null;
+  license: string | null;
+  sourcerpm: string | null;
+  /** Seconds since the epoch; null when absent. */
+  buildTime: number | null;
+  fileTime: number | null;
+  /** Package size in bytes (the .rpm) when given. */
+  packageSize: number | null;
+  location: { href: string; base?: string };
+  checksum: RpmChecksum | null;
+  provides: Relation[];
+}
+
+export interface DebSource {
+  name: string;
+  /** Present when the binary was built from a different source version (binNMU). */
+  version: string | null;
+}
+
+export interface DebPackage {
+  package: string;
+  version: string;
+  architecture: string;
+  source: DebSource | null;
+  maintainer: string | null;
+  homepage: string | null;
+  /** First line of Description. */
+  summary: string | null;
+  provides: Relation[];
+  conflicts: string | null;
+  breaks: string | null;
+  replaces: string | null;
+  multiArch: string | null;
+  filename: string | null;
+  sha256: string | null;
+  size: number | null;
+  section: string | null;
+}

@@ -1,0 +1,12 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['test/**/*.test.ts'],
+    // Integration tests build repos with rpmbuild/createrepo_c and run real dnf/apt: give them room.
+    testTimeout: 120_000,
+    hookTimeout: 300_000,
+    // Two cores: run files in parallel but not so many that rpmbuild runs starve each other.
+    maxWorkers: 2,
+  },
+});
