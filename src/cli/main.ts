@@ -1,4 +1,3 @@
-#!/usr/bin/env node
 /**
  * repoclash entry point: builds the command tree; each command lives in its own module and only
  * parses options, calls the pipeline stages and renders.
@@ -36,15 +35,3 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
-const invokedDirectly = process.argv[1] !== undefined && import.meta.url.endsWith(process.argv[1].split('/').pop() ?? '');
-if (invokedDirectly) {
-  main(process.argv.slice(2)).then(
-    (code) => {
-      process.exitCode = code;
-    },
-    (err: unknown) => {
-      process.stderr.write(`repoclash: ${describeError(err)}\n`);
-      process.exitCode = ExitCode.usage;
-    },
-  );
-}
