@@ -8,5 +8,8 @@ export default defineConfig({
     hookTimeout: 300_000,
     // Two cores: run files in parallel but not so many that rpmbuild runs starve each other.
     maxWorkers: 2,
+    // The JSON report is what CI counts (`.ci/run` prints `N passed, N failed` from it).
+    reporters: ['default', 'json'],
+    outputFile: { json: 'test-results/vitest.json' },
   },
 });

@@ -1,0 +1,143 @@
+/**
+ * The configuration model: repositories, the profiles (sets of repos enabled together on one kind
+ * of host) and upgrade paths (ordered profiles). repos.yaml and the host's own config (yum .repo
+ * files, apt sources) both load into these types, so the rest of the pipeline never cares where a
+ * repo was defined.
+ */
+
+export type RepoRole = 'distro' | 'upstream' | 'third-party';
+export type RepoFormat = 'rpm' | 'deb';
+
+/** Where a setting was written, for messages that send the user to the right line. */
+export interface SourcePosition {
+  file: string;
+  line?: number;
+  column?: number;
+}
+
+export interface SigningKey {
+  /** Path to an armoured or binary public key / keyring. */
+  file?: string;
+  /** Fingerprints (hex, spaces removed, uppercase) any of which may sign. */
+  fingerprints?: string[];
+}
+
+interface RepoCommon {
+  /** Unique id (repos.yaml key, the `[section]` of a .repo file, or derived for apt sources). */
+  id: string;
+  name?: string;
+  /** The organisation that publishes the repo: "Fedora Project", "Grafana Labs". */
+  vendor: string;
+  role: RepoRole;
+  enabled: boolean;
+  /** null: no signature check configured. */
+  signingKey: SigningKey | null;
+  /** Reject metadata past its Valid-Until (Debian) — default true, as apt does. */
+  checkValidUntil: boolean;
+  /** Where this repo was defined. */
+  definedAt: SourcePosition;
+}
+
+export interface RpmRepoConfig extends RepoCommon {
+  format: 'rpm';
+  /** Already variable-expanded; tried in order (mirror failover). */
+  baseurl: string[];
+  metalink?: string;
+  mirrorlist?: string;
+  /** dnf priority: lower wins; default 99. */
+  priority: number;
+  /** dnf cost: lower wins among equal EVRs; default 1000. */
+  cost: number;
+  /** Globs (dnf's fnmatch style) of names dnf must not take from this repo. */
+  excludepkgs: string[];
+  /** When non-empty, only these globs are taken from this repo. */
+  includepkgs: string[];
+  /** Verify repomd.xml.asc against signingKey. */
+  repoGpgcheck: boolean;
+  moduleHotfixes: boolean;
+  skipIfUnavailable: boolean;
+}
+
+export interface DebRepoConfig extends RepoCommon {
+  format: 'deb';
+  /** Archive root, e.g. `http://mirror/debian/`. */
+  uri: string;
+  /** Suite or codename (`bookworm-updates`); for a flat repo the directory (`./`, `sub/`). */
+  suite: string;
+  /** Empty for a flat repo. */
+  components: string[];
+  architectures: string[];
+  flat: boolean;
+  /**
+   * An explicit apt pin priority for everything from this repo (what a preferences stanza with
+   * `Pin: release …` for it would say); undefined → apt's defaults (500 / 1 / 100 / 990).
+   */
+  pinPriority?: number;
+  /** `trusted=yes` in sources: apt skips signature checks. */
+  trusted: boolean;
+}
+
+export type RepoConfig = RpmRepoConfig | DebRepoConfig;
+
+/** An apt preferences stanza (subset apt supports), already parsed. */
+export interface AptPinConfig {
+  /** Package names / globs / /regex/; ['*'] for all. */
+  packages: string[];
+  /** `release a=…,n=…,o=…,l=…,c=…,v=…,b=…`, `origin HOST`, or `version GLOB`. */
+  pin: { kind: 'release'; fields: Record<string, string> } | { kind: 'origin'; host: string } | { kind: 'version'; pattern: string };
+  priority: number;
+  definedAt?: SourcePosition;
+}
+
+export interface ProfileConfig {
+  name: string;
+  /** Repo ids, in the order the package manager loads them (dnf's tie-breaker). */
+  repos: string[];
+  format: RepoFormat;
+  /** Compatible architectures, most preferred first (rpm: x86_64, noarch; deb: amd64, all). */
+  arches: string[];
+  /** dnf allow_vendor_change (default true, as in dnf4 and dnf5). */
+  allowVendorChange: boolean;
+  /** zypper-style vendor stickiness even for new installs. */
+  vendorSticky: boolean;
+  /** apt: APT::Default-Release (gets priority 990). */
+  defaultRelease?: string;
+  aptPreferences: AptPinConfig[];
+  definedAt: SourcePosition;
+}
+
+export interface UpgradePathConfig {
+  name: string;
+  /** Profile names, oldest release first. */
+  profiles: string[];
+  definedAt: SourcePosition;
+}
+
+export interface EmailConfig {
+  host: string;
+  port: number;
+  /** 'tls' (implicit, port 465), 'starttls' (required), 'none' (plain; loopback only). */
+  security: 'tls' | 'starttls' | 'none';
+  user?: string;
+  /** Name of an environment variable holding the password. */
+  passwordEnv?: string;
+  /** Path of a file holding the password. */
+  passwordFile?: string;
+  from: string;
+  to: string[];
+  /** Extra CA certificate (PEM) to trust, e.g. a self-signed relay. */
+  caFile?: string;
+}
+
+export interface Config {
+  /** The file it came from ('(system)' for host imports). */
+  file: string;
+  repos: Map<string, RepoConfig>;
+  profiles: Map<string, ProfileConfig>;
+  upgradePaths: UpgradePathConfig[];
+  /** Groups of vendor names that are one organisation ("CentOS" ~ "Red Hat, Inc."). */
+  vendorEquivalences: string[][];
+  /** distro name → upstream names that are the same software (e.g. golang → go). */
+  aliases: Map<string, string[]>;
+  email?: EmailConfig;
+}
