@@ -1,0 +1,281 @@
+/**
+ * repos.yaml → Config. Validation is strict (unknown keys are errors: a typo in `excludepkgs`
+ * silently changes who wins) and every message carries file:line:column.
+ *
+ * Variables: `$name` / `${name}` / `${name:-default}` in locations are expanded from, in order of
+ * precedence, the repo's `vars`, the top-level `vars`, and the host variables the caller passes
+ * (`debian_mirror` and `debian_security_mirror` come from the host's apt sources, so the shipped
+ * file never names a mirror).
+ */
+import { readFileSync } from 'node:fs';
+import { ConfigError } from '../errors.js';
+import type {
+  AptPinConfig,
+  Config,
+  DebRepoConfig,
+  EmailConfig,
+  ProfileConfig,
+  RepoConfig,
+  RepoFormat,
+  RepoRole,
+  RpmRepoConfig,
+  SigningKey,
+  UpgradePathConfig,
+} from './types.js';
+import { YamlFile, type YamlValue } from './yaml-walk.js';
+
+export type Variables = Record<string, string>;
+
+export interface LoadOptions {
+  /** Variables supplied by the host (lowest precedence). */
+  hostVars?: Variables;
+  /** Parses an apt preferences text block (file name and first line given for messages). */
+  parseAptPreferences?: (text: string, file: string, firstLine: number) => AptPinConfig[];
+}
+
+const TOP_KEYS = ['version', 'vars', 'repos', 'profiles', 'upgrade-paths', 'vendor-equivalences', 'aliases', 'report'] as const;
+const COMMON_REPO_KEYS = ['name', 'vendor', 'role', 'format', 'enabled', 'vars', 'signing-key', 'check-valid-until'];
+const RPM_KEYS = [...COMMON_REPO_KEYS, 'baseurl', 'metalink', 'mirrorlist', 'priority', 'cost', 'excludepkgs', 'includepkgs', 'repo-gpgcheck', 'module-hotfixes', 'skip-if-unavailable'];
+const DEB_KEYS = [...COMMON_REPO_KEYS, 'uri', 'suite', 'components', 'architectures', 'flat', 'pin-priority', 'trusted'];
+const PROFILE_KEYS = ['repos', 'arch', 'allow-vendor-change', 'vendor-sticky', 'default-release', 'apt-preferences'];
+const ROLES: readonly RepoRole[] = ['distro', 'upstream', 'third-party'];
+const FORMATS: readonly RepoFormat[] = ['rpm', 'deb'];
+
+export function loadConfigFile(file: string, options: LoadOptions = {}): Config {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new ConfigError(`cannot read: ${(err as NodeJS.ErrnoException).message}`, { file });
+  }
+  return parseConfig(text, file, options);
+}
+
+export function parseConfig(text: string, file: string, options: LoadOptions = {}): Config {
+  const yaml = new YamlFile(file, text);
+  const top = yaml.root().fields(TOP_KEYS);
+  const version = top.get('version');
+  if (version?.present && version.integer() !== 1) version.fail('only version 1 is understood');
+  const globalVars = readVars(top.get('vars'));
+
+  const repos = new Map<string, RepoConfig>();
+  for (const [id, value] of top.get('repos')?.entries() ?? []) {
+    if (!/^[A-Za-z0-9._:-]+$/.test(id)) value.fail('repo ids may use letters, digits, ".", "_", ":" and "-"');
+    repos.set(id, readRepo(id, value, { ...options.hostVars, ...globalVars }));
+  }
+  if (repos.size === 0) (top.get('repos') ?? yaml.root()).fail('no repos defined');
+
+  const profiles = new Map<string, ProfileConfig>();
+  for (const [name, value] of top.get('profiles')?.entries() ?? []) {
+    profiles.set(name, readProfile(name, value, repos, options));
+  }
+
+  const upgradePaths: UpgradePathConfig[] = [];
+  for (const [name, value] of top.get('upgrade-paths')?.entries() ?? []) {
+    const names = value.strings();
+    value.items().forEach((item, i) => {
+      if (!profiles.has(names[i]!)) item.fail(`unknown profile "${names[i]}"`);
+    });
+    if (names.length < 2) value.fail('an upgrade path needs at least two profiles, oldest first');
+    upgradePaths.push({ name, profiles: names, definedAt: value.position() });
+  }
+
+  const vendorEquivalences = (top.get('vendor-equivalences')?.items() ?? []).map((group) => {
+    const names = group.strings();
+    if (names.length < 2) group.fail('a vendor equivalence lists at least two vendor names');
+    return names;
+  });
+
+  const aliases = new Map<string, string[]>();
+  for (const [name, value] of top.get('aliases')?.entries() ?? []) aliases.set(name, value.strings());
+
+  const report = top.get('report')?.fields(['email']);
+  const emailNode = report?.get('email');
+  const email = emailNode?.present ? readEmail(emailNode) : undefined;
+
+  return { file, repos, profiles, upgradePaths, vendorEquivalences, aliases, ...(email ? { email } : {}) };
+}
+
+function readVars(value: YamlValue | undefined): Variables {
+  const vars: Variables = {};
+  for (const [k, v] of value?.entries() ?? []) {
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(k)) v.fail('variable names are letters, digits and "_"');
+    vars[k] = v.string();
+  }
+  return vars;
+}
+
+function readRepo(id: string, value: YamlValue, inherited: Variables): RepoConfig {
+  // Read `format` first: it decides which keys are allowed.
+  const format = value.entries().find(([key]) => key === 'format')?.[1];
+  if (!format?.present) value.fail('"format" (rpm or deb) is required');
+  const kind = format.oneOf(FORMATS);
+  const f = value.fields(kind === 'rpm' ? RPM_KEYS : DEB_KEYS);
+  const vars = { ...inherited, ...readVars(f.get('vars')) };
+  const expand = (v: YamlValue) => expandVariables(v, vars);
+  const required = (key: string) => {
+    const v = f.get(key);
+    if (!v?.present) value.fail(`"${key}" is required`);
+    return v;
+  };
+  const common = {
+    id,
+    ...(f.get('name')?.present ? { name: f.get('name')!.string() } : {}),
+    vendor: required('vendor').string(),
+    role: required('role').oneOf(ROLES),
+    enabled: f.get('enabled')?.present ? f.get('enabled')!.boolean() : true,
+    signingKey: readSigningKey(f.get('signing-key')),
+    checkValidUntil: f.get('check-valid-until')?.present ? f.get('check-valid-until')!.boolean() : true,
+    definedAt: value.position(),
+  };
+  if (kind === 'rpm') {
+    const baseurlValue = f.get('baseurl');
+    const baseurl = (baseurlValue?.isList ? baseurlValue.items() : baseurlValue?.present ? [baseurlValue] : []).map(expand);
+    const metalink = f.get('metalink')?.present ? expand(f.get('metalink')!) : undefined;
+    const mirrorlist = f.get('mirrorlist')?.present ? expand(f.get('mirrorlist')!) : undefined;
+    if (baseurl.length === 0 && !metalink && !mirrorlist) value.fail('an rpm repo needs baseurl, metalink or mirrorlist');
+    for (const url of baseurl) checkUrl(f.get('baseurl')!, url);
+    const repo: RpmRepoConfig = {
+      ...common,
+      format: 'rpm',
+      baseurl,
+      ...(metalink ? { metalink } : {}),
+      ...(mirrorlist ? { mirrorlist } : {}),
+      priority: f.get('priority')?.present ? f.get('priority')!.integer(1, 99999) : 99,
+      cost: f.get('cost')?.present ? f.get('cost')!.integer(0, 1_000_000) : 1000,
+      excludepkgs: globList(f.get('excludepkgs')),
+      includepkgs: globList(f.get('includepkgs')),
+      repoGpgcheck: f.get('repo-gpgcheck')?.present ? f.get('repo-gpgcheck')!.boolean() : false,
+      moduleHotfixes: f.get('module-hotfixes')?.present ? f.get('module-hotfixes')!.boolean() : false,
+      skipIfUnavailable: f.get('skip-if-unavailable')?.present ? f.get('skip-if-unavailable')!.boolean() : false,
+    };
+    if (repo.repoGpgcheck && !repo.signingKey) f.get('repo-gpgcheck')!.fail('repo-gpgcheck needs a signing-key');
+    return repo;
+  }
+  const uriValue = required('uri');
+  const uri = expand(uriValue);
+  checkUrl(uriValue, uri);
+  const flat = f.get('flat')?.present ? f.get('flat')!.boolean() : false;
+  const components = f.get('components')?.strings() ?? [];
+  if (!flat && components.length === 0) value.fail('a deb repo needs components (or flat: true)');
+  if (flat && components.length > 0) f.get('components')!.fail('a flat repo has no components');
+  const repo: DebRepoConfig = {
+    ...common,
+    format: 'deb',
+    uri: uri.endsWith('/') ? uri : `${uri}/`,
+    suite: flat ? (f.get('suite')?.present ? expand(f.get('suite')!) : './') : expand(required('suite')),
+    components,
+    architectures: f.get('architectures')?.strings() ?? ['amd64'],
+    flat,
+    ...(f.get('pin-priority')?.present ? { pinPriority: f.get('pin-priority')!.integer(-32768, 32767) } : {}),
+    trusted: f.get('trusted')?.present ? f.get('trusted')!.boolean() : false,
+  };
+  return repo;
+}
+
+function readSigningKey(value: YamlValue | undefined): SigningKey | null {
+  if (!value?.present) return null;
+  const f = value.fields(['file', 'fingerprint']);
+  const key: SigningKey = {};
+  if (f.get('file')?.present) key.file = f.get('file')!.string();
+  if (f.get('fingerprint')?.present) {
+    key.fingerprints = f.get('fingerprint')!.strings().map((s) => s.replace(/\s+/g, '').toUpperCase());
+    for (const fp of key.fingerprints) if (!/^[0-9A-F]{16,64}$/.test(fp)) f.get('fingerprint')!.fail(`"${fp}" is not a hex fingerprint`);
+  }
+  if (!key.file && !key.fingerprints) value.fail('signing-key needs file or fingerprint');
+  return key;
+}
+
+function readProfile(name: string, value: YamlValue, repos: Map<string, RepoConfig>, options: LoadOptions): ProfileConfig {
+  const f = value.fields(PROFILE_KEYS);
+  const repoList = f.get('repos');
+  if (!repoList?.present) value.fail('"repos" is required');
+  const ids = repoList.strings();
+  const items: YamlValue[] = repoList.items();
+  let format: RepoFormat | undefined;
+  for (let i = 0; i < items.length; i++) {
+    const item: YamlValue = items[i]!;
+    const repo = repos.get(ids[i]!);
+    if (!repo) throw item.yaml.error(item.node, `${item.path}: unknown repo "${ids[i]}"`);
+    format ??= repo.format;
+    if (repo.format !== format) throw item.yaml.error(item.node, `${item.path}: profile mixes ${format} and ${repo.format} repos`);
+  }
+  if (!format) throw repoList.yaml.error(repoList.node, `${repoList.path}: a profile needs at least one repo`);
+  const arch = f.get('arch')?.present ? f.get('arch')!.string() : format === 'rpm' ? 'x86_64' : 'amd64';
+  const prefs = f.get('apt-preferences');
+  let aptPreferences: AptPinConfig[] = [];
+  if (prefs?.present) {
+    if (format !== 'deb') prefs.fail('apt-preferences apply to deb profiles only');
+    const parse = options.parseAptPreferences;
+    if (!parse) throw prefs.yaml.error(prefs.node, 'apt preferences are not supported here');
+    aptPreferences = parse(prefs.string(), prefs.position().file, prefs.position().line ?? 1);
+  }
+  return {
+    name,
+    repos: ids,
+    format,
+    arches: compatibleArches(format, arch),
+    allowVendorChange: f.get('allow-vendor-change')?.present ? f.get('allow-vendor-change')!.boolean() : true,
+    vendorSticky: f.get('vendor-sticky')?.present ? f.get('vendor-sticky')!.boolean() : false,
+    ...(f.get('default-release')?.present ? { defaultRelease: f.get('default-release')!.string() } : {}),
+    aptPreferences,
+    definedAt: value.position(),
+  };
+}
+
+function readEmail(value: YamlValue): EmailConfig {
+  const f = value.fields(['host', 'port', 'security', 'user', 'password-env', 'password-file', 'from', 'to', 'ca-file', 'password']);
+  if (f.has('password')) f.get('password')!.fail('never put a password in repos.yaml: use password-env or password-file');
+  const need = (k: string) => {
+    const v = f.get(k);
+    if (!v?.present) value.fail(`"${k}" is required`);
+    return v;
+  };
+  const security = f.get('security')?.present ? f.get('security')!.oneOf(['tls', 'starttls', 'none'] as const) : 'starttls';
+  return {
+    host: need('host').string(),
+    port: f.get('port')?.present ? f.get('port')!.integer(1, 65535) : security === 'tls' ? 465 : 587,
+    security,
+    ...(f.get('user')?.present ? { user: f.get('user')!.string() } : {}),
+    ...(f.get('password-env')?.present ? { passwordEnv: f.get('password-env')!.string() } : {}),
+    ...(f.get('password-file')?.present ? { passwordFile: f.get('password-file')!.string() } : {}),
+    ...(f.get('ca-file')?.present ? { caFile: f.get('ca-file')!.string() } : {}),
+    from: need('from').string(),
+    to: need('to').strings(),
+  };
+}
+
+/** Architectures a host of `arch` installs from, most preferred first. */
+export function compatibleArches(format: RepoFormat, arch: string): string[] {
+  if (format === 'deb') return arch === 'all' ? ['all'] : [arch, 'all'];
+  const multilib: Record<string, string[]> = {
+    x86_64: ['x86_64', 'noarch'],
+    aarch64: ['aarch64', 'noarch'],
+    i686: ['i686', 'i586', 'i486', 'i386', 'noarch'],
+    ppc64le: ['ppc64le', 'noarch'],
+    s390x: ['s390x', 'noarch'],
+  };
+  return multilib[arch] ?? [arch, 'noarch'];
+}
+
+function globList(value: YamlValue | undefined): string[] {
+  // dnf accepts comma- or space-separated lists in one string, and we accept YAML lists too.
+  return (value?.strings() ?? []).flatMap((s) => s.split(/[\s,]+/)).filter((s) => s !== '');
+}
+
+function checkUrl(value: YamlValue, url: string): void {
+  if (!/^(https?|file):\/\//.test(url)) value.fail(`"${url}" is not an http(s):// or file:// URL`);
+}
+
+/** `$var`, `${var}`, `${var:-default}`; an unknown variable is an error here (unlike dnf) so typos show. */
+function expandVariables(value: YamlValue, vars: Variables): string {
+  const text = value.string();
+  return text.replace(/\$(?:\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}|([A-Za-z_][A-Za-z0-9_]*))/g, (_m, braced: string | undefined, fallback: string | undefined, bare: string | undefined) => {
+    const name = (braced ?? bare)!;
+    const v = vars[name];
+    if (v !== undefined && v !== '') return v;
+    if (fallback !== undefined) return fallback;
+    const hint = name.startsWith('debian_') ? ' (it comes from this host\'s apt sources, which name no Debian archive)' : '';
+    value.fail(`unknown variable $${name}${hint}`);
+  });
+}

@@ -1,0 +1,78 @@
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadConfigFile, parseConfig } from '../../src/config/repos-yaml.js';
+import { ConfigError } from '../../src/errors.js';
+import type { DebRepoConfig, RpmRepoConfig } from '../../src/config/types.js';
+import { repoRoot } from '../support/paths.js';
+
+const hostVars = { debian_mirror: 'http://mirror.test/debian', debian_security_mirror: 'http://mirror.test/debian-security' };
+
+function errorOf(text: string): ConfigError {
+  try {
+    parseConfig(text, 'repos.yaml', { hostVars });
+  } catch (err) {
+    if (err instanceof ConfigError) return err;
+    throw err;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('the shipped repos.yaml', () => {
+  const config = loadConfigFile(path.join(repoRoot, 'repos.yaml'), { hostVars });
+
+  it('expands variables and merge keys', () => {
+    const fedora = config.repos.get('fedora-41-updates') as RpmRepoConfig;
+    expect(fedora.metalink).toBe('https://mirrors.fedoraproject.org/metalink?repo=updates-released-f41&arch=x86_64');
+    expect(fedora.vendor).toBe('Fedora Project');
+    expect(fedora.priority).toBe(99);
+    expect(fedora.cost).toBe(1000);
+    const security = config.repos.get('trixie-security') as DebRepoConfig;
+    expect(security.uri).toBe('http://mirror.test/debian-security/');
+    expect(security.suite).toBe('trixie-security');
+    expect(security.components).toEqual(['main']);
+  });
+
+  it('has profiles and upgrade paths that reference real repos', () => {
+    expect(config.profiles.get('bookworm')!.repos).toEqual(['bookworm', 'bookworm-updates', 'bookworm-security']);
+    expect(config.profiles.get('bookworm')!.arches).toEqual(['amd64', 'all']);
+    expect(config.profiles.get('fedora-40-vendors')!.arches).toEqual(['x86_64', 'noarch']);
+    expect(config.upgradePaths.map((p) => p.name)).toEqual(['fedora', 'debian']);
+  });
+
+  it('says which host variable is missing when apt sources name no Debian archive', () => {
+    expect(() => loadConfigFile(path.join(repoRoot, 'repos.yaml'), { hostVars: {} })).toThrow(/\$debian_mirror .*apt sources/);
+  });
+});
+
+describe('repos.yaml validation gives file:line:column', () => {
+  it('rejects a typo in a key at its position', () => {
+    const err = errorOf(`repos:\n  a:\n    format: rpm\n    vendor: V\n    role: distro\n    baseurl: http://x/\n    exludepkgs: foo\n`);
+    expect(err.describe()).toBe('repos.yaml:7:5: repos.a: unknown key "exludepkgs" (allowed: name, vendor, role, format, enabled, vars, signing-key, check-valid-until, baseurl, metalink, mirrorlist, priority, cost, excludepkgs, includepkgs, repo-gpgcheck, module-hotfixes, skip-if-unavailable)');
+  });
+
+  it('reports YAML syntax errors with a line', () => {
+    const err = errorOf('repos:\n  a: [unclosed\n');
+    expect(err.line).toBeGreaterThanOrEqual(2);
+    expect(err.file).toBe('repos.yaml');
+  });
+
+  it('rejects bad values where they are', () => {
+    const base = 'repos:\n  a:\n    format: rpm\n    vendor: V\n    baseurl: http://x/\n';
+    expect(errorOf(base + '    role: vendor\n').describe()).toMatch(/^repos.yaml:6:11: repos.a.role: expected one of distro, upstream, third-party/);
+    expect(errorOf(base + '    role: distro\n    priority: high\n').describe()).toMatch(/^repos.yaml:7:15: .*whole number/);
+    expect(errorOf(base.replace('http://x/', 'ftp://x/') + '    role: distro\n').describe()).toMatch(/not an http\(s\):\/\/ or file:\/\/ URL/);
+    expect(errorOf('repos:\n  a:\n    vendor: V\n').describe()).toMatch(/"format" \(rpm or deb\) is required/);
+  });
+
+  it('rejects unknown profile repos, mixed formats and duplicate keys', () => {
+    const repos = 'repos:\n  r:\n    format: rpm\n    vendor: V\n    role: distro\n    baseurl: http://x/\n  d:\n    format: deb\n    vendor: D\n    role: distro\n    uri: http://y/\n    suite: s\n    components: [main]\n';
+    expect(errorOf(repos + 'profiles:\n  p:\n    repos: [r, nope]\n').describe()).toMatch(/^repos.yaml:16:16: profiles.p.repos\[1\]: unknown repo "nope"/);
+    expect(errorOf(repos + 'profiles:\n  p:\n    repos: [r, d]\n').describe()).toMatch(/profile mixes rpm and deb repos/);
+    expect(errorOf(repos + '  r:\n    format: rpm\n').describe()).toMatch(/^repos.yaml:14:3: Map keys must be unique/);
+  });
+
+  it('refuses a password in the file', () => {
+    const text = 'repos:\n  r:\n    format: rpm\n    vendor: V\n    role: distro\n    baseurl: http://x/\nreport:\n  email:\n    host: h\n    from: a@b\n    to: c@d\n    password: hunter2\n';
+    expect(errorOf(text).describe()).toMatch(/^repos.yaml:12:15: .*never put a password/);
+  });
+});
