@@ -1,0 +1,34 @@
+/**
+ * Crawl a set of repos concurrently. One repo's failure is one outcome line; the others go on,
+ * and what the failed repo had stored stays as it was.
+ */
+import pLimit from 'p-limit';
+import { FetchError, isRepoclashError, type RepoclashError } from '../errors.js';
+import type { RepoConfig } from '../config/types.js';
+import type { CrawlContext, RepoOutcome } from './context.js';
+import { crawlDebRepo } from './deb.js';
+import { crawlRpmRepo } from './rpm.js';
+
+export const DEFAULT_CONCURRENCY = 4;
+
+export async function crawlRepos(repos: readonly RepoConfig[], ctx: CrawlContext, concurrency = DEFAULT_CONCURRENCY): Promise<RepoOutcome[]> {
+  const limit = pLimit(concurrency);
+  return Promise.all(repos.map((repo) => limit(() => crawlOne(repo, ctx))));
+}
+
+export async function crawlOne(repo: RepoConfig, ctx: CrawlContext): Promise<RepoOutcome> {
+  const started = performance.now();
+  ctx.store.upsertRepo({ id: repo.id, vendor: repo.vendor, role: repo.role, format: repo.format }, ctx.now());
+  try {
+    const outcome = repo.format === 'rpm' ? await crawlRpmRepo(repo, ctx) : await crawlDebRepo(repo, ctx);
+    ctx.onProgress?.(repo.id, { phase: 'done', packages: outcome.packages });
+    return { ...outcome, ms: performance.now() - started };
+  } catch (err) {
+    const error: RepoclashError = isRepoclashError(err)
+      ? err.locate({ repo: repo.id })
+      : new FetchError(err instanceof Error ? err.message : String(err), { repo: repo.id }, { cause: err });
+    ctx.store.recordRepoEvent({ repoId: repo.id, at: ctx.now(), kind: error.kind === 'rollback' ? 'rollback' : 'failure', message: error.describe() });
+    ctx.onProgress?.(repo.id, { phase: 'done' });
+    return { repoId: repo.id, status: 'failed', packages: 0, added: 0, removed: 0, ms: performance.now() - started, error, notes: [] };
+  }
+}

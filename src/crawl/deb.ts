@@ -1,0 +1,135 @@
+/**
+ * Crawl one Debian repository (a suite of an archive, or a flat repo): InRelease (or Release +
+ * Release.gpg) verified with gpgv, Valid-Until enforced, then the Packages index of every
+ * component × architecture, fetched by hash when the archive offers it, verified against the
+ * Release's SHA256 list, stored in one update.
+ */
+import { createHash } from 'node:crypto';
+import path from 'node:path';
+import { ExpiredError, FormatError, SignatureError, type ErrorLocation } from '../errors.js';
+import { aptDefaultKeyFiles, verifyClearsigned, verifyDetached, type TrustedKeys } from '../fetch/signature.js';
+import { parsePackageBatches } from '../formats/deb/packages.js';
+import { componentDirectory, isExpired, parseRelease, splitClearsigned, type HashedFile, type ReleaseInfo } from '../formats/deb/release.js';
+import type { DebRepoConfig } from '../config/types.js';
+import type { CrawlContext, RepoOutcome } from './context.js';
+import { ensureCached, fetchIndex, joinUrl, readCached, type FetchedIndex } from './fetch-steps.js';
+import { checkNotOlder, checkNotShrunk } from './guards.js';
+import { debRecord } from './records.js';
+
+/** Preferred compressions, smallest download first (what apt prefers too). */
+const SUFFIXES = ['.xz', '.gz', '', '.bz2', '.zst'];
+
+export async function crawlDebRepo(repo: DebRepoConfig, ctx: CrawlContext): Promise<Omit<RepoOutcome, 'ms'>> {
+  const where: ErrorLocation = { repo: repo.id };
+  const notes: string[] = [];
+  const base = repo.flat ? joinUrl(repo.uri, repo.suite === './' ? '' : repo.suite) : joinUrl(repo.uri, `dists/${repo.suite}/`);
+  ctx.onProgress?.(repo.id, { phase: 'index' });
+
+  const { release, index, releaseFile } = await verifiedRelease(repo, ctx, base);
+  const releaseWhere = { ...where, file: releaseFile };
+  if (repo.checkValidUntil && isExpired(release, new Date(ctx.now()))) {
+    throw new ExpiredError(
+      `Release file is expired (Valid-Until ${release.validUntil!.toUTCString()}); set check-valid-until: false for this repo to read it anyway`,
+      releaseWhere,
+    );
+  }
+
+  const files = packagesFiles(repo, release, notes);
+  if (files.length === 0) throw new FormatError(`the Release lists no Packages index for ${describeWanted(repo)}`, releaseWhere);
+  // The repo's index identity: every chosen Packages file's hash, in a stable order.
+  const indexChecksum = `sha256:${createHash('sha256')
+    .update(files.map((f) => `${f.path} ${f.hash}`).join('\n'))
+    .digest('hex')}`;
+  const previous = ctx.store.latestSnapshot(repo.id);
+  const fetchedAt = ctx.now();
+  if (previous?.indexChecksum === indexChecksum) {
+    ctx.store.recordUnchanged(repo.id, indexChecksum, fetchedAt);
+    await index.remember();
+    return { repoId: repo.id, status: 'unchanged', packages: previous.packageCount, added: 0, removed: 0, notes };
+  }
+  const metadataTime = release.date ? Math.floor(release.date.getTime() / 1000) : null;
+  const revision = release.date ? release.date.toUTCString() : null;
+  if (!ctx.accept) checkNotOlder(previous, { metadataTime, revision: null }, releaseWhere);
+
+  ctx.onProgress?.(repo.id, { phase: 'download' });
+  const cachedFiles: Array<{ path: string; file: PackagesFile }> = [];
+  for (const file of files) {
+    const urls = release.acquireByHash && !repo.flat ? [joinUrl(base, byHashPath(file.path, file.hash)), joinUrl(base, file.path)] : [joinUrl(base, file.path)];
+    const cached = await ensureCached(ctx, urls, { type: 'sha256', value: file.hash, size: file.size }, { ...where, file: file.path });
+    cachedFiles.push({ path: cached.path, file });
+  }
+
+  ctx.onProgress?.(repo.id, { phase: 'parse', packages: 0 });
+  const result = await ctx.store.withRepoUpdate({ repoId: repo.id, fetchedAt, revision, metadataTime, indexChecksum }, async (update) => {
+    for (const { path: cachedPath, file } of cachedFiles) {
+      const fileWhere = { ...where, file: file.path };
+      for await (const batch of parsePackageBatches(readCached(ctx, cachedPath, fileWhere), fileWhere)) {
+        for (const pkg of batch) update.add(debRecord(pkg, fileWhere));
+        ctx.onProgress?.(repo.id, { phase: 'parse', packages: update.recordCount });
+      }
+    }
+    if (!ctx.accept) checkNotShrunk(previous, update.recordCount, releaseWhere);
+    ctx.onProgress?.(repo.id, { phase: 'store', packages: update.recordCount });
+  });
+  await index.remember();
+  return { repoId: repo.id, status: 'changed', packages: result.packageCount, added: result.added, removed: result.removed, notes };
+}
+
+async function verifiedRelease(repo: DebRepoConfig, ctx: CrawlContext, base: string): Promise<{ release: ReleaseInfo; index: FetchedIndex; releaseFile: string }> {
+  const where: ErrorLocation = { repo: repo.id };
+  const inRelease = await fetchIndex(ctx, joinUrl(base, 'InRelease'), { ...where, file: 'InRelease' }, true);
+  if (inRelease) {
+    const file = 'InRelease';
+    let text: string;
+    if (repo.trusted) text = splitClearsigned(inRelease.body.toString('utf8'), { ...where, file }).signedText;
+    else text = (await verifyClearsigned(inRelease.body, await trustedKeys(repo, ctx), { ...where, file })).signedText;
+    return { release: parseRelease(text, { ...where, file }), index: inRelease, releaseFile: file };
+  }
+  const file = 'Release';
+  const plain = await fetchIndex(ctx, joinUrl(base, 'Release'), { ...where, file });
+  if (!plain) throw new FormatError('neither InRelease nor Release found', { ...where, file });
+  if (!repo.trusted) {
+    const sig = await ctx.http.fetchSmall(joinUrl(base, 'Release.gpg'), { where: { ...where, file: 'Release.gpg' }, notFoundOk: true });
+    if (sig.status !== 'ok') throw new SignatureError('Release is not signed (no InRelease, no Release.gpg); mark the repo trusted to read it anyway', { ...where, file: 'Release.gpg' });
+    await verifyDetached(plain.body, sig.body, await trustedKeys(repo, ctx), { ...where, file: 'Release.gpg' });
+  }
+  return { release: parseRelease(plain.body.toString('utf8'), { ...where, file }), index: plain, releaseFile: file };
+}
+
+async function trustedKeys(repo: DebRepoConfig, ctx: CrawlContext): Promise<TrustedKeys> {
+  const key = repo.signingKey;
+  // Without a configured key, trust what apt trusts by default on this host.
+  const files = key?.file ? [path.resolve(ctx.configDir, key.file)] : await aptDefaultKeyFiles(ctx.aptRoot);
+  return { files, ...(key?.fingerprints ? { fingerprints: key.fingerprints } : {}) };
+}
+
+interface PackagesFile extends HashedFile {
+  path: string;
+}
+
+/** The Packages index to fetch for each component × architecture, in the best listed compression. */
+function packagesFiles(repo: DebRepoConfig, release: ReleaseInfo, notes: string[]): PackagesFile[] {
+  const out: PackagesFile[] = [];
+  const dirs = repo.flat ? [''] : repo.components.map((c) => `${componentDirectory(release, c)}/`);
+  const archIncludesAll = release.noSupportForArchitectureAll.includes('Packages');
+  const arches = [...repo.architectures];
+  // Architecture: all packages live in binary-all unless the arch indexes already carry them.
+  if (!repo.flat && !archIncludesAll && !arches.includes('all')) arches.push('all');
+  for (const dir of dirs) {
+    for (const arch of repo.flat ? [''] : arches) {
+      const stem = repo.flat ? 'Packages' : `${dir}binary-${arch}/Packages`;
+      const found = SUFFIXES.map((s) => stem + s).find((p) => release.sha256.has(p));
+      if (found) out.push({ path: found, ...release.sha256.get(found)! });
+      else if (arch !== 'all') notes.push(`the Release lists no ${stem} (component or architecture not offered)`);
+    }
+  }
+  return out;
+}
+
+function byHashPath(file: string, hash: string): string {
+  return `${path.posix.dirname(file)}/by-hash/SHA256/${hash}`;
+}
+
+function describeWanted(repo: DebRepoConfig): string {
+  return repo.flat ? 'this flat repo' : `${repo.components.join(', ')} on ${repo.architectures.join(', ')}`;
+}

@@ -1,0 +1,85 @@
+/**
+ * The two fetch steps every repo crawl is made of: an index document fetched conditionally (a 304
+ * reuses the cached body), and data files fetched by checksum into the content-addressed cache.
+ */
+import { createReadStream } from 'node:fs';
+import { FetchError, type ErrorLocation } from '../errors.js';
+import { normalizeChecksumType } from '../fetch/checksum.js';
+import { decompress } from '../fetch/decompress.js';
+import type { Validators } from '../fetch/http-client.js';
+import type { CrawlContext } from './context.js';
+
+export interface FetchedIndex {
+  url: string;
+  body: Buffer;
+  /** The server said 304 and the cached body was used. */
+  notModified: boolean;
+  /** Remember the validators; call only once the crawl of the repo has succeeded. */
+  remember(): Promise<void>;
+}
+
+/** GET an index document conditionally. null when the server says 404 (and notFoundOk). */
+export async function fetchIndex(ctx: CrawlContext, url: string, where: ErrorLocation, notFoundOk = false): Promise<FetchedIndex | null> {
+  const cached = await ctx.cache.getIndex(url);
+  const validators: Validators | undefined = cached?.entry.validators;
+  const result = await ctx.http.fetchSmall(url, { where: { ...where, file: where.file ?? url }, ...(validators ? { validators } : {}), notFoundOk });
+  if (result.status === 'not-found') {
+    if (notFoundOk) return null;
+    throw new FetchError(`HTTP 404 Not Found: ${url}`, where);
+  }
+  if (result.status === 'not-modified') {
+    if (!cached) throw new FetchError(`server answered 304 to an unconditional request: ${url}`, where);
+    return { url, body: cached.body, notModified: true, remember: async () => undefined };
+  }
+  return {
+    url,
+    body: result.body,
+    notModified: false,
+    remember: () => ctx.cache.putIndex(url, result.validators, result.body),
+  };
+}
+
+export interface ExpectedFile {
+  type: string;
+  value: string;
+  size: number | null;
+}
+
+/**
+ * Make sure the file with this checksum is in the cache, trying `urls` in order (by-hash first,
+ * mirrors next). Returns its path; downloads nothing when it is already there.
+ */
+export async function ensureCached(ctx: CrawlContext, urls: readonly string[], expected: ExpectedFile, where: ErrorLocation): Promise<{ path: string; downloaded: boolean }> {
+  const digest = { type: normalizeChecksumType(expected.type, where), value: expected.value };
+  const path = ctx.cache.objectPath(digest);
+  if (ctx.cache.hasObject(digest)) return { path, downloaded: false };
+  let lastError: unknown;
+  for (const [i, url] of urls.entries()) {
+    const isLast = i === urls.length - 1;
+    try {
+      const result = await ctx.http.download(url, path, {
+        where: { ...where, file: where.file ?? url },
+        expected: { type: digest.type, value: expected.value, size: expected.size },
+        maxBytes: ctx.maxDownloadBytes,
+        notFoundOk: !isLast,
+      });
+      if (result !== null) return { path, downloaded: true };
+    } catch (err) {
+      lastError = err;
+      if (isLast) throw err;
+    }
+  }
+  throw lastError instanceof Error ? lastError : new FetchError(`no location served ${expected.value}`, where);
+}
+
+/** A cached file's decompressed bytes, streamed, with the size cap applied. */
+export function readCached(ctx: CrawlContext, path: string, where: ErrorLocation): AsyncGenerator<Uint8Array> {
+  return decompress(createReadStream(path, { highWaterMark: 1 << 20 }) as AsyncIterable<Uint8Array>, {
+    where,
+    maxBytes: ctx.maxDecompressedBytes,
+  });
+}
+
+export function joinUrl(base: string, relative: string): string {
+  return (base.endsWith('/') ? base : `${base}/`) + relative.replace(/^\/+/, '');
+}

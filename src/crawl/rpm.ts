@@ -1,0 +1,122 @@
+/**
+ * Crawl one rpm-md repository: find a mirror whose repomd.xml is current (metalink hashes when
+ * there is a metalink), verify its signature when asked, and store primary.xml's packages when
+ * the primary checksum changed. Unchanged metadata costs one conditional request.
+ */
+import { createHash } from 'node:crypto';
+import path from 'node:path';
+import { FetchError, FormatError, SignatureError, type ErrorLocation } from '../errors.js';
+import { verifyDetached } from '../fetch/signature.js';
+import { baseUrlFromRepomdUrl, parseMetalink, parseMirrorlist, type Metalink } from '../formats/rpm/metalink.js';
+import { parsePrimaryBatches } from '../formats/rpm/primary.js';
+import { findData, parseRepomd, repomdTimestamp } from '../formats/rpm/repomd.js';
+import type { RpmRepoConfig } from '../config/types.js';
+import type { CrawlContext, RepoOutcome } from './context.js';
+import { ensureCached, fetchIndex, joinUrl, readCached, type FetchedIndex } from './fetch-steps.js';
+import { checkNotOlder, checkNotShrunk } from './guards.js';
+import { rpmRecord } from './records.js';
+
+const REPOMD = 'repodata/repomd.xml';
+
+export async function crawlRpmRepo(repo: RpmRepoConfig, ctx: CrawlContext): Promise<Omit<RepoOutcome, 'ms'>> {
+  const where: ErrorLocation = { repo: repo.id };
+  const notes: string[] = [];
+  ctx.onProgress?.(repo.id, { phase: 'index' });
+  const { index, mirror } = await currentRepomd(repo, ctx, notes);
+
+  if (repo.repoGpgcheck) {
+    const asc = await ctx.http.fetchSmall(`${index.url}.asc`, { where: { ...where, file: `${REPOMD}.asc` }, notFoundOk: true });
+    if (asc.status !== 'ok') throw new SignatureError(`${REPOMD}.asc is missing but repo-gpgcheck is on`, { ...where, file: `${REPOMD}.asc` });
+    await verifyDetached(index.body, asc.body, signingKeys(repo, ctx), { ...where, file: `${REPOMD}.asc` });
+  }
+
+  const repomd = await parseRepomd(index.body.toString('utf8'), { ...where, file: REPOMD });
+  const primary = findData(repomd, 'primary');
+  if (!primary) throw new FormatError('repomd.xml lists no primary metadata', { ...where, file: REPOMD });
+  const indexChecksum = `${primary.checksum.type}:${primary.checksum.value}`;
+  const previous = ctx.store.latestSnapshot(repo.id);
+  const fetchedAt = ctx.now();
+
+  if (previous?.indexChecksum === indexChecksum) {
+    ctx.store.recordUnchanged(repo.id, indexChecksum, fetchedAt);
+    await index.remember();
+    return { repoId: repo.id, status: 'unchanged', packages: previous.packageCount, added: 0, removed: 0, notes };
+  }
+  const metadataTime = repomdTimestamp(repomd);
+  if (!ctx.accept) checkNotOlder(previous, { metadataTime, revision: repomd.revision }, { ...where, file: REPOMD });
+
+  const primaryWhere = { ...where, file: primary.location.href };
+  const primaryUrl = joinUrl(primary.location.base ?? mirror, primary.location.href);
+  ctx.onProgress?.(repo.id, { phase: 'download' });
+  const cached = await ensureCached(ctx, [primaryUrl], { type: primary.checksum.type, value: primary.checksum.value, size: primary.size }, primaryWhere);
+
+  ctx.onProgress?.(repo.id, { phase: 'parse', packages: 0 });
+  const result = await ctx.store.withRepoUpdate(
+    { repoId: repo.id, fetchedAt, revision: repomd.revision, metadataTime, indexChecksum },
+    async (update) => {
+      for await (const batch of parsePrimaryBatches(readCached(ctx, cached.path, primaryWhere), primaryWhere)) {
+        for (const pkg of batch) update.add(rpmRecord(pkg));
+        ctx.onProgress?.(repo.id, { phase: 'parse', packages: update.recordCount });
+      }
+      if (!ctx.accept) checkNotShrunk(previous, update.recordCount, primaryWhere);
+      ctx.onProgress?.(repo.id, { phase: 'store', packages: update.recordCount });
+    },
+  );
+  await index.remember();
+  return { repoId: repo.id, status: 'changed', packages: result.packageCount, added: result.added, removed: result.removed, notes };
+}
+
+function signingKeys(repo: RpmRepoConfig, ctx: CrawlContext) {
+  const key = repo.signingKey;
+  return {
+    files: key?.file ? [path.resolve(ctx.configDir, key.file)] : [],
+    ...(key?.fingerprints ? { fingerprints: key.fingerprints } : {}),
+  };
+}
+
+/**
+ * The first mirror whose repomd.xml is fetchable and, with a metalink, matches its current hashes
+ * (a mirror serving an older repomd.xml is stale and skipped, with a note).
+ */
+async function currentRepomd(repo: RpmRepoConfig, ctx: CrawlContext, notes: string[]): Promise<{ index: FetchedIndex; mirror: string }> {
+  const where: ErrorLocation = { repo: repo.id };
+  let mirrors = repo.baseurl;
+  let metalink: Metalink | null = null;
+  if (mirrors.length === 0 && repo.metalink) {
+    const doc = await ctx.http.fetchSmall(repo.metalink, { where: { ...where, file: repo.metalink } });
+    if (doc.status !== 'ok') throw new FetchError(`metalink not available: ${repo.metalink}`, where);
+    metalink = await parseMetalink(doc.body.toString('utf8'), { ...where, file: repo.metalink });
+    mirrors = metalink.urls.map((u) => baseUrlFromRepomdUrl(u.url));
+  } else if (mirrors.length === 0 && repo.mirrorlist) {
+    const doc = await ctx.http.fetchSmall(repo.mirrorlist, { where: { ...where, file: repo.mirrorlist } });
+    if (doc.status !== 'ok') throw new FetchError(`mirrorlist not available: ${repo.mirrorlist}`, where);
+    mirrors = parseMirrorlist(doc.body.toString('utf8'));
+  }
+  if (mirrors.length === 0) throw new FetchError('no mirror to fetch from', where);
+
+  const failures: string[] = [];
+  for (const mirror of mirrors) {
+    try {
+      const index = await fetchIndex(ctx, joinUrl(mirror, REPOMD), { ...where, file: REPOMD });
+      if (!index) throw new FetchError(`${REPOMD} not found`, where);
+      if (metalink && !matchesMetalink(index.body, metalink)) {
+        notes.push(`skipped stale mirror ${mirror} (its repomd.xml does not match the metalink)`);
+        failures.push(`${mirror}: stale`);
+        continue;
+      }
+      return { index, mirror };
+    } catch (err) {
+      if (mirrors.length === 1) throw err;
+      failures.push(`${mirror}: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }
+  throw new FetchError(`no mirror served a current repomd.xml (${failures.join('; ')})`, { ...where, file: REPOMD });
+}
+
+function matchesMetalink(body: Buffer, metalink: Metalink): boolean {
+  for (const type of ['sha512', 'sha256', 'sha1', 'md5'] as const) {
+    const expected = metalink.hashes[type];
+    if (expected) return createHash(type).update(body).digest('hex') === expected;
+  }
+  return true; // a metalink without hashes cannot tell stale from current
+}
