@@ -1,6 +1,7 @@
 /** The command registry: one line per command module. */
 import type { Command } from 'commander';
+import { registerVercmp } from './vercmp.js';
 
 export function registerCommands(program: Command): void {
-  void program;
+  registerVercmp(program);
 }

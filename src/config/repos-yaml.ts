@@ -10,7 +10,6 @@
 import { readFileSync } from 'node:fs';
 import { ConfigError } from '../errors.js';
 import type {
-  AptPinConfig,
   Config,
   DebRepoConfig,
   EmailConfig,
@@ -22,6 +21,7 @@ import type {
   SigningKey,
   UpgradePathConfig,
 } from './types.js';
+import { parsePreferences, type AptPin } from './apt-preferences.js';
 import { YamlFile, type YamlValue } from './yaml-walk.js';
 
 export type Variables = Record<string, string>;
@@ -29,8 +29,6 @@ export type Variables = Record<string, string>;
 export interface LoadOptions {
   /** Variables supplied by the host (lowest precedence). */
   hostVars?: Variables;
-  /** Parses an apt preferences text block (file name and first line given for messages). */
-  parseAptPreferences?: (text: string, file: string, firstLine: number) => AptPinConfig[];
 }
 
 const TOP_KEYS = ['version', 'vars', 'repos', 'profiles', 'upgrade-paths', 'vendor-equivalences', 'aliases', 'report'] as const;
@@ -67,7 +65,7 @@ export function parseConfig(text: string, file: string, options: LoadOptions = {
 
   const profiles = new Map<string, ProfileConfig>();
   for (const [name, value] of top.get('profiles')?.entries() ?? []) {
-    profiles.set(name, readProfile(name, value, repos, options));
+    profiles.set(name, readProfile(name, value, repos));
   }
 
   const upgradePaths: UpgradePathConfig[] = [];
@@ -186,7 +184,7 @@ function readSigningKey(value: YamlValue | undefined): SigningKey | null {
   return key;
 }
 
-function readProfile(name: string, value: YamlValue, repos: Map<string, RepoConfig>, options: LoadOptions): ProfileConfig {
+function readProfile(name: string, value: YamlValue, repos: Map<string, RepoConfig>): ProfileConfig {
   const f = value.fields(PROFILE_KEYS);
   const repoList = f.get('repos');
   if (!repoList?.present) value.fail('"repos" is required');
@@ -203,12 +201,12 @@ function readProfile(name: string, value: YamlValue, repos: Map<string, RepoConf
   if (!format) throw repoList.yaml.error(repoList.node, `${repoList.path}: a profile needs at least one repo`);
   const arch = f.get('arch')?.present ? f.get('arch')!.string() : format === 'rpm' ? 'x86_64' : 'amd64';
   const prefs = f.get('apt-preferences');
-  let aptPreferences: AptPinConfig[] = [];
+  let aptPreferences: AptPin[] = [];
   if (prefs?.present) {
     if (format !== 'deb') prefs.fail('apt-preferences apply to deb profiles only');
-    const parse = options.parseAptPreferences;
-    if (!parse) throw prefs.yaml.error(prefs.node, 'apt preferences are not supported here');
-    aptPreferences = parse(prefs.string(), prefs.position().file, prefs.position().line ?? 1);
+    // A block scalar's text starts on the line after its `|` indicator.
+    const offset = prefs.position().line ?? 0;
+    aptPreferences = parsePreferences(prefs.string(), prefs.position().file).map((pin) => ({ ...pin, line: pin.line + offset }));
   }
   return {
     name,

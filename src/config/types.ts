@@ -4,6 +4,7 @@
  * files, apt sources) both load into these types, so the rest of the pipeline never cares where a
  * repo was defined.
  */
+import type { AptPin } from './apt-preferences.js';
 
 export type RepoRole = 'distro' | 'upstream' | 'third-party';
 export type RepoFormat = 'rpm' | 'deb';
@@ -79,16 +80,6 @@ export interface DebRepoConfig extends RepoCommon {
 
 export type RepoConfig = RpmRepoConfig | DebRepoConfig;
 
-/** An apt preferences stanza (subset apt supports), already parsed. */
-export interface AptPinConfig {
-  /** Package names / globs / /regex/; ['*'] for all. */
-  packages: string[];
-  /** `release a=…,n=…,o=…,l=…,c=…,v=…,b=…`, `origin HOST`, or `version GLOB`. */
-  pin: { kind: 'release'; fields: Record<string, string> } | { kind: 'origin'; host: string } | { kind: 'version'; pattern: string };
-  priority: number;
-  definedAt?: SourcePosition;
-}
-
 export interface ProfileConfig {
   name: string;
   /** Repo ids, in the order the package manager loads them (dnf's tie-breaker). */
@@ -102,7 +93,8 @@ export interface ProfileConfig {
   vendorSticky: boolean;
   /** apt: APT::Default-Release (gets priority 990). */
   defaultRelease?: string;
-  aptPreferences: AptPinConfig[];
+  /** apt preferences that apply on this host (deb profiles). */
+  aptPreferences: AptPin[];
   definedAt: SourcePosition;
 }
 
