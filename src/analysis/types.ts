@@ -1,0 +1,104 @@
+/**
+ * The analysis's inputs and outputs: plain data in, findings out, no I/O. The CLI reads the store
+ * and the config, builds these, and renders what comes back.
+ */
+import type { ProfileConfig, RepoConfig, RepoFormat, RepoRole, UpgradePathConfig } from '../config/types.js';
+import type { StoredVersion, VersionInterval, WinnerInterval, RepoEvent } from '../store/types.js';
+
+/** One installable version from one repo, with the facts of the repo that ships it. */
+export interface Candidate extends StoredVersion {
+  /** The repo's vendor (repos.yaml), normalised through vendor-equivalences. */
+  repoVendor: string;
+  role: RepoRole;
+  format: RepoFormat;
+}
+
+/** What apt's pinning needs to know of a deb repo's Release (stored by the crawler). */
+export interface AptReleaseFacts {
+  origin: string | null;
+  label: string | null;
+  /** a= (Suite). */
+  archive: string | null;
+  codename: string | null;
+  version: string | null;
+  notAutomatic: boolean;
+  butAutomaticUpgrades: boolean;
+  /** Host name of the repo's URI (for `Pin: origin`); "" for file: repos. */
+  host: string;
+  /** Components this repo was crawled with. */
+  components: string[];
+}
+
+/** A package installed on a host (rpm database or dpkg status). */
+export interface InstalledPackage {
+  name: string;
+  arch: string;
+  epoch: number;
+  version: string;
+  release: string;
+  evr: string;
+  /** rpm: the package header's Vendor; deb: null. */
+  vendor: string | null;
+  /** Seconds since the epoch, when known. */
+  installTime: number | null;
+}
+
+export interface ResolveInput {
+  profile: ProfileConfig;
+  repos: ReadonlyMap<string, RepoConfig>;
+  /** Current versions of the profile's repos. */
+  candidates: readonly Candidate[];
+  /** deb profiles: Release facts per repo id. */
+  releases?: ReadonlyMap<string, AptReleaseFacts>;
+  /** Installed packages (host audits); empty for a repo-only audit. */
+  installed?: readonly InstalledPackage[];
+}
+
+export type Action = 'install' | 'upgrade' | 'none' | 'downgrade' | 'vendor-change' | 'stranded' | 'blocked';
+
+/** Who the package manager picks for one name (and arch) in one profile. */
+export interface Resolution {
+  name: string;
+  arch: string;
+  /** What `dnf install` / `apt-get install` would take (null: nothing installable). */
+  winner: Candidate | null;
+  /** Every version considered, best first, with why they rank as they do. */
+  ranked: Array<{ candidate: Candidate; excluded?: string; priority?: number }>;
+  /** One sentence: "priority 10 of repo fedora beats 99", "higher EVR", "pin 990 (default release)". */
+  reason: string;
+  /** For an installed package: what `dnf upgrade` / `apt-get upgrade` would do. */
+  installed?: InstalledPackage;
+  upgradeAction?: Action;
+  /** What `dnf distro-sync` / `apt-get full-upgrade` would do, where it differs. */
+  syncAction?: Action;
+}
+
+export type Severity = 'info' | 'warning' | 'error';
+export type FindingKind = 'clash' | 'pingpong' | 'rollback' | 'regression' | 'lag';
+
+export interface FindingBase {
+  kind: FindingKind;
+  severity: Severity;
+  /** Stable identity across runs (for new/resolved/ongoing in reports): kind + profile/path + name. */
+  key: string;
+  name: string;
+  /** One line for humans. */
+  title: string;
+  /** Profile or upgrade path the finding is about; null for repo-wide events. */
+  scope: string | null;
+}
+
+export interface AnalysisInput {
+  repos: ReadonlyMap<string, RepoConfig>;
+  profiles: readonly ProfileConfig[];
+  upgradePaths: readonly UpgradePathConfig[];
+  vendorEquivalences: readonly string[][];
+  aliases: ReadonlyMap<string, readonly string[]>;
+  current: readonly StoredVersion[];
+  history: readonly VersionInterval[];
+  winnerHistory: readonly WinnerInterval[];
+  repoEvents: readonly RepoEvent[];
+  releases: ReadonlyMap<string, AptReleaseFacts>;
+  /** ms since the epoch: "now" for days-behind and windows. */
+  now: number;
+}
