@@ -5,6 +5,7 @@
 import { Command, CommanderError } from 'commander';
 import { describeError, isRepoclashError } from '../errors.js';
 import { ExitCode } from './exit-codes.js';
+import { LockedError } from '../store/errors.js';
 import { registerCommands } from './commands.js';
 
 export function buildProgram(): Command {
@@ -30,6 +31,7 @@ export async function main(argv: string[]): Promise<number> {
       return err.exitCode === 0 ? ExitCode.ok : ExitCode.usage;
     }
     process.stderr.write(`repoclash: ${describeError(err)}\n`);
+    if (err instanceof LockedError) return ExitCode.locked;
     if (isRepoclashError(err) && (err.kind === 'config' || err.kind === 'usage')) return ExitCode.usage;
     return ExitCode.usage;
   }

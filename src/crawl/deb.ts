@@ -6,7 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import path from 'node:path';
-import { ExpiredError, FormatError, SignatureError, type ErrorLocation } from '../errors.js';
+import { ChecksumError, describeError, ExpiredError, FetchError, FormatError, SignatureError, type ErrorLocation } from '../errors.js';
 import { aptDefaultKeyFiles, verifyClearsigned, verifyDetached, type TrustedKeys } from '../fetch/signature.js';
 import { parsePackageBatches } from '../formats/deb/packages.js';
 import { componentDirectory, isExpired, parseRelease, splitClearsigned, type HashedFile, type ReleaseInfo } from '../formats/deb/release.js';
@@ -38,7 +38,7 @@ export async function crawlDebRepo(repo: DebRepoConfig, ctx: CrawlContext): Prom
   if (files.length === 0) throw new FormatError(`the Release lists no Packages index for ${describeWanted(repo)}`, releaseWhere);
   // The repo's index identity: every chosen Packages file's hash, in a stable order.
   const indexChecksum = `sha256:${createHash('sha256')
-    .update(files.map((f) => `${f.path} ${f.hash}`).join('\n'))
+    .update(files.map((f) => `${f.variants[0]!.path} ${f.variants[0]!.hash}`).join('\n'))
     .digest('hex')}`;
   const previous = ctx.store.latestSnapshot(repo.id);
   const fetchedAt = ctx.now();
@@ -53,11 +53,7 @@ export async function crawlDebRepo(repo: DebRepoConfig, ctx: CrawlContext): Prom
 
   ctx.onProgress?.(repo.id, { phase: 'download' });
   const cachedFiles: Array<{ path: string; file: PackagesFile }> = [];
-  for (const file of files) {
-    const urls = release.acquireByHash && !repo.flat ? [joinUrl(base, byHashPath(file.path, file.hash)), joinUrl(base, file.path)] : [joinUrl(base, file.path)];
-    const cached = await ensureCached(ctx, urls, { type: 'sha256', value: file.hash, size: file.size }, { ...where, file: file.path });
-    cachedFiles.push({ path: cached.path, file });
-  }
+  for (const index of files) cachedFiles.push(await fetchPackagesIndex(repo, ctx, base, release, index, notes));
 
   ctx.onProgress?.(repo.id, { phase: 'parse', packages: 0 });
   const result = await ctx.store.withRepoUpdate({ repoId: repo.id, fetchedAt, revision, metadataTime, indexChecksum }, async (update) => {
@@ -107,23 +103,60 @@ interface PackagesFile extends HashedFile {
   path: string;
 }
 
-/** The Packages index to fetch for each component × architecture, in the best listed compression. */
-function packagesFiles(repo: DebRepoConfig, release: ReleaseInfo, notes: string[]): PackagesFile[] {
-  const out: PackagesFile[] = [];
+/** One Packages index and the compressions of it the Release lists, preferred first. */
+interface PackagesIndex {
+  stem: string;
+  variants: PackagesFile[];
+}
+
+/** The Packages index to fetch for each component × architecture. */
+function packagesFiles(repo: DebRepoConfig, release: ReleaseInfo, notes: string[]): PackagesIndex[] {
+  const out: PackagesIndex[] = [];
   const dirs = repo.flat ? [''] : repo.components.map((c) => `${componentDirectory(release, c)}/`);
+  // As apt does: binary-all is read only when the Release lists `all` among its Architectures (or
+  // lists none) and does not say the arch indexes already carry Architecture: all packages.
   const archIncludesAll = release.noSupportForArchitectureAll.includes('Packages');
+  const releaseHasAll = release.architectures.length === 0 || release.architectures.includes('all');
   const arches = [...repo.architectures];
-  // Architecture: all packages live in binary-all unless the arch indexes already carry them.
-  if (!repo.flat && !archIncludesAll && !arches.includes('all')) arches.push('all');
+  if (!repo.flat && releaseHasAll && !archIncludesAll && !arches.includes('all')) arches.push('all');
   for (const dir of dirs) {
     for (const arch of repo.flat ? [''] : arches) {
       const stem = repo.flat ? 'Packages' : `${dir}binary-${arch}/Packages`;
-      const found = SUFFIXES.map((s) => stem + s).find((p) => release.sha256.has(p));
-      if (found) out.push({ path: found, ...release.sha256.get(found)! });
+      const variants = SUFFIXES.map((s) => stem + s)
+        .filter((p) => release.sha256.has(p))
+        .map((p) => ({ path: p, ...release.sha256.get(p)! }));
+      if (variants.length > 0) out.push({ stem, variants });
       else if (arch !== 'all') notes.push(`the Release lists no ${stem} (component or architecture not offered)`);
     }
   }
   return out;
+}
+
+/**
+ * Fetch one Packages index into the cache. Like apt, when a compression's file is missing or does
+ * not match the Release (a mirror caught mid-sync), try the next compression the Release lists.
+ */
+async function fetchPackagesIndex(
+  repo: DebRepoConfig,
+  ctx: CrawlContext,
+  base: string,
+  release: ReleaseInfo,
+  index: PackagesIndex,
+  notes: string[],
+): Promise<{ path: string; file: PackagesFile }> {
+  let firstError: unknown;
+  for (const file of index.variants) {
+    const urls = release.acquireByHash && !repo.flat ? [joinUrl(base, byHashPath(file.path, file.hash)), joinUrl(base, file.path)] : [joinUrl(base, file.path)];
+    try {
+      const cached = await ensureCached(ctx, urls, { type: 'sha256', value: file.hash, size: file.size }, { repo: repo.id, file: file.path });
+      if (firstError) notes.push(`${describeError(firstError)}; used ${file.path} instead`);
+      return { path: cached.path, file };
+    } catch (err) {
+      if (!(err instanceof ChecksumError || err instanceof FetchError)) throw err;
+      firstError ??= err;
+    }
+  }
+  throw firstError;
 }
 
 function byHashPath(file: string, hash: string): string {

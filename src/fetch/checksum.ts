@@ -47,8 +47,11 @@ export class StreamDigest {
     this.hash.update(chunk);
     this.bytes += chunk.length;
   }
+  private digest: string | undefined;
+  /** The final digest; the hash is finalised on the first call. */
   hex(): string {
-    return this.hash.digest('hex');
+    this.digest ??= this.hash.digest('hex');
+    return this.digest;
   }
 }
 

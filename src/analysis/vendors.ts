@@ -1,0 +1,86 @@
+/**
+ * Vendor names as the analysis compares them. repos.yaml, yum .repo hints and rpm headers spell one
+ * organisation many ways ("Fedora Project", "fedora  project", "Fedora"); every comparison of
+ * vendors goes through one normaliser built from `vendor-equivalences`, so "two vendors" always
+ * means two organisations.
+ */
+
+/** Case- and whitespace-insensitive identity of a vendor spelling: "  Fedora   Project" → "fedora project". */
+export function vendorKey(vendor: string): string {
+  return vendor.trim().replace(/\s+/g, ' ').toLowerCase();
+}
+
+/** The spelling shown to people: trimmed, inner whitespace collapsed, case kept. */
+function tidy(vendor: string): string {
+  return vendor.trim().replace(/\s+/g, ' ');
+}
+
+export interface VendorNormaliser {
+  /**
+   * The canonical name of a vendor: the first spelling of its equivalence group as written in
+   * repos.yaml, or for a vendor in no group the first spelling met of it (tidied). Equal canonical names ⇔ same
+   * organisation. null/empty → "(unknown vendor)".
+   */
+  canonical(vendor: string | null | undefined): string;
+  same(a: string | null | undefined, b: string | null | undefined): boolean;
+}
+
+export const UNKNOWN_VENDOR = '(unknown vendor)';
+
+/**
+ * Build the normaliser. Groups that share a member are merged (["CentOS", "Red Hat"] and
+ * ["Red Hat", "Red Hat, Inc."] make one organisation), so the result does not depend on how the
+ * user split the list; the merged group's canonical name is the first spelling of the first group.
+ */
+export function vendorNormaliser(equivalences: readonly (readonly string[])[]): VendorNormaliser {
+  // Union-find over vendor keys.
+  const parent = new Map<string, string>();
+  const display = new Map<string, string>();
+  const find = (k: string): string => {
+    let root = k;
+    while (parent.get(root) !== root) root = parent.get(root)!;
+    // Path compression keeps repeated lookups flat.
+    for (let node = k; node !== root; ) {
+      const next = parent.get(node)!;
+      parent.set(node, root);
+      node = next;
+    }
+    return root;
+  };
+  for (const group of equivalences) {
+    const keys = group.filter((v) => v.trim() !== '').map((v) => {
+      const k = vendorKey(v);
+      if (!parent.has(k)) {
+        parent.set(k, k);
+        display.set(k, tidy(v));
+      }
+      return k;
+    });
+    const first = keys[0];
+    if (first === undefined) continue;
+    for (const k of keys.slice(1)) {
+      const a = find(first);
+      const b = find(k);
+      // The root that was registered earlier stays the root: its spelling is the canonical one.
+      if (a !== b) parent.set(b, a);
+    }
+  }
+  // Ungrouped vendors: the first spelling met stands for every case/whitespace variant of it, so
+  // canonical names can be compared (and used as map keys) as plain strings.
+  const firstSpelling = new Map<string, string>();
+  const canonical = (vendor: string | null | undefined): string => {
+    if (vendor === null || vendor === undefined || vendor.trim() === '') return UNKNOWN_VENDOR;
+    const k = vendorKey(vendor);
+    if (parent.has(k)) return display.get(find(k))!;
+    let name = firstSpelling.get(k);
+    if (name === undefined) {
+      name = tidy(vendor);
+      firstSpelling.set(k, name);
+    }
+    return name;
+  };
+  return {
+    canonical,
+    same: (a, b) => canonical(a) === canonical(b),
+  };
+}

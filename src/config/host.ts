@@ -1,0 +1,98 @@
+/**
+ * What this host says about itself: the variables repos.yaml may use ($debian_mirror and
+ * $debian_security_mirror, read from the apt sources so no file ever names a mirror), and the
+ * host's own repositories as a `system` profile.
+ */
+import path from 'node:path';
+import { binaryEntries, isDebianSuite, loadAptSources, type AptSourceEntry } from './apt-sources.js';
+import { loadAptPreferences } from './apt-preferences.js';
+import { compatibleArches } from './repos-yaml.js';
+import type { DebRepoConfig, ProfileConfig, RepoConfig } from './types.js';
+
+export async function hostVariables(root = '/'): Promise<Record<string, string>> {
+  const vars: Record<string, string> = {};
+  let entries: AptSourceEntry[] = [];
+  try {
+    entries = binaryEntries(await loadAptSources(root)).filter((e) => !e.flat && isDebianSuite(e.suite));
+  } catch {
+    return vars; // unreadable sources: the variables stay unset and repos.yaml says which is missing
+  }
+  const main = entries.find((e) => !e.suite.endsWith('-security'));
+  const security = entries.find((e) => e.suite.endsWith('-security'));
+  if (main) vars.debian_mirror = main.uri.replace(/\/+$/, '');
+  if (security) vars.debian_security_mirror = security.uri.replace(/\/+$/, '');
+  return vars;
+}
+
+export interface SystemRepos {
+  repos: RepoConfig[];
+  profile: ProfileConfig;
+  warnings: string[];
+}
+
+/** The host's apt sources as repos plus a `system` profile (its preferences included). */
+export async function aptSystemRepos(root = '/', arch = debianArch()): Promise<SystemRepos | null> {
+  const entries = binaryEntries(await loadAptSources(root));
+  if (entries.length === 0) return null;
+  const repos: DebRepoConfig[] = [];
+  const seen = new Set<string>();
+  for (const e of entries) {
+    const id = aptRepoId(e);
+    if (seen.has(id)) continue;
+    seen.add(id);
+    const debian = isDebianSuite(e.suite);
+    const signedBy = e.signedBy?.kind === 'keyring' ? e.signedBy : null;
+    repos.push({
+      id,
+      vendor: debian ? 'Debian' : hostOf(e.uri) || 'local',
+      role: debian ? 'distro' : 'third-party',
+      format: 'deb',
+      enabled: true,
+      signingKey:
+        signedBy && signedBy.paths.length > 0
+          ? { file: path.join(root, signedBy.paths[0]!), ...(signedBy.fingerprints.length ? { fingerprints: signedBy.fingerprints } : {}) }
+          : signedBy && signedBy.fingerprints.length
+            ? { fingerprints: signedBy.fingerprints }
+            : null,
+      checkValidUntil: e.checkValidUntil ?? true,
+      definedAt: { file: e.file, line: e.line },
+      uri: e.uri.endsWith('/') ? e.uri : `${e.uri}/`,
+      suite: e.suite,
+      components: e.components,
+      architectures: e.architectures ?? [arch],
+      flat: e.flat,
+      trusted: e.trusted ?? false,
+    });
+  }
+  const profile: ProfileConfig = {
+    name: 'system',
+    repos: repos.map((r) => r.id),
+    format: 'deb',
+    arches: compatibleArches('deb', arch),
+    allowVendorChange: true,
+    vendorSticky: false,
+    aptPreferences: await loadAptPreferences(root),
+    definedAt: { file: path.join(root, 'etc/apt') },
+  };
+  return { repos, profile, warnings: [] };
+}
+
+/** A readable, stable id: `apt:<host>/<path>:<suite>`. */
+export function aptRepoId(e: Pick<AptSourceEntry, 'uri' | 'suite'>): string {
+  const where = e.uri.replace(/^[a-z+]+:\/\//, '').replace(/\/+$/, '');
+  return `apt:${where}:${e.suite.replace(/\/+$/, '') || '.'}`.replace(/[^A-Za-z0-9._:/-]/g, '_');
+}
+
+function hostOf(uri: string): string {
+  try {
+    return new URL(uri).hostname;
+  } catch {
+    return '';
+  }
+}
+
+/** dpkg's architecture name for this machine. */
+export function debianArch(machine: string = process.arch): string {
+  const map: Record<string, string> = { x64: 'amd64', arm64: 'arm64', arm: 'armhf', ia32: 'i386', ppc64: 'ppc64el', s390x: 's390x', riscv64: 'riscv64' };
+  return map[machine] ?? machine;
+}

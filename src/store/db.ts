@@ -1,0 +1,67 @@
+/**
+ * Opening the SQLite file: where it lives by default, and the pragmas every connection needs.
+ */
+import { mkdirSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { StoreError } from '../errors.js';
+
+export type Db = Database.Database;
+
+export const STORE_FILE_NAME = 'repoclash.db';
+
+/**
+ * `$XDG_DATA_HOME/repoclash/repoclash.db`, falling back to `~/.local/share/repoclash/repoclash.db`.
+ * Per the XDG spec a relative or empty XDG_DATA_HOME is ignored.
+ */
+export function defaultStorePath(
+  env: NodeJS.ProcessEnv = process.env,
+  home: string = os.homedir(),
+): string {
+  const xdg = env['XDG_DATA_HOME'];
+  const dataHome = xdg && path.isAbsolute(xdg) ? xdg : path.join(home, '.local', 'share');
+  return path.join(dataHome, 'repoclash', STORE_FILE_NAME);
+}
+
+export interface OpenDatabaseOptions {
+  readonly?: boolean;
+  /** How long a writer waits for another process's write transaction (ms). */
+  busyTimeoutMs?: number;
+}
+
+export const IN_MEMORY = ':memory:';
+
+/**
+ * Open (creating the directory and file when writable) and set the pragmas:
+ * WAL so readers (audit, report) never block a crawl and a killed writer leaves no torn pages;
+ * synchronous=NORMAL, which in WAL mode loses at most the last commits on power loss, never
+ * consistency; foreign keys on; a busy timeout so two processes' short transactions queue
+ * instead of failing.
+ */
+export function openDatabase(file: string, options: OpenDatabaseOptions = {}): Db {
+  const readonly = options.readonly ?? false;
+  let db: Db;
+  try {
+    if (file !== IN_MEMORY && !readonly) mkdirSync(path.dirname(file), { recursive: true });
+    db = new Database(file, { readonly, fileMustExist: readonly });
+  } catch (err) {
+    throw new StoreError(`cannot open the store: ${err instanceof Error ? err.message : String(err)}`, { file }, { cause: err });
+  }
+  try {
+    if (!readonly && file !== IN_MEMORY) {
+      const mode = db.pragma('journal_mode = WAL', { simple: true });
+      if (String(mode).toLowerCase() !== 'wal') {
+        throw new StoreError(`the store's filesystem does not support WAL (journal_mode stayed ${String(mode)})`, { file });
+      }
+    }
+    db.pragma('synchronous = NORMAL');
+    db.pragma('foreign_keys = ON');
+    db.pragma(`busy_timeout = ${Math.max(0, Math.trunc(options.busyTimeoutMs ?? 10_000))}`);
+  } catch (err) {
+    db.close();
+    if (err instanceof StoreError) throw err;
+    throw new StoreError(`cannot configure the store: ${err instanceof Error ? err.message : String(err)}`, { file }, { cause: err });
+  }
+  return db;
+}

@@ -1,0 +1,144 @@
+/**
+ * The store: SQLite (better-sqlite3) keeping repo snapshots and version history as intervals.
+ *
+ * Usage, as the crawler sees it:
+ *
+ *   const release = await acquireCrawlLock(path, { wait: true, onWait: (h) => log(`waiting for ${h.pid}`) });
+ *   const store = Store.open({ path });                 // migrates; default path under $XDG_DATA_HOME
+ *   store.upsertRepo({ id, vendor, role, format });
+ *   const prev = store.latestSnapshot(id);              // rollback guard: revision / metadataTime / packageCount
+ *   if (prev?.indexChecksum === checksum) store.recordUnchanged(id, checksum, Date.now());
+ *   else await store.withRepoUpdate(meta, async (u) => { for await (const r of records) u.add(r); });
+ *   store.close(); release();
+ *
+ * The analysis reads plain arrays: currentVersions(), versionHistory(), snapshots(), and records
+ * its winners with recordWinners(). A `Store` wraps one connection; the functions it delegates to
+ * are exported too (they take the raw `Db`) for code that already holds a connection.
+ */
+import { defaultStorePath, openDatabase, type Db } from './db.js';
+import { migrate, requireCurrentSchema } from './migrations.js';
+import { currentVersions, latestSnapshot, snapshots, versionHistory } from './queries.js';
+import { RepoUpdate, recordUnchanged, withRepoUpdate } from './repo-update.js';
+import { listRepos, recordRepoEvent, repoEvents, upsertRepo } from './repos.js';
+import { latestReport, listReports, saveReport } from './reports.js';
+import type {
+  CommitResult,
+  RepoEvent,
+  RepoEventKind,
+  RepoFacts,
+  Snapshot,
+  SnapshotMeta,
+  StoredReport,
+  StoredVersion,
+  VersionInterval,
+  Winner,
+  WinnerChanges,
+  WinnerInterval,
+} from './types.js';
+import { currentWinners, recordWinners, winnerHistory } from './winners.js';
+
+export interface OpenStoreOptions {
+  /** Database file; default `$XDG_DATA_HOME/repoclash/repoclash.db`. ":memory:" for tests. */
+  path?: string;
+  /** Open for reading only (audit, report): no migration, and an outdated schema is an error. */
+  readonly?: boolean;
+  busyTimeoutMs?: number;
+}
+
+export class Store {
+  private constructor(
+    /** The underlying connection, for the exported function API and tests. */
+    readonly db: Db,
+    readonly path: string,
+  ) {}
+
+  static open(options: OpenStoreOptions = {}): Store {
+    const file = options.path ?? defaultStorePath();
+    const readonly = options.readonly ?? false;
+    const db = openDatabase(file, { readonly, ...(options.busyTimeoutMs !== undefined && { busyTimeoutMs: options.busyTimeoutMs }) });
+    try {
+      if (readonly) requireCurrentSchema(db, file);
+      else migrate(db, file);
+    } catch (err) {
+      db.close();
+      throw err;
+    }
+    return new Store(db, file);
+  }
+
+  close(): void {
+    if (this.db.open) this.db.close();
+  }
+
+  // ── repos ──
+  upsertRepo(repo: RepoFacts, at?: number): void {
+    upsertRepo(this.db, repo, at);
+  }
+  repos(): RepoFacts[] {
+    return listRepos(this.db);
+  }
+  recordRepoEvent(event: RepoEvent): void {
+    recordRepoEvent(this.db, event);
+  }
+  repoEvents(filter?: { repoId?: string; since?: number; kind?: RepoEventKind }): RepoEvent[] {
+    return repoEvents(this.db, filter);
+  }
+
+  // ── writing a crawl ──
+  beginRepoUpdate(meta: SnapshotMeta, batchSize?: number): RepoUpdate {
+    return new RepoUpdate(this.db, meta, batchSize);
+  }
+  withRepoUpdate(meta: SnapshotMeta, fill: (update: RepoUpdate) => Promise<void> | void): Promise<CommitResult> {
+    return withRepoUpdate(this.db, meta, fill);
+  }
+  recordUnchanged(repoId: string, indexChecksum: string, checkedAt: number): boolean {
+    return recordUnchanged(this.db, repoId, indexChecksum, checkedAt);
+  }
+
+  // ── reading ──
+  currentVersions(repoIds?: readonly string[]): StoredVersion[] {
+    return currentVersions(this.db, repoIds);
+  }
+  versionHistory(repoIds?: readonly string[], names?: readonly string[]): VersionInterval[] {
+    return versionHistory(this.db, repoIds, names);
+  }
+  snapshots(repoId?: string): Snapshot[] {
+    return snapshots(this.db, repoId);
+  }
+  latestSnapshot(repoId: string): Snapshot | null {
+    return latestSnapshot(this.db, repoId);
+  }
+
+  // ── winners ──
+  recordWinners(profile: string, winners: readonly Winner[], at: number): WinnerChanges {
+    return recordWinners(this.db, profile, winners, at);
+  }
+  winnerHistory(profile?: string, names?: readonly string[]): WinnerInterval[] {
+    return winnerHistory(this.db, profile, names);
+  }
+  currentWinners(profile: string): WinnerInterval[] {
+    return currentWinners(this.db, profile);
+  }
+
+  // ── reports ──
+  saveReport(week: string, findings: unknown, createdAt?: number): number {
+    return saveReport(this.db, week, findings, createdAt);
+  }
+  reports(week?: string): StoredReport[] {
+    return listReports(this.db, week);
+  }
+  latestReport(beforeWeek?: string): StoredReport | null {
+    return latestReport(this.db, beforeWeek);
+  }
+}
+
+export { IN_MEMORY, defaultStorePath, openDatabase, type Db } from './db.js';
+export { LATEST_SCHEMA_VERSION, MIGRATIONS, migrate, schemaVersion } from './migrations.js';
+export { currentVersions, latestSnapshot, snapshots, versionHistory } from './queries.js';
+export { DEFAULT_BATCH_SIZE, RepoUpdate, recordUnchanged, withRepoUpdate } from './repo-update.js';
+export { listRepos, recordRepoEvent, repoEvents, upsertRepo } from './repos.js';
+export { latestReport, listReports, saveReport } from './reports.js';
+export { currentWinners, recordWinners, winnerHistory } from './winners.js';
+export { acquireCrawlLock, lockPathFor, type AcquireLockOptions, type ReleaseLock } from './lock.js';
+export { LockedError, type LockHolder } from './errors.js';
+export type * from './types.js';

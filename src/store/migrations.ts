@@ -1,0 +1,174 @@
+/**
+ * Schema migrations: an ordered list, each applied once in its own transaction and recorded in
+ * `schema_version`. Append new migrations; never edit one that has shipped.
+ *
+ * Times are INTEGER milliseconds since the epoch, except build_time (seconds, as in the metadata).
+ * Open intervals (`last_seen` / `to_at` NULL) are what makes an unchanged crawl cheap: a present
+ * version is not rewritten each crawl; its effective end is its repo's latest snapshot checked_at.
+ */
+import { StoreError } from '../errors.js';
+import type { Db } from './db.js';
+
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'repos, snapshots, version tracks, winner tracks, reports, repo events',
+    sql: `
+      CREATE TABLE repos (
+        id         TEXT PRIMARY KEY,
+        vendor     TEXT NOT NULL,
+        role       TEXT NOT NULL CHECK (role IN ('distro', 'upstream', 'third-party')),
+        format     TEXT NOT NULL CHECK (format IN ('rpm', 'deb')),
+        updated_at INTEGER NOT NULL
+      ) STRICT, WITHOUT ROWID;
+
+      CREATE TABLE snapshots (
+        id             INTEGER PRIMARY KEY,
+        repo_id        TEXT NOT NULL REFERENCES repos (id),
+        fetched_at     INTEGER NOT NULL,
+        checked_at     INTEGER NOT NULL,
+        check_count    INTEGER NOT NULL DEFAULT 1,
+        revision       TEXT,
+        metadata_time  INTEGER,
+        index_checksum TEXT NOT NULL,
+        package_count  INTEGER NOT NULL,
+        status         TEXT NOT NULL
+      ) STRICT;
+      CREATE INDEX snapshots_repo ON snapshots (repo_id, id);
+
+      CREATE TABLE version_tracks (
+        id          INTEGER PRIMARY KEY,
+        repo_id     TEXT NOT NULL REFERENCES repos (id),
+        name        TEXT NOT NULL,
+        arch        TEXT NOT NULL,
+        epoch       INTEGER NOT NULL,
+        version     TEXT NOT NULL,
+        release     TEXT NOT NULL,
+        evr         TEXT NOT NULL,
+        vendor      TEXT,
+        source_name TEXT,
+        url         TEXT,
+        summary     TEXT,
+        build_time  INTEGER,
+        first_seen  INTEGER NOT NULL,
+        last_seen   INTEGER
+      ) STRICT;
+      -- At most one open interval per version and repo; also serves currentVersions() in order.
+      CREATE UNIQUE INDEX version_tracks_open
+        ON version_tracks (repo_id, name, arch, epoch, version, release) WHERE last_seen IS NULL;
+      CREATE INDEX version_tracks_history ON version_tracks (repo_id, name, arch, first_seen);
+      CREATE INDEX version_tracks_name ON version_tracks (name);
+
+      CREATE TABLE winner_tracks (
+        id      INTEGER PRIMARY KEY,
+        profile TEXT NOT NULL,
+        name    TEXT NOT NULL,
+        repo_id TEXT NOT NULL,
+        vendor  TEXT,
+        evr     TEXT NOT NULL,
+        from_at INTEGER NOT NULL,
+        to_at   INTEGER
+      ) STRICT;
+      CREATE UNIQUE INDEX winner_tracks_open ON winner_tracks (profile, name) WHERE to_at IS NULL;
+      CREATE INDEX winner_tracks_history ON winner_tracks (profile, name, from_at);
+
+      CREATE TABLE reports (
+        id         INTEGER PRIMARY KEY,
+        week       TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        findings   TEXT NOT NULL CHECK (json_valid(findings))
+      ) STRICT;
+      CREATE INDEX reports_week ON reports (week, created_at);
+
+      CREATE TABLE repo_events (
+        id      INTEGER PRIMARY KEY,
+        repo_id TEXT NOT NULL REFERENCES repos (id),
+        at      INTEGER NOT NULL,
+        kind    TEXT NOT NULL,
+        message TEXT NOT NULL
+      ) STRICT;
+      CREATE INDEX repo_events_repo ON repo_events (repo_id, at);
+    `,
+  },
+];
+
+export const LATEST_SCHEMA_VERSION = MIGRATIONS.reduce((max, m) => Math.max(max, m.version), 0);
+
+const CREATE_VERSION_TABLE = `
+  CREATE TABLE IF NOT EXISTS schema_version (
+    version    INTEGER PRIMARY KEY,
+    name       TEXT NOT NULL,
+    applied_at INTEGER NOT NULL
+  ) STRICT`;
+
+function hasVersionTable(db: Db): boolean {
+  return (
+    db.prepare<[], { n: number }>(`SELECT count(*) AS n FROM sqlite_schema WHERE type = 'table' AND name = 'schema_version'`).get()
+      ?.n === 1
+  );
+}
+
+/** The highest applied migration, 0 for an empty database. */
+export function schemaVersion(db: Db): number {
+  if (!hasVersionTable(db)) return 0;
+  return db.prepare<[], { v: number | null }>('SELECT max(version) AS v FROM schema_version').get()?.v ?? 0;
+}
+
+function refuseNewer(version: number, file: string | undefined): void {
+  if (version > LATEST_SCHEMA_VERSION) {
+    throw new StoreError(
+      `the store has schema version ${version}, newer than this repoclash knows (${LATEST_SCHEMA_VERSION}); upgrade repoclash`,
+      { file },
+    );
+  }
+}
+
+/**
+ * Bring the schema up to date. Each migration runs in an IMMEDIATE transaction that re-reads the
+ * version first, so two processes opening a fresh file at once apply each migration exactly once.
+ */
+export function migrate(db: Db, file?: string, now: () => number = Date.now): { from: number; to: number } {
+  const from = schemaVersion(db);
+  refuseNewer(from, file);
+  db.exec(CREATE_VERSION_TABLE);
+  for (const migration of [...MIGRATIONS].sort((a, b) => a.version - b.version)) {
+    db.transaction(() => {
+      const current = schemaVersion(db);
+      refuseNewer(current, file);
+      if (current >= migration.version) return;
+      try {
+        db.exec(migration.sql);
+      } catch (err) {
+        throw new StoreError(
+          `migration ${migration.version} (${migration.name}) failed: ${err instanceof Error ? err.message : String(err)}`,
+          { file },
+          { cause: err },
+        );
+      }
+      db.prepare('INSERT INTO schema_version (version, name, applied_at) VALUES (?, ?, ?)').run(
+        migration.version,
+        migration.name,
+        now(),
+      );
+    }).immediate();
+  }
+  return { from, to: schemaVersion(db) };
+}
+
+/** For read-only connections: refuse a schema this code cannot read instead of migrating. */
+export function requireCurrentSchema(db: Db, file?: string): void {
+  const version = schemaVersion(db);
+  refuseNewer(version, file);
+  if (version < LATEST_SCHEMA_VERSION) {
+    throw new StoreError(
+      `the store has schema version ${version}, older than ${LATEST_SCHEMA_VERSION}; open it writable (run a crawl) to migrate`,
+      { file },
+    );
+  }
+}

@@ -1,0 +1,156 @@
+/**
+ * Reading API for the analysis: plain arrays of plain objects.
+ *
+ * The big reads (versions) iterate raw rows and build object literals in JS: measured ~4× faster
+ * than letting better-sqlite3 build keyed row objects (.all()), which at 500,000 rows × 13
+ * columns is the difference between seconds and a fraction of one.
+ * Filters take lists and pass them as one JSON parameter (`IN (SELECT value FROM json_each(?))`),
+ * so every query is one prepared statement whatever the list length.
+ */
+import type { Db } from './db.js';
+import type { Snapshot, StoredVersion, VersionInterval } from './types.js';
+
+/** Column order is the contract with toVersion(). */
+const RECORD_COLUMNS = `v.repo_id, v.name, v.arch, v.epoch, v.version, v.release, v.evr, v.vendor,
+  v.source_name, v.url, v.summary, v.build_time, v.first_seen`;
+
+type RawVersionRow = [
+  repoId: string,
+  name: string,
+  arch: string,
+  epoch: number,
+  version: string,
+  release: string,
+  evr: string,
+  vendor: string | null,
+  sourceName: string | null,
+  url: string | null,
+  summary: string | null,
+  buildTime: number | null,
+  firstSeen: number,
+];
+type RawIntervalRow = [...RawVersionRow, lastSeen: number | null];
+
+function toVersion(r: RawVersionRow): StoredVersion {
+  return {
+    repoId: r[0],
+    name: r[1],
+    arch: r[2],
+    epoch: r[3],
+    version: r[4],
+    release: r[5],
+    evr: r[6],
+    vendor: r[7],
+    sourceName: r[8],
+    url: r[9],
+    summary: r[10],
+    buildTime: r[11],
+    firstSeen: r[12],
+  };
+}
+
+function toInterval(r: RawIntervalRow, lastCheck: ReadonlyMap<string, number>): VersionInterval {
+  return {
+    repoId: r[0],
+    name: r[1],
+    arch: r[2],
+    epoch: r[3],
+    version: r[4],
+    release: r[5],
+    evr: r[6],
+    vendor: r[7],
+    sourceName: r[8],
+    url: r[9],
+    summary: r[10],
+    buildTime: r[11],
+    firstSeen: r[12],
+    lastSeen: r[13],
+    // An open interval can only exist in a repo with a snapshot; firstSeen is a safe floor anyway.
+    presentUntil: r[13] ?? lastCheck.get(r[0]) ?? r[12],
+  };
+}
+
+function collect<R, T>(rows: IterableIterator<R>, convert: (row: R) => T): T[] {
+  const out: T[] = [];
+  for (const row of rows) out.push(convert(row));
+  return out;
+}
+
+const SNAPSHOT_COLUMNS = `id, repo_id AS repoId, fetched_at AS fetchedAt, checked_at AS checkedAt,
+  check_count AS checkCount, revision, metadata_time AS metadataTime, index_checksum AS indexChecksum,
+  package_count AS packageCount, status`;
+
+/** null means "no filter"; an empty list means "nothing". */
+function listParam(values: readonly string[] | undefined): string | null {
+  return values === undefined ? null : JSON.stringify(values);
+}
+
+/** The SQL of currentVersions(); exported so tests can check its query plan. */
+export function currentVersionsSql(byRepo: boolean): string {
+  return `SELECT ${RECORD_COLUMNS} FROM version_tracks AS v
+    WHERE v.last_seen IS NULL ${byRepo ? 'AND v.repo_id IN (SELECT value FROM json_each(?))' : ''}
+    ORDER BY v.repo_id, v.name, v.arch, v.epoch, v.version, v.release`;
+}
+
+/** The SQL of versionHistory(); exported so tests can check its query plan. */
+export function versionHistorySql(byRepo: boolean, byName: boolean): string {
+  const where: string[] = [];
+  if (byRepo) where.push('v.repo_id IN (SELECT value FROM json_each(?))');
+  if (byName) where.push('v.name IN (SELECT value FROM json_each(?))');
+  return `SELECT ${RECORD_COLUMNS}, v.last_seen FROM version_tracks AS v
+    ${where.length ? 'WHERE ' + where.join(' AND ') : ''}
+    ORDER BY v.repo_id, v.name, v.arch, v.first_seen`;
+}
+
+/** Versions present in each repo as of its last successful check, ordered by repo, name, arch, EVR parts. */
+export function currentVersions(db: Db, repoIds?: readonly string[]): StoredVersion[] {
+  const repos = listParam(repoIds);
+  const statement = db.prepare<string[], RawVersionRow>(currentVersionsSql(repos !== null)).raw();
+  return collect(statement.iterate(...(repos === null ? [] : [repos])), toVersion);
+}
+
+/**
+ * Every interval (closed and open) for the given repos and/or names, ordered by repo, name, arch,
+ * first_seen. An open interval's presentUntil is its repo's last successful check.
+ */
+export function versionHistory(db: Db, repoIds?: readonly string[], names?: readonly string[]): VersionInterval[] {
+  // Only the filters actually given go into the SQL, so the planner can use the (repo_id, …) or
+  // (name) index; `? IS NULL OR …` would force a full scan.
+  const params: string[] = [];
+  const repos = listParam(repoIds);
+  const wanted = listParam(names);
+  if (repos !== null) params.push(repos);
+  if (wanted !== null) params.push(wanted);
+  // The repos' last checks are few: look them up in JS rather than joining, which would make
+  // SQLite sort the whole result instead of walking the (repo_id, name, arch, first_seen) index.
+  const lastCheck = new Map(
+    db
+      .prepare<[], [string, number]>('SELECT repo_id, max(checked_at) FROM snapshots GROUP BY repo_id')
+      .raw()
+      .all(),
+  );
+  const statement = db.prepare<string[], RawIntervalRow>(versionHistorySql(repos !== null, wanted !== null)).raw();
+  return collect(statement.iterate(...params), (row) => toInterval(row, lastCheck));
+}
+
+/** Snapshots, oldest first (for one repo, or all repos). */
+export function snapshots(db: Db, repoId?: string): Snapshot[] {
+  return db
+    .prepare<[{ repo: string | null }], Snapshot>(
+      // Snapshots are few (one per changed crawl per repo): a scan here is fine.
+      `SELECT ${SNAPSHOT_COLUMNS} FROM snapshots WHERE (@repo IS NULL OR repo_id = @repo) ORDER BY repo_id, id`,
+    )
+    .all({ repo: repoId ?? null });
+}
+
+/**
+ * The repo's current snapshot, or null before its first successful crawl. The crawler's rollback
+ * guard compares its revision / metadataTime / packageCount with a new fetch.
+ */
+export function latestSnapshot(db: Db, repoId: string): Snapshot | null {
+  return (
+    db
+      .prepare<[string], Snapshot>(`SELECT ${SNAPSHOT_COLUMNS} FROM snapshots WHERE repo_id = ? ORDER BY id DESC LIMIT 1`)
+      .get(repoId) ?? null
+  );
+}

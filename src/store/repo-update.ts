@@ -1,0 +1,289 @@
+/**
+ * Writing one repo's new index: stage, then commit in one synchronous transaction.
+ *
+ * The crawler parses an async stream and several repos share one connection, while better-sqlite3
+ * transactions are synchronous, so no transaction may stay open across an await. Records are
+ * therefore buffered and flushed in small batches (each its own short transaction) into a staging
+ * table tagged with a per-update staging id; `commit()` then merges staging into version_tracks,
+ * writes the snapshot and drops the staging rows in ONE transaction.
+ *
+ * The staging table is a TEMP table (per connection, outside the database file), an improvement
+ * over staging in the main file: batches write nothing to the WAL, and a crawl killed at any point
+ * (SIGKILL included) cannot leave staging garbage in the store — the temp file dies with the
+ * connection. A killed commit is an uncommitted WAL transaction, which SQLite discards on the next
+ * open. Either way the store holds exactly the previous or the new snapshot.
+ */
+import { StoreError } from '../errors.js';
+import type { Db } from './db.js';
+import { requireRepo } from './repos.js';
+import type { CommitResult, SnapshotMeta, VersionRecord } from './types.js';
+
+const STAGING_DDL = `
+  CREATE TEMP TABLE IF NOT EXISTS staging_versions (
+    staging_id  INTEGER NOT NULL,
+    name        TEXT NOT NULL,
+    arch        TEXT NOT NULL,
+    epoch       INTEGER NOT NULL,
+    version     TEXT NOT NULL,
+    release     TEXT NOT NULL,
+    evr         TEXT NOT NULL,
+    vendor      TEXT,
+    source_name TEXT,
+    url         TEXT,
+    summary     TEXT,
+    build_time  INTEGER,
+    PRIMARY KEY (staging_id, name, arch, epoch, version, release)
+  ) WITHOUT ROWID`;
+
+const SAME_KEY = (a: string, b: string) =>
+  `${a}.name = ${b}.name AND ${a}.arch = ${b}.arch AND ${a}.epoch = ${b}.epoch AND ${a}.version = ${b}.version AND ${a}.release = ${b}.release`;
+
+interface SnapshotHead {
+  id: number;
+  checkedAt: number;
+  indexChecksum: string;
+}
+
+function prepareStatements(db: Db) {
+  db.exec(STAGING_DDL);
+  return {
+    // A duplicate (same name/arch/EVR twice in one index) keeps its first occurrence. Not OR IGNORE:
+    // that would also silently drop rows violating NOT NULL.
+    stage: db.prepare(
+      `INSERT INTO temp.staging_versions
+         (staging_id, name, arch, epoch, version, release, evr, vendor, source_name, url, summary, build_time)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+    ),
+    dropStaging: db.prepare('DELETE FROM temp.staging_versions WHERE staging_id = ?'),
+    head: db.prepare<[string], SnapshotHead>(
+      `SELECT id, checked_at AS checkedAt, index_checksum AS indexChecksum
+       FROM snapshots WHERE repo_id = ? ORDER BY id DESC LIMIT 1`,
+    ),
+    touch: db.prepare('UPDATE snapshots SET checked_at = ?, check_count = check_count + 1 WHERE id = ?'),
+    // Vanished versions: close the interval at the last check that still saw them.
+    close: db.prepare(
+      `UPDATE version_tracks SET last_seen = @prev
+       WHERE repo_id = @repo AND last_seen IS NULL
+         AND NOT EXISTS (SELECT 1 FROM temp.staging_versions s
+                         WHERE s.staging_id = @sid AND ${SAME_KEY('s', 'version_tracks')})`,
+    ),
+    // Still-present versions whose metadata changed (a re-signed or re-described package).
+    refresh: db.prepare(
+      `UPDATE version_tracks AS v
+       SET evr = s.evr, vendor = s.vendor, source_name = s.source_name, url = s.url, summary = s.summary,
+           build_time = s.build_time
+       FROM temp.staging_versions AS s
+       WHERE s.staging_id = @sid AND v.repo_id = @repo AND v.last_seen IS NULL AND ${SAME_KEY('s', 'v')}
+         AND (v.evr, v.vendor, v.source_name, v.url, v.summary, v.build_time)
+             IS NOT (s.evr, s.vendor, s.source_name, s.url, s.summary, s.build_time)`,
+    ),
+    // New and reappearing versions open an interval.
+    open: db.prepare(
+      `INSERT INTO version_tracks
+         (repo_id, name, arch, epoch, version, release, evr, vendor, source_name, url, summary, build_time,
+          first_seen, last_seen)
+       SELECT @repo, s.name, s.arch, s.epoch, s.version, s.release, s.evr, s.vendor, s.source_name, s.url,
+              s.summary, s.build_time, @at, NULL
+       FROM temp.staging_versions AS s
+       WHERE s.staging_id = @sid
+         AND NOT EXISTS (SELECT 1 FROM version_tracks AS v
+                         WHERE v.repo_id = @repo AND v.last_seen IS NULL AND ${SAME_KEY('s', 'v')})`,
+    ),
+    snapshot: db.prepare(
+      `INSERT INTO snapshots
+         (repo_id, fetched_at, checked_at, check_count, revision, metadata_time, index_checksum, package_count, status)
+       VALUES (@repo, @at, @at, 1, @revision, @metadataTime, @checksum, @count, @status)`,
+    ),
+  };
+}
+type Statements = ReturnType<typeof prepareStatements>;
+
+const statementCache = new WeakMap<Db, Statements>();
+function statements(db: Db): Statements {
+  let s = statementCache.get(db);
+  if (!s) {
+    s = prepareStatements(db);
+    statementCache.set(db, s);
+  }
+  return s;
+}
+
+/** Unique across every connection of this process; staging is per connection anyway. */
+let lastStagingId = 0;
+
+export const DEFAULT_BATCH_SIZE = 5000;
+
+function asMessage(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+/**
+ * One repo's pending update. Feed it with add()/addMany() from any async loop, then commit() or
+ * abort(). Nothing is visible to readers, and nothing of the repo's stored data changes, until
+ * commit() returns.
+ */
+export class RepoUpdate {
+  readonly meta: Readonly<SnapshotMeta>;
+  private readonly stagingId = ++lastStagingId;
+  private readonly buffer: VersionRecord[] = [];
+  private count = 0;
+  private state: 'open' | 'committed' | 'aborted' = 'open';
+
+  constructor(
+    private readonly db: Db,
+    meta: SnapshotMeta,
+    private readonly batchSize: number = DEFAULT_BATCH_SIZE,
+  ) {
+    requireRepo(db, meta.repoId);
+    if (!Number.isFinite(meta.fetchedAt)) throw new StoreError('fetchedAt must be a time in ms', { repo: meta.repoId });
+    this.meta = { ...meta };
+  }
+
+  /** Records added so far (duplicates included): the snapshot's package count. */
+  get recordCount(): number {
+    return this.count;
+  }
+
+  add(record: VersionRecord): void {
+    this.requireOpen();
+    this.buffer.push(record);
+    this.count++;
+    if (this.buffer.length >= this.batchSize) this.flush();
+  }
+
+  addMany(records: Iterable<VersionRecord>): void {
+    for (const record of records) this.add(record);
+  }
+
+  /** Write the buffered records to staging in one short transaction. */
+  flush(): void {
+    this.requireOpen();
+    if (this.buffer.length === 0) return;
+    const { stage } = statements(this.db);
+    const rows = this.buffer.splice(0);
+    try {
+      this.db.transaction(() => {
+        for (const r of rows) {
+          stage.run(
+            this.stagingId,
+            r.name,
+            r.arch,
+            r.epoch,
+            r.version,
+            r.release,
+            r.evr,
+            r.vendor,
+            r.sourceName,
+            r.url,
+            r.summary,
+            r.buildTime,
+          );
+        }
+      })();
+    } catch (err) {
+      this.abort();
+      throw new StoreError(`cannot stage versions: ${asMessage(err)}`, { repo: this.meta.repoId }, { cause: err });
+    }
+  }
+
+  /**
+   * Merge staging into the version tracks and write the snapshot, atomically. An index with the
+   * same checksum as the current snapshot only records the check (no version row is written).
+   */
+  commit(): CommitResult {
+    this.flush();
+    const s = statements(this.db);
+    const { repoId, fetchedAt } = this.meta;
+    const merge = this.db.transaction((): CommitResult => {
+      const head = s.head.get(repoId);
+      if (head && fetchedAt < head.checkedAt) {
+        throw new StoreError(
+          `fetchedAt ${new Date(fetchedAt).toISOString()} is before the last check ${new Date(head.checkedAt).toISOString()}`,
+          { repo: repoId },
+        );
+      }
+      if (head && head.indexChecksum === this.meta.indexChecksum) {
+        s.touch.run(fetchedAt, head.id);
+        s.dropStaging.run(this.stagingId);
+        return { snapshotId: head.id, unchanged: true, packageCount: this.count, added: 0, removed: 0, refreshed: 0 };
+      }
+      const keys = { repo: repoId, sid: this.stagingId };
+      const removed = s.close.run({ ...keys, prev: head?.checkedAt ?? fetchedAt }).changes;
+      const refreshed = s.refresh.run(keys).changes;
+      const added = s.open.run({ ...keys, at: fetchedAt }).changes;
+      const snapshotId = Number(
+        s.snapshot.run({
+          repo: repoId,
+          at: fetchedAt,
+          revision: this.meta.revision,
+          metadataTime: this.meta.metadataTime,
+          checksum: this.meta.indexChecksum,
+          count: this.count,
+          status: this.meta.status ?? 'ok',
+        }).lastInsertRowid,
+      );
+      s.dropStaging.run(this.stagingId);
+      return { snapshotId, unchanged: false, packageCount: this.count, added, removed, refreshed };
+    });
+    try {
+      // IMMEDIATE: take the write lock up front rather than upgrading mid-transaction (no SQLITE_BUSY
+      // deadlock with another writer in WAL mode).
+      const result = merge.immediate();
+      this.state = 'committed';
+      return result;
+    } catch (err) {
+      this.abort();
+      if (err instanceof StoreError) throw err;
+      throw new StoreError(`cannot commit the update: ${asMessage(err)}`, { repo: repoId }, { cause: err });
+    }
+  }
+
+  /** Drop everything staged. Safe to call more than once and after a failed commit. */
+  abort(): void {
+    if (this.state !== 'open') return;
+    this.state = 'aborted';
+    this.buffer.length = 0;
+    if (this.db.open) statements(this.db).dropStaging.run(this.stagingId);
+  }
+
+  private requireOpen(): void {
+    if (this.state !== 'open') throw new StoreError(`this update was already ${this.state}`, { repo: this.meta.repoId });
+  }
+}
+
+/**
+ * Run `fill` to stream records into a new update, commit on success, abort on any throw (the
+ * repo's stored data stays as it was).
+ */
+export async function withRepoUpdate(
+  db: Db,
+  meta: SnapshotMeta,
+  fill: (update: RepoUpdate) => Promise<void> | void,
+): Promise<CommitResult> {
+  const update = new RepoUpdate(db, meta);
+  try {
+    await fill(update);
+    return update.commit();
+  } catch (err) {
+    update.abort();
+    throw err;
+  }
+}
+
+/**
+ * The cheap path for an index whose checksum the crawler already knows is unchanged (it did not
+ * even download the records): extend the current snapshot's checked_at. Returns false, changing
+ * nothing, when there is no snapshot or its checksum differs.
+ */
+export function recordUnchanged(db: Db, repoId: string, indexChecksum: string, checkedAt: number): boolean {
+  const s = statements(db);
+  return db.transaction(() => {
+    const head = s.head.get(repoId);
+    if (!head || head.indexChecksum !== indexChecksum) return false;
+    if (checkedAt < head.checkedAt) {
+      throw new StoreError('check time is before the last check', { repo: repoId });
+    }
+    s.touch.run(checkedAt, head.id);
+    return true;
+  }).immediate();
+}

@@ -1,0 +1,54 @@
+/**
+ * The repos table (config facts the analysis needs, upserted by the crawler from repos.yaml) and
+ * repo events (checks that produced no snapshot: failures, refused rollbacks).
+ */
+import { StoreError } from '../errors.js';
+import type { Db } from './db.js';
+import type { RepoEvent, RepoEventKind, RepoFacts } from './types.js';
+
+const ROLES: ReadonlySet<string> = new Set(['distro', 'upstream', 'third-party']);
+const FORMATS: ReadonlySet<string> = new Set(['rpm', 'deb']);
+
+export function upsertRepo(db: Db, repo: RepoFacts, at: number = Date.now()): void {
+  if (!repo.id) throw new StoreError('a repo needs an id');
+  if (!ROLES.has(repo.role)) throw new StoreError(`unknown role "${repo.role}"`, { repo: repo.id });
+  if (!FORMATS.has(repo.format)) throw new StoreError(`unknown format "${repo.format}"`, { repo: repo.id });
+  db.prepare(
+    `INSERT INTO repos (id, vendor, role, format, updated_at) VALUES (@id, @vendor, @role, @format, @at)
+     ON CONFLICT (id) DO UPDATE SET vendor = excluded.vendor, role = excluded.role, format = excluded.format,
+       updated_at = excluded.updated_at
+     WHERE (vendor, role, format) IS NOT (excluded.vendor, excluded.role, excluded.format)`,
+  ).run({ id: repo.id, vendor: repo.vendor, role: repo.role, format: repo.format, at });
+}
+
+export function listRepos(db: Db): RepoFacts[] {
+  return db.prepare<[], RepoFacts>('SELECT id, vendor, role, format FROM repos ORDER BY id').all();
+}
+
+/** Throws a StoreError naming the repo when the crawler forgot to upsert it first. */
+export function requireRepo(db: Db, repoId: string): void {
+  const found = db.prepare<[string], { n: number }>('SELECT count(*) AS n FROM repos WHERE id = ?').get(repoId);
+  if (!found?.n) {
+    throw new StoreError('repo is not registered in the store (upsertRepo it before storing data)', { repo: repoId });
+  }
+}
+
+export function recordRepoEvent(db: Db, event: RepoEvent): void {
+  requireRepo(db, event.repoId);
+  db.prepare('INSERT INTO repo_events (repo_id, at, kind, message) VALUES (?, ?, ?, ?)').run(
+    event.repoId,
+    event.at,
+    event.kind,
+    event.message,
+  );
+}
+
+export function repoEvents(db: Db, filter: { repoId?: string; since?: number; kind?: RepoEventKind } = {}): RepoEvent[] {
+  return db
+    .prepare<[{ repo: string | null; since: number | null; kind: string | null }], RepoEvent>(
+      `SELECT repo_id AS repoId, at, kind, message FROM repo_events
+       WHERE (@repo IS NULL OR repo_id = @repo) AND (@since IS NULL OR at >= @since) AND (@kind IS NULL OR kind = @kind)
+       ORDER BY at, id`,
+    )
+    .all({ repo: filter.repoId ?? null, since: filter.since ?? null, kind: filter.kind ?? null });
+}

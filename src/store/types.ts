@@ -1,0 +1,141 @@
+/**
+ * Plain-data shapes that go into and come out of the store. The analysis takes arrays of these; it
+ * never sees SQL.
+ *
+ * Times: every time the store observes (fetchedAt, checkedAt, firstSeen, lastSeen, from/to,
+ * createdAt) is milliseconds since the Unix epoch. `buildTime` keeps the formats' unit (seconds),
+ * because it is copied from the package metadata as is.
+ */
+
+export type RepoRole = 'distro' | 'upstream' | 'third-party';
+export type RepoFormat = 'rpm' | 'deb';
+
+/** What the analysis needs to know about a repo from repos.yaml; upserted by the crawler. */
+export interface RepoFacts {
+  id: string;
+  vendor: string;
+  role: RepoRole;
+  format: RepoFormat;
+}
+
+/** One binary package version as both formats reduce to it. */
+export interface VersionRecord {
+  name: string;
+  arch: string;
+  epoch: number;
+  /** rpm version; deb upstream version (between epoch and the last `-`). */
+  version: string;
+  /** rpm release; deb revision ("" for a native package). */
+  release: string;
+  /** Full display form, e.g. "1:2.3-4.fc39" or deb "1:2.3-4". */
+  evr: string;
+  vendor: string | null;
+  sourceName: string | null;
+  url: string | null;
+  summary: string | null;
+  /** Seconds since the epoch, as in the package metadata. */
+  buildTime: number | null;
+}
+
+/** What the crawler knows about a fetch before it streams the records. */
+export interface SnapshotMeta {
+  repoId: string;
+  /** When the index was fetched (ms). Becomes first_seen of new versions. */
+  fetchedAt: number;
+  /** rpm repomd `<revision>`; deb Release `Date` text. Free text: compare only with care. */
+  revision: string | null;
+  /** rpm repomd `<timestamp>` / deb Release `Date`, as seconds since the epoch, for the rollback guard. */
+  metadataTime: number | null;
+  /** Checksum of the index (primary.xml / Packages, or a digest over several): equal ⇒ unchanged. */
+  indexChecksum: string;
+  /** The crawler's verdict, "ok" unless it accepted the fetch with a caveat (e.g. "expired"). */
+  status?: string;
+}
+
+/** One stored snapshot: a successful fetch, and the last time a fetch found the same index. */
+export interface Snapshot {
+  id: number;
+  repoId: string;
+  fetchedAt: number;
+  /** Last successful check that found this index (ms); equals fetchedAt until an unchanged check. */
+  checkedAt: number;
+  /** How many checks found this index (1 + unchanged checks). */
+  checkCount: number;
+  revision: string | null;
+  metadataTime: number | null;
+  indexChecksum: string;
+  packageCount: number;
+  status: string;
+}
+
+/** A version present in a repo now (as of the repo's last successful check). */
+export interface StoredVersion extends VersionRecord {
+  repoId: string;
+  firstSeen: number;
+}
+
+/** One interval during which a version was present in a repo. */
+export interface VersionInterval extends StoredVersion {
+  /** Last check at which it was present; null while it still is. */
+  lastSeen: number | null;
+  /** lastSeen, or for a present version the repo's last successful check: the interval's end. */
+  presentUntil: number;
+}
+
+/** Which repo wins a name in a profile, as computed by the analysis after a crawl. */
+export interface Winner {
+  name: string;
+  repoId: string;
+  vendor: string | null;
+  evr: string;
+}
+
+/** One interval during which a winner held. Half-open: [from, to); `to` null while it still holds. */
+export interface WinnerInterval extends Winner {
+  profile: string;
+  from: number;
+  to: number | null;
+}
+
+/** What recordWinners changed. */
+export interface WinnerChanges {
+  /** Names whose winner changed (an interval closed and a new one opened). */
+  changed: number;
+  /** Names that got a winner for the first time (or again after having none). */
+  opened: number;
+  /** Names that lost their winner (no repo of the profile ships them any more). */
+  closed: number;
+}
+
+/** A check that did not produce a snapshot but should be remembered (reports, partial data). */
+export type RepoEventKind = 'failure' | 'rollback';
+
+export interface RepoEvent {
+  repoId: string;
+  at: number;
+  kind: RepoEventKind;
+  message: string;
+}
+
+export interface StoredReport {
+  id: number;
+  /** ISO week, e.g. "2025-W07". */
+  week: string;
+  createdAt: number;
+  /** Parsed JSON as saved; the report module owns its shape. */
+  findings: unknown;
+}
+
+/** Result of committing a repo update. */
+export interface CommitResult {
+  snapshotId: number;
+  /** True when the index checksum equalled the current snapshot's: only the check was recorded. */
+  unchanged: boolean;
+  packageCount: number;
+  /** Version intervals opened (new or reappearing versions). */
+  added: number;
+  /** Version intervals closed (versions that vanished). */
+  removed: number;
+  /** Present versions whose metadata (vendor, url, build time…) was refreshed in place. */
+  refreshed: number;
+}
