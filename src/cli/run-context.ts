@@ -8,7 +8,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { aptSystemRepos, hostVariables } from '../config/host.js';
 import { loadConfigFile } from '../config/repos-yaml.js';
-import type { Config, DebRepoConfig, ProfileConfig, RepoConfig } from '../config/types.js';
+import type { Config, ProfileConfig, RepoConfig } from '../config/types.js';
+import { loadYumRepos } from '../config/yum-repos.js';
 import { UsageError } from '../errors.js';
 import { defaultCacheDir } from '../fetch/cache.js';
 import { defaultStorePath } from '../store/db.js';
@@ -91,21 +92,33 @@ export async function buildRunContext(options: CommonOptions): Promise<RunContex
  * repos.yaml (same URI, suite and components) reuses that repo, so nothing is crawled twice.
  */
 async function addSystemProfile(config: Config, root: string): Promise<string[]> {
+  const warnings: string[] = [];
   const apt = await aptSystemRepos(root);
-  if (!apt) return [`no apt sources or yum repos found under ${root}`];
+  const yum = existsSync(path.join(root, 'etc/yum.repos.d')) || existsSync(path.join(root, 'etc/dnf/dnf.conf')) ? await loadYumRepos({ root }) : null;
+  if (!apt && !yum) return [`no apt sources or yum repos found under ${root}`];
+  // A host is one or the other; a Debian host with stray yum files keeps its apt profile as `system`.
+  const chosen = apt ?? { repos: yum!.repos, profile: yum!.profile, warnings: yum!.warnings };
+  if (apt && yum && yum.repos.length > 0) warnings.push(`ignoring ${yum.repos.length} yum repos on a host that uses apt`);
+  warnings.push(...chosen.warnings);
   const ids: string[] = [];
-  for (const repo of apt.repos as DebRepoConfig[]) {
-    const same = [...config.repos.values()].find(
-      (r) => r.format === 'deb' && r.uri === repo.uri && r.suite === repo.suite && r.components.join(' ') === repo.components.join(' '),
-    );
+  for (const repo of chosen.repos) {
+    const same = [...config.repos.values()].find((r) => sameRepository(r, repo));
     if (same) ids.push(same.id);
     else {
       config.repos.set(repo.id, repo);
       ids.push(repo.id);
     }
   }
-  config.profiles.set('system', { ...apt.profile, repos: ids });
-  return apt.warnings;
+  config.profiles.set('system', { ...chosen.profile, repos: ids });
+  return warnings;
+}
+
+function sameRepository(a: RepoConfig, b: RepoConfig): boolean {
+  if (a.format === 'deb' && b.format === 'deb') return a.uri === b.uri && a.suite === b.suite && a.components.join(' ') === b.components.join(' ');
+  if (a.format === 'rpm' && b.format === 'rpm') {
+    return (a.metalink !== undefined && a.metalink === b.metalink) || (a.baseurl.length > 0 && a.baseurl.join(' ') === b.baseurl.join(' '));
+  }
+  return false;
 }
 
 /** Collect a repeatable option's values. */

@@ -262,13 +262,15 @@ class HttpStatusError extends FetchError {
 
 /** Classify a failure: is another attempt worth it, and what one line does the user see? */
 function toFetchFailure(err: unknown, url: string, where: ErrorLocation): { retryable: boolean; error: Error } {
+  // Name the URL once: when the error's file already is the URL, don't repeat it in the message.
+  const at = where.file === url ? '' : `: ${url}`;
   if (err instanceof HttpStatusError) return { retryable: err.status >= 500 || err.status === 429, error: err };
   if (err instanceof SizeLimitError || err instanceof ChecksumError) return { retryable: false, error: err };
   if (err instanceof FetchError) return { retryable: true, error: err };
   if (err instanceof RequestError) {
     const code = err.code;
     if (err.name === 'MaxRedirectsError') {
-      return { retryable: false, error: new FetchError(`too many redirects (a redirect loop?): ${url}`, where, { cause: err }) };
+      return { retryable: false, error: new FetchError(`too many redirects (a redirect loop?)${at}`, where, { cause: err }) };
     }
     const transient = ['ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EAI_AGAIN', 'ECONNREFUSED', 'ERR_STREAM_PREMATURE_CLOSE'].includes(code);
     const what =
@@ -281,12 +283,12 @@ function toFetchFailure(err: unknown, url: string, where: ErrorLocation): { retr
             : code === 'ECONNRESET'
               ? 'connection reset'
               : err.message;
-    return { retryable: transient || err.name === 'TimeoutError' || err.name === 'ReadError', error: new FetchError(`${what}: ${url}`, where, { cause: err }) };
+    return { retryable: transient || err.name === 'TimeoutError' || err.name === 'ReadError', error: new FetchError(`${what}${at}`, where, { cause: err }) };
   }
   const message = err instanceof Error ? err.message : String(err);
   const code = (err as NodeJS.ErrnoException | undefined)?.code;
   if (code === 'ECONNRESET' || code === 'ERR_STREAM_PREMATURE_CLOSE' || code === 'EPIPE') {
-    return { retryable: true, error: new FetchError(`connection reset: ${url}`, where, { cause: err }) };
+    return { retryable: true, error: new FetchError(`connection reset${at}`, where, { cause: err }) };
   }
-  return { retryable: false, error: new FetchError(`${message}: ${url}`, where, { cause: err }) };
+  return { retryable: false, error: new FetchError(`${message}${at}`, where, { cause: err }) };
 }

@@ -86,10 +86,13 @@ async function runGpgv(dir: string, keys: TrustedKeys, where: ErrorLocation, arg
   const status = stdout.split('\n').filter((l) => l.startsWith('[GNUPG:] '));
   const valid = status.find((l) => l.startsWith('[GNUPG:] VALIDSIG '));
   if (code !== 0 || !valid) {
+    // Most specific first: gpgv prints ERRSIG before the NO_PUBKEY that explains it.
     const reason =
-      status.find((l) => /\] (BADSIG|EXPKEYSIG|REVKEYSIG|NO_PUBKEY|ERRSIG|NODATA)/.test(l))?.replace('[GNUPG:] ', '') ??
-      stderr.trim().split('\n').pop() ??
-      `gpgv exited ${code}`;
+      ['BADSIG', 'EXPKEYSIG', 'REVKEYSIG', 'NO_PUBKEY', 'NODATA', 'ERRSIG']
+        .map((word) => status.find((l) => l.startsWith(`[GNUPG:] ${word} `) || l === `[GNUPG:] ${word}`))
+        .find((l) => l !== undefined)
+        ?.replace('[GNUPG:] ', '') ??
+      (stderr.trim().split('\n').pop() || `gpgv exited ${code}`);
     throw new SignatureError(`signature not valid: ${describeStatus(reason)}`, where);
   }
   const fields = valid.split(' ');
