@@ -1,0 +1,163 @@
+/**
+ * `repoclash crawl` as cron runs it: a real process, no TTY, exit codes, one line per failed repo,
+ * and a SIGKILL in the middle of storing a real 17,649-package repo.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Store } from '../../src/store/index.js';
+import { startRepoServer, type RepoServer } from '../support/http-server.js';
+import { buildRpmRepo } from '../support/rpm-repo.js';
+import { cliArgs, sharedFixtures } from '../support/paths.js';
+
+let work: string;
+let server: RepoServer;
+let fixtureServer: RepoServer;
+
+interface Run {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+function repoclash(args: string[], opts: { killWhen?: () => boolean } = {}): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [...cliArgs, ...args], {
+      cwd: work,
+      env: { ...process.env, HOME: work, XDG_DATA_HOME: path.join(work, 'data'), XDG_CACHE_HOME: path.join(work, 'cache') },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    let timer: NodeJS.Timeout | undefined;
+    if (opts.killWhen) {
+      timer = setInterval(() => {
+        if (opts.killWhen!()) {
+          clearInterval(timer);
+          child.kill('SIGKILL');
+        }
+      }, 5);
+    }
+    child.on('error', reject);
+    child.on('close', (code, signal) => {
+      if (timer) clearInterval(timer);
+      resolve({ code, signal, stdout, stderr });
+    });
+  });
+}
+
+beforeAll(async () => {
+  work = await mkdtemp(path.join(os.tmpdir(), 'repoclash-cli-'));
+  await buildRpmRepo({ dir: path.join(work, 'www/good'), rpms: [{ name: 'grafana', version: '6.1.5', release: '1', vendor: 'Grafana Labs' }] });
+  server = await startRepoServer({ root: path.join(work, 'www') });
+  fixtureServer = await startRepoServer({ root: path.join(sharedFixtures, 'rpm') });
+}, 120_000);
+
+afterAll(async () => {
+  await server?.close();
+  await fixtureServer?.close();
+  if (work) await rm(work, { recursive: true, force: true });
+});
+
+describe('repoclash crawl (process)', () => {
+  it('exits 3 with one line per failed repo and stores the rest; silent without a TTY', async () => {
+    const config = path.join(work, 'partial.yaml');
+    await writeFile(
+      config,
+      `repos:
+  good:
+    vendor: Grafana Labs
+    role: upstream
+    format: rpm
+    baseurl: ${server.url}/good/
+  gone:
+    vendor: Nobody
+    role: third-party
+    format: rpm
+    baseurl: http://127.0.0.1:1/nothing/
+`,
+    );
+    const run = await repoclash(['crawl', '--config', config, '--db', path.join(work, 'partial.db'), '--retries', '0']);
+    expect(run.code).toBe(3);
+    expect(run.stdout).toBe('');
+    expect(run.stderr.trim().split('\n')).toEqual(['repoclash: repo gone: repodata/repomd.xml: connection refused: http://127.0.0.1:1/nothing/repodata/repomd.xml']);
+    const store = Store.open({ path: path.join(work, 'partial.db'), readonly: true });
+    expect(store.currentVersions(['good']).map((v) => v.name)).toEqual(['grafana']);
+    store.close();
+
+    const json = await repoclash(['crawl', '--config', config, '--db', path.join(work, 'partial.db'), '--retries', '0', '--format', 'json']);
+    expect(json.code).toBe(3);
+    const parsed = JSON.parse(json.stdout) as { repos: Array<{ repo: string; status: string }> };
+    expect(parsed.repos.map((r) => [r.repo, r.status])).toEqual([
+      ['good', 'unchanged'],
+      ['gone', 'failed'],
+    ]);
+  });
+
+  it('exits 2 with file:line:column for a bad repos.yaml', async () => {
+    const config = path.join(work, 'bad.yaml');
+    await writeFile(config, 'repos:\n  x:\n    format: rpm\n    vendor: V\n    role: boss\n    baseurl: http://x/\n');
+    const run = await repoclash(['crawl', '--config', config, '--db', path.join(work, 'bad.db')]);
+    expect(run.code).toBe(2);
+    expect(run.stderr.trim()).toBe(`repoclash: ${config}:5:11: repos.x.role: expected one of distro, upstream, third-party, got "boss"`);
+  });
+
+  it('a crawl killed with SIGKILL while storing leaves a consistent store with the earlier data', async () => {
+    const db = path.join(work, 'killed.db');
+    const config = path.join(work, 'killed.yaml');
+    await writeFile(
+      config,
+      `repos:
+  good:
+    vendor: Grafana Labs
+    role: upstream
+    format: rpm
+    baseurl: ${server.url}/good/
+  centos:
+    vendor: CentOS
+    role: distro
+    format: rpm
+    baseurl: ${fixtureServer.url}/centos-stream-9-appstream/
+`,
+    );
+    const first = await repoclash(['crawl', '--config', config, '--db', db, '--repo', 'good']);
+    expect(first.code).toBe(0);
+
+    // Kill shortly after the 17,649-package primary.xml has been served: the crawl is parsing and
+    // staging it then.
+    let servedAt = 0;
+    const run = await repoclash(['crawl', '--config', config, '--db', db], {
+      killWhen: () => {
+        if (!servedAt && fixtureServer.requests.some((r) => r.path.endsWith('primary.xml.gz'))) servedAt = Date.now();
+        return servedAt > 0 && Date.now() - servedAt > 60;
+      },
+    });
+    expect(run.signal).toBe('SIGKILL');
+
+    const raw = new Database(db);
+    expect(raw.pragma('integrity_check', { simple: true })).toBe('ok');
+    raw.close();
+    const store = Store.open({ path: db });
+    expect(store.currentVersions(['good']).map((v) => v.name)).toEqual(['grafana']);
+    // Either the kill came before the commit (no snapshot) or after it (a whole one): never half.
+    const centos = store.latestSnapshot('centos');
+    if (centos) expect(store.currentVersions(['centos'])).toHaveLength(centos.packageCount);
+    else expect(store.currentVersions(['centos'])).toHaveLength(0);
+    const staging = (store.db.prepare("SELECT name FROM sqlite_master WHERE name LIKE '%staging%' AND type = 'table'").all() as Array<{ name: string }>).map((r) => r.name);
+    for (const table of staging) expect(store.db.prepare(`SELECT count(*) AS n FROM ${table}`).get()).toEqual({ n: 0 });
+    store.close();
+
+    // The lock of the killed crawl is stale (its pid is dead): the next crawl takes over and finishes.
+    const again = await repoclash(['crawl', '--config', config, '--db', db]);
+    expect(again.code).toBe(0);
+    const after = Store.open({ path: db, readonly: true });
+    expect(after.currentVersions(['centos'])).toHaveLength(17_649);
+    after.close();
+  });
+});
