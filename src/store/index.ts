@@ -67,7 +67,10 @@ export class Store {
   }
 
   close(): void {
-    if (this.db.open) this.db.close();
+    if (!this.db.open) return;
+    // Lets SQLite refresh planner statistics where they went stale (cheap; recommended on close).
+    if (!this.db.readonly) this.db.pragma('optimize');
+    this.db.close();
   }
 
   // ── repos ──

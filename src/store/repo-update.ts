@@ -60,9 +60,10 @@ function prepareStatements(db: Db) {
        FROM snapshots WHERE repo_id = ? ORDER BY id DESC LIMIT 1`,
     ),
     touch: db.prepare('UPDATE snapshots SET checked_at = ?, check_count = check_count + 1 WHERE id = ?'),
-    // Vanished versions: close the interval at the last check that still saw them.
+    // Vanished versions: close the interval at the last check that still saw them. INDEXED BY: the
+    // planner would otherwise walk the repo's whole history (closed intervals pile up over years).
     close: db.prepare(
-      `UPDATE version_tracks SET last_seen = @prev
+      `UPDATE version_tracks INDEXED BY version_tracks_open SET last_seen = @prev
        WHERE repo_id = @repo AND last_seen IS NULL
          AND NOT EXISTS (SELECT 1 FROM temp.staging_versions s
                          WHERE s.staging_id = @sid AND ${SAME_KEY('s', 'version_tracks')})`,

@@ -16,8 +16,8 @@
  * - With `comments: true`, lines starting with `#` are dropped wherever they are (apt's .sources,
  *   debian/control); otherwise such a line is an ordinary (and, lacking a colon, invalid) line.
  * - CRLF line ends are accepted: the CR is never part of a value.
- * - A field given twice in one paragraph: lookups see the first one (apt does the same; dpkg
- *   refuses such a file, but a crawler should not drop a whole index over it).
+ * - A field given twice in one paragraph: lookups see the first one, getAll() sees all. (dpkg
+ *   refuses such a file; a crawler should not drop a whole index over it.)
  */
 import { FormatError, type ErrorLocation } from '../../errors.js';
 
@@ -180,6 +180,46 @@ class LayoutStore {
   }
 }
 
+/**
+ * Shares the strings of short values that repeat across paragraphs (Architecture, Section,
+ * Multi-Arch): hashing a few bytes in JS is cheaper than decoding a new string, and 77k records then
+ * hold one "amd64" instead of 77k copies. Bounded, so a field with unique values cannot grow it
+ * without limit.
+ */
+export class InternTable {
+  private readonly buckets = new Map<number, Array<{ bytes: Buffer; value: string }>>();
+  private entries = 0;
+  constructor(
+    private readonly maxEntries = 4096,
+    private readonly maxLength = 32,
+  ) {}
+
+  /** @internal the string for buf[start, end), decoded once. */
+  get(buf: SliceableBuffer, start: number, end: number): string {
+    const n = end - start;
+    if (n > this.maxLength) return buf.utf8Slice(start, end);
+    let h = n;
+    for (let k = start; k < end; k++) h = Math.imul(h ^ buf[k]!, 0x01000193);
+    const bucket = this.buckets.get(h);
+    if (bucket !== undefined) {
+      outer: for (const entry of bucket) {
+        const b = entry.bytes;
+        if (b.length !== n) continue;
+        for (let k = 0; k < n; k++) if (b[k] !== buf[start + k]) continue outer;
+        return entry.value;
+      }
+    }
+    const value = buf.utf8Slice(start, end);
+    if (this.entries < this.maxEntries) {
+      const entry = { bytes: Buffer.from(buf.subarray(start, end)), value };
+      if (bucket === undefined) this.buckets.set(h, [entry]);
+      else bucket.push(entry);
+      this.entries++;
+    }
+    return value;
+  }
+}
+
 /** One paragraph. Values are decoded from the underlying bytes on request. */
 export class Stanza {
   /** 1-based line number of the paragraph's first field. */
@@ -233,6 +273,15 @@ export class Stanza {
   /** firstLine() for a slot from pick(); undefined for -1. */
   firstLineAt(slot: number): string | undefined {
     return slot < 0 ? undefined : this.firstLineOf(slot);
+  }
+
+  /** firstLineAt() through an InternTable, for short values that repeat across paragraphs. */
+  firstLineInterned(slot: number, table: InternTable): string | undefined {
+    if (slot < 0) return undefined;
+    const s = this.layout[slot + VALUE_START]!;
+    let e = this.layout[slot + FIRST_LINE_END]!;
+    while (e > s && isBlank(this.buf[e - 1]!)) e--;
+    return table.get(this.buf, s, e);
   }
 
   /** folded() for a slot from pick(); undefined for -1. */

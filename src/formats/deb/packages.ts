@@ -6,7 +6,7 @@
  */
 import { FormatError, RepoclashError, type ErrorLocation } from '../../errors.js';
 import type { DebPackage, DebSource } from '../types.js';
-import { FieldSet, readStanzaBatches, type Stanza } from './deb822.js';
+import { FieldSet, InternTable, readStanzaBatches, type Stanza } from './deb822.js';
 import { parseProvides } from './relations.js';
 import { parseDebVersion } from './version.js';
 
@@ -65,6 +65,24 @@ function optional(value: string | undefined): string | null {
   return value === undefined || value === '' ? null : value;
 }
 
+/** Architecture, Section and Multi-Arch take a handful of values across a whole index. */
+const shortValues = new InternTable();
+function internedText(stanza: Stanza, slot: Int32Array, field: FieldName): string | null {
+  return optional(stanza.firstLineInterned(slot[F[field]]!, shortValues));
+}
+
+/** Size: digits only; a loop is cheaper than a regular expression plus Number() per stanza. */
+function parseSize(text: string): number | null {
+  if (text.length === 0 || text.length > 15) return null;
+  let n = 0;
+  for (let k = 0; k < text.length; k++) {
+    const d = text.charCodeAt(k) - 0x30;
+    if (d < 0 || d > 9) return null;
+    n = n * 10 + d;
+  }
+  return n;
+}
+
 // Module-level helpers rather than closures: this runs ~77k times per index.
 function fieldText(stanza: Stanza, slot: Int32Array, field: FieldName): string | null {
   return optional(stanza.firstLineAt(slot[F[field]]!));
@@ -86,7 +104,8 @@ export function packageFromStanza(stanza: Stanza, where: ErrorLocation = {}): De
   const slot = stanza.pick(FIELDS);
   const name = requiredText(stanza, slot, 'Package', where);
   const version = requiredText(stanza, slot, 'Version', where);
-  const architecture = requiredText(stanza, slot, 'Architecture', where);
+  const architecture = internedText(stanza, slot, 'Architecture');
+  if (architecture === null) throw new FormatError('stanza has no Architecture field', { ...where, line: stanza.line });
   located(() => parseDebVersion(version), stanza, slot, 'Version', where);
 
   const sourceText = fieldText(stanza, slot, 'Source');
@@ -98,10 +117,8 @@ export function packageFromStanza(stanza: Stanza, where: ErrorLocation = {}): De
   const sizeText = fieldText(stanza, slot, 'Size');
   let size: number | null = null;
   if (sizeText !== null) {
-    size = Number(sizeText);
-    if (!Number.isSafeInteger(size) || size < 0 || !/^\d+$/.test(sizeText)) {
-      throw new FormatError(`invalid Size ${JSON.stringify(sizeText)}`, fieldWhere(stanza, slot, 'Size', where));
-    }
+    size = parseSize(sizeText);
+    if (size === null) throw new FormatError(`invalid Size ${JSON.stringify(sizeText)}`, fieldWhere(stanza, slot, 'Size', where));
   }
 
   return {
@@ -116,11 +133,11 @@ export function packageFromStanza(stanza: Stanza, where: ErrorLocation = {}): De
     conflicts: foldedText(stanza, slot, 'Conflicts'),
     breaks: foldedText(stanza, slot, 'Breaks'),
     replaces: foldedText(stanza, slot, 'Replaces'),
-    multiArch: fieldText(stanza, slot, 'Multi-Arch'),
+    multiArch: internedText(stanza, slot, 'Multi-Arch'),
     filename: fieldText(stanza, slot, 'Filename'),
     sha256: fieldText(stanza, slot, 'SHA256'),
     size,
-    section: fieldText(stanza, slot, 'Section'),
+    section: internedText(stanza, slot, 'Section'),
   };
 }
 

@@ -1,0 +1,227 @@
+import { describe, expect, it } from 'vitest';
+import { StoreError } from '../../src/errors.js';
+import type { VersionRecord } from '../../src/store/types.js';
+import { REPO_A, REPO_B, dump, memoryStore, meta, put, rec, stagingRows, synthetic } from './helpers.js';
+
+const T1 = Date.UTC(2025, 0, 1);
+const T2 = Date.UTC(2025, 0, 2);
+const T3 = Date.UTC(2025, 0, 3);
+const T4 = Date.UTC(2025, 0, 4);
+
+describe('first snapshot', () => {
+  it('stores the snapshot and every version as an open interval', () => {
+    const store = memoryStore(REPO_A);
+    const result = put(store, meta('fedora', T1, 'sum1', { status: 'ok' }), [rec('bash', '5.2'), rec('curl', '8.6')]);
+    expect(result).toMatchObject({ unchanged: false, packageCount: 2, added: 2, removed: 0 });
+
+    expect(store.latestSnapshot('fedora')).toEqual({
+      id: result.snapshotId,
+      repoId: 'fedora',
+      fetchedAt: T1,
+      checkedAt: T1,
+      checkCount: 1,
+      revision: String(T1 / 1000),
+      metadataTime: T1 / 1000,
+      indexChecksum: 'sum1',
+      packageCount: 2,
+      status: 'ok',
+    });
+    const current = store.currentVersions();
+    expect(current).toEqual([
+      { ...rec('bash', '5.2'), repoId: 'fedora', firstSeen: T1 },
+      { ...rec('curl', '8.6'), repoId: 'fedora', firstSeen: T1 },
+    ]);
+    expect(stagingRows(store)).toBe(0);
+  });
+
+  it('keeps nulls and epochs as given', () => {
+    const store = memoryStore(REPO_A);
+    const bare: VersionRecord = { ...rec('tzdata', '2024a', '', { epoch: 2 }), vendor: null, sourceName: null, url: null, summary: null, buildTime: null };
+    put(store, meta('fedora', T1, 's'), [bare]);
+    expect(store.currentVersions()[0]).toEqual({ ...bare, repoId: 'fedora', firstSeen: T1 });
+  });
+
+  it('stores a name/arch/EVR listed twice in one index once', () => {
+    const store = memoryStore(REPO_A);
+    const result = put(store, meta('fedora', T1, 's'), [rec('bash', '5.2'), rec('bash', '5.2'), rec('bash', '5.1')]);
+    expect(result.packageCount).toBe(3);
+    expect(store.currentVersions().map((v) => v.version)).toEqual(['5.1', '5.2']);
+  });
+
+  it('refuses data for a repo nobody registered', () => {
+    const store = memoryStore(REPO_A);
+    expect(() => store.beginRepoUpdate(meta('nope', T1, 's'))).toThrow(StoreError);
+  });
+});
+
+describe('unchanged index', () => {
+  it('same checksum through a full update writes no version row, only the check', () => {
+    const store = memoryStore(REPO_A);
+    put(store, meta('fedora', T1, 'sum1'), synthetic(500));
+    const tracksBefore = dump(store, 'version_tracks');
+    const changesBefore = store.db.prepare<[], { n: number }>('SELECT total_changes() AS n').get()!.n;
+
+    const result = put(store, meta('fedora', T2, 'sum1'), synthetic(500));
+    expect(result).toMatchObject({ unchanged: true, added: 0, removed: 0, refreshed: 0 });
+    expect(dump(store, 'version_tracks')).toEqual(tracksBefore);
+    // Main-database changes: total_changes also counts the 500 staged rows and their deletion (temp)
+    // plus the one snapshot row touched; no version_tracks row may be among them.
+    const changesAfter = store.db.prepare<[], { n: number }>('SELECT total_changes() AS n').get()!.n;
+    expect(changesAfter - changesBefore).toBe(500 + 500 + 1);
+    expect(store.snapshots('fedora')).toHaveLength(1);
+    expect(store.latestSnapshot('fedora')).toMatchObject({ fetchedAt: T1, checkedAt: T2, checkCount: 2 });
+    expect(stagingRows(store)).toBe(0);
+  });
+
+  it('recordUnchanged touches only the snapshot, and refuses a different checksum', () => {
+    const store = memoryStore(REPO_A);
+    put(store, meta('fedora', T1, 'sum1'), synthetic(50));
+    const tracksBefore = dump(store, 'version_tracks');
+    const changesBefore = store.db.prepare<[], { n: number }>('SELECT total_changes() AS n').get()!.n;
+    expect(store.recordUnchanged('fedora', 'sum1', T2)).toBe(true);
+    expect(store.db.prepare<[], { n: number }>('SELECT total_changes() AS n').get()!.n - changesBefore).toBe(1);
+    expect(dump(store, 'version_tracks')).toEqual(tracksBefore);
+    expect(store.latestSnapshot('fedora')).toMatchObject({ checkedAt: T2, checkCount: 2 });
+
+    expect(store.recordUnchanged('fedora', 'other', T3)).toBe(false);
+    expect(store.recordUnchanged('grafana', 'sum1', T3)).toBe(false);
+    expect(store.latestSnapshot('fedora')).toMatchObject({ checkedAt: T2, checkCount: 2 });
+  });
+});
+
+describe('changed index', () => {
+  it('opens new versions, closes vanished ones at their last check, and reopens a returning one', () => {
+    const store = memoryStore(REPO_A);
+    put(store, meta('fedora', T1, 's1'), [rec('bash', '5.1'), rec('curl', '8.5'), rec('zsh', '5.9')]);
+    expect(store.recordUnchanged('fedora', 's1', T2)).toBe(true);
+
+    // T3: bash 5.1 → 5.2, zsh gone, curl unchanged.
+    const r3 = put(store, meta('fedora', T3, 's3'), [rec('bash', '5.2'), rec('curl', '8.5')]);
+    expect(r3).toMatchObject({ unchanged: false, added: 1, removed: 2, packageCount: 2 });
+    expect(store.currentVersions().map((v) => `${v.name}-${v.version}@${v.firstSeen}`)).toEqual([
+      `bash-5.2@${T3}`,
+      `curl-8.5@${T1}`,
+    ]);
+
+    // T4: zsh 5.9 is back (same EVR): a new interval, the old one stays closed.
+    put(store, meta('fedora', T4, 's4'), [rec('bash', '5.2'), rec('curl', '8.5'), rec('zsh', '5.9')]);
+    const history = store.versionHistory(['fedora']);
+    const brief = history.map((h) => [h.name, h.version, h.firstSeen, h.lastSeen, h.presentUntil]);
+    expect(brief).toEqual([
+      ['bash', '5.1', T1, T2, T2], // last seen at the unchanged check T2, not at T1
+      ['bash', '5.2', T3, null, T4],
+      ['curl', '8.5', T1, null, T4],
+      ['zsh', '5.9', T1, T2, T2],
+      ['zsh', '5.9', T4, null, T4],
+    ]);
+    expect(store.snapshots('fedora').map((s) => s.indexChecksum)).toEqual(['s1', 's3', 's4']);
+  });
+
+  it('refreshes the metadata of a present version in place without a new interval', () => {
+    const store = memoryStore(REPO_A);
+    put(store, meta('fedora', T1, 's1'), [rec('bash', '5.2')]);
+    const r = put(store, meta('fedora', T2, 's2'), [rec('bash', '5.2', '1', { url: 'https://new.invalid/', buildTime: 42 })]);
+    expect(r).toMatchObject({ added: 0, removed: 0, refreshed: 1 });
+    const history = store.versionHistory();
+    expect(history).toHaveLength(1);
+    expect(history[0]).toMatchObject({ url: 'https://new.invalid/', buildTime: 42, firstSeen: T1, lastSeen: null });
+  });
+
+  it('keeps repos apart: an update of one never closes another repo’s versions', () => {
+    const store = memoryStore(REPO_A, REPO_B);
+    put(store, meta('fedora', T1, 'a1'), [rec('grafana', '9.0')]);
+    put(store, meta('grafana', T1, 'b1'), [rec('grafana', '11.0')]);
+    put(store, meta('fedora', T2, 'a2'), []);
+    expect(store.currentVersions().map((v) => `${v.repoId}:${v.version}`)).toEqual(['grafana:11.0']);
+    expect(store.currentVersions(['fedora'])).toEqual([]);
+  });
+});
+
+describe('failed updates leave the stored data untouched', () => {
+  function seeded() {
+    const store = memoryStore(REPO_A);
+    put(store, meta('fedora', T1, 's1'), synthetic(300));
+    return { store, tracks: dump(store, 'version_tracks'), snaps: dump(store, 'snapshots') };
+  }
+
+  it('a throw in the middle of the stream (after batches were staged)', async () => {
+    const { store, tracks, snaps } = seeded();
+    let staged = 0;
+    await expect(
+      store.withRepoUpdate(meta('fedora', T2, 's2'), async (u) => {
+        for (const r of synthetic(20_000, 1)) {
+          u.add(r);
+          if (u.recordCount === 12_000) {
+            staged = stagingRows(store);
+            await Promise.resolve();
+            throw new Error('parse error at byte 4711');
+          }
+        }
+      }),
+    ).rejects.toThrow('parse error at byte 4711');
+    expect(staged).toBeGreaterThanOrEqual(10_000); // batches had reached staging
+    expect(dump(store, 'version_tracks')).toEqual(tracks);
+    expect(dump(store, 'snapshots')).toEqual(snaps);
+    expect(stagingRows(store)).toBe(0);
+  });
+
+  it('an abandoned (aborted) update', () => {
+    const { store, tracks, snaps } = seeded();
+    const u = store.beginRepoUpdate(meta('fedora', T2, 's2'), 100);
+    u.addMany(synthetic(1000, 1));
+    u.abort();
+    u.abort();
+    expect(() => u.add(rec('x', '1'))).toThrow(StoreError);
+    expect(() => u.commit()).toThrow(StoreError);
+    expect(dump(store, 'version_tracks')).toEqual(tracks);
+    expect(dump(store, 'snapshots')).toEqual(snaps);
+    expect(stagingRows(store)).toBe(0);
+  });
+
+  it('a record the schema rejects', () => {
+    const { store, tracks, snaps } = seeded();
+    const u = store.beginRepoUpdate(meta('fedora', T2, 's2'), 10);
+    const bad = { ...rec('broken', '1'), name: null } as unknown as VersionRecord;
+    expect(() => u.addMany([...synthetic(5, 1), bad, ...synthetic(20, 2)])).toThrow(StoreError);
+    expect(dump(store, 'version_tracks')).toEqual(tracks);
+    expect(dump(store, 'snapshots')).toEqual(snaps);
+    expect(stagingRows(store)).toBe(0);
+  });
+
+  it('a commit whose fetch time is before the last check', () => {
+    const { store, tracks, snaps } = seeded();
+    const u = store.beginRepoUpdate(meta('fedora', T1 - 1, 's2'));
+    u.addMany(synthetic(10, 1));
+    expect(() => u.commit()).toThrow(/before the last check/);
+    expect(dump(store, 'version_tracks')).toEqual(tracks);
+    expect(dump(store, 'snapshots')).toEqual(snaps);
+    expect(stagingRows(store)).toBe(0);
+  });
+});
+
+describe('concurrent updates on one connection', () => {
+  it('interleaved async streams of two repos each land whole', async () => {
+    const store = memoryStore(REPO_A, REPO_B);
+    async function* slow(gen: Iterable<VersionRecord>) {
+      let i = 0;
+      for (const r of gen) {
+        if (++i % 700 === 0) await new Promise((resolve) => setTimeout(resolve, 0));
+        yield r;
+      }
+    }
+    const [a, b] = await Promise.all([
+      store.withRepoUpdate(meta('fedora', T1, 'a'), async (u) => {
+        for await (const r of slow(synthetic(12_000, 0, 'a'))) u.add(r);
+      }),
+      store.withRepoUpdate(meta('grafana', T1, 'b'), async (u) => {
+        for await (const r of slow(synthetic(9_000, 0, 'b'))) u.add(r);
+      }),
+    ]);
+    expect(a.added).toBe(12_000);
+    expect(b.added).toBe(9_000);
+    const current = store.currentVersions();
+    expect(current.filter((v) => v.repoId === 'fedora').every((v) => v.name.startsWith('a-'))).toBe(true);
+    expect(current.filter((v) => v.repoId === 'grafana')).toHaveLength(9_000);
+    expect(stagingRows(store)).toBe(0);
+  });
+});
