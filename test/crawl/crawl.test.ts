@@ -241,7 +241,8 @@ describe('a failing repo fails alone, with one clear line, and keeps what it had
     try {
       const o = await crawlWithFault('vendor-rpm', async () => {
         const corrupt = Buffer.from(bytes);
-        corrupt[corrupt.length - 20] ^= 0xff;
+        const at = corrupt.length - 20;
+        corrupt[at] = corrupt[at]! ^ 0xff;
         await writeFile(primaryFile, corrupt);
       });
       expect(o.error!.kind).toBe('checksum');
