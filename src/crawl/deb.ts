@@ -11,6 +11,7 @@ import { aptDefaultKeyFiles, verifyClearsigned, verifyDetached, type TrustedKeys
 import { parsePackageBatches } from '../formats/deb/packages.js';
 import { componentDirectory, isExpired, parseRelease, splitClearsigned, type HashedFile, type ReleaseInfo } from '../formats/deb/release.js';
 import type { DebRepoConfig } from '../config/types.js';
+import type { AptReleaseFacts } from '../analysis/types.js';
 import type { CrawlContext, RepoOutcome } from './context.js';
 import { ensureCached, fetchIndex, joinUrl, readCached, type FetchedIndex } from './fetch-steps.js';
 import { checkNotOlder, checkNotShrunk } from './guards.js';
@@ -34,6 +35,7 @@ export async function crawlDebRepo(repo: DebRepoConfig, ctx: CrawlContext): Prom
     );
   }
 
+  ctx.store.setReleaseFacts(repo.id, releaseFactsOf(repo, release));
   const files = packagesFiles(repo, release, notes);
   if (files.length === 0) throw new FormatError(`the Release lists no Packages index for ${describeWanted(repo)}`, releaseWhere);
   // The repo's index identity: every chosen Packages file's hash, in a stable order.
@@ -165,4 +167,25 @@ function byHashPath(file: string, hash: string): string {
 
 function describeWanted(repo: DebRepoConfig): string {
   return repo.flat ? 'this flat repo' : `${repo.components.join(', ')} on ${repo.architectures.join(', ')}`;
+}
+
+/** What apt's pinning matches on, kept per repo for the resolver. */
+export function releaseFactsOf(repo: DebRepoConfig, release: ReleaseInfo): AptReleaseFacts {
+  let host = '';
+  try {
+    host = repo.uri.startsWith('file:') ? '' : new URL(repo.uri).hostname;
+  } catch {
+    host = '';
+  }
+  return {
+    origin: release.origin,
+    label: release.label,
+    archive: release.suite,
+    codename: release.codename,
+    version: release.version,
+    notAutomatic: release.notAutomatic,
+    butAutomaticUpgrades: release.butAutomaticUpgrades,
+    host,
+    components: repo.components,
+  };
 }

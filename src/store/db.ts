@@ -58,6 +58,10 @@ export function openDatabase(file: string, options: OpenDatabaseOptions = {}): D
     db.pragma('synchronous = NORMAL');
     db.pragma('foreign_keys = ON');
     db.pragma(`busy_timeout = ${Math.max(0, Math.trunc(options.busyTimeoutMs ?? 10_000))}`);
+    // A crawl merges ~70k rows per repo into four indexes: with SQLite's default 2 MB page cache
+    // the index pages thrash. 64 MB of cache and staging in memory (not a temp file) halve the time.
+    db.pragma('cache_size = -65536');
+    db.pragma('temp_store = MEMORY');
   } catch (err) {
     db.close();
     if (err instanceof StoreError) throw err;

@@ -19,7 +19,7 @@ import { defaultStorePath, openDatabase, type Db } from './db.js';
 import { migrate, requireCurrentSchema } from './migrations.js';
 import { currentVersions, latestSnapshot, snapshots, versionHistory } from './queries.js';
 import { RepoUpdate, recordUnchanged, withRepoUpdate } from './repo-update.js';
-import { listRepos, recordRepoEvent, repoEvents, upsertRepo } from './repos.js';
+import { listRepos, recordRepoEvent, releaseFacts, repoEvents, setReleaseFacts, upsertRepo } from './repos.js';
 import { latestReport, listReports, saveReport } from './reports.js';
 import type {
   CommitResult,
@@ -76,6 +76,12 @@ export class Store {
   // ── repos ──
   upsertRepo(repo: RepoFacts, at?: number): void {
     upsertRepo(this.db, repo, at);
+  }
+  setReleaseFacts(repoId: string, facts: unknown): void {
+    setReleaseFacts(this.db, repoId, facts);
+  }
+  releaseFacts(): Map<string, unknown> {
+    return releaseFacts(this.db);
   }
   repos(): RepoFacts[] {
     return listRepos(this.db);
@@ -139,7 +145,7 @@ export { IN_MEMORY, defaultStorePath, openDatabase, type Db } from './db.js';
 export { LATEST_SCHEMA_VERSION, MIGRATIONS, migrate, schemaVersion } from './migrations.js';
 export { currentVersions, latestSnapshot, snapshots, versionHistory } from './queries.js';
 export { DEFAULT_BATCH_SIZE, RepoUpdate, recordUnchanged, withRepoUpdate } from './repo-update.js';
-export { listRepos, recordRepoEvent, repoEvents, upsertRepo } from './repos.js';
+export { listRepos, recordRepoEvent, releaseFacts, repoEvents, setReleaseFacts, upsertRepo } from './repos.js';
 export { latestReport, listReports, saveReport } from './reports.js';
 export { currentWinners, recordWinners, winnerHistory } from './winners.js';
 export { acquireCrawlLock, lockPathFor, type AcquireLockOptions, type ReleaseLock } from './lock.js';

@@ -52,3 +52,17 @@ export function repoEvents(db: Db, filter: { repoId?: string; since?: number; ki
     )
     .all({ repo: filter.repoId ?? null, since: filter.since ?? null, kind: filter.kind ?? null });
 }
+
+/**
+ * The Release facts of a deb repo (what apt's pinning matches on), stored as JSON by the crawler
+ * after a verified Release; the store does not interpret them.
+ */
+export function setReleaseFacts(db: Db, repoId: string, facts: unknown): void {
+  requireRepo(db, repoId);
+  db.prepare('UPDATE repos SET release_facts = ? WHERE id = ?').run(JSON.stringify(facts), repoId);
+}
+
+export function releaseFacts(db: Db): Map<string, unknown> {
+  const rows = db.prepare<[], [string, string]>('SELECT id, release_facts FROM repos WHERE release_facts IS NOT NULL').raw().all();
+  return new Map(rows.map(([id, json]) => [id, JSON.parse(json) as unknown]));
+}

@@ -15,6 +15,8 @@ import { synthetic } from './helpers.js';
 const [file, mode, countText] = process.argv.slice(2) as [string, 'staging' | 'commit', string | undefined];
 const count = Number(countText ?? 200_000);
 const store = Store.open({ path: file });
+// A small page cache makes the commit spill pages to the WAL before it ends: the case to prove safe.
+if (mode === 'commit') store.db.pragma('cache_size = 64');
 const update = store.beginRepoUpdate(
   { repoId: 'fedora', fetchedAt: Date.now(), revision: 'new', metadataTime: null, indexChecksum: `new-${mode}` },
   2000,
