@@ -71,6 +71,15 @@ export interface Resolution {
   upgradeAction?: Action;
   /** What `dnf distro-sync` / `apt-get full-upgrade` would do, where it differs. */
   syncAction?: Action;
+  /** The version `dnf upgrade` / `apt-get upgrade` would move the installed package to (null: stays). */
+  upgradeTo?: Candidate | null;
+  /** The version `dnf distro-sync` / `apt-get dist-upgrade` would move it to (null: stays). */
+  syncTo?: Candidate | null;
+  /**
+   * apt: every version apt knows of the package (the installed one included), highest version
+   * first, with its pin priority and where that priority came from — `apt-cache policy`'s table.
+   */
+  versionPriorities?: Array<{ evr: string; priority: number; why: string; installed: boolean }>;
 }
 
 export type Severity = 'info' | 'warning' | 'error';

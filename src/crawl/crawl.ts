@@ -9,7 +9,7 @@ import type { CrawlContext, RepoOutcome } from './context.js';
 import { crawlDebRepo } from './deb.js';
 import { crawlRpmRepo } from './rpm.js';
 
-export const DEFAULT_CONCURRENCY = 4;
+export const DEFAULT_CONCURRENCY = 8;
 
 export async function crawlRepos(repos: readonly RepoConfig[], ctx: CrawlContext, concurrency = DEFAULT_CONCURRENCY): Promise<RepoOutcome[]> {
   const limit = pLimit(concurrency);
