@@ -1,9 +1,11 @@
 /** The command registry: one line per command module. */
 import type { Command } from 'commander';
+import { registerAudit } from './audit.js';
 import { registerCrawl } from './crawl.js';
 import { registerVercmp } from './vercmp.js';
 
 export function registerCommands(program: Command): void {
   registerCrawl(program);
+  registerAudit(program);
   registerVercmp(program);
 }

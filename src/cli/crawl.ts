@@ -7,6 +7,7 @@ import { MetadataCache } from '../fetch/cache.js';
 import { DEFAULT_MAX_DECOMPRESSED_BYTES } from '../fetch/decompress.js';
 import { DEFAULT_FETCH_POLICY, HttpClient } from '../fetch/http-client.js';
 import { acquireCrawlLock, Store } from '../store/index.js';
+import { recordWinners } from './analysis-data.js';
 import { ExitCode } from './exit-codes.js';
 import { buildRunContext, collect, type CommonOptions, type RunContext } from './run-context.js';
 
@@ -94,6 +95,8 @@ export async function crawlWithLock(run: RunContext, options: CrawlOptions, show
     const concurrency = Math.max(1, Number(options.concurrency ?? DEFAULT_CONCURRENCY) || DEFAULT_CONCURRENCY);
     const outcomes = await crawlRepos(run.selectedRepos, ctx, concurrency);
     progress?.finish();
+    // Who wins each name, recorded as a history: ping-pong is read from it.
+    if (outcomes.some((o) => o.status === 'changed')) recordWinners(store, run.config, ctx.now());
     return { outcomes };
   } finally {
     store.close();

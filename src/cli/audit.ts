@@ -1,0 +1,81 @@
+/** `repoclash audit`: every finding for the configured profiles, from what the store holds. */
+import { existsSync } from 'node:fs';
+import { Command, Option } from 'commander';
+import { runAudit, type AuditResult } from '../analysis/audit.js';
+import { atOrAbove, FINDING_KINDS } from '../analysis/findings.js';
+import type { FindingKind, Severity } from '../analysis/types.js';
+import { UsageError } from '../errors.js';
+import { renderAuditMarkdown, renderAuditText } from '../report/audit-render.js';
+import { Store } from '../store/index.js';
+import { loadAnalysisData } from './analysis-data.js';
+import { addCommonOptions, crawlWithLock, type CrawlOptions } from './crawl.js';
+import { ExitCode } from './exit-codes.js';
+import { buildRunContext, collect } from './run-context.js';
+
+export interface AuditOptions extends CrawlOptions {
+  kind?: string[];
+  failOn?: Severity;
+  refresh?: boolean;
+  windowDays?: string;
+  format?: 'text' | 'json';
+  output?: 'text' | 'json' | 'markdown';
+  all?: boolean;
+}
+
+export function registerAudit(program: Command): void {
+  addCommonOptions(program.command('audit').description('report clashes, ping-pong, rollbacks, upgrade-path regressions and lag'))
+    .option('--kind <kinds>', `only these kinds (comma-separated: ${FINDING_KINDS.join(', ')})`, collect)
+    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json', 'markdown']).default('text'))
+    .addOption(new Option('--fail-on <severity>', 'exit 1 when a finding is at least this severe').choices(['info', 'warning', 'error']).default('warning'))
+    .option('--refresh', 'crawl the profiles\' repos first')
+    .option('--all', 'text/markdown: list info findings too (otherwise only counted)')
+    .option('--window-days <n>', 'observed ping-pong window', '90')
+    .option('--accept', 'with --refresh: store metadata even if it went backwards')
+    .action(async (options: AuditOptions & { format?: string }) => {
+      process.exitCode = await runAuditCommand({ ...options, output: (options.format ?? 'text') as 'text' | 'json' | 'markdown', format: 'text' });
+    });
+}
+
+export async function runAuditCommand(options: AuditOptions): Promise<number> {
+  const kinds = (options.kind ?? []) as FindingKind[];
+  for (const k of kinds) if (!FINDING_KINDS.includes(k)) throw new UsageError(`unknown kind "${k}" (known: ${FINDING_KINDS.join(', ')})`);
+  const run = await buildRunContext(options);
+  for (const w of run.warnings) if (!options.quiet) process.stderr.write(`repoclash: ${w}\n`);
+  if (options.refresh) {
+    // Crawl only the audited profiles' repos (and the repos of upgrade paths through them).
+    const wanted = new Set(run.selectedProfiles.flatMap((p) => p.repos));
+    for (const path of run.config.upgradePaths) {
+      if (path.profiles.some((n) => run.selectedProfiles.some((p) => p.name === n))) {
+        for (const n of path.profiles) for (const id of run.config.profiles.get(n)?.repos ?? []) wanted.add(id);
+      }
+    }
+    const { outcomes } = await crawlWithLock({ ...run, selectedRepos: [...wanted].map((id) => run.config.repos.get(id)!).filter((r) => r.enabled) }, options, false);
+    for (const o of outcomes) if (o.status === 'failed' && !options.quiet) process.stderr.write(`repoclash: ${o.error?.describe() ?? o.repoId}\n`);
+  }
+  if (!existsSync(run.dbPath)) {
+    process.stderr.write(`repoclash: no store at ${run.dbPath} yet: run \`repoclash crawl\` (or audit --refresh) first\n`);
+    return ExitCode.partial;
+  }
+  const store = Store.open({ path: run.dbPath });
+  let result: AuditResult;
+  let data;
+  try {
+    data = loadAnalysisData(store, run.config, run.selectedProfiles, Date.now());
+    result = runAudit(data.input, {
+      ...(kinds.length ? { kinds } : {}),
+      profiles: run.selectedProfiles.map((p) => p.name),
+      windowDays: Number(options.windowDays ?? 90),
+    });
+  } finally {
+    store.close();
+  }
+  const health = data.health;
+  const output = options.output ?? 'text';
+  if (output === 'json') {
+    process.stdout.write(JSON.stringify({ ...result, partialData: health.filter((h) => h.missing || h.lastFailure) }, null, 2) + '\n');
+  } else if (!options.quiet || result.findings.some((f) => atOrAbove(f.severity, options.failOn ?? 'warning'))) {
+    process.stdout.write(output === 'markdown' ? renderAuditMarkdown(result, health, { all: options.all === true }) : renderAuditText(result, health, { all: options.all === true }));
+  }
+  if (result.findings.some((f) => atOrAbove(f.severity, options.failOn ?? 'warning'))) return ExitCode.findings;
+  return data.partial ? ExitCode.partial : ExitCode.ok;
+}

@@ -1,0 +1,76 @@
+/** `repoclash audit` output: text (grouped by kind, counts on top) and markdown. JSON is the result itself. */
+import type { AuditResult } from '../analysis/audit.js';
+import { FINDING_KINDS, type Finding } from '../analysis/findings.js';
+import type { RepoHealth } from '../store/health.js';
+import { findingDetails, KIND_HEADINGS } from './finding-lines.js';
+
+function countsLine(result: AuditResult): string {
+  const s = result.counts.bySeverity;
+  return `${result.counts.total} finding${result.counts.total === 1 ? '' : 's'}: ${s.error} error, ${s.warning} warning, ${s.info} info`;
+}
+
+function healthLines(health: readonly RepoHealth[]): string[] {
+  return health
+    .filter((h) => h.missing || h.lastFailure)
+    .map((h) =>
+      h.missing
+        ? `${h.repoId}: no data yet${h.lastFailure ? ` (last check: ${h.lastFailure.message})` : ' (never crawled)'}`
+        : `${h.repoId}: last check failed ${new Date(h.lastFailure!.at).toISOString().slice(0, 16)}Z, using data from ${new Date(h.lastSuccess!).toISOString().slice(0, 16)}Z: ${h.lastFailure!.message}`,
+    );
+}
+
+function byKind(result: AuditResult): Array<[Finding['kind'], Finding[]]> {
+  return FINDING_KINDS.filter((k) => result.kinds.includes(k)).map((k) => [k, result.findings.filter((f) => f.kind === k)]);
+}
+
+export interface RenderOptions {
+  /** List info findings too (they are only counted otherwise: a release upgrade drops thousands). */
+  all?: boolean;
+}
+
+function shown(list: readonly Finding[], options: RenderOptions): { listed: Finding[]; hidden: number } {
+  const listed = options.all ? [...list] : list.filter((f) => f.severity !== 'info');
+  return { listed, hidden: list.length - listed.length };
+}
+
+export function renderAuditText(result: AuditResult, health: readonly RepoHealth[], options: RenderOptions = {}): string {
+  const out: string[] = [];
+  out.push(`repoclash audit — ${result.generatedAt.slice(0, 16).replace('T', ' ')} UTC — profiles: ${result.profiles.join(', ') || 'none'}`);
+  out.push(countsLine(result));
+  out.push('  ' + byKind(result).map(([k, list]) => `${k} ${list.length}`).join(' · '));
+  for (const [kind, list] of byKind(result)) {
+    if (list.length === 0) continue;
+    const { listed, hidden } = shown(list, options);
+    out.push('', `${KIND_HEADINGS[kind]} (${list.length})`);
+    for (const f of listed) {
+      out.push(`  ${f.severity.toUpperCase().padEnd(7)} ${f.name}${f.scope ? `  [${f.scope}]` : ''}  ${f.title}`);
+      for (const line of findingDetails(f)) out.push(`          ${line}`);
+    }
+    if (hidden) out.push(`  … and ${hidden} info finding${hidden === 1 ? '' : 's'} (--all lists them)`);
+  }
+  const problems = healthLines(health);
+  if (problems.length) out.push('', `Partial data (${problems.length} repos):`, ...problems.map((p) => `  ${p}`));
+  return out.join('\n') + '\n';
+}
+
+const md = (text: string) => text.replace(/([|*_`\\[\]<>])/g, '\\$1');
+
+export function renderAuditMarkdown(result: AuditResult, health: readonly RepoHealth[], options: RenderOptions = {}): string {
+  const out: string[] = [];
+  out.push(`# repoclash audit`, '', `${result.generatedAt.slice(0, 16).replace('T', ' ')} UTC · profiles: ${result.profiles.map(md).join(', ') || 'none'}`, '');
+  out.push(`**${countsLine(result)}**`, '', '| kind | findings |', '|---|---|');
+  for (const [kind, list] of byKind(result)) out.push(`| ${KIND_HEADINGS[kind]} | ${list.length} |`);
+  for (const [kind, list] of byKind(result)) {
+    if (list.length === 0) continue;
+    const { listed, hidden } = shown(list, options);
+    out.push('', `## ${KIND_HEADINGS[kind]} (${list.length})`, '');
+    for (const f of listed) {
+      out.push(`- **${f.severity}** \`${f.name}\`${f.scope ? ` (${md(f.scope)})` : ''}: ${md(f.title)}`);
+      for (const line of findingDetails(f)) out.push(`  - ${md(line)}`);
+    }
+    if (hidden) out.push(`- … and ${hidden} info finding${hidden === 1 ? '' : 's'} (\`--all\` lists them)`);
+  }
+  const problems = healthLines(health);
+  if (problems.length) out.push('', `## Partial data`, '', ...problems.map((p) => `- ${md(p)}`));
+  return out.join('\n') + '\n';
+}
