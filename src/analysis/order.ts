@@ -7,6 +7,7 @@ import { compareDebVersions } from '../formats/deb/version.js';
 import { compareEvr, type Order } from '../formats/rpm/version.js';
 import type { RepoFormat } from '../config/types.js';
 import type { VersionRecord } from '../store/types.js';
+import { upstreamOf } from './upstream-version.js';
 
 export type VersionParts = Pick<VersionRecord, 'epoch' | 'version' | 'release'>;
 
@@ -29,4 +30,23 @@ export function newest<T extends VersionParts>(format: RepoFormat, items: Iterab
 /** When a version appeared, in ms: its build time when known (the vendor's own clock), else first_seen. */
 export function appearedAt(v: { buildTime: number | null; firstSeen: number }, evidence: 'buildTime' | 'firstSeen'): number {
   return evidence === 'buildTime' && v.buildTime !== null ? v.buildTime * 1000 : v.firstSeen;
+}
+
+/** name → the highest of the items with that name. */
+export function bestByName<T extends VersionParts & { name: string }>(format: RepoFormat, items: Iterable<T>): Map<string, T> {
+  const best = new Map<string, T>();
+  for (const item of items) {
+    const held = best.get(item.name);
+    if (held === undefined || compareVersions(format, item, held) > 0) best.set(item.name, item);
+  }
+  return best;
+}
+
+/** The upstream version of a package version, or null for one its format's tools reject. */
+export function safeUpstreamOf(format: RepoFormat, evr: string): string | null {
+  try {
+    return upstreamOf(format, evr);
+  } catch {
+    return null;
+  }
 }

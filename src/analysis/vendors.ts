@@ -68,15 +68,21 @@ export function vendorNormaliser(equivalences: readonly (readonly string[])[]): 
   // Ungrouped vendors: the first spelling met stands for every case/whitespace variant of it, so
   // canonical names can be compared (and used as map keys) as plain strings.
   const firstSpelling = new Map<string, string>();
+  // Raw spelling → canonical: the analyses ask for the same few spellings hundreds of thousands of times.
+  const memo = new Map<string, string>();
   const canonical = (vendor: string | null | undefined): string => {
-    if (vendor === null || vendor === undefined || vendor.trim() === '') return UNKNOWN_VENDOR;
+    if (vendor === null || vendor === undefined) return UNKNOWN_VENDOR;
+    const known = memo.get(vendor);
+    if (known !== undefined) return known;
+    let name: string;
     const k = vendorKey(vendor);
-    if (parent.has(k)) return display.get(find(k))!;
-    let name = firstSpelling.get(k);
-    if (name === undefined) {
-      name = tidy(vendor);
+    if (k === '') name = UNKNOWN_VENDOR;
+    else if (parent.has(k)) name = display.get(find(k))!;
+    else {
+      name = firstSpelling.get(k) ?? tidy(vendor);
       firstSpelling.set(k, name);
     }
+    memo.set(vendor, name);
     return name;
   };
   return {
