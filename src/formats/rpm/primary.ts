@@ -278,13 +278,33 @@ class PrimaryHandler implements XmlHandler {
   }
 
   private relation(element: XmlElement): Relation {
-    const name = element.attribute('name');
+    // One pass over the attributes (this runs for every provides entry).
+    let name: string | undefined;
+    let flags: string | undefined;
+    let epoch: string | undefined;
+    let ver: string | undefined;
+    let rel: string | undefined;
+    for (let k = 0; k < element.attributeCount; k++) {
+      switch (element.attributeName(k).qname) {
+        case 'name':
+          name = element.attributeValue(k);
+          break;
+        case 'flags':
+          flags = element.attributeValue(k);
+          break;
+        case 'epoch':
+          epoch = element.attributeValue(k);
+          break;
+        case 'ver':
+          ver = element.attributeValue(k);
+          break;
+        case 'rel':
+          rel = element.attributeValue(k);
+          break;
+      }
+    }
     if (name === undefined || name === '') throw this.formatError('<rpm:entry> without a "name" attribute');
-    const flags = element.attribute('flags');
-    const ver = element.attribute('ver');
     if (ver === undefined) return flags === undefined ? { name } : { name, flags };
-    const epoch = element.attribute('epoch');
-    const rel = element.attribute('rel');
     let version = epoch !== undefined && epoch !== '' && epoch !== '0' ? `${epoch}:${ver}` : ver;
     if (rel !== undefined && rel !== '') version += `-${rel}`;
     return flags === undefined ? { name, version } : { name, flags, version };

@@ -51,10 +51,14 @@ function buildCharClass(): Uint8Array {
 export const TEXT_STOP: Uint8Array = buildStopTable([LT, AMP, RBRACKET, CR]);
 
 /**
- * Bytes that need attention inside an attribute value besides the closing quote: `<` (an error),
- * `&` (a reference) and TAB/LF/CR (normalised to a space), plus forbidden control characters.
+ * Bytes that stop the attribute-value scan: either quote, `<` (an error) and `&` (a reference).
+ * Whitespace normalisation and control characters are dealt with when a value is decoded.
  */
-export const ATTR_STOP: Uint8Array = buildStopTable([LT, AMP, TAB, LF, CR, DQUOTE, SQUOTE]);
+export const VALUE_STOP: Uint8Array = (() => {
+  const table = new Uint8Array(256);
+  for (const s of [DQUOTE, SQUOTE, LT, AMP]) table[s] = 1;
+  return table;
+})();
 
 function buildStopTable(stops: number[]): Uint8Array {
   const table = new Uint8Array(256);

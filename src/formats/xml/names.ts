@@ -41,6 +41,12 @@ export class InternedName implements XmlName {
   generation = -1;
   /** Serial of the last open tag this name was an attribute of (duplicate detection). */
   stamp = -1;
+  /** As an element name: the attribute names it had, in order, last time (a guess for next time). */
+  readonly attributeSequence: InternedName[] = [];
+  /** As an element name: the sibling element that followed it last time. */
+  followedBy: InternedName | undefined = undefined;
+  /** As an element name: its first child element last time. */
+  firstChild: InternedName | undefined = undefined;
 
   constructor(
     readonly bytes: Uint8Array,

@@ -94,3 +94,8 @@ export function decodeSlow(buf: Buffer, start: number, end: number, attribute: b
   }
   return out + buf.toString('utf8', run, end);
 }
+
+/** CRLF and lone CR to LF, nothing else: for CDATA, where `&` is just a character. */
+export function normaliseLineEnds(text: string): string {
+  return text.replace(/\r\n?/g, '\n');
+}

@@ -1,0 +1,69 @@
+/**
+ * The primary.xml benchmark: a generated 70,000-package, createrepo_c-shaped document (see
+ * gen-primary.ts) parsed by repoclash (plain, .gz through node:zlib, .zst through the zstd binary)
+ * and by the peers saxes and xml2js, each in its own child process so peak RSS is its own.
+ * Goals (from the issue): ≥ 200 MB/s of uncompressed bytes, ≤ 150 MB peak RSS.
+ */
+import { spawn } from 'node:child_process';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ensurePrimary } from './gen-primary.js';
+import type { PrimaryChildResult } from './primary-child.js';
+import type { BenchRow } from './types.js';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const repoRoot = path.resolve(here, '..');
+const MB = 1e6;
+
+function runChild(mode: string, file: string, runs: number, nodeArgs: string[] = []): Promise<PrimaryChildResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', path.join(here, 'primary-child.ts'), mode, file, String(runs)], {
+      cwd: repoRoot,
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString('utf8')));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      if (code !== 0) return reject(new Error(`primary child (${mode}) exited with ${code}`));
+      try {
+        resolve(JSON.parse(out.trim().split('\n').pop()!) as PrimaryChildResult);
+      } catch (err) {
+        reject(err);
+      }
+    });
+  });
+}
+
+function rows(label: string, result: PrimaryChildResult, bytes: number, goal: string): BenchRow[] {
+  const size = `${(bytes / MB).toFixed(0)} MB, ${result.packages} packages`;
+  return [
+    { name: `${label}: throughput`, value: bytes / MB / result.seconds, unit: 'MB/s', note: `${size}; ${goal}` },
+    { name: `${label}: throughput per CPU second`, value: bytes / MB / result.cpuSeconds, unit: 'MB/s', note: 'steadier on a busy machine' },
+    { name: `${label}: peak RSS`, value: result.maxRssBytes / MB, unit: 'MB', note: 'whole child process' },
+  ];
+}
+
+export default async function primaryBench(): Promise<BenchRow[]> {
+  const data = await ensurePrimary();
+  // Wall-clock MB/s means little on a shared machine; say how busy it was.
+  const out: BenchRow[] = [
+    { name: 'machine load (1-minute average) at start', value: os.loadavg()[0]!, unit: '', note: `${os.cpus().length} CPUs; peers run under the same load` },
+  ];
+  const measure = async (label: string, mode: string, file: string, runs: number, goal: string, nodeArgs: string[] = []): Promise<void> => {
+    try {
+      const result = await runChild(mode, file, runs, nodeArgs);
+      if (result.packages !== data.packages) throw new Error(`${mode} counted ${result.packages} packages, expected ${data.packages}`);
+      out.push(...rows(label, result, data.bytes, goal));
+    } catch (err) {
+      out.push({ name: label, value: Number.NaN, unit: '', note: `failed: ${err instanceof Error ? err.message : String(err)}` });
+    }
+  };
+  await measure('repoclash parsePrimary, .xml', 'repoclash', data.xml, 3, 'goal ≥ 200 MB/s, ≤ 150 MB RSS');
+  await measure('repoclash parsePrimary, .gz (incl. gunzip)', 'repoclash-gz', data.gz, 2, 'node:zlib gunzip streamed');
+  if (data.zst !== null) await measure('repoclash parsePrimary, .zst (zstd -dc pipe)', 'repoclash-zst', data.zst, 2, 'zstd binary');
+  await measure('saxes (peer)', 'saxes', data.xml, 1, 'research: ~75 MB/s');
+  await measure('xml2js whole document (peer)', 'xml2js', data.xml, 1, 'research: ~11 MB/s, 1.5 GB RSS', ['--max-old-space-size=4096']);
+  return out;
+}
