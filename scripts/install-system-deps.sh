@@ -9,6 +9,7 @@ packages=(
   dpkg-dev apt-utils reprepro python3-apt  # build deb fixtures, dpkg/apt oracles
   zstd xz-utils bzip2 gzip                 # decompressors for repo metadata
   gnupg gpgv                               # throwaway signing keys, signature checks
+  chromium openssl                         # render the HTML report; self-signed certs for SMTP tests
   ca-certificates
 )
 missing=()
