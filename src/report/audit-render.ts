@@ -9,13 +9,18 @@ function countsLine(result: AuditResult): string {
   return `${result.counts.total} finding${result.counts.total === 1 ? '' : 's'}: ${s.error} error, ${s.warning} warning, ${s.info} info`;
 }
 
-function healthLines(health: readonly RepoHealth[]): string[] {
+/** A stored failure message without its leading `repo ID: ` (the line already names the repo). */
+function withoutRepo(repoId: string, message: string): string {
+  return message.startsWith(`repo ${repoId}: `) ? message.slice(`repo ${repoId}: `.length) : message;
+}
+
+export function healthLines(health: readonly RepoHealth[]): string[] {
   return health
     .filter((h) => h.missing || h.lastFailure)
     .map((h) =>
       h.missing
-        ? `${h.repoId}: no data yet${h.lastFailure ? ` (last check: ${h.lastFailure.message})` : ' (never crawled)'}`
-        : `${h.repoId}: last check failed ${new Date(h.lastFailure!.at).toISOString().slice(0, 16)}Z, using data from ${new Date(h.lastSuccess!).toISOString().slice(0, 16)}Z: ${h.lastFailure!.message}`,
+        ? `${h.repoId}: no data yet${h.lastFailure ? ` (last check: ${withoutRepo(h.repoId, h.lastFailure.message)})` : ' (never crawled)'}`
+        : `${h.repoId}: last check failed ${new Date(h.lastFailure!.at).toISOString().slice(0, 16)}Z, using data from ${new Date(h.lastSuccess!).toISOString().slice(0, 16)}Z: ${withoutRepo(h.repoId, h.lastFailure!.message)}`,
     );
 }
 
