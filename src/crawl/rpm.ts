@@ -26,7 +26,7 @@ export async function crawlRpmRepo(repo: RpmRepoConfig, ctx: CrawlContext): Prom
 
   if (repo.repoGpgcheck) {
     const asc = await ctx.http.fetchSmall(`${index.url}.asc`, { where: { ...where, file: `${REPOMD}.asc` }, notFoundOk: true });
-    if (asc.status !== 'ok') throw new SignatureError(`${REPOMD}.asc is missing but repo-gpgcheck is on`, { ...where, file: `${REPOMD}.asc` });
+    if (asc.status !== 'ok') throw new SignatureError(`no signature (repo-gpgcheck is on and the repo publishes none)`, { ...where, file: `${REPOMD}.asc` });
     await verifyDetached(index.body, asc.body, signingKeys(repo, ctx), { ...where, file: `${REPOMD}.asc` });
   }
 
