@@ -14,7 +14,7 @@ import type { RepoOutcome } from '../../src/crawl/context.js';
 import { MetadataCache } from '../../src/fetch/cache.js';
 import { HttpClient } from '../../src/fetch/http-client.js';
 import { Store } from '../../src/store/index.js';
-import { buildDebRepo } from '../support/deb-repo.js';
+import { buildDebRepo, buildFlatDebRepo } from '../support/deb-repo.js';
 import { makeThrowawayKey, type GpgKey } from '../support/gpg.js';
 import { startRepoServer, type RepoServer } from '../support/http-server.js';
 import { buildRpmRepo, type RpmSpec } from '../support/rpm-repo.js';
@@ -151,6 +151,16 @@ describe('Debian by-hash and the shrink guard', () => {
     expect(outcome.error?.describe()).toBeUndefined();
     const indexRequests = server.requests.filter((r) => r.path.includes('/binary-amd64/'));
     expect(indexRequests.map((r) => r.path)).toEqual([expect.stringMatching(/^\/deb\/dists\/stable\/main\/binary-amd64\/by-hash\/SHA256\/[0-9a-f]{64}$/)]);
+    store.close();
+  });
+
+  it('reads a flat repository (deb URI ./)', async () => {
+    await buildFlatDebRepo({ dir: path.join(work, 'www/flat'), packages: [{ name: 'vendor-tool', version: '3.1-1', arch: 'amd64', homepage: 'https://example.org/tool' }], sign: key });
+    const { outcome, store } = await crawl(
+      `  f:\n    vendor: Example\n    role: upstream\n    format: deb\n    uri: ${server.url}/flat/\n    flat: true\n    signing-key: { file: ${key.publicKeyringPath} }\n`,
+    );
+    expect(outcome.error?.describe()).toBeUndefined();
+    expect(store.currentVersions(['f']).map((v) => [v.name, v.evr, v.url])).toEqual([['vendor-tool', '3.1-1', 'https://example.org/tool']]);
     store.close();
   });
 
