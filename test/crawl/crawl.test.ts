@@ -10,13 +10,12 @@ import { crawlRepos } from '../../src/crawl/crawl.js';
 import type { CrawlContext, RepoOutcome } from '../../src/crawl/context.js';
 import { parseConfig } from '../../src/config/repos-yaml.js';
 import type { RepoConfig } from '../../src/config/types.js';
-import { MetadataCache } from '../../src/fetch/cache.js';
-import { HttpClient } from '../../src/fetch/http-client.js';
 import { Store } from '../../src/store/index.js';
 import { buildDebRepo, type DebSpec } from '../../test/support/deb-repo.js';
 import { makeThrowawayKey, type GpgKey } from '../../test/support/gpg.js';
 import { startRepoServer, type RepoServer } from '../../test/support/http-server.js';
 import { buildRpmRepo, type RpmSpec } from '../../test/support/rpm-repo.js';
+import { testCrawlContext } from '../support/crawl-context.js';
 
 const grafana = (version: string, release: string, buildTime: number): RpmSpec => ({
   name: 'grafana',
@@ -59,23 +58,8 @@ ${extra}`;
   return parseConfig(text, 'repos.yaml').repos;
 }
 
-function context(store: Store, cacheDir: string, overrides: Partial<CrawlContext> = {}): CrawlContext {
-  return {
-    http: new HttpClient({ retries: 1, backoffMs: 10, connectTimeoutMs: 2000, responseTimeoutMs: 2000, idleTimeoutMs: 700, maxRedirects: 5 }),
-    cache: new MetadataCache(cacheDir),
-    store,
-    now: () => Date.now(),
-    accept: false,
-    maxDecompressedBytes: 64 * 1024 * 1024,
-    maxDownloadBytes: 64 * 1024 * 1024,
-    configDir: work,
-    aptRoot: work,
-    ...overrides,
-  };
-}
-
 async function crawl(store: Store, cacheDir: string, repos: Map<string, RepoConfig>, overrides: Partial<CrawlContext> = {}): Promise<Map<string, RepoOutcome>> {
-  const outcomes = await crawlRepos([...repos.values()], context(store, cacheDir, overrides));
+  const outcomes = await crawlRepos([...repos.values()], testCrawlContext(store, cacheDir, { policy: { retries: 1, idleTimeoutMs: 700, responseTimeoutMs: 2000 }, ...overrides }));
   return new Map(outcomes.map((o) => [o.repoId, o]));
 }
 

@@ -11,11 +11,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config/repos-yaml.js';
 import { crawlRepos } from '../../src/crawl/crawl.js';
 import type { RepoOutcome } from '../../src/crawl/context.js';
-import { MetadataCache } from '../../src/fetch/cache.js';
-import { HttpClient } from '../../src/fetch/http-client.js';
 import { Store } from '../../src/store/index.js';
 import { buildDebRepo, buildFlatDebRepo } from '../support/deb-repo.js';
 import { makeThrowawayKey, type GpgKey } from '../support/gpg.js';
+import { testCrawlContext } from '../support/crawl-context.js';
 import { startRepoServer, type RepoServer } from '../support/http-server.js';
 import { buildRpmRepo, type RpmSpec } from '../support/rpm-repo.js';
 
@@ -30,17 +29,7 @@ const pkg = (name: string, version = '1.0'): RpmSpec => ({ name, version, releas
 async function crawl(yaml: string, options: { accept?: boolean; db?: string } = {}): Promise<{ outcome: RepoOutcome; store: Store }> {
   const config = parseConfig(`repos:\n${yaml}`, 'repos.yaml');
   const store = Store.open({ path: options.db ?? path.join(work, `db-${++n}.sqlite`) });
-  const [outcome] = await crawlRepos([...config.repos.values()], {
-    http: new HttpClient({ retries: 0, backoffMs: 10, connectTimeoutMs: 2000, responseTimeoutMs: 3000, idleTimeoutMs: 3000, maxRedirects: 5 }),
-    cache: new MetadataCache(path.join(work, `cache-${n}`)),
-    store,
-    now: () => Date.now(),
-    accept: options.accept ?? false,
-    maxDecompressedBytes: 1 << 26,
-    maxDownloadBytes: 1 << 26,
-    configDir: work,
-    aptRoot: work,
-  });
+  const [outcome] = await crawlRepos([...config.repos.values()], testCrawlContext(store, path.join(work, `cache-${n}`), { accept: options.accept ?? false }));
   return { outcome: outcome!, store };
 }
 

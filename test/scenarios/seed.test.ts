@@ -15,11 +15,10 @@ import { loadAnalysisData, recordWinners } from '../../src/cli/analysis-data.js'
 import { parseConfig } from '../../src/config/repos-yaml.js';
 import type { Config } from '../../src/config/types.js';
 import { crawlRepos } from '../../src/crawl/crawl.js';
-import { MetadataCache } from '../../src/fetch/cache.js';
-import { HttpClient } from '../../src/fetch/http-client.js';
 import { Store } from '../../src/store/index.js';
 import { buildDebRepo, type DebSpec } from '../support/deb-repo.js';
 import { makeThrowawayKey, type GpgKey } from '../support/gpg.js';
+import { testCrawlContext } from '../support/crawl-context.js';
 import { startRepoServer, type RepoServer } from '../support/http-server.js';
 import { cliArgs } from '../support/paths.js';
 import { buildRpmRepo, type RpmSpec } from '../support/rpm-repo.js';
@@ -66,7 +65,6 @@ let server: RepoServer;
 let key: GpgKey;
 let config: Config;
 let store: Store;
-let ctxHttp: HttpClient;
 
 async function rpmRepo(name: string, rpms: RpmSpec[], week: number): Promise<void> {
   await buildRpmRepo({ dir: path.join(work, 'www', name), rpms, revision: String(1000 + week) });
@@ -84,17 +82,7 @@ async function debRepos(bitcoinArchive: string, bitcoinVendor: string): Promise<
 
 async function crawlWeek(week: number): Promise<void> {
   const now = T0 + week * WEEK;
-  const outcomes = await crawlRepos([...config.repos.values()], {
-    http: ctxHttp,
-    cache: new MetadataCache(path.join(work, 'cache')),
-    store,
-    now: () => now,
-    accept: false,
-    maxDecompressedBytes: 1 << 26,
-    maxDownloadBytes: 1 << 26,
-    configDir: work,
-    aptRoot: work,
-  });
+  const outcomes = await crawlRepos([...config.repos.values()], testCrawlContext(store, path.join(work, 'cache'), { now: () => now }));
   for (const o of outcomes) expect(o.error?.describe(), o.repoId).toBeUndefined();
   recordWinners(store, config, now);
 }
@@ -146,7 +134,6 @@ beforeAll(async () => {
   config = parseConfig(configText(), path.join(work, 'repos.yaml'));
   await writeFile(path.join(work, 'repos.yaml'), configText());
   store = Store.open({ path: path.join(work, 'store.db') });
-  ctxHttp = new HttpClient({ retries: 0, backoffMs: 10, connectTimeoutMs: 2000, responseTimeoutMs: 5000, idleTimeoutMs: 5000, maxRedirects: 5 });
 
   await crawlWeek(0);
   // Week 1: Fedora packages grafana under grafana.com's name: 6.1.6-1.fc29 in updates.
