@@ -2,10 +2,12 @@
 import type { Command } from 'commander';
 import { registerAudit } from './audit.js';
 import { registerCrawl } from './crawl.js';
+import { registerReport } from './report.js';
 import { registerVercmp } from './vercmp.js';
 
 export function registerCommands(program: Command): void {
   registerCrawl(program);
   registerAudit(program);
+  registerReport(program);
   registerVercmp(program);
 }

@@ -10,6 +10,8 @@ export const ExitCode = {
   partial: 3,
   /** Another crawl holds the store lock and --no-wait was given. */
   locked: 4,
+  /** report --email: the report files were written but the mail could not be sent. */
+  mailFailed: 5,
   /** vercmp: A is newer than B (rpmdev-vercmp convention). */
   vercmpANewer: 11,
   /** vercmp: B is newer than A. */

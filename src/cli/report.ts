@@ -1,0 +1,127 @@
+/**
+ * `repoclash report`: the weekly report. Audits what the store holds, compares with the newest
+ * stored report of an earlier week, writes reports/YYYY-Www.{md,html,json,txt}, keeps the report
+ * in the store for next week, and with --email sends it (or with --dry-run writes the .eml).
+ */
+import { existsSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { Command } from 'commander';
+import { runAudit } from '../analysis/audit.js';
+import type { EmailConfig } from '../config/types.js';
+import { UsageError } from '../errors.js';
+import { MailSendError, renderEml, resolveSmtpSecrets, sendReportMail, type SmtpSecrets } from '../report/email.js';
+import { isoWeekOf, parseIsoWeek } from '../report/iso-week.js';
+import { buildWeeklyReport, countsPhrase, fromStored, toStored, type WeeklyReport } from '../report/weekly.js';
+import { weeklyCharts } from '../report/weekly-html.js';
+import { renderWeeklyFiles, weeklyMailContent, WEEKLY_EXTENSIONS } from '../report/weekly-output.js';
+import { Store } from '../store/index.js';
+import { loadAnalysisData } from './analysis-data.js';
+import { addCommonOptions, crawlWithLock, type CrawlOptions } from './crawl.js';
+import { ExitCode } from './exit-codes.js';
+import { buildRunContext } from './run-context.js';
+
+export interface ReportOptions extends CrawlOptions {
+  week?: string;
+  out?: string;
+  email?: boolean;
+  dryRun?: boolean;
+  refresh?: boolean;
+  windowDays?: string;
+}
+
+export function registerReport(program: Command): void {
+  addCommonOptions(program.command('report').description('write the weekly report (new / resolved / ongoing since the last one) and optionally e-mail it'))
+    .option('--week <iso-week>', 'the week to report, e.g. 2026-W47 (default: the current one, UTC)')
+    .option('--out <dir>', 'where the report files go', 'reports')
+    .option('--email', 'send the report to report.email in repos.yaml')
+    .option('--dry-run', 'with --email: write the message to OUT/WEEK.eml instead of sending it')
+    .option('--refresh', "crawl the profiles' repos first")
+    .option('--accept', 'with --refresh: store metadata even if it went backwards')
+    .option('--window-days <n>', 'observed ping-pong window', '90')
+    .action(async (options: ReportOptions) => {
+      process.exitCode = await runReportCommand(options);
+    });
+}
+
+export async function runReportCommand(options: ReportOptions, env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  const now = Date.now();
+  const week = options.week ?? isoWeekOf(now);
+  parseIsoWeek(week);
+  if (options.dryRun && !options.email) throw new UsageError('--dry-run only applies with --email');
+  const run = await buildRunContext(options);
+  for (const w of run.warnings) if (!options.quiet) process.stderr.write(`repoclash: ${w}\n`);
+
+  // Settle the mail settings before doing any work: a config error means nothing was done.
+  let email: EmailConfig | undefined;
+  let secrets: SmtpSecrets = {};
+  if (options.email) {
+    email = run.config.email;
+    if (!email) throw new UsageError(`--email needs a report.email section in ${run.configFile}`);
+    if (!options.dryRun) secrets = resolveSmtpSecrets(email, run.configDir, env);
+  }
+
+  if (options.refresh) {
+    const wanted = new Set(run.selectedProfiles.flatMap((p) => p.repos));
+    for (const p of run.config.upgradePaths) {
+      if (p.profiles.some((n) => run.selectedProfiles.some((s) => s.name === n))) {
+        for (const n of p.profiles) for (const id of run.config.profiles.get(n)?.repos ?? []) wanted.add(id);
+      }
+    }
+    const { outcomes } = await crawlWithLock({ ...run, selectedRepos: [...wanted].map((id) => run.config.repos.get(id)!).filter((r) => r.enabled) }, options, false);
+    for (const o of outcomes) if (o.status === 'failed' && !options.quiet) process.stderr.write(`repoclash: ${o.error?.describe() ?? o.repoId}\n`);
+  }
+  if (!existsSync(run.dbPath)) {
+    process.stderr.write(`repoclash: no store at ${run.dbPath} yet: run \`repoclash crawl\` (or report --refresh) first\n`);
+    return ExitCode.partial;
+  }
+
+  const store = Store.open({ path: run.dbPath });
+  let report: WeeklyReport;
+  try {
+    const data = loadAnalysisData(store, run.config, run.selectedProfiles, now);
+    const audit = runAudit(data.input, { profiles: run.selectedProfiles.map((p) => p.name), windowDays: Number(options.windowDays ?? 90) });
+    const stored = store.latestReport(week);
+    const previous = stored ? fromStored(stored.findings) : null;
+    if (stored && !previous && !options.quiet) process.stderr.write(`repoclash: the stored report of ${stored.week} has an unknown shape; comparing with nothing\n`);
+    report = buildWeeklyReport({ week, now, audit, previous, health: data.health, events: store.repoEvents() });
+    store.saveReport(week, toStored(report), now);
+  } finally {
+    store.close();
+  }
+
+  const outDir = path.resolve(options.out ?? 'reports');
+  await mkdir(outDir, { recursive: true });
+  const charts = weeklyCharts(report);
+  const files = renderWeeklyFiles(report, charts);
+  const written: string[] = [];
+  for (const ext of WEEKLY_EXTENSIONS) {
+    const file = path.join(outDir, `${week}.${ext}`);
+    await writeFile(file, files[ext]);
+    written.push(file);
+  }
+  const say = (line: string) => {
+    if (!options.quiet) process.stdout.write(line + '\n');
+  };
+  say(`${week}: ${countsPhrase(report.counts.total)}`);
+  for (const f of written) say(`wrote ${f}`);
+
+  if (email) {
+    const content = weeklyMailContent(report, charts);
+    if (options.dryRun) {
+      const file = path.join(outDir, `${week}.eml`);
+      await writeFile(file, await renderEml(email, content));
+      say(`wrote ${file} (not sent: --dry-run)`);
+    } else {
+      try {
+        const sent = await sendReportMail(email, content, secrets);
+        say(`mailed to ${sent.accepted.join(', ')}${sent.rejected.length ? ` (rejected: ${sent.rejected.join(', ')})` : ''}`);
+      } catch (err) {
+        if (!(err instanceof MailSendError)) throw err;
+        process.stderr.write(`repoclash: report written to ${outDir} but not mailed: ${err.message}\n`);
+        return ExitCode.mailFailed;
+      }
+    }
+  }
+  return report.partial ? ExitCode.partial : ExitCode.ok;
+}

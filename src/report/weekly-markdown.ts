@@ -1,0 +1,51 @@
+/** The weekly report as markdown (reports/YYYY-Www.md), for a wiki page or an issue. */
+import { KIND_HEADINGS } from './finding-lines.js';
+import type { ReportedFinding, WeeklyReport } from './weekly.js';
+import { age, countRows, healthSections, omittedNote, openFor, section, utc } from './weekly-view.js';
+
+/**
+ * Escape markdown's inline syntax (emphasis, code, links, tables, HTML) in text from repository
+ * metadata. Block syntax (#, -, + at a line start) cannot occur: every line starts with our prefix.
+ */
+export const md = (text: string): string => text.replace(/([\\`*_[\]<>|~])/g, '\\$1');
+
+export function renderWeeklyMarkdown(report: WeeklyReport): string {
+  const out: string[] = [];
+  out.push(`# repoclash weekly report — ${report.week}`, '');
+  out.push(`${report.previousWeek ? `Compared with ${report.previousWeek}` : 'First report: everything is new'} · generated ${utc(report.generatedAt)} · profiles: ${report.profiles.map(md).join(', ') || 'none'}`, '');
+  out.push('| | new | resolved | ongoing |', '|---|--:|--:|--:|');
+  for (const [kind, c] of countRows(report)) out.push(`| ${KIND_HEADINGS[kind]} | ${c.new} | ${c.resolved} | ${c.ongoing} |`);
+  const t = report.counts.total;
+  out.push(`| **Total** | **${t.new}** | **${t.resolved}** | **${t.ongoing}** |`);
+
+  const sections: Array<[string, ReportedFinding[], (f: ReportedFinding) => string, boolean]> = [
+    ['New this week', report.new, () => '', true],
+    ['Resolved', report.resolved, openFor, false],
+    ['Ongoing', report.ongoing, age, false],
+  ];
+  for (const [title, list, suffix, details] of sections) {
+    out.push('', `## ${title} (${list.length})`, '');
+    if (list.length === 0) out.push('None.');
+    const s = section(list);
+    for (const f of s.listed) {
+      const extra = suffix(f);
+      out.push(`- **${f.severity}** ${f.kind} \`${f.name.replace(/`/g, "'")}\`${f.scope ? ` (${md(f.scope)})` : ''}: ${md(f.title)}${extra ? ` — ${md(extra)}` : ''}`);
+      if (details) for (const d of f.details) out.push(`  - ${md(d)}`);
+    }
+    const note = omittedNote(s, report.week);
+    if (note) out.push(`- ${md(note)}`);
+  }
+  if (report.topLag.length) {
+    out.push('', '## Lagging most behind upstream', '', '| package | profile | distro | upstream | gap | days behind |', '|---|---|---|---|---|--:|');
+    for (const l of report.topLag) out.push(`| ${md(l.name)} | ${md(l.profile)} | ${md(l.distroEvr)} (${md(l.distroRepo)}) | ${md(l.upstreamEvr)} (${md(l.upstreamRepo)}) | ${l.gap} | ${l.daysBehind} |`);
+  }
+  if (report.predictedPingPong.length) {
+    out.push('', '## Predicted ping-pong', '');
+    for (const p of report.predictedPingPong) out.push(`- \`${p.name.replace(/`/g, "'")}\` (${md(p.profile)}): lead changed ${p.leadChanges}×: ${md(p.leads.join(' → '))}`);
+  }
+  out.push('', '## Repo health', '');
+  const health = healthSections(report);
+  if (health.length === 0) out.push('All repos fetched fine.');
+  for (const [title, lines] of health) out.push(`**${title}**`, '', ...lines.map((l) => `- ${md(l)}`), '');
+  return out.join('\n').replace(/\n+$/, '') + '\n';
+}

@@ -1,0 +1,66 @@
+/**
+ * What each weekly renderer (text, markdown, HTML) shows of a report, decided once so the formats
+ * agree: warnings and errors are listed (up to a limit per section), info findings only counted —
+ * the JSON file has every finding.
+ */
+import { FINDING_KINDS } from '../analysis/findings.js';
+import type { FindingKind } from '../analysis/types.js';
+import { weeksAgo } from './iso-week.js';
+import type { ChangeCounts, RepoProblem, ReportedFinding, WeeklyReport } from './weekly.js';
+
+export const SECTION_LIMIT = 40;
+
+export interface ListedSection {
+  listed: ReportedFinding[];
+  /** Info findings counted but not listed. */
+  hiddenInfo: number;
+  /** Warnings/errors beyond the limit. */
+  more: number;
+}
+
+export function section(list: readonly ReportedFinding[], limit = SECTION_LIMIT): ListedSection {
+  const important = list.filter((f) => f.severity !== 'info');
+  return { listed: important.slice(0, limit), hiddenInfo: list.length - important.length, more: Math.max(0, important.length - limit) };
+}
+
+/** "… and 3 more, and 120 info findings: see 2026-W47.json" or null. */
+export function omittedNote(s: ListedSection, week: string): string | null {
+  const parts: string[] = [];
+  if (s.more) parts.push(`${s.more} more`);
+  if (s.hiddenInfo) parts.push(`${s.hiddenInfo} info finding${s.hiddenInfo === 1 ? '' : 's'}`);
+  return parts.length ? `… and ${parts.join(' and ')}: see ${week}.json` : null;
+}
+
+/** "since 2026-W40, 7 weeks ago" */
+export function age(f: ReportedFinding): string {
+  return `since ${f.since}, ${weeksAgo(f.weeks)}`;
+}
+
+/** "open 3 weeks (first reported 2026-W44)" for a resolved finding. */
+export function openFor(f: ReportedFinding): string {
+  return `open ${f.weeks === 1 ? '1 week' : `${f.weeks} weeks`} (first reported ${f.since})`;
+}
+
+/** Kinds to show in the counts table: those looked for, or with anything to count. */
+export function countRows(report: WeeklyReport): Array<[FindingKind, ChangeCounts]> {
+  return FINDING_KINDS.map((k) => [k, report.counts.byKind[k]]);
+}
+
+export const utc = (ms: number | string): string => new Date(ms).toISOString().slice(0, 16).replace('T', ' ') + ' UTC';
+
+export function problemLine(p: RepoProblem): string {
+  const times = p.count > 1 ? ` (${p.count}× this week)` : '';
+  return `${p.repoId}: ${p.stillFailing ? 'still failing' : 'recovered'}${times}, last ${utc(p.lastAt)}: ${p.message}`;
+}
+
+export function healthSections(report: WeeklyReport): Array<[string, string[]]> {
+  const h = report.health;
+  return (
+    [
+      ['Failed fetches', h.failed.map(problemLine)],
+      ['Expired metadata', h.expired.map(problemLine)],
+      ['Stale-mirror rollbacks (refused)', h.rollbacks.map((p) => `${p.repoId}${p.count > 1 ? ` (${p.count}×)` : ''}, last ${utc(p.lastAt)}: ${p.message}`)],
+      ['Never crawled', h.missing],
+    ] as Array<[string, string[]]>
+  ).filter(([, lines]) => lines.length > 0);
+}
