@@ -1,6 +1,7 @@
 /** The command registry: one line per command module. */
 import type { Command } from 'commander';
 import { registerAudit } from './audit.js';
+import { registerCheck } from './check.js';
 import { registerCrawl } from './crawl.js';
 import { registerReport } from './report.js';
 import { registerVercmp } from './vercmp.js';
@@ -8,6 +9,7 @@ import { registerVercmp } from './vercmp.js';
 export function registerCommands(program: Command): void {
   registerCrawl(program);
   registerAudit(program);
+  registerCheck(program);
   registerReport(program);
   registerVercmp(program);
 }

@@ -15,6 +15,9 @@ export function buildProgram(): Command {
     .description('Audit package repositories for name clashes, version ping-pong and lag')
     .version('0.1.0')
     .showHelpAfterError()
+    // Options after a command name belong to that command: `check NAME --version 1.0` is the
+    // submission's version, not the program's -V/--version.
+    .enablePositionalOptions()
     .exitOverride();
   registerCommands(program);
   return program;
