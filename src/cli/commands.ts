@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { registerAudit } from './audit.js';
 import { registerCheck } from './check.js';
 import { registerCrawl } from './crawl.js';
+import { registerHost } from './host.js';
 import { registerReport } from './report.js';
 import { registerVercmp } from './vercmp.js';
 
@@ -10,6 +11,7 @@ export function registerCommands(program: Command): void {
   registerCrawl(program);
   registerAudit(program);
   registerCheck(program);
+  registerHost(program);
   registerReport(program);
   registerVercmp(program);
 }

@@ -1,0 +1,121 @@
+/**
+ * `repoclash host`: before `dnf upgrade` / `apt upgrade`, which installed packages would move to
+ * another vendor, be downgraded, or are stranded — from this host's own repo configuration (the
+ * `system` profile) and its package database, or a list exported from another host.
+ */
+import { existsSync } from 'node:fs';
+import { Command, Option } from 'commander';
+import { runAudit } from '../analysis/audit.js';
+import { readInstalledDatabase, readInstalledFile, type InstalledList } from '../config/installed.js';
+import type { Config, ProfileConfig } from '../config/types.js';
+import { UsageError } from '../errors.js';
+import { loadHostData } from '../host/load.js';
+import { buildHostReport } from '../host/risks.js';
+import { DEFAULT_FAIL_ON, HOST_RISK_KINDS, type HostReport, type HostRiskKind } from '../host/types.js';
+import { renderHostOneline, renderHostText } from '../report/host-render.js';
+import { Store } from '../store/index.js';
+import { addCommonOptions, crawlWithLock, type CrawlOptions } from './crawl.js';
+import { ExitCode } from './exit-codes.js';
+import { buildRunContext, collect, type RunContext } from './run-context.js';
+
+export interface HostOptions extends CrawlOptions {
+  installed?: string;
+  /** commander's --no-refresh sets refresh=false. */
+  refresh?: boolean;
+  output?: 'text' | 'json';
+  oneline?: boolean;
+  failOn?: string[];
+  all?: boolean;
+  windowDays?: string;
+}
+
+export function registerHost(program: Command): void {
+  addCommonOptions(program.command('host').description("before an upgrade: installed packages that would change vendor, be downgraded, or are stranded"))
+    .option('--installed <file>', 'read the installed packages from this exported list instead of the local rpm/dpkg database')
+    .option('--no-refresh', "don't crawl the host's repos first; use what the store holds")
+    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
+    .option('--oneline', 'one summary line (for motd)')
+    .option('--fail-on <kinds>', `exit 1 when a package has one of these (comma-separated: ${HOST_RISK_KINDS.join(', ')}; default ${DEFAULT_FAIL_ON.join(',')})`, collect)
+    .option('--all', 'text: list same-vendor upgrades too')
+    .option('--window-days <n>', 'observed ping-pong window', '90')
+    .option('--timeout <seconds>', 'per-request timeout of the crawl')
+    .option('--no-wait', 'exit with code 4 instead of waiting when a crawl holds the store')
+    .action(async (options: HostOptions & { format?: string }) => {
+      process.exitCode = await runHostCommand({ ...options, output: (options.format ?? 'text') as 'text' | 'json', format: 'text' });
+    });
+}
+
+function failOnKinds(given: string[] | undefined): HostRiskKind[] {
+  if (!given || given.length === 0) return [...DEFAULT_FAIL_ON];
+  for (const k of given) if (!HOST_RISK_KINDS.includes(k as HostRiskKind)) throw new UsageError(`--fail-on: unknown kind "${k}" (known: ${HOST_RISK_KINDS.join(', ')})`);
+  return given as HostRiskKind[];
+}
+
+/** The configuration narrowed to the host's profile: analysis and winner recording stay small. */
+function systemOnly(run: RunContext): { config: Config; profile: ProfileConfig } {
+  const profile = run.config.profiles.get('system');
+  if (!profile) throw new UsageError(`no repositories configured under ${run.root} (${run.warnings.join('; ') || 'no system profile'})`);
+  const repos = new Map(profile.repos.map((id) => [id, run.config.repos.get(id)!]));
+  return { config: { ...run.config, repos, profiles: new Map([['system', profile]]), upgradePaths: [] }, profile };
+}
+
+export async function runHostCommand(options: HostOptions): Promise<number> {
+  if (options.profile?.length || options.repo?.length) throw new UsageError('host audits the system profile: --profile and --repo do not apply');
+  const failOn = failOnKinds(options.failOn);
+  const run = await buildRunContext({ ...options, system: true });
+  const { config, profile } = systemOnly(run);
+  const warnings = [...run.warnings];
+
+  const installed: InstalledList = options.installed ? await readInstalledFile(options.installed) : await readInstalledDatabase(run.root, profile.format);
+  warnings.push(...installed.warnings);
+
+  if (options.refresh !== false) {
+    const selectedRepos = [...config.repos.values()].filter((r) => r.enabled);
+    const showProgress = process.stderr.isTTY === true && !options.quiet && !options.oneline;
+    const { outcomes } = await crawlWithLock({ ...run, config, selectedRepos }, options, showProgress);
+    for (const o of outcomes) if (o.status === 'failed') process.stderr.write(`repoclash: ${o.error?.describe() ?? `repo ${o.repoId}: failed`}\n`);
+  }
+  if (!existsSync(run.dbPath)) {
+    process.stderr.write(`repoclash: no store at ${run.dbPath} yet: run without --no-refresh (or \`repoclash crawl --system\`) first\n`);
+    return ExitCode.partial;
+  }
+
+  const now = Date.now();
+  const store = Store.open({ path: run.dbPath });
+  let report: HostReport;
+  try {
+    const data = loadHostData(store, config, profile, installed.packages, now);
+    const findings = runAudit(data.input, { kinds: ['clash', 'pingpong'], profiles: [profile.name], windowDays: Number(options.windowDays ?? 90) }).findings;
+    report = buildHostReport({
+      profile,
+      repos: config.repos,
+      releases: data.input.releases,
+      installed: installed.packages,
+      installedSource: installed.source,
+      resolutions: data.resolutions,
+      findings,
+      partialData: data.health.filter((h) => h.missing || h.lastFailure).map((h) => ({ repoId: h.repoId, missing: h.missing, lastFailure: h.lastFailure?.message ?? null })),
+      failOn,
+      now,
+      warnings,
+    });
+  } finally {
+    store.close();
+  }
+
+  if (report.repoCount > 0 && report.partialData.filter((p) => p.missing).length === report.repoCount) {
+    // Without any repo data every package would look stranded: say what is missing instead.
+    process.stderr.write(`repoclash: no data for any of the host's ${report.repoCount} repos in ${run.dbPath}: run without --no-refresh (or \`repoclash crawl --system\`) first\n`);
+    return ExitCode.partial;
+  }
+  const code = report.riskyCount > 0 ? ExitCode.findings : report.partialData.length > 0 ? ExitCode.partial : ExitCode.ok;
+  // --quiet: silent when clean, the full story otherwise (cron mails whatever is printed).
+  if (!options.quiet || code !== ExitCode.ok) process.stdout.write(renderHost(report, options));
+  return code;
+}
+
+function renderHost(report: HostReport, options: HostOptions): string {
+  if (options.output === 'json') return JSON.stringify(report, null, 2) + '\n';
+  if (options.oneline) return renderHostOneline(report);
+  return renderHostText(report, { all: options.all === true });
+}

@@ -1,0 +1,48 @@
+/**
+ * The host audit's slice of the store: only the installed names matter, so their version
+ * histories are read by name (one indexed query, which also yields the current versions) instead
+ * of every version of every repo — the difference between ~0.2 s and ~0.8 s on a Debian-sized
+ * profile. dnf profiles still read every current version: excludepkgs patterns are interpreted
+ * against the whole sack (a pattern is a name glob only if some package has such a name).
+ */
+import { candidatesFor, type AuditInput } from '../analysis/audit.js';
+import { winnersFromResolutions } from '../analysis/by-name.js';
+import { resolveProfile } from '../analysis/resolve.js';
+import type { AptReleaseFacts, Candidate, InstalledPackage, Resolution } from '../analysis/types.js';
+import type { Config, ProfileConfig } from '../config/types.js';
+import { repoHealth, type RepoHealth } from '../store/health.js';
+import type { Store } from '../store/index.js';
+
+export interface HostData {
+  input: AuditInput;
+  resolutions: Resolution[];
+  health: RepoHealth[];
+}
+
+export function loadHostData(store: Store, config: Config, profile: ProfileConfig, installed: readonly InstalledPackage[], now: number): HostData {
+  const repoIds = profile.repos.filter((id) => config.repos.has(id));
+  const names = [...new Set(installed.map((p) => p.name))];
+  const history = names.length > 0 ? store.versionHistory(repoIds, names) : [];
+  // Open intervals are the current versions; findings are only wanted for installed names.
+  const current = history.filter((iv) => iv.lastSeen === null);
+  const sack = profile.format === 'rpm' ? store.currentVersions(repoIds) : current;
+  const releases = new Map([...store.releaseFacts()].map(([id, facts]) => [id, facts as AptReleaseFacts]));
+  const input: AuditInput = {
+    repos: config.repos,
+    profiles: [profile],
+    upgradePaths: [],
+    vendorEquivalences: config.vendorEquivalences,
+    aliases: config.aliases,
+    current,
+    history,
+    winnerHistory: names.length > 0 ? store.winnerHistory(profile.name, names) : [],
+    repoEvents: store.repoEvents(),
+    releases,
+    now,
+    winnersByProfile: new Map(),
+  };
+  const candidates = candidatesFor(profile, sack === current ? input : { ...input, current: sack });
+  const resolutions = resolveProfile({ profile, repos: config.repos, candidates, releases, installed });
+  (input.winnersByProfile as Map<string, Map<string, Candidate>>).set(profile.name, winnersFromResolutions(resolutions, profile.arches));
+  return { input, resolutions, health: repoHealth(store, repoIds) };
+}

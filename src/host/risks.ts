@@ -1,0 +1,241 @@
+/**
+ * From the resolver's verdicts on a host's installed packages to the host report: per package the
+ * action of `upgrade` and of the sync command, where it comes from and goes to, its clash or
+ * ping-pong history, and the fixes. Pure: the CLI loads the data and renders the result.
+ */
+import { resolveProfile } from '../analysis/resolve.js';
+import type { Finding } from '../analysis/findings.js';
+import type { Action, AptReleaseFacts, Candidate, InstalledPackage, Resolution } from '../analysis/types.js';
+import type { ProfileConfig, RepoConfig } from '../config/types.js';
+import { compareDebVersions } from '../formats/deb/version.js';
+import { compareEvr } from '../formats/rpm/version.js';
+import { fixesFor, type FixContext } from './fixes.js';
+import {
+  HOST_ACTIONS,
+  HOST_SCHEMA_VERSION,
+  type HostAction,
+  type HostFix,
+  type HostHistory,
+  type HostReport,
+  type HostRepoState,
+  type HostRisk,
+  type HostRiskKind,
+  type HostSide,
+  type HostTarget,
+} from './types.js';
+
+export interface HostInput {
+  profile: ProfileConfig;
+  repos: ReadonlyMap<string, RepoConfig>;
+  releases: ReadonlyMap<string, AptReleaseFacts>;
+  installed: readonly InstalledPackage[];
+  installedSource: string;
+  /** resolveProfile of the profile with `installed`. */
+  resolutions: readonly Resolution[];
+  /** Clash and ping-pong findings (any scope; those of this profile are used). */
+  findings: readonly Finding[];
+  partialData: readonly HostRepoState[];
+  failOn: readonly HostRiskKind[];
+  /** ms since the epoch. */
+  now: number;
+  warnings?: readonly string[];
+}
+
+const UNKNOWN = '(unknown)';
+
+function archChangeLegal(from: string, to: string): boolean {
+  return from === to || from === 'noarch' || to === 'noarch';
+}
+
+function compareTo(format: ProfileConfig['format'], c: Candidate, inst: InstalledPackage): number {
+  return format === 'rpm' ? compareEvr(c, inst) : compareDebVersions(c.evr, inst.evr);
+}
+
+/** Offers the package manager could take for this installed package (not excluded, legal arch). */
+function usableOffers(r: Resolution, format: ProfileConfig['format']): Candidate[] {
+  const inst = r.installed!;
+  return r.ranked.filter((e) => e.excluded === undefined && (format === 'deb' || archChangeLegal(inst.arch, e.candidate.arch))).map((e) => e.candidate);
+}
+
+function hostAction(a: Action | undefined): HostAction {
+  switch (a) {
+    case 'upgrade':
+    case 'vendor-change':
+    case 'downgrade':
+    case 'stranded':
+    case 'blocked':
+      return a;
+    default:
+      return 'none';
+  }
+}
+
+/**
+ * The host's reading of a resolution. The resolver's `none` becomes `stranded` when every usable
+ * offer is lower than the installed version: the package will never be updated again.
+ */
+export function classifyResolution(r: Resolution, format: ProfileConfig['format']): { action: HostAction; syncAction: HostAction } {
+  const inst = r.installed;
+  if (!inst) return { action: 'none', syncAction: 'none' };
+  const offers = usableOffers(r, format);
+  const newerThanAll = offers.length > 0 && offers.every((c) => compareTo(format, c, inst) < 0);
+  const read = (a: Action | undefined): HostAction => {
+    const h = hostAction(a);
+    return h === 'none' && newerThanAll ? 'stranded' : h;
+  };
+  return { action: read(r.upgradeAction), syncAction: read(r.syncAction ?? r.upgradeAction) };
+}
+
+/** Which repo and vendor the installed version belongs to. */
+function fromSide(r: Resolution, format: ProfileConfig['format']): HostSide {
+  const inst = r.installed!;
+  const same = r.ranked
+    .map((e) => e.candidate)
+    .filter((c) => compareTo(format, c, inst) === 0 && (format === 'deb' || (archChangeLegal(inst.arch, c.arch) && (inst.vendor === null || c.vendor === inst.vendor))));
+  if (format === 'rpm') return { vendor: inst.vendor ?? UNKNOWN, repo: same[0]?.repoId ?? null };
+  return { vendor: same[0]?.repoVendor ?? UNKNOWN, repo: same[0]?.repoId ?? null };
+}
+
+function target(c: Candidate | null | undefined, format: ProfileConfig['format']): HostTarget | null {
+  if (!c) return null;
+  // dnf compares header vendors; apt knows only where a version comes from.
+  return { vendor: format === 'rpm' ? (c.vendor ?? c.repoVendor) : c.repoVendor, repo: c.repoId, evr: c.evr };
+}
+
+function historiesOf(findings: readonly Finding[], profile: string): Map<string, HostHistory> {
+  const rank = { info: 0, warning: 1, error: 2 } as const;
+  const out = new Map<string, HostHistory>();
+  for (const f of findings) {
+    if (f.scope !== profile || (f.kind !== 'clash' && f.kind !== 'pingpong')) continue;
+    const h = out.get(f.name) ?? {};
+    const held = h[f.kind];
+    if (!held || rank[f.severity] > rank[held.severity as keyof typeof rank]) h[f.kind] = { severity: f.severity, title: f.title };
+    out.set(f.name, h);
+  }
+  return out;
+}
+
+function isRisky(action: HostAction, syncAction: HostAction, history: HostHistory, failOn: ReadonlySet<HostRiskKind>): boolean {
+  if (action !== 'none' && failOn.has(action)) return true;
+  if (syncAction !== 'none' && failOn.has(syncAction)) return true;
+  return (history.clash !== undefined && failOn.has('clash')) || (history.pingpong !== undefined && failOn.has('pingpong'));
+}
+
+function zeroCounts(): Record<HostAction, number> {
+  return Object.fromEntries(HOST_ACTIONS.map((a) => [a, 0])) as Record<HostAction, number>;
+}
+
+const NEEDS_FIX = new Set<HostAction>(['vendor-change', 'downgrade', 'stranded', 'blocked']);
+
+export function buildHostReport(input: HostInput): HostReport {
+  const { profile } = input;
+  const format = profile.format;
+  const failOn = new Set(input.failOn);
+  const histories = historiesOf(input.findings, profile.name);
+  const counts = zeroCounts();
+  const syncCounts = zeroCounts();
+  const packages: HostRisk[] = [];
+
+  for (const r of input.resolutions) {
+    if (!r.installed) continue;
+    const { action, syncAction } = classifyResolution(r, format);
+    counts[action]++;
+    syncCounts[syncAction]++;
+    const history = histories.get(r.name) ?? {};
+    if (action === 'none' && syncAction === 'none' && history.clash === undefined && history.pingpong === undefined) continue;
+    const risk: HostRisk = {
+      name: r.name,
+      arch: r.arch,
+      installed: r.installed.evr,
+      action,
+      syncAction,
+      from: fromSide(r, format),
+      to: action === 'none' || action === 'stranded' || action === 'blocked' ? null : target(r.upgradeTo, format),
+      syncTo: syncAction === 'none' || syncAction === 'stranded' || syncAction === 'blocked' ? null : target(r.syncTo, format),
+      reason: r.reason,
+      history,
+      risky: isRisky(action, syncAction, history, failOn),
+      fixes: [],
+    };
+    if (NEEDS_FIX.has(action) || NEEDS_FIX.has(syncAction)) risk.fixes = fixesForResolution(input, r, risk);
+    packages.push(risk);
+  }
+  packages.sort((a, b) => Number(b.risky) - Number(a.risky) || actionRank(a) - actionRank(b) || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0) || (a.arch < b.arch ? -1 : 1));
+
+  return {
+    schemaVersion: HOST_SCHEMA_VERSION,
+    generatedAt: new Date(input.now).toISOString(),
+    manager: format === 'rpm' ? 'dnf' : 'apt',
+    commands: format === 'rpm' ? { upgrade: 'dnf upgrade', sync: 'dnf distro-sync' } : { upgrade: 'apt-get upgrade', sync: 'apt-get full-upgrade' },
+    installedSource: input.installedSource,
+    installedCount: input.installed.length,
+    repoCount: profile.repos.length,
+    failOn: [...input.failOn],
+    counts,
+    syncCounts,
+    riskyCount: packages.filter((p) => p.risky).length,
+    packages,
+    combinedFixes: combineExcludes(packages, input.repos),
+    partialData: [...input.partialData],
+    warnings: [...(input.warnings ?? [])],
+  };
+}
+
+/** One `excludepkgs=` line per section, holding every risky package's name for that repo. */
+export function combineExcludes(packages: readonly HostRisk[], repos: ReadonlyMap<string, RepoConfig>): HostFix[] {
+  const names = new Map<string, { names: string[]; verified: boolean }>();
+  for (const p of packages) {
+    if (!p.risky) continue;
+    for (const f of p.fixes) {
+      if (f.kind !== 'dnf-excludepkgs' || f.section === null) continue;
+      const entry = names.get(f.section) ?? { names: [], verified: true };
+      if (!entry.names.includes(p.name)) entry.names.push(p.name);
+      entry.verified &&= f.verified;
+      names.set(f.section, entry);
+    }
+  }
+  const out: HostFix[] = [];
+  for (const [id, entry] of [...names].sort(([a], [b]) => (a < b ? -1 : 1))) {
+    const repo = repos.get(id);
+    if (repo?.format !== 'rpm') continue;
+    out.push({
+      kind: 'dnf-excludepkgs',
+      file: repo.definedAt.file,
+      section: id,
+      text: `excludepkgs=${[...repo.excludepkgs, ...entry.names.filter((n) => !repo.excludepkgs.includes(n))].join(',')}`,
+      summary: `keep ${entry.names.join(', ')} from being taken from repo ${id}`,
+      verified: entry.verified,
+    });
+  }
+  return out;
+}
+
+function actionRank(r: HostRisk): number {
+  const order = (a: HostAction) => HOST_ACTIONS.indexOf(a);
+  return Math.min(order(r.action), order(r.syncAction));
+}
+
+/**
+ * Fixes, checked by re-resolving just this package (its own candidates and installed version).
+ * When that narrow re-resolution does not reproduce the full verdict (an exclude pattern read
+ * differently without the rest of the sack), no fix is claimed to be verified.
+ */
+function fixesForResolution(input: HostInput, r: Resolution, risk: HostRisk) {
+  const candidates = r.ranked.map((e) => e.candidate);
+  const installed = [r.installed!];
+  const ctx: FixContext = {
+    profile: input.profile,
+    repos: input.repos,
+    releases: input.releases,
+    simulate: (profile, repos) =>
+      resolveProfile({ profile, repos, candidates, releases: input.releases, installed }).find((x) => x.installed !== undefined && x.arch === r.arch),
+    classify: (x) => classifyResolution(x, input.profile.format),
+  };
+  const baseline = ctx.simulate(input.profile, input.repos);
+  const same = baseline !== undefined && (() => {
+    const c = ctx.classify(baseline);
+    return c.action === risk.action && c.syncAction === risk.syncAction;
+  })();
+  const fixes = fixesFor(ctx, risk, r);
+  return same ? fixes : fixes.map((f) => ({ ...f, verified: false }));
+}
