@@ -1,53 +1,28 @@
-/** The PNG writer, checked by decoding its output with an independent minimal reader. */
-import { inflateSync } from 'node:zlib';
+/** The PNG output, checked by decoding it with pngjs's reader (which verifies every chunk's CRC). */
+import { PNG } from 'pngjs';
 import { describe, expect, it } from 'vitest';
 import { CHART_COLORS, stackedBarChart } from '../../src/report/charts.js';
-import { crc32, encodePng, Raster } from '../../src/report/png.js';
+import { encodePng, Raster } from '../../src/report/png.js';
 
 interface Decoded {
   width: number;
   height: number;
-  chunks: string[];
   pixel: (x: number, y: number) => number[];
 }
 
-/** Enough of a PNG reader for 8-bit RGB, filter 0: verifies signature, chunk CRCs and layout. */
-function decode(png: Buffer): Decoded {
-  expect([...png.subarray(0, 8)]).toEqual([137, 80, 78, 71, 13, 10, 26, 10]);
-  const chunks: string[] = [];
-  const idat: Buffer[] = [];
-  let ihdr: Buffer | null = null;
-  for (let at = 8; at < png.length; ) {
-    const length = png.readUInt32BE(at);
-    const type = png.toString('ascii', at + 4, at + 8);
-    const data = png.subarray(at + 8, at + 8 + length);
-    expect(png.readUInt32BE(at + 8 + length), `CRC of ${type}`).toBe(crc32(png.subarray(at + 4, at + 8 + length)));
-    chunks.push(type);
-    if (type === 'IHDR') ihdr = data;
-    if (type === 'IDAT') idat.push(data);
-    at += 12 + length;
-  }
-  const width = ihdr!.readUInt32BE(0);
-  const height = ihdr!.readUInt32BE(4);
-  expect([...ihdr!.subarray(8)]).toEqual([8, 2, 0, 0, 0]);
-  const raw = inflateSync(Buffer.concat(idat));
-  expect(raw.length).toBe((width * 3 + 1) * height);
-  for (let y = 0; y < height; y++) expect(raw[y * (width * 3 + 1)]).toBe(0);
-  return { width, height, chunks, pixel: (x, y) => [...raw.subarray(y * (width * 3 + 1) + 1 + x * 3, y * (width * 3 + 1) + 1 + x * 3 + 3)] };
+function decode(bytes: Buffer): Decoded {
+  expect([...bytes.subarray(0, 8)]).toEqual([137, 80, 78, 71, 13, 10, 26, 10]);
+  const png = PNG.sync.read(bytes, { checkCRC: true });
+  // pngjs decodes to RGBA.
+  return { width: png.width, height: png.height, pixel: (x, y) => [...png.data.subarray((y * png.width + x) * 4, (y * png.width + x) * 4 + 3)] };
 }
 
 describe('PNG', () => {
-  it('computes the standard CRC-32', () => {
-    expect(crc32(Buffer.from('123456789'))).toBe(0xcbf43926);
-    expect(crc32(Buffer.alloc(0))).toBe(0);
-  });
-
   it('encodes what the raster holds', () => {
     const r = new Raster(5, 3, [255, 255, 255]);
     r.fillRect(1, 1, 2, 1, [10, 20, 30]);
     r.fillRect(4, -5, 10, 100, [1, 2, 3]); // clipped to the image
     const d = decode(r.toPng());
-    expect(d.chunks).toEqual(['IHDR', 'IDAT', 'IEND']);
     expect([d.width, d.height]).toEqual([5, 3]);
     expect(d.pixel(0, 0)).toEqual([255, 255, 255]);
     expect(d.pixel(1, 1)).toEqual([10, 20, 30]);
