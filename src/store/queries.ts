@@ -49,6 +49,8 @@ function toVersion(r: RawVersionRow): StoredVersion {
   };
 }
 
+// Spelled out rather than `{ ...toVersion(r), … }`: object literals of one shape keep reads of
+// 500k rows fast (V8 builds each object in one go instead of copying a spread).
 function toInterval(r: RawIntervalRow, lastCheck: ReadonlyMap<string, number>): VersionInterval {
   return {
     repoId: r[0],

@@ -4,7 +4,6 @@
  * as a packager would — a real .spec (through rpmspec), a built .rpm, a debian/ directory, a bare
  * name — in a real process, reading exit codes, JSON and JUnit XML.
  */
-import { spawn } from 'node:child_process';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -13,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CheckResult, NameTakenFinding } from '../../src/analysis/check.js';
 import { buildDebRepo } from '../support/deb-repo.js';
 import { startRepoServer, type RepoServer } from '../support/http-server.js';
-import { cliArgs } from '../support/paths.js';
+import { repoclash as runCli, type Run } from '../support/cli.js';
 import { buildRpmRepo, buildRpms } from '../support/rpm-repo.js';
 
 let work: string;
@@ -21,27 +20,7 @@ let server: RepoServer;
 let config: string;
 let db: string;
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function repoclash(args: string[]): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...cliArgs, ...args], {
-      cwd: work,
-      env: { ...process.env, HOME: work, XDG_DATA_HOME: path.join(work, 'data'), XDG_CACHE_HOME: path.join(work, 'cache') },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const repoclash = (args: string[]): Promise<Run> => runCli(work, args);
 
 const check = (...args: string[]): Promise<Run> => repoclash(['check', ...args, '--config', config, '--db', db]);
 

@@ -2,7 +2,6 @@
  * `repoclash crawl` as cron runs it: a real process, no TTY, exit codes, one line per failed repo,
  * and a SIGKILL in the middle of storing a real 17,649-package repo.
  */
-import { spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -11,46 +10,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Store } from '../../src/store/index.js';
 import { startRepoServer, type RepoServer } from '../support/http-server.js';
 import { buildRpmRepo } from '../support/rpm-repo.js';
-import { cliArgs, sharedFixtures } from '../support/paths.js';
+import { repoclash as runCli } from '../support/cli.js';
+import { sharedFixtures } from '../support/paths.js';
 
 let work: string;
 let server: RepoServer;
 let fixtureServer: RepoServer;
 
-interface Run {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  stdout: string;
-  stderr: string;
-}
-
-function repoclash(args: string[], opts: { killWhen?: () => boolean } = {}): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...cliArgs, ...args], {
-      cwd: work,
-      env: { ...process.env, HOME: work, XDG_DATA_HOME: path.join(work, 'data'), XDG_CACHE_HOME: path.join(work, 'cache') },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    let timer: NodeJS.Timeout | undefined;
-    if (opts.killWhen) {
-      timer = setInterval(() => {
-        if (opts.killWhen!()) {
-          clearInterval(timer);
-          child.kill('SIGKILL');
-        }
-      }, 5);
-    }
-    child.on('error', reject);
-    child.on('close', (code, signal) => {
-      if (timer) clearInterval(timer);
-      resolve({ code, signal, stdout, stderr });
-    });
-  });
-}
+const repoclash = (args: string[], options: { killWhen?: () => boolean } = {}) => runCli(work, args, options);
 
 beforeAll(async () => {
   work = await mkdtemp(path.join(os.tmpdir(), 'repoclash-cli-'));

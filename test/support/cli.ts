@@ -1,0 +1,44 @@
+/** Run the CLI as a child process, as cron would: its own HOME and XDG dirs, no TTY. */
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { cliArgs } from './paths.js';
+
+export interface Run {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+export interface RunOptions {
+  env?: NodeJS.ProcessEnv;
+  /** Polled every 5 ms; when it returns true the process gets SIGKILL. */
+  killWhen?: () => boolean;
+}
+
+export function repoclash(cwd: string, args: string[], options: RunOptions = {}): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [...cliArgs, ...args], {
+      cwd,
+      env: { ...process.env, HOME: cwd, XDG_DATA_HOME: path.join(cwd, 'data'), XDG_CACHE_HOME: path.join(cwd, 'cache'), ...options.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const timer = options.killWhen
+      ? setInterval(() => {
+          if (options.killWhen!()) {
+            clearInterval(timer);
+            child.kill('SIGKILL');
+          }
+        }, 5)
+      : undefined;
+    child.on('error', reject);
+    child.on('close', (code, signal) => {
+      if (timer) clearInterval(timer);
+      resolve({ code, signal, stdout, stderr });
+    });
+  });
+}
