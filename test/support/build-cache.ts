@@ -5,9 +5,10 @@
  * renames it into place; the loser discards its copy.
  */
 import { createHash } from 'node:crypto';
-import { mkdir, mkdtemp, readdir, rename, rm } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readdir, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { assertDistinctFileNames, mapLimited } from './exec.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -52,4 +53,21 @@ async function singleFile(dir: string): Promise<string | undefined> {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * Build (or take from the cache) one artifact per spec with `buildOne`, then copy them into
+ * `outDir`, refusing two specs that produce the same file name. Returns the copies' paths.
+ */
+export async function buildIntoDir<T>(specs: readonly T[], outDir: string, buildOne: (spec: T) => Promise<string>): Promise<string[]> {
+  await mkdir(outDir, { recursive: true });
+  const cached = await mapLimited(specs as T[], 2, buildOne);
+  assertDistinctFileNames(cached, outDir);
+  return Promise.all(
+    cached.map(async (src: string) => {
+      const dest = path.join(outDir, path.basename(src));
+      await copyFile(src, dest);
+      return dest;
+    }),
+  );
 }

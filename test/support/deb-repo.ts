@@ -6,8 +6,8 @@ import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promi
 import os from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { buildRoot, cacheKey, cachedBuild } from './build-cache.js';
-import { assertDistinctFileNames, execTool, mapLimited } from './exec.js';
+import { buildIntoDir, buildRoot, cacheKey, cachedBuild } from './build-cache.js';
+import { execTool } from './exec.js';
 import { clearsign, detachSign, type GpgKey } from './gpg.js';
 
 export interface DebSpec {
@@ -122,16 +122,7 @@ async function buildOneDeb(spec: DebSpec): Promise<string> {
 
 /** Build (or take from cache) one .deb per spec and copy them into outDir. */
 export async function buildDebs(specs: DebSpec[], outDir: string): Promise<string[]> {
-  await mkdir(outDir, { recursive: true });
-  const cached = await mapLimited(specs, 2, buildOneDeb);
-  assertDistinctFileNames(cached, outDir);
-  return Promise.all(
-    cached.map(async (src) => {
-      const dest = path.join(outDir, path.basename(src));
-      await copyFile(src, dest);
-      return dest;
-    }),
-  );
+  return buildIntoDir(specs, outDir, buildOneDeb);
 }
 
 /** Write Packages, Packages.gz and Packages.xz from apt-ftparchive's output. */

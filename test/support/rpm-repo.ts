@@ -3,13 +3,13 @@
  * Built packages are cached by a hash of their spec under test/.build/rpm-cache.
  */
 import { createHash } from 'node:crypto';
-import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, unlink, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, unlink, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { gunzipSync } from 'node:zlib';
-import { buildRoot, cacheKey, cachedBuild } from './build-cache.js';
-import { assertDistinctFileNames, execTool, mapLimited } from './exec.js';
+import { buildIntoDir, buildRoot, cacheKey, cachedBuild } from './build-cache.js';
+import { execTool } from './exec.js';
 import { detachSign, type GpgKey } from './gpg.js';
 
 export interface RpmSpec {
@@ -135,16 +135,7 @@ async function buildOneRpm(spec: RpmSpec): Promise<string> {
 
 /** Build (or take from cache) one RPM per spec and copy them into outDir. Returns the copies' paths. */
 export async function buildRpms(specs: RpmSpec[], outDir: string): Promise<string[]> {
-  await mkdir(outDir, { recursive: true });
-  const cached = await mapLimited(specs, 2, buildOneRpm);
-  assertDistinctFileNames(cached, outDir);
-  return Promise.all(
-    cached.map(async (src) => {
-      const dest = path.join(outDir, path.basename(src));
-      await copyFile(src, dest);
-      return dest;
-    }),
-  );
+  return buildIntoDir(specs, outDir, buildOneRpm);
 }
 
 /** Build a repository: rpms in dir, metadata in dir/repodata. */
