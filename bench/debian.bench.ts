@@ -21,10 +21,10 @@ import { createGunzip } from 'node:zlib';
 import { debianMirrorFromHost } from '../src/config/apt-sources.js';
 import { parseRelease, type HashedFile } from '../src/formats/deb/release.js';
 import type { ChildResult } from './debian-parse-child.js';
+import { runBenchChild } from './child.js';
 import type { BenchRow } from './types.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const repoRoot = path.resolve(here, '..');
 const cacheDir = path.join(here, '.data', 'debian');
 const DAY_MS = 24 * 3600 * 1000;
 const SUITE = 'sid';
@@ -87,23 +87,7 @@ function xzStream(file: string): AsyncIterable<Uint8Array> {
 }
 
 function runChild(mode: string, file: string, runs: number): Promise<ChildResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join(here, 'debian-parse-child.ts'), mode, file, String(runs)], {
-      cwd: repoRoot,
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    let out = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString('utf8')));
-    child.on('error', reject);
-    child.on('close', (code) => {
-      if (code !== 0) return reject(new Error(`parse child (${mode}) exited with ${code}`));
-      try {
-        resolve(JSON.parse(out.trim().split('\n').pop()!) as ChildResult);
-      } catch (err) {
-        reject(err);
-      }
-    });
-  });
+  return runBenchChild<ChildResult>('debian-parse-child.ts', [mode, file, String(runs)]);
 }
 
 export default async function debianBench(): Promise<BenchRow[]> {

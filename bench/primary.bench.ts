@@ -4,36 +4,16 @@
  * and by the peers saxes and xml2js, each in its own child process so peak RSS is its own.
  * Goals (from the issue): ≥ 200 MB/s of uncompressed bytes, ≤ 150 MB peak RSS.
  */
-import { spawn } from 'node:child_process';
 import os from 'node:os';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { ensurePrimary } from './gen-primary.js';
 import type { PrimaryChildResult } from './primary-child.js';
+import { runBenchChild } from './child.js';
 import type { BenchRow } from './types.js';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const repoRoot = path.resolve(here, '..');
 const MB = 1e6;
 
 function runChild(mode: string, file: string, runs: number, nodeArgs: string[] = []): Promise<PrimaryChildResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', path.join(here, 'primary-child.ts'), mode, file, String(runs)], {
-      cwd: repoRoot,
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    let out = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString('utf8')));
-    child.on('error', reject);
-    child.on('close', (code) => {
-      if (code !== 0) return reject(new Error(`primary child (${mode}) exited with ${code}`));
-      try {
-        resolve(JSON.parse(out.trim().split('\n').pop()!) as PrimaryChildResult);
-      } catch (err) {
-        reject(err);
-      }
-    });
-  });
+  return runBenchChild<PrimaryChildResult>('primary-child.ts', [mode, file, String(runs)], nodeArgs);
 }
 
 function rows(label: string, result: PrimaryChildResult, bytes: number, goal: string): BenchRow[] {
