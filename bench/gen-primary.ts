@@ -1,6 +1,6 @@
 /**
  * Builds a Fedora-scale primary.xml for the benchmark: 70,000 packages in createrepo_c's exact
- * shape. The entries are the real CentOS Stream 9 AppStream packages from the shared fixtures
+ * shape. The entries are the real CentOS Stream 9 AppStream packages from test/fixtures
  * (provides/requires lists, file lists, long descriptions as they really are), cycled about four
  * times with the name, release, location and checksum made unique per copy, so the byte mix is a
  * real repository's. Deterministic: the same fixture gives the same bytes.
@@ -20,7 +20,7 @@ import { createGzip, gunzipSync } from 'node:zlib';
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repoRoot = path.resolve(here, '..');
 export const dataDir = path.join(here, '.data');
-const fixtureDir = path.resolve(repoRoot, '..', 'shared', 'fixtures', 'rpm', 'centos-stream-9-appstream', 'repodata');
+const fixtureDir = path.resolve(repoRoot, 'test', 'fixtures', 'rpm', 'centos-stream-9-appstream', 'repodata');
 
 export const PACKAGES = 70_000;
 

@@ -11,7 +11,7 @@ import { Store } from '../../src/store/index.js';
 import { startRepoServer, type RepoServer } from '../support/http-server.js';
 import { buildRpmRepo } from '../support/rpm-repo.js';
 import { repoclash as runCli } from '../support/cli.js';
-import { sharedFixtures } from '../support/paths.js';
+import { fixturesDir } from '../support/paths.js';
 
 let work: string;
 let server: RepoServer;
@@ -23,7 +23,7 @@ beforeAll(async () => {
   work = await mkdtemp(path.join(os.tmpdir(), 'repoclash-cli-'));
   await buildRpmRepo({ dir: path.join(work, 'www/good'), rpms: [{ name: 'grafana', version: '6.1.5', release: '1', vendor: 'Grafana Labs' }] });
   server = await startRepoServer({ root: path.join(work, 'www') });
-  fixtureServer = await startRepoServer({ root: path.join(sharedFixtures, 'rpm') });
+  fixtureServer = await startRepoServer({ root: path.join(fixturesDir, 'rpm') });
 }, 120_000);
 
 afterAll(async () => {

@@ -1,12 +1,12 @@
 /**
- * Loaders for the shared version vectors in ../shared/vectors (read in place, never copied).
+ * Loaders for the reference version vectors in test/fixtures/vectors (provenance in test/fixtures/README.md).
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-export const vectorsDir = path.resolve(repoRoot, '../shared/vectors');
+export const vectorsDir = path.resolve(repoRoot, 'test/fixtures/vectors');
 
 export interface OrderVector {
   line: number;

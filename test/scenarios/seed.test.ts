@@ -1,5 +1,5 @@
 /**
- * The seed story end to end (../shared/seeds/PackageNameClashProblem.txt): repos built by the real
+ * The seed story end to end (the PackageNameClashProblem seed: grafana, Fedora 30, Prometheus 1.8): repos built by the real
  * tools, served on 127.0.0.1, crawled week after week (the crawl clock is injected), winners
  * recorded after each crawl as `repoclash crawl` does, then audited — in process and through the
  * real CLI.

@@ -1,10 +1,9 @@
-/** Where the repository and the shared reference material (../shared) live, from any test. */
+/** Where the repository and its test fixtures (test/fixtures, see its README) live, from any test. */
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-export const sharedDir = path.resolve(repoRoot, '..', 'shared');
-export const sharedFixtures = path.join(sharedDir, 'fixtures');
+export const fixturesDir = path.join(repoRoot, 'test', 'fixtures');
 export const buildDir = path.join(repoRoot, 'test', '.build');
 
 /**

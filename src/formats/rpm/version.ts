@@ -4,7 +4,7 @@
  *
  * Written from the documented behaviour and checked against rpm itself (see
  * test/formats/version-differential.test.ts); rpm's own 91 test vectors live in
- * ../shared/vectors/rpmvercmp.tsv.
+ * test/fixtures/vectors/rpmvercmp.tsv.
  */
 import { VersionSyntaxError, type ErrorLocation } from '../../errors.js';
 

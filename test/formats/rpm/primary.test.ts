@@ -8,7 +8,7 @@ import { parsePrimary, parsePrimaryBatches } from '../../../src/formats/rpm/prim
 import type { RpmPackage } from '../../../src/formats/types.js';
 
 const repoRoot = path.resolve(fileURLToPath(import.meta.url), '../../../..');
-const fixtures = path.resolve(repoRoot, '..', 'shared', 'fixtures', 'rpm');
+const fixtures = path.resolve(repoRoot, 'test', 'fixtures', 'rpm');
 const centosDir = path.join(fixtures, 'centos-stream-9-appstream', 'repodata');
 const centosFile = path.join(centosDir, readdirSync(centosDir).find((f) => f.endsWith('-primary.xml.gz'))!);
 

@@ -4,9 +4,9 @@ import { describe, expect, it } from 'vitest';
 import { findData, parseRepomd, repomdTimestamp } from '../../../src/formats/rpm/repomd.js';
 import { baseUrlFromRepomdUrl, parseMetalink, parseMirrorlist } from '../../../src/formats/rpm/metalink.js';
 import { FormatError, XmlError } from '../../../src/errors.js';
-import { sharedFixtures } from '../../support/paths.js';
+import { fixturesDir } from '../../support/paths.js';
 
-const read = (...p: string[]) => readFileSync(path.join(sharedFixtures, 'rpm', ...p), 'utf8');
+const read = (...p: string[]) => readFileSync(path.join(fixturesDir, 'rpm', ...p), 'utf8');
 
 describe('repomd.xml on real captured repos', () => {
   it('CentOS Stream 9 AppStream: primary entry with sha256 and sizes', async () => {

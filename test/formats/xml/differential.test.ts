@@ -16,7 +16,7 @@ import { chunked, saxesEvents, tokenize, type Outcome, type XmlEvent } from './e
 import { generateDocument, mutate, seededRandom } from './generate.js';
 
 const repoRoot = path.resolve(fileURLToPath(import.meta.url), '../../../..');
-const fixtures = path.resolve(repoRoot, '..', 'shared', 'fixtures', 'rpm');
+const fixtures = path.resolve(repoRoot, 'test', 'fixtures', 'rpm');
 
 function primaryFixtures(): string[] {
   const found: string[] = [];
