@@ -4,8 +4,11 @@
  *
  * The model, checked against real dnf 4.14 / libsolv 0.7 (test/analysis/resolve-dnf-real.test.ts):
  * 1. excludepkgs / includepkgs of each repo drop packages (globs.ts: dnf's subject matching).
- * 2. Among the repos that carry a name, only those with the best (lowest) priority count
- *    (libsolv prune_to_highest_prio; the installed package is exempt).
+ * 2. Among the candidates of the job, only those from the repos with the best (lowest) priority
+ *    count (libsolv prune_to_highest_prio; the installed package is exempt). The candidates are
+ *    the job's: for `dnf install` every version of the name, for `dnf upgrade` only the versions
+ *    newer than the installed one — a priority-10 repo that has only older versions does not stop
+ *    a newer one from a priority-99 repo (observed with dnf 4.14).
  * 3. Arch: the most preferred real arch present is kept together with noarch (prune_to_best_arch);
  *    then the highest EVR wins (prune_to_best_version). noarch ↔ arch changes are always legal.
  * 4. The same EVR in several repos: lower cost, then the repo listed first.
@@ -156,9 +159,12 @@ function upgradeOf(installed: InstalledPackage, all: RpmEntry[], profile: Profil
     pool = pool.filter((e) => vendorOf(e.candidate) === vendorOf(installed));
     if (pool.length === 0) return { action: 'none', to: null, why: `no repo carries it from vendor ${JSON.stringify(vendorOf(installed))}` };
   }
-  const best = pick(pool, profile);
-  if (best === null || compareEvr(best.entry.candidate, installed) <= 0) {
-    return { action: 'none', to: null, why: best ? `best offer ${evrText(best.entry.candidate)} from repo ${best.entry.repo.id} is not newer` : 'nothing newer' };
+  // The upgrade job's candidates are the newer versions only; priority prunes among those.
+  const newer = pool.filter((e) => compareEvr(e.candidate, installed) > 0);
+  const best = pick(newer, profile);
+  if (best === null) {
+    const offer = pick(pool, profile);
+    return { action: 'none', to: null, why: offer ? `best offer ${evrText(offer.entry.candidate)} from repo ${offer.entry.repo.id} is not newer` : 'nothing newer' };
   }
   const changes = vendorOf(best.entry.candidate) !== vendorOf(installed);
   return { action: changes ? 'vendor-change' : 'upgrade', to: best.entry, why: `to ${evrText(best.entry.candidate)} from repo ${best.entry.repo.id}` };

@@ -45,6 +45,8 @@ const REPOS: Array<{ config: RpmRepoConfig; rpms: RpmSpec[] }> = [
       pkg('exn', '0.5', FEDORA),
       pkg('exn-1x', '1.0', FEDORA),
       pkg('arch3', '1.0', FEDORA),
+      // The case: a priority-10 repo with only older versions does not stop this one.
+      pkg('up-prunedprio', '6.0.0', FEDORA, { epoch: 1, release: '1.fc29' }),
     ],
   },
   {
@@ -73,7 +75,7 @@ const REPOS: Array<{ config: RpmRepoConfig; rpms: RpmSpec[] }> = [
   },
   {
     config: rpmRepo('prio10', { vendor: 'Prio Inc', priority: 10 }),
-    rpms: [pkg('prio', '0.5', 'Prio Inc'), pkg('up-prio', '0.9', 'Prio Inc'), pkg('up-lockprio', '2.0', 'Prio Inc')],
+    rpms: [pkg('prio', '0.5', 'Prio Inc'), pkg('up-prio', '0.9', 'Prio Inc'), pkg('up-lockprio', '2.0', 'Prio Inc'), pkg('up-prunedprio', '6.1.5', 'Prio Inc')],
   },
   {
     config: rpmRepo('cheap', { vendor: 'Cheap Co', cost: 500 }),
@@ -97,6 +99,7 @@ const INSTALLED: RpmSpec[] = [
   pkg('up-lockprio', '1.0', FEDORA),
   pkg('up-noarch', '1.0', GRAFANA, { arch: 'x86_64' }),
   pkg('exgl-up', '1.0', FEDORA),
+  pkg('up-prunedprio', '6.2.1', 'Prio Inc'),
 ];
 
 let work: string;
@@ -182,6 +185,9 @@ describe('resolveDnf agrees with real dnf 4', () => {
         .sort();
       expect(predicted).toEqual(dnfLines(plan));
       expect(plan.items.length).toBeGreaterThan(2);
+      // Priority prunes the upgrade's candidates (newer versions), not every version of the name.
+      const pruned = plan.items.find((i) => i.name === 'up-prunedprio');
+      expect(pruned?.toEvr).toBe(allowVendorChange ? '1:6.0.0-1.fc29' : undefined);
     }, 60_000);
   }
 

@@ -119,6 +119,16 @@ describe('resolveDnf: what dnf upgrade and distro-sync do to installed packages'
     expect(`${g.upgradeAction} ${g.upgradeTo?.evr}@${g.upgradeTo?.repoId}`).toBe('upgrade 1.5-1@fedora');
   });
 
+  it('prunes by priority among the upgrade candidates only: a priority repo with only older versions does not hold it back', () => {
+    const grafanaPrio = rpmRepo('grafana', { vendor: 'Grafana Labs', priority: 10 });
+    const g = run([rpmRepo('fedora', { vendor: 'Fedora Project' }), grafanaPrio], [rpmCandidate('grafana', 'g', '6.1.5-1', { vendor: 'Grafana Labs' }), rpmCandidate('fedora', 'g', '1:6.0.0-1.fc29', { vendor: 'Fedora Project' })], {
+      installed: [installedRpm('g', '6.2.1-1', 'Grafana Labs')],
+    }).get('g.noarch')!;
+    expect(`${g.upgradeAction} ${g.upgradeTo?.evr}@${g.upgradeTo?.repoId}`).toBe('vendor-change 1:6.0.0-1.fc29@fedora');
+    // A fresh install still takes the priority repo's version.
+    expect(won(g)).toBe('6.1.5-1@grafana');
+  });
+
   it('never downgrades on upgrade; distro-sync downgrades to the priority winner', () => {
     const g = run([rpmRepo('fedora', { vendor: 'Fedora Project', priority: 10 }), grafana], cands, { installed: [installedRpm('g', '10.4.2-1', 'Grafana Labs')] }).get('g.noarch')!;
     expect([g.upgradeAction, g.upgradeTo, g.syncAction, g.syncTo?.evr]).toEqual(['none', null, 'downgrade', '10.2.4-1']);
