@@ -8,7 +8,7 @@ import path from 'node:path';
 import { FetchError, FormatError, SignatureError, type ErrorLocation } from '../errors.js';
 import { verifyDetached } from '../fetch/signature.js';
 import { baseUrlFromRepomdUrl, parseMetalink, parseMirrorlist, type Metalink } from '../formats/rpm/metalink.js';
-import { parsePrimaryBatches } from '../formats/rpm/primary.js';
+import { describeIrregularities, parsePrimaryBatches, type PrimaryIrregularities } from '../formats/rpm/primary.js';
 import { findData, parseRepomd, repomdTimestamp } from '../formats/rpm/repomd.js';
 import type { RpmRepoConfig } from '../config/types.js';
 import type { CrawlContext, RepoOutcome } from './context.js';
@@ -54,10 +54,12 @@ export async function crawlRpmRepo(repo: RpmRepoConfig, ctx: CrawlContext): Prom
   const result = await ctx.store.withRepoUpdate(
     { repoId: repo.id, fetchedAt, revision: repomd.revision, metadataTime, indexChecksum },
     async (update) => {
-      for await (const batch of parsePrimaryBatches(readCached(ctx, cached.path, primaryWhere), primaryWhere)) {
+      const irregular: PrimaryIrregularities = { untyped: 0, skipped: {} };
+      for await (const batch of parsePrimaryBatches(readCached(ctx, cached.path, primaryWhere), primaryWhere, irregular)) {
         for (const pkg of batch) update.add(rpmRecord(pkg));
         ctx.onProgress?.(repo.id, { phase: 'parse', packages: update.recordCount });
       }
+      for (const note of describeIrregularities(irregular)) notes.push(`${primary.location.href}: ${note}`);
       if (!ctx.accept) checkNotShrunk(previous, update.recordCount, primaryWhere);
       ctx.onProgress?.(repo.id, { phase: 'store', packages: update.recordCount });
     },

@@ -7,7 +7,7 @@ import { mkdtemp, readdir, readFile, rm, unlink, writeFile } from 'node:fs/promi
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { gunzipSync } from 'node:zlib';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { buildIntoDir, buildRoot, cacheKey, cachedBuild } from './build-cache.js';
 import { execTool } from './exec.js';
 import { detachSign, type GpgKey } from './gpg.js';
@@ -229,4 +229,33 @@ export async function recompressRepodataToZstd(repoDir: string): Promise<void> {
     repomd = repomd.replace(block.text, newText);
   }
   await writeFile(repomdPath, repomd);
+}
+
+/**
+ * Rewrite one gzip'd metadata file of a built repo (e.g. primary.xml with a hand-made oddity) and
+ * update its repomd.xml entry — checksum, size, open-checksum, open-size, location — so dnf and
+ * the crawler accept it as the repo's current metadata.
+ */
+export async function rewriteRepodataFile(repoDir: string, type: string, transform: (xml: string) => string): Promise<string> {
+  const repomdPath = path.join(repoDir, 'repodata', 'repomd.xml');
+  let repomd = await readFile(repomdPath, 'utf8');
+  const block = repomdDataBlocks(repomd).find((b) => b.type === type);
+  if (!block?.href.endsWith('.gz')) throw new Error(`no gzip'd ${type} in ${repomdPath}`);
+  const oldPath = path.join(repoDir, block.href);
+  const plain = Buffer.from(transform(gunzipSync(await readFile(oldPath)).toString('utf8')), 'utf8');
+  const packed = gzipSync(plain);
+  const checksumType = /<checksum\s+type="([^"]+)">/.exec(block.text)?.[1] ?? 'sha256';
+  const digest = (data: Buffer) => createHash(nodeHashName(checksumType)).update(data).digest('hex');
+  const newHref = `${path.dirname(block.href)}/${digest(packed)}-${path.basename(block.href).replace(/^[0-9a-f]+-/, '')}`;
+  await unlink(oldPath);
+  await writeFile(path.join(repoDir, newHref), packed);
+  const newText = block.text
+    .replace(/<checksum\s+type="[^"]+">[^<]*<\/checksum>/, `<checksum type="${checksumType}">${digest(packed)}</checksum>`)
+    .replace(/<open-checksum\s+type="[^"]+">[^<]*<\/open-checksum>/, `<open-checksum type="${checksumType}">${digest(plain)}</open-checksum>`)
+    .replace(/<location\s+href="[^"]+"/, `<location href="${newHref}"`)
+    .replace(/<size>\d+<\/size>/, `<size>${packed.length}</size>`)
+    .replace(/<open-size>\d+<\/open-size>/, `<open-size>${plain.length}</open-size>`);
+  repomd = repomd.replace(block.text, newText);
+  await writeFile(repomdPath, repomd);
+  return newHref;
 }

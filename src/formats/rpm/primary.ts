@@ -73,6 +73,27 @@ const INTERESTING: ReadonlyArray<[string, string, Tag]> = [
   [RPM_NAMESPACE, 'entry', Tag.Entry],
 ];
 
+/**
+ * Packages read in an unusual way or skipped, for a note on the crawl result: nothing is dropped
+ * silently.
+ */
+export interface PrimaryIrregularities {
+  /** `<package>` elements without a `type` attribute, read as rpm (as dnf and createrepo_c do). */
+  untyped: number;
+  /** `<package type="X">` elements of another type than rpm, skipped: count per type. */
+  skipped: Record<string, number>;
+}
+
+/** One line per irregularity, for the crawl's notes; empty when the document was regular. */
+export function describeIrregularities(irregular: PrimaryIrregularities): string[] {
+  const notes: string[] = [];
+  if (irregular.untyped > 0) notes.push(`${irregular.untyped} <package> element(s) without a type attribute read as rpm packages, as dnf reads them`);
+  for (const [type, count] of Object.entries(irregular.skipped).sort(([a], [b]) => (a < b ? -1 : 1))) {
+    notes.push(`skipped ${count} <package type="${type}"> element(s): not rpm packages`);
+  }
+  return notes;
+}
+
 /** A package while it is being read; fields are filled in as their elements close. */
 interface Draft {
   record: RpmPackage;
@@ -89,6 +110,8 @@ class PrimaryHandler implements XmlHandler {
   declaredCount: number | null = null;
   /** Every `<package>` seen, whatever its type: what the root's count counts. */
   packageCount = 0;
+  /** What was read in an unusual way or not at all (filled in as the document is read). */
+  readonly irregular: PrimaryIrregularities;
 
   private depth = 0;
   private draft: Draft | null = null;
@@ -101,7 +124,12 @@ class PrimaryHandler implements XmlHandler {
 
   readonly tokenizer: XmlTokenizer;
 
-  constructor(private readonly where: ErrorLocation) {
+  /** `irregular`: the caller's object to fill in (read it after the parse), or a private one. */
+  constructor(
+    private readonly where: ErrorLocation,
+    irregular?: PrimaryIrregularities,
+  ) {
+    this.irregular = irregular ?? { untyped: 0, skipped: {} };
     this.tokenizer = new XmlTokenizer(this, { where });
     for (const [uri, local, tag] of INTERESTING) this.tokenizer.expandedName(uri, local).code = tag;
     // Nothing outside the few fields we keep is ever decoded.
@@ -115,7 +143,15 @@ class PrimaryHandler implements XmlHandler {
     if (depth === 2) {
       if (tag === Tag.Package) {
         this.packageCount++;
-        if (element.attribute('type') === 'rpm') this.draft = newDraft();
+        // libsolv (dnf) reads every <package> without looking at its type; createrepo_c warns
+        // about a missing type and reads it as rpm. Other types are not rpms: skipped, counted.
+        const type = element.attribute('type');
+        if (type === 'rpm' || type === undefined) {
+          this.draft = newDraft();
+          if (type === undefined) this.irregular.untyped++;
+        } else {
+          this.irregular.skipped[type] = (this.irregular.skipped[type] ?? 0) + 1;
+        }
       }
       return;
     }
@@ -369,15 +405,17 @@ function newDraft(): Draft {
 
 /**
  * Parses primary.xml bytes (already decompressed), yielding the packages finished by each chunk
- * as one array. Cheaper per package than {@link parsePrimary} for bulk consumers such as the store.
+ * as one array. Pass `irregular` to learn which packages were read as rpm without a type or
+ * skipped (see {@link describeIrregularities}). Cheaper per package than {@link parsePrimary} for bulk consumers such as the store.
  * Throws XmlError for malformed XML (any DOCTYPE/ENTITY included) and FormatError when the document
  * does not have primary.xml's shape or its `packages="N"` disagrees with what was read.
  */
 export async function* parsePrimaryBatches(
   source: AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
   where: ErrorLocation = {},
+  irregular?: PrimaryIrregularities,
 ): AsyncGenerator<RpmPackage[]> {
-  const handler = new PrimaryHandler(where);
+  const handler = new PrimaryHandler(where, irregular);
   const tokenizer = handler.tokenizer;
   for await (const chunk of source) {
     tokenizer.write(chunk);

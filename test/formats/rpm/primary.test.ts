@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { createGunzip, gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { FormatError, XmlError, type RepoclashError } from '../../../src/errors.js';
-import { parsePrimary, parsePrimaryBatches } from '../../../src/formats/rpm/primary.js';
+import { describeIrregularities, parsePrimary, parsePrimaryBatches, type PrimaryIrregularities } from '../../../src/formats/rpm/primary.js';
 import type { RpmPackage } from '../../../src/formats/types.js';
 
 const repoRoot = path.resolve(fileURLToPath(import.meta.url), '../../../..');
@@ -205,6 +205,25 @@ describe('parsePrimary edge cases', () => {
     const { packages, error } = await drain(utf8(doc), 'types.xml');
     expect(error).toBeNull();
     expect(packages.map((p) => p.name)).toEqual(['a']);
+    const irregular: PrimaryIrregularities = { untyped: 0, skipped: {} };
+    for await (const batch of parsePrimaryBatches(utf8(doc), {}, irregular)) void batch;
+    expect(irregular).toEqual({ untyped: 0, skipped: { other: 1 } });
+    expect(describeIrregularities(irregular)).toEqual(['skipped 1 <package type="other"> element(s): not rpm packages']);
+  });
+
+  // The shape of createrepo_c's multiple_warnings_00-primary.xml (dnf and createrepo_c read 2
+  // packages): an unknown element, a <package> without a type, a package nested inside an unknown
+  // element (nobody reads it, the root's count does not count it), then an ordinary one.
+  it('reads a <package> without a type attribute as rpm, as dnf does, and says so', async () => {
+    const untyped = MINIMAL('fake_bash').replace('<package type="rpm">', '<package>');
+    const nested = '<bar><foo>x</foo><package type="foobar"/></bar>\n';
+    const doc = document('<fooelement/>\n' + untyped + nested + MINIMAL('super_kernel'), 2);
+    const irregular: PrimaryIrregularities = { untyped: 0, skipped: {} };
+    const names: string[] = [];
+    for await (const batch of parsePrimaryBatches(utf8(doc), { file: 'w.xml' }, irregular)) names.push(...batch.map((p) => p.name));
+    expect(names).toEqual(['fake_bash', 'super_kernel']);
+    expect(irregular).toEqual({ untyped: 1, skipped: {} });
+    expect(describeIrregularities(irregular)).toEqual(['1 <package> element(s) without a type attribute read as rpm packages, as dnf reads them']);
   });
 
   const bad: Array<[string, string, typeof XmlError | typeof FormatError, RegExp]> = [
