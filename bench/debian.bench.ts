@@ -18,7 +18,7 @@ import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { fileURLToPath } from 'node:url';
 import { createGunzip } from 'node:zlib';
-import { debianMirrorFromHost } from '../src/config/apt-sources.js';
+import { debianMirrorFromHost } from '../src/config/debian-archive.js';
 import { parseRelease, type HashedFile } from '../src/formats/deb/release.js';
 import type { ChildResult } from './debian-parse-child.js';
 import { runBenchChild } from './child.js';

@@ -64,7 +64,8 @@ export async function runHostCommand(options: HostOptions): Promise<number> {
   const failOn = failOnKinds(options.failOn);
   const run = await buildRunContext({ ...options, system: true });
   const { config, profile } = systemOnly(run);
-  const warnings = [...run.warnings];
+  const warnings = run.warnings.filter((w) => w !== run.skippedReposNote);
+  const skippedRepos = (run.config.skippedRepos ?? []).map((r) => ({ id: r.id, variable: r.variable, file: r.definedAt.file, line: r.definedAt.line ?? null }));
 
   const installed: InstalledList = options.installed ? await readInstalledFile(options.installed) : await readInstalledDatabase(run.root, profile.format);
   warnings.push(...installed.warnings);
@@ -97,6 +98,8 @@ export async function runHostCommand(options: HostOptions): Promise<number> {
       partialData: data.health.filter((h) => h.missing || h.lastFailure).map((h) => ({ repoId: h.repoId, missing: h.missing, lastFailure: h.lastFailure?.message ?? null })),
       failOn,
       now,
+      skippedRepos,
+      notes: run.skippedReposNote ? [run.skippedReposNote] : [],
       warnings,
     });
   } finally {

@@ -2,12 +2,12 @@
  * What every command that reads repos needs, from its options: the configuration (repos.yaml plus,
  * with --system, this host's own repos), the store and cache locations, and the repo selection.
  */
-import { existsSync } from 'node:fs';
+import { accessSync, constants, existsSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { aptSystemRepos, hostVariables } from '../config/host.js';
-import { loadConfigFile } from '../config/repos-yaml.js';
+import { describeSkippedRepos, loadConfigFile } from '../config/repos-yaml.js';
 import type { Config, ProfileConfig, RepoConfig } from '../config/types.js';
 import { loadYumRepos } from '../config/yum-repos.js';
 import { UsageError } from '../errors.js';
@@ -37,6 +37,8 @@ export interface RunContext {
   /** Profiles chosen by --profile (all when none is given). */
   selectedProfiles: ProfileConfig[];
   warnings: string[];
+  /** The one note about repos.yaml repos skipped for a missing host variable (also in warnings). */
+  skippedReposNote: string | null;
 }
 
 /** The repos.yaml shipped with repoclash (next to package.json). */
@@ -55,11 +57,31 @@ export function resolveConfigPath(explicit: string | undefined, env: NodeJS.Proc
   return packagedConfigPath();
 }
 
+/** A --root that is missing or unreadable is its own error, before any configuration is read. */
+function checkRoot(root: string): void {
+  let isDir: boolean;
+  try {
+    isDir = statSync(root).isDirectory();
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new UsageError(`--root ${root}: ${code === 'ENOENT' ? 'no such directory' : `cannot read it (${code ?? 'error'})`}`);
+  }
+  if (!isDir) throw new UsageError(`--root ${root}: not a directory`);
+  try {
+    accessSync(root, constants.R_OK | constants.X_OK);
+  } catch {
+    throw new UsageError(`--root ${root}: not readable by this user`);
+  }
+}
+
 export async function buildRunContext(options: CommonOptions): Promise<RunContext> {
   const root = path.resolve(options.root ?? '/');
+  checkRoot(root);
   const configFile = resolveConfigPath(options.config);
   const config = loadConfigFile(configFile, { hostVars: await hostVariables(root) });
   const warnings: string[] = [];
+  const skippedNote = describeSkippedRepos(config.skippedRepos ?? []);
+  if (skippedNote) warnings.push(skippedNote);
   if (options.system) warnings.push(...(await addSystemProfile(config, root)));
 
   const profileNames = options.profile ?? [];
@@ -84,6 +106,7 @@ export async function buildRunContext(options: CommonOptions): Promise<RunContex
     selectedRepos,
     selectedProfiles,
     warnings,
+    skippedReposNote: skippedNote,
   };
 }
 

@@ -263,15 +263,3 @@ const DEBIAN_SUITE =
 export function isDebianSuite(suite: string): boolean {
   return DEBIAN_SUITE.test(suite);
 }
-
-/**
- * The URI of the host's Debian archive: the first enabled `deb` entry whose suites are Debian's,
- * preferring the main archive over the security one (which carries no sid). Benchmarks and smoke
- * tests use it to find the live archive instead of naming a host. Trailing slashes are removed.
- * null when the host has no such entry.
- */
-export async function debianMirrorFromHost(root = '/'): Promise<string | null> {
-  const candidates = binaryEntries(await loadAptSources(root)).filter((e) => !e.flat && isDebianSuite(e.suite));
-  const main = candidates.find((e) => !e.suite.endsWith('-security')) ?? candidates[0];
-  return main === undefined ? null : main.uri.replace(/\/+$/, '');
-}

@@ -6,21 +6,20 @@
 import path from 'node:path';
 import { binaryEntries, isDebianSuite, loadAptSources, type AptSourceEntry } from './apt-sources.js';
 import { loadAptPreferences } from './apt-preferences.js';
+import { debianMirrors, type DebianMirrors } from './debian-archive.js';
 import { compatibleArches } from './repos-yaml.js';
 import type { DebRepoConfig, ProfileConfig, RepoConfig } from './types.js';
 
 export async function hostVariables(root = '/'): Promise<Record<string, string>> {
   const vars: Record<string, string> = {};
-  let entries: AptSourceEntry[] = [];
+  let mirrors: DebianMirrors;
   try {
-    entries = binaryEntries(await loadAptSources(root)).filter((e) => !e.flat && isDebianSuite(e.suite));
+    mirrors = await debianMirrors(root);
   } catch {
-    return vars; // unreadable sources: the variables stay unset and repos.yaml says which is missing
+    return vars; // unreadable sources: the variables stay unset and the repos needing them are skipped
   }
-  const main = entries.find((e) => !e.suite.endsWith('-security'));
-  const security = entries.find((e) => e.suite.endsWith('-security'));
-  if (main) vars.debian_mirror = main.uri.replace(/\/+$/, '');
-  if (security) vars.debian_security_mirror = security.uri.replace(/\/+$/, '');
+  if (mirrors.main) vars.debian_mirror = mirrors.main;
+  if (mirrors.security) vars.debian_security_mirror = mirrors.security;
   return vars;
 }
 

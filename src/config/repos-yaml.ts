@@ -19,6 +19,7 @@ import type {
   RepoRole,
   RpmRepoConfig,
   SigningKey,
+  SkippedRepo,
   UpgradePathConfig,
 } from './types.js';
 import { parsePreferences, type AptPin } from './apt-preferences.js';
@@ -29,6 +30,20 @@ export type Variables = Record<string, string>;
 export interface LoadOptions {
   /** Variables supplied by the host (lowest precedence). */
   hostVars?: Variables;
+}
+
+/**
+ * Variables only a host can supply (read from its apt sources). A repo whose location needs one
+ * this host lacks is not an error: an RPM host has no Debian mirror, and the shipped repos.yaml
+ * must still load there. Such repos are skipped and listed in `Config.skippedRepos`.
+ */
+export const HOST_VARIABLE_NAMES: readonly string[] = ['debian_mirror', 'debian_security_mirror'];
+
+/** Thrown inside readRepo when a location needs a host variable this host does not have. */
+class MissingHostVariable extends Error {
+  constructor(readonly variable: string) {
+    super(`needs $${variable}`);
+  }
 }
 
 const TOP_KEYS = ['version', 'vars', 'repos', 'profiles', 'upgrade-paths', 'vendor-equivalences', 'aliases', 'report'] as const;
@@ -57,24 +72,36 @@ export function parseConfig(text: string, file: string, options: LoadOptions = {
   const globalVars = readVars(top.get('vars'));
 
   const repos = new Map<string, RepoConfig>();
+  const skippedRepos: SkippedRepo[] = [];
   for (const [id, value] of top.get('repos')?.entries() ?? []) {
     if (!/^[A-Za-z0-9._:-]+$/.test(id)) value.fail('repo ids may use letters, digits, ".", "_", ":" and "-"');
-    repos.set(id, readRepo(id, value, { ...options.hostVars, ...globalVars }));
+    try {
+      repos.set(id, readRepo(id, value, { ...options.hostVars, ...globalVars }));
+    } catch (err) {
+      if (!(err instanceof MissingHostVariable)) throw err;
+      skippedRepos.push({ id, variable: err.variable, definedAt: value.position() });
+    }
   }
-  if (repos.size === 0) (top.get('repos') ?? yaml.root()).fail('no repos defined');
+  if (repos.size === 0 && skippedRepos.length === 0) (top.get('repos') ?? yaml.root()).fail('no repos defined');
+  const skippedIds = new Set(skippedRepos.map((r) => r.id));
 
   const profiles = new Map<string, ProfileConfig>();
+  const skippedProfiles = new Set<string>();
   for (const [name, value] of top.get('profiles')?.entries() ?? []) {
-    profiles.set(name, readProfile(name, value, repos));
+    const profile = readProfile(name, value, repos, skippedIds);
+    // A profile made only of skipped repos is skipped with them (and any upgrade path through it).
+    if (profile) profiles.set(name, profile);
+    else skippedProfiles.add(name);
   }
 
   const upgradePaths: UpgradePathConfig[] = [];
   for (const [name, value] of top.get('upgrade-paths')?.entries() ?? []) {
     const names = value.strings();
     value.items().forEach((item, i) => {
-      if (!profiles.has(names[i]!)) item.fail(`unknown profile "${names[i]}"`);
+      if (!profiles.has(names[i]!) && !skippedProfiles.has(names[i]!)) item.fail(`unknown profile "${names[i]}"`);
     });
     if (names.length < 2) value.fail('an upgrade path needs at least two profiles, oldest first');
+    if (names.some((n) => skippedProfiles.has(n))) continue;
     upgradePaths.push({ name, profiles: names, definedAt: value.position() });
   }
 
@@ -91,7 +118,15 @@ export function parseConfig(text: string, file: string, options: LoadOptions = {
   const emailNode = report?.get('email');
   const email = emailNode?.present ? readEmail(emailNode) : undefined;
 
-  return { file, repos, profiles, upgradePaths, vendorEquivalences, aliases, ...(email ? { email } : {}) };
+  return { file, repos, skippedRepos, profiles, upgradePaths, vendorEquivalences, aliases, ...(email ? { email } : {}) };
+}
+
+/** One note for all skipped repos: which variable they need and where it would come from. */
+export function describeSkippedRepos(skipped: readonly SkippedRepo[]): string | null {
+  if (skipped.length === 0) return null;
+  const variables = [...new Set(skipped.map((r) => `$${r.variable}`))].join(', ');
+  const file = skipped[0]!.definedAt.file;
+  return `${file}: skipped ${skipped.length} repo${skipped.length === 1 ? '' : 's'} that need${skipped.length === 1 ? 's' : ''} ${variables}, which this host's apt sources do not provide (no Debian archive configured): ${skipped.map((r) => r.id).join(', ')}`;
 }
 
 function readVars(value: YamlValue | undefined): Variables {
@@ -184,12 +219,17 @@ function readSigningKey(value: YamlValue | undefined): SigningKey | null {
   return key;
 }
 
-function readProfile(name: string, value: YamlValue, repos: Map<string, RepoConfig>): ProfileConfig {
+/** The profile, or null when every repo it names was skipped for a missing host variable. */
+function readProfile(name: string, value: YamlValue, repos: Map<string, RepoConfig>, skippedIds: ReadonlySet<string>): ProfileConfig | null {
   const f = value.fields(PROFILE_KEYS);
   const repoList = f.get('repos');
   if (!repoList?.present) value.fail('"repos" is required');
-  const ids = repoList.strings();
-  const items: YamlValue[] = repoList.items();
+  const allIds = repoList.strings();
+  const allItems: YamlValue[] = repoList.items();
+  const kept = allIds.map((id, i) => ({ id, item: allItems[i]! })).filter(({ id }) => !skippedIds.has(id));
+  if (kept.length === 0 && allIds.length > 0) return null;
+  const ids = kept.map((k) => k.id);
+  const items = kept.map((k) => k.item);
   let format: RepoFormat | undefined;
   for (let i = 0; i < items.length; i++) {
     const item: YamlValue = items[i]!;
@@ -273,7 +313,7 @@ function expandVariables(value: YamlValue, vars: Variables): string {
     const v = vars[name];
     if (v !== undefined && v !== '') return v;
     if (fallback !== undefined) return fallback;
-    const hint = name.startsWith('debian_') ? ' (it comes from this host\'s apt sources, which name no Debian archive)' : '';
-    value.fail(`unknown variable $${name}${hint}`);
+    if (HOST_VARIABLE_NAMES.includes(name)) throw new MissingHostVariable(name);
+    value.fail(`unknown variable $${name}`);
   });
 }

@@ -121,10 +121,20 @@ export interface EmailConfig {
   caFile?: string;
 }
 
+/** A repos.yaml repo left out because its location needs a host variable this host lacks. */
+export interface SkippedRepo {
+  id: string;
+  /** The variable's name without `$`: `debian_mirror`. */
+  variable: string;
+  definedAt: SourcePosition;
+}
+
 export interface Config {
   /** The file it came from ('(system)' for host imports). */
   file: string;
   repos: Map<string, RepoConfig>;
+  /** repos.yaml repos skipped for a missing host variable (never an error: see repos-yaml.ts). */
+  skippedRepos?: SkippedRepo[];
   profiles: Map<string, ProfileConfig>;
   upgradePaths: UpgradePathConfig[];
   /** Groups of vendor names that are one organisation ("CentOS" ~ "Red Hat, Inc."). */

@@ -21,6 +21,7 @@ import {
   type HostRisk,
   type HostRiskKind,
   type HostSide,
+  type HostSkippedRepo,
   type HostTarget,
 } from './types.js';
 
@@ -38,6 +39,8 @@ export interface HostInput {
   failOn: readonly HostRiskKind[];
   /** ms since the epoch. */
   now: number;
+  skippedRepos?: readonly HostSkippedRepo[];
+  notes?: readonly string[];
   warnings?: readonly string[];
 }
 
@@ -177,6 +180,8 @@ export function buildHostReport(input: HostInput): HostReport {
     packages,
     combinedFixes: combineExcludes(packages, input.repos),
     partialData: [...input.partialData],
+    skippedRepos: [...(input.skippedRepos ?? [])],
+    notes: [...(input.notes ?? [])],
     warnings: [...(input.warnings ?? [])],
   };
 }

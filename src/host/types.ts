@@ -112,5 +112,20 @@ export interface HostReport {
   combinedFixes: HostFix[];
   /** Repos with no data or a failed last check: the prediction may be incomplete. */
   partialData: HostRepoState[];
+  /**
+   * repos.yaml repos left out because their location needs a host variable this host (or --root)
+   * lacks, e.g. `$debian_mirror` on an RPM host. Not an error: the host's own repos are audited.
+   */
+  skippedRepos: HostSkippedRepo[];
+  /** One line per note (the skipped repos summed up in one). */
+  notes: string[];
   warnings: string[];
+}
+
+export interface HostSkippedRepo {
+  id: string;
+  /** Without `$`: `debian_mirror`. */
+  variable: string;
+  file: string;
+  line: number | null;
 }

@@ -4,12 +4,12 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   binaryEntries,
-  debianMirrorFromHost,
   isDebianSuite,
   loadAptSources,
   parseSourcesDeb822,
   parseSourcesList,
 } from '../../src/config/apt-sources.js';
+import { debianMirrorFromHost, debianMirrors } from '../../src/config/debian-archive.js';
 import { ConfigError } from '../../src/errors.js';
 
 const roots: string[] = [];
@@ -228,6 +228,26 @@ describe('loadAptSources', () => {
     });
     expect(await debianMirrorFromHost(onlySecurity)).toBe('http://sec.example.invalid/debian-security');
     expect(await debianMirrorFromHost(makeRoot({ 'etc/apt/sources.list': 'deb https://vendor.example.invalid/apt nodistro main\n' }))).toBeNull();
+  });
+
+  it("never takes a vendor's `stable` / `bookworm` suite or a file: source for the Debian archive", async () => {
+    const root = makeRoot({
+      'etc/apt/sources.list':
+        'deb file:/srv/local stable main\n' +
+        'deb https://apt.vendor.example.invalid stable main\n' +
+        'deb https://download.vendor.example.invalid/linux/debian-ish bookworm stable\n',
+    });
+    expect(await debianMirrors(root)).toEqual({});
+    expect(await debianMirrorFromHost(root)).toBeNull();
+  });
+
+  it("trusts the Origin of apt's cached Release over the path: a mirror under any path, never a vendor under /debian", async () => {
+    const root = makeRoot({
+      'etc/apt/sources.list': 'deb http://vendor.example.invalid/debian stable main\ndeb http://mirror.example.invalid/pub/os bookworm main\n',
+      'var/lib/apt/lists/vendor.example.invalid_debian_dists_stable_InRelease': '-----BEGIN PGP SIGNED MESSAGE-----\nHash: SHA512\n\nOrigin: Vendor Inc\nSuite: stable\n',
+      'var/lib/apt/lists/mirror.example.invalid_pub_os_dists_bookworm_Release': 'Origin: Debian\nLabel: Debian\nSuite: stable\n',
+    });
+    expect(await debianMirrors(root)).toEqual({ main: 'http://mirror.example.invalid/pub/os' });
   });
 
   it('knows Debian suite names', () => {

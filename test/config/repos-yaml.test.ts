@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadConfigFile, parseConfig } from '../../src/config/repos-yaml.js';
+import { describeSkippedRepos, loadConfigFile, parseConfig } from '../../src/config/repos-yaml.js';
 import { ConfigError } from '../../src/errors.js';
 import type { DebRepoConfig, RpmRepoConfig } from '../../src/config/types.js';
 import { repoRoot } from '../support/paths.js';
@@ -39,8 +39,25 @@ describe('the shipped repos.yaml', () => {
     expect(config.upgradePaths.map((p) => p.name)).toEqual(['fedora', 'debian']);
   });
 
-  it('says which host variable is missing when apt sources name no Debian archive', () => {
-    expect(() => loadConfigFile(path.join(repoRoot, 'repos.yaml'), { hostVars: {} })).toThrow(/\$debian_mirror .*apt sources/);
+  it('skips the repos that need a host variable this host lacks, with one note, and keeps the rest', () => {
+    const bare = loadConfigFile(path.join(repoRoot, 'repos.yaml'), { hostVars: {} });
+    const skipped = bare.skippedRepos ?? [];
+    expect(skipped.map((r) => r.id)).toEqual(expect.arrayContaining(['bookworm', 'bookworm-security', 'trixie-security']));
+    expect(skipped.find((r) => r.id === 'bookworm-security')!.variable).toBe('debian_security_mirror');
+    expect(bare.repos.has('bookworm')).toBe(false);
+    expect(bare.repos.has('fedora-41-updates')).toBe(true);
+    // Profiles made only of skipped repos go, and the upgrade paths through them.
+    expect(bare.profiles.has('bookworm')).toBe(false);
+    expect(bare.profiles.has('fedora-40-vendors')).toBe(true);
+    expect(bare.upgradePaths.map((p) => p.name)).toEqual(['fedora']);
+    const note = describeSkippedRepos(skipped)!;
+    expect(note).toMatch(/^.*repos\.yaml: skipped \d+ repos that need \$debian_mirror, \$debian_security_mirror, which this host's apt sources do not provide/);
+    expect(note.split('\n')).toHaveLength(1);
+  });
+
+  it('still rejects an unknown variable that is not a host variable (a typo)', () => {
+    const err = errorOf('repos:\n  a:\n    format: rpm\n    vendor: V\n    role: distro\n    baseurl: http://x/$relasever/\n');
+    expect(err.message).toMatch(/unknown variable \$relasever/);
   });
 });
 

@@ -29,12 +29,14 @@ interface Run {
 let work: string;
 let server: RepoServer;
 let key: GpgKey;
-let minimalConfig: string;
+let emptyDir: string;
 
 function repoclash(args: string[]): Promise<Run> {
   return new Promise((resolve, reject) => {
-    // HOME stays the same: Debian's rpm finds the installroot's rpmdb at ROOT/$HOME/.rpmdb.
-    const child = spawn(process.execPath, [...cliArgs, ...args], { cwd: work, env: process.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    // HOME stays the same: Debian's rpm finds the installroot's rpmdb at ROOT/$HOME/.rpmdb. As a new
+    // user would run it: from an empty directory, no repos.yaml of its own (the shipped one loads).
+    const env = { ...process.env, XDG_CONFIG_HOME: path.join(emptyDir, 'config') };
+    const child = spawn(process.execPath, [...cliArgs, ...args], { cwd: emptyDir, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -45,7 +47,7 @@ function repoclash(args: string[]): Promise<Run> {
 }
 
 async function hostJson(root: string, label: string, extra: string[] = []): Promise<{ run: Run; report: HostReport }> {
-  const run = await repoclash(['host', '--root', root, '--format', 'json', '--config', minimalConfig, '--db', path.join(work, `${label}.db`), '--cache', path.join(work, `${label}-cache`), ...extra]);
+  const run = await repoclash(['host', '--root', root, '--format', 'json', '--db', path.join(work, `${label}.db`), '--cache', path.join(work, `${label}-cache`), ...extra]);
   if (run.code !== 0 && run.code !== 1) throw new Error(`repoclash host exited ${run.code}:\n${run.stderr}\n${run.stdout}`);
   return { run, report: JSON.parse(run.stdout) as HostReport };
 }
@@ -223,15 +225,27 @@ beforeAll(async () => {
   server = await startRepoServer({ root: srv });
   dnfRepos = RPM_REPOS.map(({ repo }) => ({ ...repo, baseurl: `${server.url}/${repo.id}/` }));
   installedRpms = await buildRpms(RPM_INSTALLED, path.join(work, 'installed-rpms'));
-  minimalConfig = path.join(work, 'repos.yaml');
-  // The host's own repos are the profile; repos.yaml only has to parse.
-  await writeFile(minimalConfig, 'version: 1\nrepos:\n  unused:\n    vendor: Nobody\n    role: third-party\n    format: rpm\n    enabled: false\n    baseurl: http://127.0.0.1:9/\n');
+  emptyDir = path.join(work, 'empty');
+  await mkdir(emptyDir);
 }, 120_000);
 
 afterAll(async () => {
   await server?.close();
   await key?.dispose();
   if (work) await rm(work, { recursive: true, force: true });
+});
+
+describe('repoclash host --root: the root itself', () => {
+  it('a missing or unreadable --root is its own one-line error (exit 2), not a repos.yaml message', async () => {
+    const missing = await repoclash(['host', '--root', path.join(work, 'no-such-root'), '--db', path.join(work, 'x.db')]);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toBe(`repoclash: --root ${path.join(work, 'no-such-root')}: no such directory\n`);
+    const file = path.join(work, 'a-file');
+    await writeFile(file, '');
+    const notDir = await repoclash(['host', '--root', file, '--db', path.join(work, 'x.db')]);
+    expect(notDir.code).toBe(2);
+    expect(notDir.stderr).toBe(`repoclash: --root ${file}: not a directory\n`);
+  });
 });
 
 describe('repoclash host --root against real dnf', () => {
@@ -242,6 +256,11 @@ describe('repoclash host --root against real dnf', () => {
     const [upgrade, sync] = [await dnfUpgradePlan(ctx), await dnfUpgradePlan({ ...ctx, command: 'distro-sync' })];
     const { run, report } = await hostJson(ctx.installroot, 'rpm-default');
     expect(report.installedCount).toBe(RPM_INSTALLED.length);
+    // No --config: the shipped repos.yaml's Debian repos need $debian_mirror, which an RPM root
+    // lacks. They are skipped with one note, never an error.
+    expect(report.skippedRepos.map((r) => r.variable)).toContain('debian_mirror');
+    expect(report.notes).toHaveLength(1);
+    expect(report.notes[0]).toMatch(/skipped \d+ repos that need \$debian_mirror/);
     expect(disagreements(dnfActions(upgrade.items), repoclashActions(report, false), names)).toEqual([]);
     expect(disagreements(dnfActions(sync.items), repoclashActions(report, true), names)).toEqual([]);
     // The scenarios do what they are meant to, so agreement is not agreement on nothing.
@@ -303,6 +322,9 @@ describe('repoclash host --root against real apt', () => {
     const [upgrade, full] = [await aptUpgradePlan(apt), await aptUpgradePlan(apt, { full: true })];
     const { run, report } = await hostJson(root, 'apt-a');
     expect(report.manager).toBe('apt');
+    // Suite `stable` under a path that is not /debian, with no apt lists saying Origin: Debian: not
+    // the Debian archive, so $debian_mirror is not taken from it.
+    expect(report.skippedRepos.map((r) => r.id)).toContain('bookworm');
     expect(report.installedCount).toBe(DEB_INSTALLED.length - 1);
     expect(disagreements(aptActions(upgrade.items), repoclashAptActions(report, false), names)).toEqual([]);
     expect(disagreements(aptActions(full.items), repoclashAptActions(report, true), names)).toEqual([]);
