@@ -57,6 +57,11 @@ export interface CheckInput {
   analysis: AnalysisInput;
   /** Name of the target profile. */
   target: string;
+  /**
+   * Repos that have never stored data. A check all of whose repos are among them is not run
+   * ("no data for …"): finding nothing in no data is not a pass.
+   */
+  reposWithoutData?: ReadonlySet<string>;
 }
 
 export interface CheckPerformed {
@@ -64,7 +69,7 @@ export interface CheckPerformed {
   /** What was checked, e.g. "grafana", "grafana-server (Provides of grafana)", "fedora: fedora-28 → fedora-29 (grafana)". */
   subject: string;
   name: string;
-  /** Why it could not run (no version given, no upgrade path…); null when it ran. */
+  /** Why it could not run (no version given, no upgrade path, no data for its repos…); null when it ran. */
   skipped: string | null;
   /** Keys of the findings it produced (empty: passed). */
   findings: string[];
@@ -590,11 +595,25 @@ export function runCheck(input: CheckInput): CheckResult {
     if (finding) findings.push(finding);
   };
 
+  // What each check reads, to tell "found nothing" from "had nothing to look at".
+  const withoutData = input.reposWithoutData ?? new Set<string>();
+  const enabledIds = (repos: Iterable<RepoConfig>, keep: (r: RepoConfig) => boolean): string[] =>
+    [...repos].filter((r) => r.enabled && r.format === format && keep(r)).map((r) => r.id);
+  const noDataFor = (ids: readonly string[]): string | null =>
+    ids.length > 0 && ids.every((id) => withoutData.has(id)) ? `no data for ${ids.join(', ')}` : null;
+  const distroReposOf = (p: ProfileConfig): string[] =>
+    enabledIds(p.repos.map((id) => analysis.repos.get(id)).filter((r): r is RepoConfig => r !== undefined), (r) => r.role === 'distro');
+  const noDataForNames = noDataFor(enabledIds(analysis.repos.values(), () => true));
+  const noDataForTarget = noDataFor(distroReposOf(profile));
+  const noDataForUpstream = noDataFor(enabledIds(analysis.repos.values(), (r) => r.role === 'upstream'));
+
   const subCandidates = new Map(submission.names.map((n) => [n.name, submissionCandidate(n, submission, format, profile, distroRepo, distroVendor, analysis.now)]));
   for (const { submitted, name, via } of subjects) {
     const subject = via === 'name' ? name : `${name} (Provides of ${submitted.name})`;
-    record('name-taken', subject, name, nameTaken(ctx, submitted, name, via, subCandidates.get(submitted.name) ?? null).finding);
-    record('plain-collision', subject, name, plainCollision(ctx, submitted, name, via));
+    if (noDataForNames) record('name-taken', subject, name, null, noDataForNames);
+    else record('name-taken', subject, name, nameTaken(ctx, submitted, name, via, subCandidates.get(submitted.name) ?? null).finding);
+    if (noDataForTarget) record('plain-collision', subject, name, null, noDataForTarget);
+    else record('plain-collision', subject, name, plainCollision(ctx, submitted, name, via));
   }
 
   const paths = analysis.upgradePaths.filter((p) => p.profiles.includes(profile.name));
@@ -606,8 +625,11 @@ export function runCheck(input: CheckInput): CheckResult {
       record('upgrade-path', submitted.name, submitted.name, null, 'no version given (--version)');
       continue;
     }
-    const lag = lagCheck(ctx, submitted, sub);
-    record('lag', submitted.name, submitted.name, lag.finding, lag.skipped);
+    if (noDataForUpstream) record('lag', submitted.name, submitted.name, null, noDataForUpstream);
+    else {
+      const lag = lagCheck(ctx, submitted, sub);
+      record('lag', submitted.name, submitted.name, lag.finding, lag.skipped);
+    }
     if (paths.length === 0) {
       record('upgrade-path', submitted.name, submitted.name, null, `no upgrade path contains ${profile.name}`);
       continue;
@@ -619,7 +641,9 @@ export function runCheck(input: CheckInput): CheckResult {
         if (i === at || i > at + 1 || !other) return;
         const problem = i < at ? 'below-earlier' : 'above-next';
         const subject = `${path.name}: ${i < at ? `${otherName} → ${profile.name}` : `${profile.name} → ${otherName}`} (${submitted.name})`;
-        record('upgrade-path', subject, submitted.name, upgradeStep(ctx, submitted, sub, path.name, other, problem));
+        const noData = noDataFor(distroReposOf(other));
+        if (noData) record('upgrade-path', subject, submitted.name, null, noData);
+        else record('upgrade-path', subject, submitted.name, upgradeStep(ctx, submitted, sub, path.name, other, problem));
       });
     }
   }

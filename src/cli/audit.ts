@@ -10,13 +10,15 @@ import { Store } from '../store/index.js';
 import { loadAnalysisData } from './analysis-data.js';
 import { addCommonOptions, crawlWithLock, type CrawlOptions } from './crawl.js';
 import { ExitCode } from './exit-codes.js';
-import { buildRunContext, collect } from './run-context.js';
+import { warnPartialData } from './partial-data.js';
+import { windowDaysOption } from './numeric-options.js';
+import { buildRunContext, collect, reposToRefresh } from './run-context.js';
 
 export interface AuditOptions extends CrawlOptions {
   kind?: string[];
   failOn?: Severity;
   refresh?: boolean;
-  windowDays?: string;
+  windowDays?: number;
   format?: 'text' | 'json';
   output?: 'text' | 'json' | 'markdown';
   all?: boolean;
@@ -29,7 +31,7 @@ export function registerAudit(program: Command): void {
     .addOption(new Option('--fail-on <severity>', 'exit 1 when a finding is at least this severe').choices(['info', 'warning', 'error']).default('warning'))
     .option('--refresh', 'crawl the profiles\' repos first')
     .option('--all', 'text/markdown: list info findings too (otherwise only counted)')
-    .option('--window-days <n>', 'observed ping-pong window', '90')
+    .addOption(windowDaysOption())
     .option('--accept', 'with --refresh: store metadata even if it went backwards')
     .action(async (options: AuditOptions & { format?: string }) => {
       process.exitCode = await runAuditCommand({ ...options, output: (options.format ?? 'text') as 'text' | 'json' | 'markdown', format: 'text' });
@@ -41,17 +43,7 @@ export async function runAuditCommand(options: AuditOptions): Promise<number> {
   for (const k of kinds) if (!FINDING_KINDS.includes(k)) throw new UsageError(`unknown kind "${k}" (known: ${FINDING_KINDS.join(', ')})`);
   const run = await buildRunContext(options);
   for (const w of run.warnings) if (!options.quiet) process.stderr.write(`repoclash: ${w}\n`);
-  if (options.refresh) {
-    // Crawl only the audited profiles' repos (and the repos of upgrade paths through them).
-    const wanted = new Set(run.selectedProfiles.flatMap((p) => p.repos));
-    for (const path of run.config.upgradePaths) {
-      if (path.profiles.some((n) => run.selectedProfiles.some((p) => p.name === n))) {
-        for (const n of path.profiles) for (const id of run.config.profiles.get(n)?.repos ?? []) wanted.add(id);
-      }
-    }
-    const { outcomes } = await crawlWithLock({ ...run, selectedRepos: [...wanted].map((id) => run.config.repos.get(id)!).filter((r) => r.enabled) }, options, false);
-    for (const o of outcomes) if (o.status === 'failed' && !options.quiet) process.stderr.write(`repoclash: ${o.error?.describe() ?? o.repoId}\n`);
-  }
+  const crawled = options.refresh ? await crawlWithLock({ ...run, selectedRepos: reposToRefresh(run) }, options, false) : null;
   if (!existsSync(run.dbPath)) {
     process.stderr.write(`repoclash: no store at ${run.dbPath} yet: run \`repoclash crawl\` (or audit --refresh) first\n`);
     return ExitCode.partial;
@@ -64,7 +56,7 @@ export async function runAuditCommand(options: AuditOptions): Promise<number> {
     result = runAudit(data.input, {
       ...(kinds.length ? { kinds } : {}),
       profiles: run.selectedProfiles.map((p) => p.name),
-      windowDays: Number(options.windowDays ?? 90),
+      ...(options.windowDays !== undefined ? { windowDays: options.windowDays } : {}),
     });
   } finally {
     store.close();
@@ -76,6 +68,7 @@ export async function runAuditCommand(options: AuditOptions): Promise<number> {
   } else if (!options.quiet || result.findings.some((f) => atOrAbove(f.severity, options.failOn ?? 'warning'))) {
     process.stdout.write(output === 'markdown' ? renderAuditMarkdown(result, health, { all: options.all === true }) : renderAuditText(result, health, { all: options.all === true }));
   }
+  if (data.partial) warnPartialData(health, crawled?.failedRepos);
   if (result.findings.some((f) => atOrAbove(f.severity, options.failOn ?? 'warning'))) return ExitCode.findings;
   return data.partial ? ExitCode.partial : ExitCode.ok;
 }

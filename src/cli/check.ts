@@ -8,7 +8,7 @@ import { checkFails, distroRepoOf, runCheck, type CheckResult } from '../analysi
 import type { Severity } from '../analysis/types.js';
 import { readSubmission } from '../check/inputs.js';
 import type { Submission } from '../check/submission.js';
-import type { Config, ProfileConfig } from '../config/types.js';
+import type { Config, ProfileConfig, RepoFormat } from '../config/types.js';
 import { UsageError } from '../errors.js';
 import { renderCheckJson, renderCheckJunit, renderCheckText } from '../report/check-render.js';
 import { repoHealth } from '../store/health.js';
@@ -16,6 +16,7 @@ import { Store } from '../store/index.js';
 import { loadAnalysisData } from './analysis-data.js';
 import { addCommonOptions, crawlWithLock, type CrawlOptions } from './crawl.js';
 import { ExitCode } from './exit-codes.js';
+import { warnPartialData } from './partial-data.js';
 import { buildRunContext } from './run-context.js';
 
 export interface CheckOptions extends CrawlOptions {
@@ -69,15 +70,12 @@ export function chooseTarget(config: Config, submission: Submission, explicit: s
   );
 }
 
-/** The repos whose data the check relies on: the target's, its upgrade paths', and every upstream repo. */
-function reposRelied(config: Config, target: ProfileConfig): string[] {
-  const ids = new Set(target.repos);
-  for (const path of config.upgradePaths) {
-    if (!path.profiles.includes(target.name)) continue;
-    for (const name of path.profiles) for (const id of config.profiles.get(name)?.repos ?? []) ids.add(id);
-  }
-  for (const repo of config.repos.values()) if (repo.role === 'upstream' && repo.enabled) ids.add(repo.id);
-  return [...ids].filter((id) => config.repos.get(id)?.enabled);
+/**
+ * The repos whose data the check relies on: every enabled repo of the submission's format (a name
+ * is checked against all of them). Another format's repos are another package manager's names.
+ */
+function reposRelied(config: Config, format: RepoFormat): string[] {
+  return [...config.repos.values()].filter((r) => r.enabled && r.format === format).map((r) => r.id);
 }
 
 export async function runCheckCommand(arg: string, options: CheckOptions): Promise<number> {
@@ -91,10 +89,7 @@ export async function runCheckCommand(arg: string, options: CheckOptions): Promi
   if (submission.format !== null && submission.format !== target.format) {
     throw new UsageError(`a ${submission.format} submission cannot be checked against the ${target.format} profile "${target.name}"`);
   }
-  if (options.refresh) {
-    const { outcomes } = await crawlWithLock(run, options, false);
-    for (const o of outcomes) if (o.status === 'failed' && !options.quiet) process.stderr.write(`repoclash: ${o.error?.describe() ?? o.repoId}\n`);
-  }
+  const crawled = options.refresh ? await crawlWithLock(run, options, false) : null;
   if (!existsSync(run.dbPath)) {
     process.stderr.write(`repoclash: no store at ${run.dbPath} yet: run \`repoclash crawl\` (or check --refresh) first\n`);
     return ExitCode.partial;
@@ -104,8 +99,13 @@ export async function runCheckCommand(arg: string, options: CheckOptions): Promi
   let health;
   try {
     const data = loadAnalysisData(store, run.config, [], Date.now());
-    health = repoHealth(store, reposRelied(run.config, target));
-    result = runCheck({ submission: { ...submission, format: submission.format ?? target.format }, analysis: data.input, target: target.name });
+    health = repoHealth(store, reposRelied(run.config, target.format));
+    result = runCheck({
+      submission: { ...submission, format: submission.format ?? target.format },
+      analysis: data.input,
+      target: target.name,
+      reposWithoutData: new Set(health.filter((h) => h.missing).map((h) => h.repoId)),
+    });
   } finally {
     store.close();
   }
@@ -115,7 +115,9 @@ export async function runCheckCommand(arg: string, options: CheckOptions): Promi
   if (output === 'json') process.stdout.write(renderCheckJson(result, health));
   else if (output === 'junit') process.stdout.write(renderCheckJunit(result, health, { failOn }));
   else if (!options.quiet || fails) process.stdout.write(renderCheckText(result, health, { failOn }));
+  const partial = health.some((h) => h.missing || h.lastFailure !== null);
+  if (partial) warnPartialData(health, crawled?.failedRepos);
   if (fails) return ExitCode.findings;
-  return health.some((h) => h.missing || h.lastFailure !== null) ? ExitCode.partial : ExitCode.ok;
+  return partial ? ExitCode.partial : ExitCode.ok;
 }
 

@@ -9,15 +9,17 @@ import { DEFAULT_FETCH_POLICY, HttpClient } from '../fetch/http-client.js';
 import { acquireCrawlLock, Store } from '../store/index.js';
 import { recordWinners } from './analysis-data.js';
 import { ExitCode } from './exit-codes.js';
+import { CONCURRENCY, numberOption, RETRIES, SECONDS } from './numeric-options.js';
 import { buildRunContext, collect, type CommonOptions, type RunContext } from './run-context.js';
 
 export interface CrawlOptions extends CommonOptions {
   accept?: boolean;
   wait?: boolean;
-  concurrency?: string;
+  concurrency?: number;
   format?: 'text' | 'json';
-  timeout?: string;
-  retries?: string;
+  /** Seconds. */
+  timeout?: number;
+  retries?: number;
 }
 
 export function addCommonOptions(command: Command): Command {
@@ -32,13 +34,18 @@ export function addCommonOptions(command: Command): Command {
     .option('-q, --quiet', 'print nothing but errors');
 }
 
+/** --timeout, shared by crawl and host (the commands whose crawl a user tunes). */
+export function timeoutOption(): Option {
+  return numberOption('--timeout <seconds>', 'per-request response and idle timeout (connect at most 15)', SECONDS, DEFAULT_FETCH_POLICY.responseTimeoutMs / 1000);
+}
+
 export function registerCrawl(program: Command): void {
   addCommonOptions(program.command('crawl').description('fetch changed repository metadata and store it'))
     .option('--accept', 'store metadata even if it went backwards or lost more than half its packages')
     .option('--no-wait', 'exit with code 4 instead of waiting when another crawl holds the store')
-    .option('--concurrency <n>', 'repos fetched at once', String(DEFAULT_CONCURRENCY))
-    .option('--timeout <seconds>', 'connect/response/idle timeout per request', String(DEFAULT_FETCH_POLICY.responseTimeoutMs / 1000))
-    .option('--retries <n>', 'retries per request on 5xx, resets and timeouts', String(DEFAULT_FETCH_POLICY.retries))
+    .addOption(numberOption('--concurrency <n>', 'repos fetched at once', CONCURRENCY, DEFAULT_CONCURRENCY))
+    .addOption(timeoutOption())
+    .addOption(numberOption('--retries <n>', 'retries per request on 5xx, resets and timeouts', RETRIES, DEFAULT_FETCH_POLICY.retries))
     .addOption(new Option('--format <format>', 'summary format').choices(['text', 'json']).default('text'))
     .action(async (options: CrawlOptions) => {
       process.exitCode = await runCrawlCommand(options);
@@ -49,19 +56,25 @@ export async function runCrawlCommand(options: CrawlOptions): Promise<number> {
   const run = await buildRunContext(options);
   const tty = process.stderr.isTTY === true && !options.quiet;
   for (const w of run.warnings) if (!options.quiet) process.stderr.write(`repoclash: ${w}\n`);
-  const { outcomes } = await crawlWithLock(run, options, tty);
-  const failed = outcomes.filter((o) => o.status === 'failed');
-  for (const o of failed) process.stderr.write(`repoclash: ${o.error?.describe() ?? `repo ${o.repoId}: failed`}\n`);
+  const { outcomes, failedRepos } = await crawlWithLock(run, options, tty);
   if (options.format === 'json') {
     process.stdout.write(JSON.stringify({ schemaVersion: 1, repos: outcomes.map(outcomeJson) }, null, 2) + '\n');
   } else if (tty || (!options.quiet && process.stdout.isTTY)) {
     process.stdout.write(summaryTable(outcomes));
   }
-  return failed.length > 0 ? ExitCode.partial : ExitCode.ok;
+  return failedRepos.size > 0 ? ExitCode.partial : ExitCode.ok;
 }
 
-/** Take the store lock, crawl, release. Shared with commands that crawl before they analyse (--refresh). */
-export async function crawlWithLock(run: RunContext, options: CrawlOptions, showProgress: boolean): Promise<{ outcomes: RepoOutcome[] }> {
+/**
+ * Take the store lock, crawl, release. Shared with commands that crawl before they analyse
+ * (--refresh). Prints one stderr line per failed repo, whatever --quiet says: that line is what
+ * exit code 3 promises.
+ */
+export async function crawlWithLock(
+  run: RunContext,
+  options: CrawlOptions,
+  showProgress: boolean,
+): Promise<{ outcomes: RepoOutcome[]; failedRepos: Set<string> }> {
   const release = await acquireCrawlLock(run.dbPath, {
     wait: options.wait !== false,
     onWait: (h) => process.stderr.write(`repoclash: waiting for the crawl of pid ${h.pid} on ${h.hostname} (started ${new Date(h.startedAt).toISOString()}) to finish…\n`),
@@ -71,10 +84,10 @@ export async function crawlWithLock(run: RunContext, options: CrawlOptions, show
   });
   const store = Store.open({ path: run.dbPath });
   try {
-    const seconds = Number(options.timeout ?? DEFAULT_FETCH_POLICY.responseTimeoutMs / 1000);
+    const seconds = options.timeout ?? DEFAULT_FETCH_POLICY.responseTimeoutMs / 1000;
     const http = new HttpClient({
       ...DEFAULT_FETCH_POLICY,
-      retries: Number(options.retries ?? DEFAULT_FETCH_POLICY.retries),
+      retries: options.retries ?? DEFAULT_FETCH_POLICY.retries,
       connectTimeoutMs: Math.min(seconds, 15) * 1000,
       responseTimeoutMs: seconds * 1000,
       idleTimeoutMs: seconds * 1000,
@@ -92,12 +105,13 @@ export async function crawlWithLock(run: RunContext, options: CrawlOptions, show
       aptRoot: run.root,
       ...(progress ? { onProgress: (id: string, p: RepoProgress) => progress.update(id, p) } : {}),
     };
-    const concurrency = Math.max(1, Number(options.concurrency ?? DEFAULT_CONCURRENCY) || DEFAULT_CONCURRENCY);
-    const outcomes = await crawlRepos(run.selectedRepos, ctx, concurrency);
+    const outcomes = await crawlRepos(run.selectedRepos, ctx, options.concurrency ?? DEFAULT_CONCURRENCY);
     progress?.finish();
+    const failed = outcomes.filter((o) => o.status === 'failed');
+    for (const o of failed) process.stderr.write(`repoclash: ${o.error?.describe() ?? `repo ${o.repoId}: failed`}\n`);
     // Who wins each name, recorded as a history: ping-pong is read from it.
     if (outcomes.some((o) => o.status === 'changed')) recordWinners(store, run.config, ctx.now());
-    return { outcomes };
+    return { outcomes, failedRepos: new Set(failed.map((o) => o.repoId)) };
   } finally {
     store.close();
     release();

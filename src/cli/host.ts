@@ -13,9 +13,12 @@ import { loadHostData } from '../host/load.js';
 import { buildHostReport } from '../host/risks.js';
 import { DEFAULT_FAIL_ON, HOST_RISK_KINDS, type HostReport, type HostRiskKind } from '../host/types.js';
 import { renderHostOneline, renderHostText } from '../report/host-render.js';
+import type { RepoHealth } from '../store/health.js';
 import { Store } from '../store/index.js';
-import { addCommonOptions, crawlWithLock, type CrawlOptions } from './crawl.js';
+import { addCommonOptions, crawlWithLock, timeoutOption, type CrawlOptions } from './crawl.js';
 import { ExitCode } from './exit-codes.js';
+import { warnPartialData } from './partial-data.js';
+import { windowDaysOption } from './numeric-options.js';
 import { buildRunContext, collect, type RunContext } from './run-context.js';
 
 export interface HostOptions extends CrawlOptions {
@@ -26,7 +29,7 @@ export interface HostOptions extends CrawlOptions {
   oneline?: boolean;
   failOn?: string[];
   all?: boolean;
-  windowDays?: string;
+  windowDays?: number;
 }
 
 export function registerHost(program: Command): void {
@@ -37,8 +40,8 @@ export function registerHost(program: Command): void {
     .option('--oneline', 'one summary line (for motd)')
     .option('--fail-on <kinds>', `exit 1 when a package has one of these (comma-separated: ${HOST_RISK_KINDS.join(', ')}; default ${DEFAULT_FAIL_ON.join(',')})`, collect)
     .option('--all', 'text: list same-vendor upgrades too')
-    .option('--window-days <n>', 'observed ping-pong window', '90')
-    .option('--timeout <seconds>', 'per-request timeout of the crawl')
+    .addOption(windowDaysOption())
+    .addOption(timeoutOption())
     .option('--no-wait', 'exit with code 4 instead of waiting when a crawl holds the store')
     .action(async (options: HostOptions & { format?: string }) => {
       process.exitCode = await runHostCommand({ ...options, output: (options.format ?? 'text') as 'text' | 'json', format: 'text' });
@@ -70,11 +73,11 @@ export async function runHostCommand(options: HostOptions): Promise<number> {
   const installed: InstalledList = options.installed ? await readInstalledFile(options.installed) : await readInstalledDatabase(run.root, profile.format);
   warnings.push(...installed.warnings);
 
+  let crawled: Set<string> | undefined;
   if (options.refresh !== false) {
     const selectedRepos = [...config.repos.values()].filter((r) => r.enabled);
     const showProgress = process.stderr.isTTY === true && !options.quiet && !options.oneline;
-    const { outcomes } = await crawlWithLock({ ...run, config, selectedRepos }, options, showProgress);
-    for (const o of outcomes) if (o.status === 'failed') process.stderr.write(`repoclash: ${o.error?.describe() ?? `repo ${o.repoId}: failed`}\n`);
+    crawled = (await crawlWithLock({ ...run, config, selectedRepos }, options, showProgress)).failedRepos;
   }
   if (!existsSync(run.dbPath)) {
     process.stderr.write(`repoclash: no store at ${run.dbPath} yet: run without --no-refresh (or \`repoclash crawl --system\`) first\n`);
@@ -84,9 +87,11 @@ export async function runHostCommand(options: HostOptions): Promise<number> {
   const now = Date.now();
   const store = Store.open({ path: run.dbPath });
   let report: HostReport;
+  let health: RepoHealth[];
   try {
     const data = loadHostData(store, config, profile, installed.packages, now);
-    const findings = runAudit(data.input, { kinds: ['clash', 'pingpong'], profiles: [profile.name], windowDays: Number(options.windowDays ?? 90) }).findings;
+    health = data.health;
+    const findings = runAudit(data.input, { kinds: ['clash', 'pingpong'], profiles: [profile.name], ...(options.windowDays !== undefined ? { windowDays: options.windowDays } : {}) }).findings;
     report = buildHostReport({
       profile,
       repos: config.repos,
@@ -112,6 +117,7 @@ export async function runHostCommand(options: HostOptions): Promise<number> {
     return ExitCode.partial;
   }
   const code = report.riskyCount > 0 ? ExitCode.findings : report.partialData.length > 0 ? ExitCode.partial : ExitCode.ok;
+  if (report.partialData.length > 0) warnPartialData(health, crawled);
   // --quiet: silent when clean, the full story otherwise (cron mails whatever is printed).
   if (!options.quiet || code !== ExitCode.ok) process.stdout.write(renderHost(report, options));
   return code;

@@ -14,13 +14,33 @@ export function buildProgram(): Command {
     .name('repoclash')
     .description('Audit package repositories for name clashes, version ping-pong and lag')
     .version('0.1.0')
-    .showHelpAfterError()
     // Options after a command name belong to that command: `check NAME --version 1.0` is the
     // submission's version, not the program's -V/--version.
     .enablePositionalOptions()
     .exitOverride();
   registerCommands(program);
+  // A typo gets one line and a pointer to --help, not the whole help text (cron mails it all).
+  for (const command of [program, ...program.commands]) {
+    command.configureOutput({ outputError: (message, write) => write(`${usageLine(message, helpCommand(command))}\n`) });
+  }
   return program;
+}
+
+/** `repoclash crawl --help` for a subcommand, `repoclash --help` for the program. */
+function helpCommand(command: Command): string {
+  return command.parent ? `repoclash ${command.name()} --help` : 'repoclash --help';
+}
+
+/** commander's "error: unknown option '--x'\n(Did you mean --y?)\n" as one line with the help hint. */
+export function usageLine(message: string, help: string): string {
+  const text = message.replace(/^error: /, '').trim().replace(/\s*\n\s*/g, ' ');
+  return `repoclash: ${text} (see '${help}')`;
+}
+
+/** The subcommand named in argv, for the hint of a usage error found after parsing. */
+function commandIn(program: Command, argv: readonly string[]): Command {
+  const first = argv.find((a) => program.commands.some((c) => c.name() === a));
+  return program.commands.find((c) => c.name() === first) ?? program;
 }
 
 export async function main(argv: string[]): Promise<number> {
@@ -30,13 +50,20 @@ export async function main(argv: string[]): Promise<number> {
     return process.exitCode === undefined ? ExitCode.ok : Number(process.exitCode);
   } catch (err) {
     if (err instanceof CommanderError) {
-      // --help and --version end with exit code 0; everything else commander rejects is usage.
+      // --help and --version end with exit code 0; everything else commander rejects is usage
+      // (and commander has printed it).
       return err.exitCode === 0 ? ExitCode.ok : ExitCode.usage;
     }
+    if (err instanceof LockedError) {
+      process.stderr.write(`repoclash: ${describeError(err)}\n`);
+      return ExitCode.locked;
+    }
+    if (isRepoclashError(err) && err.kind === 'usage') {
+      process.stderr.write(`${usageLine(describeError(err), helpCommand(commandIn(program, argv)))}\n`);
+      return ExitCode.usage;
+    }
+    // Configuration and other errors: one line (a bad repos.yaml names file:line:column).
     process.stderr.write(`repoclash: ${describeError(err)}\n`);
-    if (err instanceof LockedError) return ExitCode.locked;
-    if (isRepoclashError(err) && (err.kind === 'config' || err.kind === 'usage')) return ExitCode.usage;
     return ExitCode.usage;
   }
 }
-

@@ -15,11 +15,14 @@ import { isoWeekOf, parseIsoWeek } from '../report/iso-week.js';
 import { buildWeeklyReport, countsPhrase, fromStored, toStored, type WeeklyReport } from '../report/weekly.js';
 import { weeklyCharts } from '../report/weekly-html.js';
 import { renderWeeklyFiles, weeklyMailContent, WEEKLY_EXTENSIONS } from '../report/weekly-output.js';
+import type { RepoHealth } from '../store/health.js';
 import { Store } from '../store/index.js';
 import { loadAnalysisData } from './analysis-data.js';
 import { addCommonOptions, crawlWithLock, type CrawlOptions } from './crawl.js';
 import { ExitCode } from './exit-codes.js';
-import { buildRunContext } from './run-context.js';
+import { warnPartialData } from './partial-data.js';
+import { windowDaysOption } from './numeric-options.js';
+import { buildRunContext, reposToRefresh } from './run-context.js';
 
 export interface ReportOptions extends CrawlOptions {
   week?: string;
@@ -27,7 +30,7 @@ export interface ReportOptions extends CrawlOptions {
   email?: boolean;
   dryRun?: boolean;
   refresh?: boolean;
-  windowDays?: string;
+  windowDays?: number;
 }
 
 export function registerReport(program: Command): void {
@@ -38,7 +41,7 @@ export function registerReport(program: Command): void {
     .option('--dry-run', 'with --email: write the message to OUT/WEEK.eml instead of sending it')
     .option('--refresh', "crawl the profiles' repos first")
     .option('--accept', 'with --refresh: store metadata even if it went backwards')
-    .option('--window-days <n>', 'observed ping-pong window', '90')
+    .addOption(windowDaysOption())
     .action(async (options: ReportOptions) => {
       process.exitCode = await runReportCommand(options);
     });
@@ -61,16 +64,7 @@ export async function runReportCommand(options: ReportOptions, env: NodeJS.Proce
     if (!options.dryRun) secrets = resolveSmtpSecrets(email, run.configDir, env);
   }
 
-  if (options.refresh) {
-    const wanted = new Set(run.selectedProfiles.flatMap((p) => p.repos));
-    for (const p of run.config.upgradePaths) {
-      if (p.profiles.some((n) => run.selectedProfiles.some((s) => s.name === n))) {
-        for (const n of p.profiles) for (const id of run.config.profiles.get(n)?.repos ?? []) wanted.add(id);
-      }
-    }
-    const { outcomes } = await crawlWithLock({ ...run, selectedRepos: [...wanted].map((id) => run.config.repos.get(id)!).filter((r) => r.enabled) }, options, false);
-    for (const o of outcomes) if (o.status === 'failed' && !options.quiet) process.stderr.write(`repoclash: ${o.error?.describe() ?? o.repoId}\n`);
-  }
+  const crawled = options.refresh ? await crawlWithLock({ ...run, selectedRepos: reposToRefresh(run) }, options, false) : null;
   if (!existsSync(run.dbPath)) {
     process.stderr.write(`repoclash: no store at ${run.dbPath} yet: run \`repoclash crawl\` (or report --refresh) first\n`);
     return ExitCode.partial;
@@ -78,9 +72,11 @@ export async function runReportCommand(options: ReportOptions, env: NodeJS.Proce
 
   const store = Store.open({ path: run.dbPath });
   let report: WeeklyReport;
+  let health: RepoHealth[];
   try {
     const data = loadAnalysisData(store, run.config, run.selectedProfiles, now);
-    const audit = runAudit(data.input, { profiles: run.selectedProfiles.map((p) => p.name), windowDays: Number(options.windowDays ?? 90) });
+    health = data.health;
+    const audit = runAudit(data.input, { profiles: run.selectedProfiles.map((p) => p.name), ...(options.windowDays !== undefined ? { windowDays: options.windowDays } : {}) });
     const stored = store.latestReport(week);
     const previous = stored ? fromStored(stored.findings) : null;
     if (stored && !previous && !options.quiet) process.stderr.write(`repoclash: the stored report of ${stored.week} has an unknown shape; comparing with nothing\n`);
@@ -123,5 +119,7 @@ export async function runReportCommand(options: ReportOptions, env: NodeJS.Proce
       }
     }
   }
-  return report.partial ? ExitCode.partial : ExitCode.ok;
+  if (!report.partial) return ExitCode.ok;
+  warnPartialData(health, crawled?.failedRepos);
+  return ExitCode.partial;
 }

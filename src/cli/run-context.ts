@@ -148,3 +148,16 @@ function sameRepository(a: RepoConfig, b: RepoConfig): boolean {
 export function collect(value: string, previous: string[] = []): string[] {
   return [...previous, ...value.split(',').filter((v) => v !== '')];
 }
+
+/**
+ * What `--refresh` crawls for an analysis of the selected profiles: their repos and those of the
+ * upgrade paths through them (a regression needs both sides fresh), enabled ones only.
+ */
+export function reposToRefresh(run: RunContext): RepoConfig[] {
+  const wanted = new Set(run.selectedProfiles.flatMap((p) => p.repos));
+  for (const upgradePath of run.config.upgradePaths) {
+    if (!upgradePath.profiles.some((n) => run.selectedProfiles.some((p) => p.name === n))) continue;
+    for (const n of upgradePath.profiles) for (const id of run.config.profiles.get(n)?.repos ?? []) wanted.add(id);
+  }
+  return [...wanted].map((id) => run.config.repos.get(id)!).filter((r) => r.enabled);
+}

@@ -14,13 +14,20 @@ function withoutRepo(repoId: string, message: string): string {
   return message.startsWith(`repo ${repoId}: `) ? message.slice(`repo ${repoId}: `.length) : message;
 }
 
+/**
+ * One line per repo whose data is missing or stale, saying which: never crawled, crawled but never
+ * successfully (and how the last try failed), or stale since a failed check.
+ */
 export function healthLines(health: readonly RepoHealth[]): string[] {
+  const minute = (ms: number) => `${new Date(ms).toISOString().slice(0, 16)}Z`;
   return health
     .filter((h) => h.missing || h.lastFailure)
     .map((h) =>
       h.missing
-        ? `${h.repoId}: no data yet${h.lastFailure ? ` (last check: ${withoutRepo(h.repoId, h.lastFailure.message)})` : ' (never crawled)'}`
-        : `${h.repoId}: last check failed ${new Date(h.lastFailure!.at).toISOString().slice(0, 16)}Z, using data from ${new Date(h.lastSuccess!).toISOString().slice(0, 16)}Z: ${withoutRepo(h.repoId, h.lastFailure!.message)}`,
+        ? h.lastFailure
+          ? `${h.repoId}: no data (never fetched; the last try, ${minute(h.lastFailure.at)}, failed: ${withoutRepo(h.repoId, h.lastFailure.message)})`
+          : `${h.repoId}: no data (never crawled)`
+        : `${h.repoId}: last check failed ${minute(h.lastFailure!.at)}, using data from ${minute(h.lastSuccess!)}: ${withoutRepo(h.repoId, h.lastFailure!.message)}`,
     );
 }
 

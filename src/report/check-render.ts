@@ -8,6 +8,7 @@ import type { CheckFinding, CheckPerformed, CheckResult } from '../analysis/chec
 import { atOrAbove } from '../analysis/findings.js';
 import type { Severity } from '../analysis/types.js';
 import type { RepoHealth } from '../store/health.js';
+import { healthLines } from './audit-render.js';
 
 const day = (ms: number): string => new Date(ms).toISOString().slice(0, 10);
 
@@ -64,13 +65,10 @@ export function renderCheckText(r: CheckResult, health: readonly RepoHealth[], o
   const skipped = r.checks.filter((c) => c.skipped !== null);
   const s = r.counts.bySeverity;
   lines.push(
-    `${r.checks.length - skipped.length} checks run, ${skipped.length} skipped; ${r.counts.total} finding${r.counts.total === 1 ? '' : 's'} ` +
+    `${r.checks.length - skipped.length} checks run, ${skipped.length} not checked; ${r.counts.total} finding${r.counts.total === 1 ? '' : 's'} ` +
       `(${s.error} error, ${s.warning} warning, ${s.info} info)`,
   );
-  for (const h of health) {
-    if (h.missing) lines.push(`partial data: repo ${h.repoId} has not been crawled`);
-    else if (h.lastFailure) lines.push(`partial data: repo ${h.repoId} failed its last check (${h.lastFailure.message}); using data of ${day(h.lastSuccess ?? 0)}`);
-  }
+  for (const line of healthLines(health)) lines.push(`partial data: repo ${line}`);
   for (const f of r.findings) {
     lines.push('');
     lines.push(`${f.severity.toUpperCase()} ${f.kind}${atOrAbove(f.severity, options.failOn) ? '' : ' (below --fail-on)'}: ${f.title}`);
@@ -78,7 +76,7 @@ export function renderCheckText(r: CheckResult, health: readonly RepoHealth[], o
   }
   if (skipped.length) {
     lines.push('');
-    for (const c of skipped) lines.push(`skipped ${c.kind} ${c.subject}: ${c.skipped}`);
+    for (const c of skipped) lines.push(`not checked (${c.skipped}): ${c.kind} ${c.subject}`);
   }
   const passed = r.checks.filter((c) => c.skipped === null && c.findings.length === 0);
   if (passed.length) {

@@ -226,7 +226,8 @@ describe('repoclash check (process)', () => {
     const file = path.join(work, 'specs', 'newtool.spec');
     const run = await repoclash(['check', file, '--target', 'fedora-29', '--config', partial, '--db', db]);
     expect(run.code).toBe(3);
-    expect(run.stdout).toContain('partial data: repo fedora-29-updates has not been crawled');
+    expect(run.stdout).toContain('partial data: repo fedora-29-updates: no data (never crawled)');
+    expect(run.stderr).toBe('repoclash: repo fedora-29-updates: no data (never crawled)\n');
   });
 });
 

@@ -1,4 +1,4 @@
-/** Run the CLI as a child process, as cron would: its own HOME and XDG dirs, no TTY. */
+/** Run the CLI as a child process, as cron would: its own HOME and XDG dirs, no TTY (optionally into a pipe). */
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { cliArgs } from './paths.js';
@@ -14,11 +14,19 @@ export interface RunOptions {
   env?: NodeJS.ProcessEnv;
   /** Polled every 5 ms; when it returns true the process gets SIGKILL. */
   killWhen?: () => boolean;
+  /**
+   * A shell command to pipe stdout into, e.g. `head -1`: `stdout` is then that command's output,
+   * while `code`, `signal` and `stderr` stay repoclash's own.
+   */
+  pipeTo?: string;
 }
 
 export function repoclash(cwd: string, args: string[], options: RunOptions = {}): Promise<Run> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...cliArgs, ...args], {
+    const command = [process.execPath, ...cliArgs, ...args];
+    // bash keeps repoclash's exit status in PIPESTATUS; its stderr is repoclash's (the reader's too).
+    const [file, ...argv] = options.pipeTo ? ['bash', '-c', `"$@" | ${options.pipeTo}; exit \${PIPESTATUS[0]}`, 'repoclash', ...command] : command;
+    const child = spawn(file!, argv, {
       cwd,
       env: { ...process.env, HOME: cwd, XDG_DATA_HOME: path.join(cwd, 'data'), XDG_CACHE_HOME: path.join(cwd, 'cache'), ...options.env },
       stdio: ['ignore', 'pipe', 'pipe'],
