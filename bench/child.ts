@@ -1,6 +1,6 @@
 /**
- * Run a benchmark child script (under tsx) in its own process, so its peak RSS is its own, and read
- * the JSON it prints as its last stdout line.
+ * Run a benchmark child process (a script under tsx, or a peer's script) in its own process, so its
+ * peak RSS is its own, and read the JSON it prints as its last stdout line.
  */
 import { spawn } from 'node:child_process';
 import path from 'node:path';
@@ -9,17 +9,15 @@ import { fileURLToPath } from 'node:url';
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repoRoot = path.resolve(here, '..');
 
-export function runBenchChild<T>(script: string, args: string[], nodeArgs: string[] = []): Promise<T> {
+/** Any command printing one JSON result as its last stdout line. */
+export function runJsonProcess<T>(command: string, args: string[]): Promise<T> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', path.join(here, script), ...args], {
-      cwd: repoRoot,
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
+    const child = spawn(command, args, { cwd: repoRoot, stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString('utf8')));
     child.on('error', reject);
     child.on('close', (code) => {
-      if (code !== 0) return reject(new Error(`${script} ${args.join(' ')} exited with ${code}`));
+      if (code !== 0) return reject(new Error(`${path.basename(command)} ${args.join(' ')} exited with ${code}`));
       try {
         resolve(JSON.parse(out.trim().split('\n').pop()!) as T);
       } catch (err) {
@@ -27,4 +25,15 @@ export function runBenchChild<T>(script: string, args: string[], nodeArgs: strin
       }
     });
   });
+}
+
+/** A bench/ script under tsx. */
+export function runBenchChild<T>(script: string, args: string[], nodeArgs: string[] = []): Promise<T> {
+  return runJsonProcess<T>(process.execPath, [...nodeArgs, '--import', 'tsx', path.join(here, script), ...args]);
+}
+
+/** A bench/ Python script (a peer using python3-apt). */
+export function runPythonChild<T>(script: string, args: string[]): Promise<T> {
+  // Debian's python3, where python3-apt lives (a python3 earlier on PATH may lack it).
+  return runJsonProcess<T>('/usr/bin/python3', [path.join(here, script), ...args]);
 }

@@ -8,6 +8,7 @@ import os from 'node:os';
 import { ensurePrimary } from './gen-primary.js';
 import type { PrimaryChildResult } from './primary-child.js';
 import { runBenchChild } from './child.js';
+import { timeProcess } from './process.js';
 import type { BenchRow } from './types.js';
 
 const MB = 1e6;
@@ -40,7 +41,23 @@ export default async function primaryBench(): Promise<BenchRow[]> {
       out.push({ name: label, value: Number.NaN, unit: '', note: `failed: ${err instanceof Error ? err.message : String(err)}` });
     }
   };
-  await measure('repoclash parsePrimary, .xml', 'repoclash', data.xml, 3, 'goal ≥ 200 MB/s, ≤ 150 MB RSS');
+  // libsolv's rpmmd2solv (what dnf's own stack parses primary.xml with): the whole process, stdin
+  // from the same file, its .solv output discarded.
+  const solv = await timeProcess('rpmmd2solv', [], { stdinFile: data.xml }).catch((err: unknown) => (err instanceof Error ? err : new Error(String(err))));
+  const versusSolv = solv instanceof Error || solv.code !== 0 ? '' : `; target ≤ 0.5× rpmmd2solv (${solv.seconds.toFixed(2)} s)`;
+  await measure('repoclash parsePrimary, .xml', 'repoclash', data.xml, 3, `goal ≥ 200 MB/s, ≤ 150 MB RSS${versusSolv}`);
+  const ours = out.find((r) => r.name === 'repoclash parsePrimary, .xml: throughput');
+  if (solv instanceof Error || solv.code !== 0) {
+    out.push({ name: 'rpmmd2solv (peer)', value: Number.NaN, unit: '', note: `failed: ${solv instanceof Error ? solv.message : `exit ${solv.code}: ${solv.stderr.trim()}`}` });
+  } else {
+    const oursSeconds = ours && Number.isFinite(ours.value) ? data.bytes / MB / ours.value : Number.NaN;
+    out.push({
+      name: 'rpmmd2solv (peer, libsolv-tools), .xml',
+      value: solv.seconds,
+      unit: 's',
+      note: `whole process, peak RSS ${(solv.maxRssBytes / MB).toFixed(0)} MB; repoclash parsePrimary takes ${(oursSeconds / solv.seconds).toFixed(2)}× its time (target ≤ 0.5×)`,
+    });
+  }
   await measure('repoclash parsePrimary, .gz (incl. gunzip)', 'repoclash-gz', data.gz, 2, 'node:zlib gunzip streamed');
   if (data.zst !== null) await measure('repoclash parsePrimary, .zst (zstd -dc pipe)', 'repoclash-zst', data.zst, 2, 'zstd binary');
   await measure('saxes (peer)', 'saxes', data.xml, 1, 'research: ~75 MB/s');

@@ -11,6 +11,7 @@ packages=(
   gnupg gpgv                               # throwaway signing keys, signature checks
   chromium openssl                         # render the HTML report; self-signed certs for SMTP tests
   ca-certificates
+  sqlite3 libsolv-tools                       # benchmark peers: sqlite3 full scan, rpmmd2solv, python3-apt TagFile
 )
 missing=()
 for p in "${packages[@]}"; do
