@@ -26,6 +26,13 @@ export const AUDIT_SCHEMA_VERSION = 1;
 export interface AuditInput extends AnalysisInput {
   /** Per profile, who wins each name now (resolver output via winnersFromResolutions). */
   winnersByProfile: ReadonlyMap<string, ReadonlyMap<string, Candidate>>;
+  /**
+   * Per profile, each name's best candidate (bestByName over candidatesFor, one per name), when the
+   * loader reduced them while reading the store; regressions use these instead of `current`, so
+   * `current` may then hold only the names the other kinds look at. Only the version parts, repo,
+   * arch and role of these candidates are read.
+   */
+  bestVersions?: ReadonlyMap<string, readonly Candidate[]>;
 }
 
 export interface AuditOptions {
@@ -77,6 +84,12 @@ function currentByRepo(input: AnalysisInput): Map<string, AnalysisInput['current
   return index;
 }
 
+/** Which arches of a profile's repos are installable: its `arches`, or any binary arch when it lists none. */
+export function archFilter(profile: ProfileConfig): (arch: string) => boolean {
+  const arches = profile.arches.length ? new Set(profile.arches) : null;
+  return (arch) => !NON_BINARY_ARCHES.has(arch) && (arches === null || arches.has(arch));
+}
+
 /**
  * The profile's installable versions as Candidates: current versions of its enabled repos, in a
  * compatible arch (the profile's `arches`; any binary arch when it lists none — source packages
@@ -84,14 +97,14 @@ function currentByRepo(input: AnalysisInput): Map<string, AnalysisInput['current
  */
 export function candidatesFor(profile: ProfileConfig, input: AnalysisInput, vendors: VendorNormaliser = vendorNormaliser(input.vendorEquivalences)): Candidate[] {
   const index = currentByRepo(input);
-  const arches = profile.arches.length ? new Set(profile.arches) : null;
+  const installable = archFilter(profile);
   const out: Candidate[] = [];
   for (const repoId of profile.repos) {
     const repo = input.repos.get(repoId);
     if (!repo || !repo.enabled) continue;
     const repoVendor = vendors.canonical(repo.vendor);
     for (const v of index.get(repoId) ?? []) {
-      if (NON_BINARY_ARCHES.has(v.arch) || (arches && !arches.has(v.arch))) continue;
+      if (!installable(v.arch)) continue;
       // An explicit literal, not a spread: one hidden class for every candidate, and several
       // times faster over half a million records.
       out.push({
@@ -218,7 +231,7 @@ export function runAudit(input: AuditInput, options: AuditOptions = {}): AuditRe
       const versions = new Map<string, ProfileVersions>();
       for (const name of path.profiles) {
         const p = configured.get(name);
-        if (p) versions.set(name, { format: p.format, candidates: candidatesOf(p) });
+        if (p) versions.set(name, { format: p.format, candidates: input.bestVersions?.get(name) ?? candidatesOf(p) });
       }
       findings.push(...findRegressions(path, versions));
     }

@@ -3,10 +3,12 @@
  * history, repo events and Release facts; per profile the resolver's verdicts and "who wins now".
  * Commands share this so audit, host, check and report see the same picture.
  */
-import { candidatesFor, type AuditInput } from '../analysis/audit.js';
+import { archFilter, candidatesFor, type AuditInput } from '../analysis/audit.js';
 import { winnersFromResolutions } from '../analysis/by-name.js';
+import { compareVersions } from '../analysis/order.js';
 import { resolveProfile } from '../analysis/resolve.js';
 import type { AptReleaseFacts, Candidate, InstalledPackage, Resolution } from '../analysis/types.js';
+import { vendorNormaliser, type VendorNormaliser } from '../analysis/vendors.js';
 import type { Config, ProfileConfig } from '../config/types.js';
 import { repoHealth, type RepoHealth } from '../store/health.js';
 import type { Store } from '../store/index.js';
@@ -58,6 +60,110 @@ export function loadAnalysisData(
   }
   const health = repoHealth(store, [...new Set(profiles.flatMap((p) => p.repos))]);
   return { input, resolutions, health, partial: health.some((h) => h.missing || h.lastFailure !== null) };
+}
+
+/** The fewest winner intervals an observed ping-pong needs (A→B→A). */
+const PINGPONG_MIN_INTERVALS = 3;
+
+/**
+ * The audit's (and the weekly report's) slice of the store, which gives the same findings as
+ * loadAnalysisData() without reading every version of every repo into objects. The store selects
+ * the names each kind can be about — shipped by several vendors in a profile (clash, predicted
+ * ping-pong), a winner that changed twice (observed ping-pong), a version that left a repo
+ * (rollback), shipped upstream or aliased to an upstream name (lag) — and only those names' versions,
+ * history and winners are read, complete in every configured repo. Upgrade-path regressions need
+ * every name: each profile's best version per name is reduced while streaming six columns.
+ * Winners are resolved for the selected names only: apt decides per name, and so does dnf unless
+ * includepkgs/excludepkgs patterns are read against the whole sack (then that profile reads it all).
+ */
+export function loadAuditData(store: Store, config: Config, profiles: readonly ProfileConfig[], now: number): AnalysisData {
+  const vendors = vendorNormaliser(config.vendorEquivalences);
+  const enabledRepos = (p: ProfileConfig) => p.repos.filter((id) => config.repos.get(id)?.enabled === true);
+  const wanted = new Set<string>();
+  const add = (names: Iterable<string>) => {
+    for (const n of names) wanted.add(n);
+  };
+  for (const p of profiles) {
+    const vendorOfRepo: Record<string, string> = {};
+    for (const id of enabledRepos(p)) vendorOfRepo[id] = vendors.canonical(config.repos.get(id)!.vendor);
+    add(store.namesWithSeveralVendors(vendorOfRepo));
+  }
+  add(store.namesWithClosedIntervals([...new Set(profiles.flatMap((p) => p.repos))]));
+  add(store.namesWithWinnerChanges(profiles.map((p) => p.name), PINGPONG_MIN_INTERVALS));
+  const upstreamNames = new Set(store.namesIn([...config.repos.values()].filter((r) => r.role === 'upstream').map((r) => r.id)));
+  add(upstreamNames);
+  for (const [distroName, aliases] of config.aliases) if (aliases.some((a) => upstreamNames.has(a))) wanted.add(distroName);
+
+  const repoIds = [...config.repos.keys()];
+  const names = [...wanted].sort();
+  const releases = new Map([...store.releaseFacts()].map(([id, facts]) => [id, facts as AptReleaseFacts]));
+  const input: AuditInput = {
+    repos: config.repos,
+    profiles: [...config.profiles.values()],
+    upgradePaths: config.upgradePaths,
+    vendorEquivalences: config.vendorEquivalences,
+    aliases: config.aliases,
+    current: names.length > 0 ? store.currentVersions(repoIds, names) : [],
+    history: names.length > 0 ? store.versionHistory(repoIds, names) : [],
+    winnerHistory: names.length > 0 ? store.winnerHistory(undefined, names) : [],
+    repoEvents: store.repoEvents(),
+    releases,
+    now,
+    winnersByProfile: new Map(),
+    bestVersions: bestVersionsOfPaths(store, config, profiles, vendors),
+  };
+  const resolutions = new Map<string, Resolution[]>();
+  const winners = input.winnersByProfile as Map<string, Map<string, Candidate>>;
+  for (const profile of profiles) {
+    const wholeSack = profile.format === 'rpm' && enabledRepos(profile).some((id) => {
+      const repo = config.repos.get(id)!;
+      return repo.format === 'rpm' && (repo.excludepkgs.length > 0 || repo.includepkgs.length > 0);
+    });
+    const sackInput = wholeSack ? { ...input, current: store.currentVersions(profile.repos) } : input;
+    const resolved = resolveProfile({ profile, repos: config.repos, candidates: candidatesFor(profile, sackInput, vendors), releases });
+    resolutions.set(profile.name, resolved);
+    winners.set(profile.name, winnersFromResolutions(resolved, profile.arches));
+  }
+  const health = repoHealth(store, [...new Set(profiles.flatMap((p) => p.repos))]);
+  return { input, resolutions, health, partial: health.some((h) => h.missing || h.lastFailure !== null) };
+}
+
+/**
+ * For every profile of an upgrade path through an audited profile: each name's best candidate, as
+ * bestByName(candidatesFor(profile)) would pick it (same repo order, same row order, first of
+ * equals), from a stream of version parts. Fields regressions do not read are left empty.
+ */
+function bestVersionsOfPaths(store: Store, config: Config, audited: readonly ProfileConfig[], vendors: VendorNormaliser): Map<string, Candidate[]> {
+  const names = new Set(audited.map((p) => p.name));
+  const out = new Map<string, Candidate[]>();
+  for (const path of config.upgradePaths) {
+    if (!path.profiles.some((n) => names.has(n))) continue;
+    for (const name of path.profiles) {
+      const profile = config.profiles.get(name);
+      if (profile && !out.has(name)) out.set(name, bestVersionsOf(store, config, profile, vendors));
+    }
+  }
+  return out;
+}
+
+function bestVersionsOf(store: Store, config: Config, profile: ProfileConfig, vendors: VendorNormaliser): Candidate[] {
+  const installable = archFilter(profile);
+  const best = new Map<string, Candidate>();
+  for (const repoId of profile.repos) {
+    const repo = config.repos.get(repoId);
+    if (!repo || !repo.enabled) continue;
+    const repoVendor = vendors.canonical(repo.vendor);
+    for (const [name, arch, epoch, version, release, evr] of store.currentVersionParts(repoId)) {
+      if (!installable(arch)) continue;
+      const held = best.get(name);
+      if (held !== undefined && compareVersions(profile.format, { epoch, version, release }, held) <= 0) continue;
+      best.set(name, {
+        repoId, name, arch, epoch, version, release, evr, vendor: null, sourceName: null, url: null, summary: null, buildTime: null, firstSeen: 0,
+        repoVendor, role: repo.role, format: repo.format,
+      });
+    }
+  }
+  return [...best.values()];
 }
 
 /** Winners as the store records them (one per name, the profile's preferred arch). */

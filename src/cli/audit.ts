@@ -7,7 +7,7 @@ import type { FindingKind, Severity } from '../analysis/types.js';
 import { UsageError } from '../errors.js';
 import { renderAuditMarkdown, renderAuditText } from '../report/audit-render.js';
 import { Store } from '../store/index.js';
-import { loadAnalysisData } from './analysis-data.js';
+import { loadAuditData } from './analysis-data.js';
 import { addCommonOptions, crawlWithLock, type CrawlOptions } from './crawl.js';
 import { ExitCode } from './exit-codes.js';
 import { warnPartialData } from './partial-data.js';
@@ -52,7 +52,7 @@ export async function runAuditCommand(options: AuditOptions): Promise<number> {
   let result: AuditResult;
   let data;
   try {
-    data = loadAnalysisData(store, run.config, run.selectedProfiles, Date.now());
+    data = loadAuditData(store, run.config, run.selectedProfiles, Date.now());
     result = runAudit(data.input, {
       ...(kinds.length ? { kinds } : {}),
       profiles: run.selectedProfiles.map((p) => p.name),

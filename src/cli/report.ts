@@ -17,7 +17,7 @@ import { weeklyCharts } from '../report/weekly-html.js';
 import { renderWeeklyFiles, weeklyMailContent, WEEKLY_EXTENSIONS } from '../report/weekly-output.js';
 import type { RepoHealth } from '../store/health.js';
 import { Store } from '../store/index.js';
-import { loadAnalysisData } from './analysis-data.js';
+import { loadAuditData } from './analysis-data.js';
 import { addCommonOptions, crawlWithLock, type CrawlOptions } from './crawl.js';
 import { ExitCode } from './exit-codes.js';
 import { warnPartialData } from './partial-data.js';
@@ -74,7 +74,7 @@ export async function runReportCommand(options: ReportOptions, env: NodeJS.Proce
   let report: WeeklyReport;
   let health: RepoHealth[];
   try {
-    const data = loadAnalysisData(store, run.config, run.selectedProfiles, now);
+    const data = loadAuditData(store, run.config, run.selectedProfiles, now);
     health = data.health;
     const audit = runAudit(data.input, { profiles: run.selectedProfiles.map((p) => p.name), ...(options.windowDays !== undefined ? { windowDays: options.windowDays } : {}) });
     const stored = store.latestReport(week);

@@ -17,7 +17,17 @@
  */
 import { defaultStorePath, openDatabase, type Db } from './db.js';
 import { migrate, requireCurrentSchema } from './migrations.js';
-import { currentVersions, latestSnapshot, snapshots, versionHistory } from './queries.js';
+import {
+  currentVersionParts,
+  currentVersions,
+  latestSnapshot,
+  namesIn,
+  namesWithClosedIntervals,
+  namesWithSeveralVendors,
+  snapshots,
+  versionHistory,
+  type VersionPartsRow,
+} from './queries.js';
 import { RepoUpdate, recordUnchanged, withRepoUpdate } from './repo-update.js';
 import { listRepos, recordRepoEvent, releaseFacts, repoEvents, setReleaseFacts, upsertRepo } from './repos.js';
 import { latestReport, listReports, saveReport } from './reports.js';
@@ -35,7 +45,7 @@ import type {
   WinnerChanges,
   WinnerInterval,
 } from './types.js';
-import { currentWinners, recordWinners, winnerHistory } from './winners.js';
+import { currentWinners, namesWithWinnerChanges, recordWinners, winnerHistory } from './winners.js';
 
 export interface OpenStoreOptions {
   /** Database file; default `$XDG_DATA_HOME/repoclash/repoclash.db`. ":memory:" for tests. */
@@ -105,8 +115,20 @@ export class Store {
   }
 
   // ── reading ──
-  currentVersions(repoIds?: readonly string[]): StoredVersion[] {
-    return currentVersions(this.db, repoIds);
+  currentVersions(repoIds?: readonly string[], names?: readonly string[]): StoredVersion[] {
+    return currentVersions(this.db, repoIds, names);
+  }
+  currentVersionParts(repoId: string): IterableIterator<VersionPartsRow> {
+    return currentVersionParts(this.db, repoId);
+  }
+  namesWithSeveralVendors(vendorOfRepo: Readonly<Record<string, string>>): string[] {
+    return namesWithSeveralVendors(this.db, vendorOfRepo);
+  }
+  namesWithClosedIntervals(repoIds: readonly string[]): string[] {
+    return namesWithClosedIntervals(this.db, repoIds);
+  }
+  namesIn(repoIds: readonly string[]): string[] {
+    return namesIn(this.db, repoIds);
   }
   versionHistory(repoIds?: readonly string[], names?: readonly string[]): VersionInterval[] {
     return versionHistory(this.db, repoIds, names);
@@ -128,6 +150,9 @@ export class Store {
   currentWinners(profile: string): WinnerInterval[] {
     return currentWinners(this.db, profile);
   }
+  namesWithWinnerChanges(profiles: readonly string[], minIntervals: number): string[] {
+    return namesWithWinnerChanges(this.db, profiles, minIntervals);
+  }
 
   // ── reports ──
   saveReport(week: string, findings: unknown, createdAt?: number): number {
@@ -143,11 +168,11 @@ export class Store {
 
 export { IN_MEMORY, defaultStorePath, openDatabase, type Db } from './db.js';
 export { LATEST_SCHEMA_VERSION, MIGRATIONS, migrate, schemaVersion } from './migrations.js';
-export { currentVersions, latestSnapshot, snapshots, versionHistory } from './queries.js';
+export { currentVersionParts, currentVersions, latestSnapshot, namesIn, namesWithClosedIntervals, namesWithSeveralVendors, snapshots, versionHistory, type VersionPartsRow } from './queries.js';
 export { DEFAULT_BATCH_SIZE, RepoUpdate, recordUnchanged, withRepoUpdate } from './repo-update.js';
 export { listRepos, recordRepoEvent, releaseFacts, repoEvents, setReleaseFacts, upsertRepo } from './repos.js';
 export { latestReport, listReports, saveReport } from './reports.js';
-export { currentWinners, recordWinners, winnerHistory } from './winners.js';
+export { currentWinners, namesWithWinnerChanges, recordWinners, winnerHistory } from './winners.js';
 export { acquireCrawlLock, lockPathFor, type AcquireLockOptions, type ReleaseLock } from './lock.js';
 export { LockedError, type LockHolder } from './errors.js';
 export type * from './types.js';

@@ -88,9 +88,10 @@ function listParam(values: readonly string[] | undefined): string | null {
 }
 
 /** The SQL of currentVersions(); exported so tests can check its query plan. */
-export function currentVersionsSql(byRepo: boolean): string {
+export function currentVersionsSql(byRepo: boolean, byName = false): string {
   return `SELECT ${RECORD_COLUMNS} FROM version_tracks AS v
     WHERE v.last_seen IS NULL ${byRepo ? 'AND v.repo_id IN (SELECT value FROM json_each(?))' : ''}
+    ${byName ? `${byRepo ? '' : 'AND v.repo_id IN (SELECT id FROM repos)'} AND v.name IN (SELECT value FROM json_each(?))` : ''}
     ORDER BY v.repo_id, v.name, v.arch, v.epoch, v.version, v.release`;
 }
 
@@ -107,11 +108,69 @@ export function versionHistorySql(byRepo: boolean, byName: boolean): string {
     ORDER BY v.repo_id, v.name, v.arch, v.first_seen`;
 }
 
-/** Versions present in each repo as of its last successful check, ordered by repo, name, arch, EVR parts. */
-export function currentVersions(db: Db, repoIds?: readonly string[]): StoredVersion[] {
+/**
+ * Versions present in each repo as of its last successful check (optionally only some names),
+ * ordered by repo, name, arch, EVR parts.
+ */
+export function currentVersions(db: Db, repoIds?: readonly string[], names?: readonly string[]): StoredVersion[] {
   const repos = listParam(repoIds);
-  const statement = db.prepare<string[], RawVersionRow>(currentVersionsSql(repos !== null)).raw();
-  return collect(statement.iterate(...(repos === null ? [] : [repos])), toVersion);
+  const wanted = listParam(names);
+  const params = [repos, wanted].filter((p): p is string => p !== null);
+  const statement = db.prepare<string[], RawVersionRow>(currentVersionsSql(repos !== null, wanted !== null)).raw();
+  return collect(statement.iterate(...params), toVersion);
+}
+
+/** The columns of a current version that ordering needs, in currentVersions() order. */
+export type VersionPartsRow = [name: string, arch: string, epoch: number, version: string, release: string, evr: string];
+
+/**
+ * One repo's current versions reduced to what ordering needs, streamed in currentVersions() order
+ * (the open-interval index): finding each name's best version reads six columns, not thirteen,
+ * and builds no object per version.
+ */
+export function currentVersionParts(db: Db, repoId: string): IterableIterator<VersionPartsRow> {
+  return db
+    .prepare<[string], VersionPartsRow>(
+      `SELECT name, arch, epoch, version, release, evr FROM version_tracks
+       WHERE repo_id = ? AND last_seen IS NULL ORDER BY name, arch, epoch, version, release`,
+    )
+    .raw()
+    .iterate(repoId);
+}
+
+function names(db: Db, sql: string, ...params: string[]): string[] {
+  return db.prepare<string[], [string]>(sql).raw().all(...params).map((r) => r[0]);
+}
+
+/**
+ * Names that repos of two or more vendors ship or shipped: the only names that can clash or
+ * ping-pong. `vendorOfRepo` maps each repo id to its canonical vendor.
+ */
+export function namesWithSeveralVendors(db: Db, vendorOfRepo: Readonly<Record<string, string>>): string[] {
+  if (new Set(Object.values(vendorOfRepo)).size < 2) return [];
+  return names(
+    db,
+    `SELECT v.name FROM version_tracks AS v JOIN json_each(?) AS r ON r.key = v.repo_id
+     GROUP BY v.name HAVING count(DISTINCT r.value) > 1`,
+    JSON.stringify(vendorOfRepo),
+  );
+}
+
+/** Names with a version that left one of the repos: the only names whose best version can have gone back. */
+export function namesWithClosedIntervals(db: Db, repoIds: readonly string[]): string[] {
+  if (repoIds.length === 0) return [];
+  return names(
+    db,
+    `SELECT DISTINCT name FROM version_tracks
+     WHERE repo_id IN (SELECT value FROM json_each(?)) AND last_seen IS NOT NULL`,
+    JSON.stringify(repoIds),
+  );
+}
+
+/** Every name the repos ship or shipped. */
+export function namesIn(db: Db, repoIds: readonly string[]): string[] {
+  if (repoIds.length === 0) return [];
+  return names(db, `SELECT DISTINCT name FROM version_tracks WHERE repo_id IN (SELECT value FROM json_each(?))`, JSON.stringify(repoIds));
 }
 
 /**

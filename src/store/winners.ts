@@ -99,3 +99,19 @@ export function currentWinners(db: Db, profile: string): WinnerInterval[] {
     )
     .all(profile);
 }
+
+/**
+ * Names whose winner changed at least `minIntervals - 1` times in one of the profiles: the only
+ * names an observed ping-pong (A→B→A, three intervals) can be about.
+ */
+export function namesWithWinnerChanges(db: Db, profiles: readonly string[], minIntervals: number): string[] {
+  if (profiles.length === 0) return [];
+  return db
+    .prepare<[string, number], [string]>(
+      `SELECT DISTINCT name FROM winner_tracks WHERE profile IN (SELECT value FROM json_each(?))
+       GROUP BY profile, name HAVING count(*) >= ?`,
+    )
+    .raw()
+    .all(JSON.stringify(profiles), minIntervals)
+    .map((r) => r[0]);
+}

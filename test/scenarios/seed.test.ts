@@ -11,7 +11,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runAudit, type AuditResult } from '../../src/analysis/audit.js';
 import type { ClashFinding, LagFinding, PingPongFinding, RegressionFinding } from '../../src/analysis/findings.js';
-import { loadAnalysisData, recordWinners } from '../../src/cli/analysis-data.js';
+import { loadAnalysisData, loadAuditData, recordWinners } from '../../src/cli/analysis-data.js';
 import { parseConfig } from '../../src/config/repos-yaml.js';
 import type { Config } from '../../src/config/types.js';
 import { crawlRepos } from '../../src/crawl/crawl.js';
@@ -110,8 +110,11 @@ upgrade-paths:
 
 function audit(now: number): AuditResult {
   const profiles = [...config.profiles.values()];
-  const data = loadAnalysisData(store, config, profiles, now);
-  return runAudit(data.input);
+  const everything = runAudit(loadAnalysisData(store, config, profiles, now).input);
+  // The audit command reads only the names each kind can be about (loadAuditData): it must find
+  // exactly what reading every version finds.
+  expect(runAudit(loadAuditData(store, config, profiles, now).input)).toEqual(everything);
+  return everything;
 }
 
 const find = <T>(result: AuditResult, kind: string, name: string, scope: string): T => {

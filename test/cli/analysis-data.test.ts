@@ -1,0 +1,94 @@
+/**
+ * loadAuditData (the audit command's loader: names selected in SQL, regressions from streamed best
+ * versions) against loadAnalysisData (every version of every repo read into objects): the same
+ * findings, over a store where every kind has something to find and each kind's finding is only
+ * reachable through its own selection (a third-party clash with no history, a rollback in a
+ * single-vendor repo, an upstream repo in no profile, an alias).
+ */
+import { describe, expect, it } from 'vitest';
+import { runAudit } from '../../src/analysis/audit.js';
+import { FINDING_KINDS } from '../../src/analysis/findings.js';
+import { loadAnalysisData, loadAuditData, recordWinners } from '../../src/cli/analysis-data.js';
+import { parseConfig } from '../../src/config/repos-yaml.js';
+import type { VersionRecord } from '../../src/store/types.js';
+import { memoryStore, meta, put, rec } from '../store/helpers.js';
+
+const DAY = 86_400_000;
+const T0 = Date.UTC(2025, 0, 6);
+
+const CONFIG = `repos:
+  f1: { vendor: Fedora Project, role: distro, format: rpm, baseurl: http://f1.invalid/ }
+  f1-updates: { vendor: Fedora, role: distro, format: rpm, baseurl: http://f1u.invalid/ }
+  third: { vendor: Third Party, role: third-party, format: rpm, baseurl: http://third.invalid/ }
+  f2: { vendor: Fedora Project, role: distro, format: rpm, baseurl: http://f2.invalid/ }
+  upstream: { vendor: Upstream Inc, role: upstream, format: rpm, baseurl: http://up.invalid/ }
+profiles:
+  p1: { repos: [f1, f1-updates, third], arch: x86_64 }
+  p2: { repos: [f2, third], arch: x86_64 }
+upgrade-paths:
+  fedora: [p1, p2]
+vendor-equivalences: [[Fedora Project, Fedora]]
+aliases: { golang: [go] }
+`;
+
+function seeded() {
+  const config = parseConfig(CONFIG, 'repos.yaml');
+  // Later the third party leaves p1: its winner history stays, its versions no longer count there.
+  const later = parseConfig(CONFIG.replace('p1: { repos: [f1, f1-updates, third]', 'p1: { repos: [f1, f1-updates]'), 'repos.yaml');
+  const store = memoryStore(
+    ...[...config.repos.values()].map((r) => ({ id: r.id, vendor: r.vendor, role: r.role, format: r.format })),
+  );
+  const crawl = (week: number, repos: Record<string, VersionRecord[]>) => {
+    const at = T0 + week * 7 * DAY;
+    for (const [id, records] of Object.entries(repos)) put(store, meta(id, at, `${id}-${week}`), records);
+    recordWinners(store, config, at);
+  };
+  // Week 0: "clashing" from Fedora and a third party (third wins, higher); "lagging" and "golang"
+  // behind upstream; "b" lower in p2 than in p1; "dropped" only in p1.
+  crawl(0, {
+    // "same": 2.00 and 2.0 are equal to rpm; the first of equals (f1's) is p1's best.
+    f1: [rec('same', '2.00'), rec('clashing', '1.0'), rec('b', '1.0'), rec('golang', '1.20'), rec('lagging', '1.0'), rec('dropped', '1.0'), rec('flip', '1.0')],
+    'f1-updates': [rec('b', '1.1'), rec('same', '2.0')],
+    third: [rec('clashing', '2.0'), rec('flip', '2.0')],
+    f2: [rec('same', '1.0'), rec('b', '0.9'), rec('clashing', '1.0'), rec('golang', '1.22'), rec('lagging', '1.0')],
+    upstream: [rec('lagging', '2.0'), rec('go', '1.23')],
+  });
+  // Week 1: Fedora overtakes the third party on "flip".
+  crawl(1, { 'f1-updates': [rec('b', '1.1'), rec('same', '2.0'), rec('flip', '3.0')] });
+  // Week 2: the third party overtakes again; f1-updates' b 1.1 vanishes (a stale mirror): its best
+  // "b" went back.
+  crawl(2, { 'f1-updates': [rec('b', '1.0.5'), rec('same', '2.0'), rec('flip', '3.0')], third: [rec('clashing', '2.0'), rec('flip', '4.0')] });
+  return { store, config, later, now: T0 + 15 * DAY };
+}
+
+describe('loadAuditData', () => {
+  it('gives exactly the findings of reading every version, every kind present', () => {
+    const { store, config, now } = seeded();
+    const profiles = [...config.profiles.values()];
+    const everything = runAudit(loadAnalysisData(store, config, profiles, now).input);
+    for (const kind of FINDING_KINDS) expect(everything.counts.byKind[kind], kind).toBeGreaterThan(0);
+    expect(runAudit(loadAuditData(store, config, profiles, now).input)).toEqual(everything);
+  });
+
+  it('gives the same findings for one audited profile (its upgrade path still read whole)', () => {
+    const { store, config, now } = seeded();
+    const p2 = [config.profiles.get('p2')!];
+    const everything = runAudit(loadAnalysisData(store, config, p2, now).input, { profiles: ['p2'] });
+    expect(everything.counts.byKind.regression).toBeGreaterThan(0);
+    expect(runAudit(loadAuditData(store, config, p2, now).input, { profiles: ['p2'] })).toEqual(everything);
+  });
+
+  it('finds a ping-pong known only from the winner history (the vendor left the profile)', () => {
+    const { store, later, now } = seeded();
+    const p1 = [later.profiles.get('p1')!];
+    const everything = runAudit(loadAnalysisData(store, later, p1, now).input, { profiles: ['p1'], kinds: ['pingpong'] });
+    expect(everything.findings.map((f) => f.name)).toEqual(['flip']);
+    expect(runAudit(loadAuditData(store, later, p1, now).input, { profiles: ['p1'], kinds: ['pingpong'] })).toEqual(everything);
+  });
+
+  it('reads only the selected names into objects', () => {
+    const { store, config, now } = seeded();
+    const data = loadAuditData(store, config, [...config.profiles.values()], now);
+    expect([...new Set(data.input.current.map((v) => v.name))].sort()).toEqual(['b', 'clashing', 'flip', 'go', 'golang', 'lagging']);
+  });
+});
