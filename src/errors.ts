@@ -2,6 +2,7 @@
  * Typed errors. Every error that reaches a user carries where it happened (repo, file and, when it
  * helps, line/column or byte offset) so the crawl can print one line naming the culprit and go on.
  */
+import { safeLine } from './report/sanitize.js';
 
 export interface ErrorLocation {
   /** Repo id from repos.yaml (or the host's repo config). */
@@ -27,6 +28,7 @@ export type ErrorKind =
   | 'rollback'
   | 'config'
   | 'store'
+  | 'cache'
   | 'usage';
 
 export abstract class RepoclashError extends Error {
@@ -74,7 +76,8 @@ export abstract class RepoclashError extends Error {
       parts.push(`byte ${this.offset}`);
     }
     parts.push(this.message);
-    return parts.join(': ');
+    // Messages quote metadata and URLs: no control character, no password leaves this line.
+    return safeLine(parts.join(': '));
   }
 }
 
@@ -126,6 +129,10 @@ export class ConfigError extends RepoclashError {
 export class StoreError extends RepoclashError {
   readonly kind = 'store' as const;
 }
+/** The metadata cache could not be written (disk full, no permission) or holds a planted link. */
+export class CacheError extends RepoclashError {
+  readonly kind = 'cache' as const;
+}
 /** Bad command-line use. */
 export class UsageError extends RepoclashError {
   readonly kind = 'usage' as const;
@@ -138,6 +145,6 @@ export function isRepoclashError(err: unknown): err is RepoclashError {
 /** Render any thrown value as one line, with location when we have it. */
 export function describeError(err: unknown): string {
   if (err instanceof RepoclashError) return err.describe();
-  if (err instanceof Error) return err.message;
-  return String(err);
+  if (err instanceof Error) return safeLine(err.message);
+  return safeLine(String(err));
 }

@@ -14,6 +14,7 @@ import type { DebRepoConfig } from '../config/types.js';
 import type { AptReleaseFacts } from '../analysis/types.js';
 import type { CrawlContext, RepoOutcome } from './context.js';
 import { ensureCached, fetchIndex, joinUrl, readCached, type FetchedIndex } from './fetch-steps.js';
+import { RepoLocations } from '../fetch/origin.js';
 import { checkNotOlder, checkNotShrunk } from './guards.js';
 import { debRecord } from './records.js';
 
@@ -54,14 +55,15 @@ export async function crawlDebRepo(repo: DebRepoConfig, ctx: CrawlContext): Prom
   if (!ctx.accept) checkNotOlder(previous, { metadataTime, revision: null }, releaseWhere);
 
   ctx.onProgress?.(repo.id, { phase: 'download' });
-  const cachedFiles: Array<{ path: string; file: PackagesFile }> = [];
-  for (const index of files) cachedFiles.push(await fetchPackagesIndex(repo, ctx, base, release, index, notes));
+  const cachedFiles: PackagesFile[] = [];
+  const locations = new RepoLocations([repo.uri]);
+  for (const index of files) cachedFiles.push(await fetchPackagesIndex(repo, ctx, base, locations, release, index, notes));
 
   ctx.onProgress?.(repo.id, { phase: 'parse', packages: 0 });
   const result = await ctx.store.withRepoUpdate({ repoId: repo.id, fetchedAt, revision, metadataTime, indexChecksum }, async (update) => {
-    for (const { path: cachedPath, file } of cachedFiles) {
+    for (const file of cachedFiles) {
       const fileWhere = { ...where, file: file.path };
-      for await (const batch of parsePackageBatches(readCached(ctx, cachedPath, fileWhere), fileWhere)) {
+      for await (const batch of parsePackageBatches(readCached(ctx, { type: 'sha256', value: file.hash, size: file.size }, fileWhere), fileWhere)) {
         for (const pkg of batch) update.add(debRecord(pkg, fileWhere));
         ctx.onProgress?.(repo.id, { phase: 'parse', packages: update.recordCount });
       }
@@ -84,8 +86,9 @@ async function verifiedRelease(repo: DebRepoConfig, ctx: CrawlContext, base: str
     return { release: parseRelease(text, { ...where, file }), index: inRelease, releaseFile: file };
   }
   const file = 'Release';
-  const plain = await fetchIndex(ctx, joinUrl(base, 'Release'), { ...where, file });
-  if (!plain) throw new FormatError('neither InRelease nor Release found', { ...where, file });
+  const plain = await fetchIndex(ctx, joinUrl(base, 'Release'), { ...where, file }, true);
+  // Nothing there at all is a wrong URI or suite, not an unsigned repo: no advice to trust it.
+  if (!plain) throw new FetchError(`not found: neither InRelease nor Release at ${base} (check the repo's uri and suite)`, { ...where, file });
   if (!repo.trusted) {
     const sig = await ctx.http.fetchSmall(joinUrl(base, 'Release.gpg'), { where: { ...where, file: 'Release.gpg' }, notFoundOk: true });
     if (sig.status !== 'ok') throw new SignatureError('Release is not signed (no InRelease, no Release.gpg); mark the repo trusted to read it anyway', { ...where, file: 'Release.gpg' });
@@ -142,17 +145,21 @@ async function fetchPackagesIndex(
   repo: DebRepoConfig,
   ctx: CrawlContext,
   base: string,
+  locations: RepoLocations,
   release: ReleaseInfo,
   index: PackagesIndex,
   notes: string[],
-): Promise<{ path: string; file: PackagesFile }> {
+): Promise<PackagesFile> {
   let firstError: unknown;
   for (const file of index.variants) {
-    const urls = release.acquireByHash && !repo.flat ? [joinUrl(base, byHashPath(file.path, file.hash)), joinUrl(base, file.path)] : [joinUrl(base, file.path)];
+    const where = { repo: repo.id, file: file.path };
     try {
-      const cached = await ensureCached(ctx, urls, { type: 'sha256', value: file.hash, size: file.size }, { repo: repo.id, file: file.path });
+      // A path from the Release ("../../x") may not leave the repo's URI.
+      const paths = release.acquireByHash && !repo.flat ? [byHashPath(file.path, file.hash), file.path] : [file.path];
+      const urls = paths.map((p) => locations.resolve(base, p, where));
+      await ensureCached(ctx, urls, { type: 'sha256', value: file.hash, size: file.size }, where);
       if (firstError) notes.push(`${describeError(firstError)}; used ${file.path} instead`);
-      return { path: cached.path, file };
+      return file;
     } catch (err) {
       if (!(err instanceof ChecksumError || err instanceof FetchError)) throw err;
       firstError ??= err;

@@ -2,9 +2,8 @@
  * The two fetch steps every repo crawl is made of: an index document fetched conditionally (a 304
  * reuses the cached body), and data files fetched by checksum into the content-addressed cache.
  */
-import { createReadStream } from 'node:fs';
 import { FetchError, type ErrorLocation } from '../errors.js';
-import { normalizeChecksumType } from '../fetch/checksum.js';
+import { validDigest } from '../fetch/cache.js';
 import { decompress } from '../fetch/decompress.js';
 import type { Validators } from '../fetch/http-client.js';
 import type { CrawlContext } from './context.js';
@@ -23,10 +22,7 @@ export async function fetchIndex(ctx: CrawlContext, url: string, where: ErrorLoc
   const cached = await ctx.cache.getIndex(url);
   const validators: Validators | undefined = cached?.entry.validators;
   const result = await ctx.http.fetchSmall(url, { where: { ...where, file: where.file ?? url }, ...(validators ? { validators } : {}), notFoundOk });
-  if (result.status === 'not-found') {
-    if (notFoundOk) return null;
-    throw new FetchError(`HTTP 404 Not Found: ${url}`, where);
-  }
+  if (result.status === 'not-found') return null; // fetchSmall already threw unless notFoundOk
   if (result.status === 'not-modified') {
     if (!cached) throw new FetchError(`server answered 304 to an unconditional request: ${url}`, where);
     return { url, body: cached.body, notModified: true, remember: async () => undefined };
@@ -50,9 +46,10 @@ export interface ExpectedFile {
  * mirrors next). Returns its path; downloads nothing when it is already there.
  */
 export async function ensureCached(ctx: CrawlContext, urls: readonly string[], expected: ExpectedFile, where: ErrorLocation): Promise<{ path: string; downloaded: boolean }> {
-  const digest = { type: normalizeChecksumType(expected.type, where), value: expected.value };
-  const path = ctx.cache.objectPath(digest);
-  if (ctx.cache.hasObject(digest)) return { path, downloaded: false };
+  const digest = validDigest(expected, where);
+  const path = ctx.cache.objectPath(digest, where);
+  if (await ctx.cache.verifiedObject({ ...digest, size: expected.size }, where)) return { path, downloaded: false };
+  await ctx.cache.prepareDirectory(path, where);
   let lastError: unknown;
   for (const [i, url] of urls.entries()) {
     const isLast = i === urls.length - 1;
@@ -72,12 +69,12 @@ export async function ensureCached(ctx: CrawlContext, urls: readonly string[], e
   throw lastError instanceof Error ? lastError : new FetchError(`no location served ${expected.value}`, where);
 }
 
-/** A cached file's decompressed bytes, streamed, with the size cap applied. */
-export function readCached(ctx: CrawlContext, path: string, where: ErrorLocation): AsyncGenerator<Uint8Array> {
-  return decompress(createReadStream(path, { highWaterMark: 1 << 20 }) as AsyncIterable<Uint8Array>, {
-    where,
-    maxBytes: ctx.maxDecompressedBytes,
-  });
+/**
+ * A cached file's decompressed bytes, streamed, with the size cap applied and the compressed bytes
+ * verified again on the way (a ChecksumError ends the stream before the caller commits).
+ */
+export function readCached(ctx: CrawlContext, expected: ExpectedFile, where: ErrorLocation): AsyncGenerator<Uint8Array> {
+  return decompress(ctx.cache.readVerified(expected, where), { where, maxBytes: ctx.maxDecompressedBytes });
 }
 
 export function joinUrl(base: string, relative: string): string {

@@ -13,6 +13,7 @@ import { findData, parseRepomd, repomdTimestamp } from '../formats/rpm/repomd.js
 import type { RpmRepoConfig } from '../config/types.js';
 import type { CrawlContext, RepoOutcome } from './context.js';
 import { ensureCached, fetchIndex, joinUrl, readCached, type FetchedIndex } from './fetch-steps.js';
+import { RepoLocations } from '../fetch/origin.js';
 import { checkNotOlder, checkNotShrunk } from './guards.js';
 import { rpmRecord } from './records.js';
 
@@ -22,7 +23,7 @@ export async function crawlRpmRepo(repo: RpmRepoConfig, ctx: CrawlContext): Prom
   const where: ErrorLocation = { repo: repo.id };
   const notes: string[] = [];
   ctx.onProgress?.(repo.id, { phase: 'index' });
-  const { index, mirror } = await currentRepomd(repo, ctx, notes);
+  const { index, mirror, locations } = await currentRepomd(repo, ctx, notes);
 
   if (repo.repoGpgcheck) {
     const asc = await ctx.http.fetchSmall(`${index.url}.asc`, { where: { ...where, file: `${REPOMD}.asc` }, notFoundOk: true });
@@ -46,16 +47,18 @@ export async function crawlRpmRepo(repo: RpmRepoConfig, ctx: CrawlContext): Prom
   if (!ctx.accept) checkNotOlder(previous, { metadataTime, revision: repomd.revision }, { ...where, file: REPOMD });
 
   const primaryWhere = { ...where, file: primary.location.href };
-  const primaryUrl = joinUrl(primary.location.base ?? mirror, primary.location.href);
+  // An xml:base or absolute href may only point within the repo's own locations.
+  const primaryUrl = locations.resolve(primary.location.base ?? mirror, primary.location.href, primaryWhere);
   ctx.onProgress?.(repo.id, { phase: 'download' });
-  const cached = await ensureCached(ctx, [primaryUrl], { type: primary.checksum.type, value: primary.checksum.value, size: primary.size }, primaryWhere);
+  const expected = { type: primary.checksum.type, value: primary.checksum.value, size: primary.size };
+  await ensureCached(ctx, [primaryUrl], expected, primaryWhere);
 
   ctx.onProgress?.(repo.id, { phase: 'parse', packages: 0 });
   const result = await ctx.store.withRepoUpdate(
     { repoId: repo.id, fetchedAt, revision: repomd.revision, metadataTime, indexChecksum },
     async (update) => {
       const irregular: PrimaryIrregularities = { untyped: 0, skipped: {} };
-      for await (const batch of parsePrimaryBatches(readCached(ctx, cached.path, primaryWhere), primaryWhere, irregular)) {
+      for await (const batch of parsePrimaryBatches(readCached(ctx, expected, primaryWhere), primaryWhere, irregular)) {
         for (const pkg of batch) update.add(rpmRecord(pkg));
         ctx.onProgress?.(repo.id, { phase: 'parse', packages: update.recordCount });
       }
@@ -80,19 +83,27 @@ function signingKeys(repo: RpmRepoConfig, ctx: CrawlContext) {
  * The first mirror whose repomd.xml is fetchable and, with a metalink, matches its current hashes
  * (a mirror serving an older repomd.xml is stale and skipped, with a note).
  */
-async function currentRepomd(repo: RpmRepoConfig, ctx: CrawlContext, notes: string[]): Promise<{ index: FetchedIndex; mirror: string }> {
+async function currentRepomd(repo: RpmRepoConfig, ctx: CrawlContext, notes: string[]): Promise<{ index: FetchedIndex; mirror: string; locations: RepoLocations }> {
   const where: ErrorLocation = { repo: repo.id };
   let mirrors = repo.baseurl;
+  const locations = new RepoLocations(repo.baseurl);
   let metalink: Metalink | null = null;
+  // Mirrors listed by a metalink / mirrorlist become the repo's locations, minus any that would
+  // change the scheme (a file:// "mirror" listed by an http document would read local files).
+  const listed = (document: string, urls: string[]): string[] => {
+    const { kept, note } = locations.addMirrors(document, urls);
+    if (note) notes.push(note);
+    return kept;
+  };
   if (mirrors.length === 0 && repo.metalink) {
     const doc = await ctx.http.fetchSmall(repo.metalink, { where: { ...where, file: repo.metalink } });
     if (doc.status !== 'ok') throw new FetchError(`metalink not available: ${repo.metalink}`, where);
     metalink = await parseMetalink(doc.body.toString('utf8'), { ...where, file: repo.metalink });
-    mirrors = metalink.urls.map((u) => baseUrlFromRepomdUrl(u.url));
+    mirrors = listed(repo.metalink, metalink.urls.map((u) => baseUrlFromRepomdUrl(u.url)));
   } else if (mirrors.length === 0 && repo.mirrorlist) {
     const doc = await ctx.http.fetchSmall(repo.mirrorlist, { where: { ...where, file: repo.mirrorlist } });
     if (doc.status !== 'ok') throw new FetchError(`mirrorlist not available: ${repo.mirrorlist}`, where);
-    mirrors = parseMirrorlist(doc.body.toString('utf8'));
+    mirrors = listed(repo.mirrorlist, parseMirrorlist(doc.body.toString('utf8')));
   }
   if (mirrors.length === 0) throw new FetchError('no mirror to fetch from', where);
 
@@ -106,7 +117,7 @@ async function currentRepomd(repo: RpmRepoConfig, ctx: CrawlContext, notes: stri
         failures.push(`${mirror}: stale`);
         continue;
       }
-      return { index, mirror };
+      return { index, mirror, locations };
     } catch (err) {
       if (mirrors.length === 1) throw err;
       failures.push(`${mirror}: ${err instanceof Error ? err.message : String(err)}`);

@@ -5,14 +5,14 @@
  * (ETag / If-Modified-Since), a byte cap, and a user agent naming the tool. Content is never
  * transparently decompressed: checksums in repomd.xml and Release are of the bytes as served.
  */
-import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, readFile, rename, rm, stat } from 'node:fs/promises';
-import path from 'node:path';
+import { constants, createReadStream, type WriteStream } from 'node:fs';
+import { open, readFile, rename, rm, stat } from 'node:fs/promises';
 import { pipeline } from 'node:stream/promises';
 import { Transform } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import got, { RequestError, type Response } from 'got';
-import { ChecksumError, FetchError, SizeLimitError, type ErrorLocation } from '../errors.js';
+import { CacheError, ChecksumError, FetchError, SizeLimitError, type ErrorLocation } from '../errors.js';
+import { cacheFailure } from './cache.js';
 import { assertDigest, normalizeChecksumType, StreamDigest, type ExpectedDigest } from './checksum.js';
 
 export const USER_AGENT = 'repoclash/0.1.0 (package repository collision auditor)';
@@ -28,6 +28,14 @@ export interface FetchPolicy {
   /** Longest silence while a body is streaming (catches stalled servers). */
   idleTimeoutMs: number;
   maxRedirects: number;
+  /**
+   * The slowest transfer rate a file may average before its total deadline ends it: a server that
+   * drips a byte now and then never trips the idle timeout, but it cannot outlast
+   * `responseTimeoutMs + expected size / minBytesPerSecond`.
+   */
+  minBytesPerSecond: number;
+  /** The longest Retry-After (429 / 503) waited for; a server asking for more fails the file. */
+  maxRetryAfterMs: number;
 }
 
 export const DEFAULT_FETCH_POLICY: FetchPolicy = {
@@ -37,7 +45,12 @@ export const DEFAULT_FETCH_POLICY: FetchPolicy = {
   responseTimeoutMs: 60_000,
   idleTimeoutMs: 60_000,
   maxRedirects: 10,
+  minBytesPerSecond: 64 * 1024,
+  maxRetryAfterMs: 120_000,
 };
+
+/** What an index document of unknown size is assumed to be at most, for its deadline. */
+const ASSUMED_INDEX_BYTES = 256 * 1024;
 
 export interface Validators {
   etag?: string;
@@ -70,19 +83,22 @@ export class HttpClient {
   /** A small document (repomd.xml, InRelease, metalink) into memory, capped at `maxBytes`. */
   async fetchSmall(url: string, options: { where: ErrorLocation; validators?: Validators; maxBytes?: number; notFoundOk?: boolean }): Promise<SmallResult> {
     const maxBytes = options.maxBytes ?? 32 * 1024 * 1024;
-    if (url.startsWith('file:')) return this.readLocalSmall(url, options.where, maxBytes, options.validators);
-    return this.withRetries(url, options.where, async () => {
-      const chunks: Buffer[] = [];
-      let size = 0;
-      const outcome = await this.stream(url, options.validators, options.where, (chunk) => {
-        size += chunk.length;
-        if (size > maxBytes) throw new SizeLimitError(`response larger than ${maxBytes} bytes`, { ...options.where, file: options.where.file ?? url });
-        chunks.push(chunk);
-      });
-      if (outcome.status === 404 && options.notFoundOk) return { status: 'not-found', url } as const;
-      if (outcome.status === 304) return { status: 'not-modified', url } as const;
-      return { status: 'ok', body: Buffer.concat(chunks), validators: outcome.validators, url: outcome.url } as const;
-    });
+    const result = url.startsWith('file:')
+      ? await this.readLocalSmall(url, options.where, maxBytes, options.validators)
+      : await this.withRetries(url, options.where, this.deadlineFor(null), async (deadline) => {
+          const chunks: Buffer[] = [];
+          let size = 0;
+          const outcome = await this.stream(url, options.validators, options.where, deadline, (chunk) => {
+            size += chunk.length;
+            if (size > maxBytes) throw new SizeLimitError(`response larger than ${maxBytes} bytes`, { ...options.where, file: options.where.file ?? url });
+            chunks.push(chunk);
+          });
+          if (isNotFound(outcome.status)) return { status: 'not-found', url } as const;
+          if (outcome.status === 304) return { status: 'not-modified', url } as const;
+          return { status: 'ok', body: Buffer.concat(chunks), validators: outcome.validators, url: outcome.url } as const;
+        });
+    if (result.status === 'not-found' && !options.notFoundOk) throw notFoundError(url, options.where);
+    return result;
   }
 
   /**
@@ -91,48 +107,52 @@ export class HttpClient {
    */
   async download(url: string, dest: string, options: { where: ErrorLocation; expected?: ExpectedDigest; maxBytes: number; notFoundOk?: boolean }): Promise<DownloadResult | null> {
     const algorithm = normalizeChecksumType(options.expected?.type ?? 'sha256', options.where);
-    await mkdir(path.dirname(dest), { recursive: true });
     const temp = `${dest}.part-${process.pid}-${Math.random().toString(36).slice(2)}`;
     try {
-      const result = await this.withRetries(url, options.where, async () => {
+      const result = await this.withRetries(url, options.where, this.deadlineFor(options.expected?.size ?? null), async (deadline) => {
         const digest = new StreamDigest(algorithm);
-        const file = createWriteStream(temp);
-        const fileDone = new Promise<void>((resolve, reject) => {
-          file.on('finish', resolve);
-          file.on('error', reject);
-        });
+        await rm(temp, { force: true }); // what a failed attempt left
+        const file = await CacheFile.create(temp, options.where);
         const onChunk = (chunk: Buffer) => {
           digest.update(chunk);
           if (digest.bytes > options.maxBytes) throw new SizeLimitError(`download larger than ${options.maxBytes} bytes`, options.where);
           if (options.expected?.size != null && digest.bytes > options.expected.size) {
             throw new ChecksumError(`more data than the ${options.expected.size} bytes the index promised`, options.where);
           }
-          if (!file.write(chunk)) return new Promise<void>((resolve) => file.once('drain', resolve));
-          return undefined;
+          return file.write(chunk);
         };
         let status: number;
         try {
           status = url.startsWith('file:')
             ? await this.readLocalStream(url, options.where, onChunk)
-            : (await this.stream(url, undefined, options.where, onChunk)).status;
+            : (await this.stream(url, undefined, options.where, deadline, onChunk)).status;
         } finally {
-          file.end();
-          await fileDone;
+          await file.close();
         }
-        if (status === 404) return null;
+        if (isNotFound(status)) return null;
         if (options.expected) assertDigest(digest, options.expected, options.where);
         return { bytes: digest.bytes, digest: { type: algorithm, value: digest.hex() } };
       });
       if (result === null) {
         if (options.notFoundOk) return null;
-        throw new FetchError(`HTTP 404 Not Found: ${url}`, options.where);
+        throw notFoundError(url, options.where);
       }
       this.stats.downloads++;
-      await rename(temp, dest);
+      try {
+        await rename(temp, dest);
+      } catch (err) {
+        throw cacheFailure(err, dest, options.where);
+      }
       return result;
     } finally {
       await rm(temp, { force: true });
     }
+  }
+
+  /** When a file must have arrived, whatever the server does: the timeout plus its size at the slowest acceptable rate. */
+  private deadlineFor(expectedBytes: number | null): number {
+    const bytes = expectedBytes ?? ASSUMED_INDEX_BYTES;
+    return Date.now() + this.policy.responseTimeoutMs + Math.ceil((bytes / this.policy.minBytesPerSecond) * 1000);
   }
 
   /** One GET; feeds body chunks to `onChunk`; resolves with the final status and validators. */
@@ -140,6 +160,7 @@ export class HttpClient {
     url: string,
     validators: Validators | undefined,
     where: ErrorLocation,
+    deadline: number,
     onChunk: (chunk: Buffer) => void | Promise<void>,
   ): Promise<{ status: number; validators: Validators; url: string }> {
     this.stats.requests++;
@@ -161,18 +182,44 @@ export class HttpClient {
         socket: this.policy.idleTimeoutMs,
       },
     });
+    // The total deadline: ends a body that trickles in too slowly for the idle timeout to notice.
+    const started = Date.now();
+    let expired: DeadlineError | null = null;
+    const timer = setTimeout(() => {
+      const received = request.downloadProgress.transferred;
+      expired = new DeadlineError(
+        `gave up after ${Math.round((Date.now() - started) / 1000)} s with ${received} bytes received: too slow (a file gets --timeout plus its size at ${this.policy.minBytesPerSecond / 1024} KiB/s)`,
+        where,
+      );
+      request.destroy();
+    }, Math.max(0, deadline - Date.now()));
+    try {
+      return await this.receive(request, url, where, onChunk);
+    } catch (err) {
+      throw expired ?? err;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private async receive(
+    request: ReturnType<typeof got.stream>,
+    url: string,
+    where: ErrorLocation,
+    onChunk: (chunk: Buffer) => void | Promise<void>,
+  ): Promise<{ status: number; validators: Validators; url: string }> {
     const response = await new Promise<Response>((resolve, reject) => {
       request.once('response', resolve);
       request.once('error', reject);
     });
     const status = response.statusCode;
-    if (status === 304 || status === 404) {
+    if (status === 304 || isNotFound(status)) {
       request.destroy();
       return { status, validators: {}, url: response.url };
     }
     if (status < 200 || status >= 300) {
       request.destroy();
-      throw new HttpStatusError(status, response.statusMessage ?? '', response.url, where);
+      throw new HttpStatusError(status, response.statusMessage ?? '', response.url, where, retryAfterMs(response.headers['retry-after']));
     }
     const sink = new Transform({
       transform(chunk: Buffer, _enc, callback) {
@@ -231,22 +278,41 @@ export class HttpClient {
       return 200;
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') return 404;
-      if (err instanceof SizeLimitError || err instanceof ChecksumError) throw err;
+      if (err instanceof SizeLimitError || err instanceof ChecksumError || err instanceof CacheError) throw err;
       throw new FetchError(`cannot read ${file}: ${(err as Error).message}`, where, { cause: err });
     }
   }
 
-  private async withRetries<T>(url: string, where: ErrorLocation, attempt: () => Promise<T>): Promise<T> {
+  /** Run `attempt` until it succeeds, fails for good, runs out of retries or passes `deadline`. */
+  private async withRetries<T>(url: string, where: ErrorLocation, deadline: number, attempt: (deadline: number) => Promise<T>): Promise<T> {
     for (let n = 0; ; n++) {
       try {
-        return await attempt();
+        return await attempt(deadline);
       } catch (err) {
         const failure = toFetchFailure(err, url, where);
         if (!failure.retryable || n >= this.policy.retries) throw failure.error;
-        await new Promise((resolve) => setTimeout(resolve, this.policy.backoffMs * 2 ** n));
+        let wait = this.policy.backoffMs * 2 ** n;
+        const asked = err instanceof HttpStatusError ? err.retryAfterMs : null;
+        if (asked !== null) {
+          if (asked > this.policy.maxRetryAfterMs) {
+            throw new FetchError(`${failure.error.message} (the server asks to retry after ${Math.round(asked / 1000)} s, longer than the ${Math.round(this.policy.maxRetryAfterMs / 1000)} s repoclash waits)`, where);
+          }
+          wait = Math.max(wait, asked);
+        }
+        if (Date.now() + wait >= deadline) throw failure.error;
+        await new Promise((resolve) => setTimeout(resolve, wait));
       }
     }
   }
+}
+
+/** 404 and 410: the file is not there (as opposed to a server failing). */
+function isNotFound(status: number): boolean {
+  return status === 404 || status === 410;
+}
+
+export function notFoundError(url: string, where: ErrorLocation): FetchError {
+  return new FetchError(`not found: ${url}`, where);
 }
 
 class HttpStatusError extends FetchError {
@@ -255,8 +321,84 @@ class HttpStatusError extends FetchError {
     statusText: string,
     url: string,
     where: ErrorLocation,
+    /** What Retry-After asked for, in ms; null without one. */
+    readonly retryAfterMs: number | null = null,
   ) {
     super(`HTTP ${status}${statusText ? ` ${statusText}` : ''}: ${url}`, where);
+  }
+}
+
+/** A file that did not arrive within its total deadline. */
+class DeadlineError extends FetchError {}
+
+/** Retry-After as delay-seconds or an HTTP date (RFC 9110 §10.2.3), in ms; null when absent or unreadable. */
+export function retryAfterMs(header: string | undefined, now = Date.now()): number | null {
+  if (header === undefined) return null;
+  const text = header.trim();
+  if (/^\d+$/.test(text)) return Number(text) * 1000;
+  const at = Date.parse(text);
+  return Number.isNaN(at) ? null : Math.max(0, at - now);
+}
+
+/** The object a temp file becomes: the name a user can look for. */
+function withoutPartSuffix(file: string): string {
+  return file.replace(/\.part-\d+-[a-z0-9]+$/, '');
+}
+
+/**
+ * The temp file a download streams into: created exclusively (never through a planted link),
+ * mode 0600; a write failure (disk full, no permission) becomes one CacheError naming the file
+ * instead of an unhandled stream error.
+ */
+class CacheFile {
+  private failure: Error | null = null;
+  private readonly done: Promise<void>;
+
+  static async create(file: string, where: ErrorLocation): Promise<CacheFile> {
+    try {
+      const handle = await open(file, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | (constants.O_NOFOLLOW ?? 0), 0o600);
+      return new CacheFile(handle.createWriteStream(), file, where);
+    } catch (err) {
+      throw cacheFailure(err, withoutPartSuffix(file), where);
+    }
+  }
+
+  private constructor(
+    private readonly stream: WriteStream,
+    private readonly file: string,
+    private readonly where: ErrorLocation,
+  ) {
+    this.done = new Promise<void>((resolve) => {
+      this.stream.on('close', resolve);
+      this.stream.on('error', (err) => {
+        this.failure ??= err;
+        resolve();
+      });
+    });
+  }
+
+  write(chunk: Buffer): Promise<void> | undefined {
+    this.check();
+    if (this.stream.write(chunk)) return undefined;
+    return new Promise<void>((resolve) => {
+      const go = () => {
+        this.stream.off('drain', go);
+        this.stream.off('error', go);
+        resolve();
+      };
+      this.stream.on('drain', go);
+      this.stream.on('error', go);
+    }).then(() => this.check());
+  }
+
+  async close(): Promise<void> {
+    this.stream.end();
+    await this.done;
+    this.check();
+  }
+
+  private check(): void {
+    if (this.failure) throw cacheFailure(this.failure, withoutPartSuffix(this.file), this.where);
   }
 }
 
@@ -265,7 +407,7 @@ function toFetchFailure(err: unknown, url: string, where: ErrorLocation): { retr
   // Name the URL once: when the error's file already is the URL, don't repeat it in the message.
   const at = where.file === url ? '' : `: ${url}`;
   if (err instanceof HttpStatusError) return { retryable: err.status >= 500 || err.status === 429, error: err };
-  if (err instanceof SizeLimitError || err instanceof ChecksumError) return { retryable: false, error: err };
+  if (err instanceof SizeLimitError || err instanceof ChecksumError || err instanceof CacheError || err instanceof DeadlineError) return { retryable: false, error: err };
   if (err instanceof FetchError) return { retryable: true, error: err };
   if (err instanceof RequestError) {
     const code = err.code;

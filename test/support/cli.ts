@@ -1,13 +1,19 @@
 /** Run the CLI as a child process, as cron would: its own HOME and XDG dirs, no TTY (optionally into a pipe). */
 import { spawn } from 'node:child_process';
+import { readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import { cliArgs } from './paths.js';
+import { pathToFileURL } from 'node:url';
+import { cliArgs, repoRoot } from './paths.js';
 
 export interface Run {
   code: number | null;
   signal: NodeJS.Signals | null;
   stdout: string;
   stderr: string;
+  /** Peak resident set size of the process in bytes, when `measureRss` was asked for. */
+  peakRssBytes?: number;
+  /** Wall time from spawn to exit. */
+  ms: number;
 }
 
 export interface RunOptions {
@@ -19,16 +25,29 @@ export interface RunOptions {
    * while `code`, `signal` and `stderr` stay repoclash's own.
    */
   pipeTo?: string;
+  /** Report the child's peak RSS (getrusage at exit) as `peakRssBytes`. */
+  measureRss?: boolean;
 }
+
+const rssProbe = pathToFileURL(path.join(repoRoot, 'test/support/rss-probe.mjs')).href;
 
 export function repoclash(cwd: string, args: string[], options: RunOptions = {}): Promise<Run> {
   return new Promise((resolve, reject) => {
-    const command = [process.execPath, ...cliArgs, ...args];
+    const rssFile = options.measureRss ? path.join(cwd, `.rss-${process.pid}-${Math.random().toString(36).slice(2)}`) : null;
+    const started = Date.now();
+    const command = [process.execPath, ...(rssFile ? ['--import', rssProbe] : []), ...cliArgs, ...args];
     // bash keeps repoclash's exit status in PIPESTATUS; its stderr is repoclash's (the reader's too).
     const [file, ...argv] = options.pipeTo ? ['bash', '-c', `"$@" | ${options.pipeTo}; exit \${PIPESTATUS[0]}`, 'repoclash', ...command] : command;
     const child = spawn(file!, argv, {
       cwd,
-      env: { ...process.env, HOME: cwd, XDG_DATA_HOME: path.join(cwd, 'data'), XDG_CACHE_HOME: path.join(cwd, 'cache'), ...options.env },
+      env: {
+        ...process.env,
+        HOME: cwd,
+        XDG_DATA_HOME: path.join(cwd, 'data'),
+        XDG_CACHE_HOME: path.join(cwd, 'cache'),
+        ...(rssFile ? { REPOCLASH_TEST_RSS_FILE: rssFile } : {}),
+        ...options.env,
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';
@@ -46,7 +65,12 @@ export function repoclash(cwd: string, args: string[], options: RunOptions = {})
     child.on('error', reject);
     child.on('close', (code, signal) => {
       if (timer) clearInterval(timer);
-      resolve({ code, signal, stdout, stderr });
+      const run: Run = { code, signal, stdout, stderr, ms: Date.now() - started };
+      if (rssFile) {
+        run.peakRssBytes = Number(readFileSync(rssFile, 'utf8'));
+        rmSync(rssFile, { force: true });
+      }
+      resolve(run);
     });
   });
 }

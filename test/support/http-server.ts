@@ -15,6 +15,8 @@ export interface LoggedRequest {
   status: number;
   /** The fault that handled the request, if any. */
   fault?: FaultKind;
+  /** The Authorization header, when the client sent credentials. */
+  authorization?: string;
 }
 
 export type PathPattern = string | RegExp;
@@ -73,7 +75,7 @@ export async function startRepoServer(opts: { root: string }): Promise<RepoServe
   const handle = async (req: http.IncomingMessage, res: http.ServerResponse): Promise<void> => {
     const rawPath = req.url ?? '/';
     const urlPath = decodeURIComponent(rawPath.split('?')[0] ?? '/');
-    const entry: LoggedRequest = { method: req.method ?? 'GET', path: rawPath, status: 0 };
+    const entry: LoggedRequest = { method: req.method ?? 'GET', path: rawPath, status: 0, ...(req.headers.authorization ? { authorization: req.headers.authorization } : {}) };
     requests.push(entry);
     const respond = (status: number, headers: http.OutgoingHttpHeaders = {}, body = ''): void => {
       entry.status = status;
