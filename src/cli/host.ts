@@ -3,7 +3,8 @@
  * another vendor, be downgraded, or are stranded — from this host's own repo configuration (the
  * `system` profile) and its package database, or a list exported from another host.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import { Command, Option } from 'commander';
 import { runAudit } from '../analysis/audit.js';
 import { readInstalledDatabase, readInstalledFile, type InstalledList } from '../config/installed.js';
@@ -86,6 +87,7 @@ export async function runHostCommand(options: HostOptions): Promise<number> {
 
   const now = Date.now();
   const store = Store.open({ path: run.dbPath });
+  const host = hostKey(run.root, options.installed);
   let report: HostReport;
   let health: RepoHealth[];
   try {
@@ -102,11 +104,15 @@ export async function runHostCommand(options: HostOptions): Promise<number> {
       findings,
       partialData: data.health.filter((h) => h.missing || h.lastFailure).map((h) => ({ repoId: h.repoId, missing: h.missing, lastFailure: h.lastFailure?.message ?? null })),
       failOn,
+      previousState: store.previousHostState(host),
       now,
       skippedRepos,
       notes: run.skippedReposNote ? [run.skippedReposNote] : [],
       warnings,
     });
+    // Remembered for the next run: which packages are stranded now (see HostRisk.becameStranded).
+    const stranded = new Set(report.packages.filter((p) => p.action === 'stranded').map((p) => `${p.name}\t${p.arch}`));
+    store.saveHostState(host, installed.packages.map((p) => ({ name: p.name, arch: p.arch, stranded: stranded.has(`${p.name}\t${p.arch}`) })), now);
   } finally {
     store.close();
   }
@@ -121,6 +127,21 @@ export async function runHostCommand(options: HostOptions): Promise<number> {
   // --quiet: silent when clean, the full story otherwise (cron mails whatever is printed).
   if (!options.quiet || code !== ExitCode.ok) process.stdout.write(renderHost(report, options));
   return code;
+}
+
+/**
+ * Which host a run describes, for its state in a store many hosts may share: the root's
+ * /etc/machine-id when it has one, else the root's path; an exported list is its own host.
+ */
+function hostKey(root: string, installedFile: string | undefined): string {
+  if (installedFile) return `installed:${path.resolve(installedFile)}`;
+  try {
+    const id = readFileSync(path.join(root, 'etc/machine-id'), 'utf8').trim();
+    if (/^[0-9a-f]{32}$/.test(id)) return `machine-id:${id}`;
+  } catch {
+    // No machine-id (a chroot, an installroot): the root's path names it.
+  }
+  return `root:${root}`;
 }
 
 function renderHost(report: HostReport, options: HostOptions): string {

@@ -124,7 +124,9 @@ async function addSystemProfile(config: Config, root: string): Promise<string[]>
   if (apt && yum && yum.repos.length > 0) warnings.push(`ignoring ${yum.repos.length} yum repos on a host that uses apt`);
   warnings.push(...chosen.warnings);
   const ids: string[] = [];
-  for (const repo of chosen.repos) {
+  // `enabled=0` sections (and `Enabled: no` stanzas) are not repos of this host: never crawled,
+  // never counted as missing data.
+  for (const repo of chosen.repos.filter((r) => r.enabled)) {
     const same = [...config.repos.values()].find((r) => sameRepository(r, repo));
     if (same) ids.push(same.id);
     else {

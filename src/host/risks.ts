@@ -37,6 +37,8 @@ export interface HostInput {
   findings: readonly Finding[];
   partialData: readonly HostRepoState[];
   failOn: readonly HostRiskKind[];
+  /** The last run's view of this host ("name\tarch" → stranded); null on its first run. */
+  previousState?: ReadonlyMap<string, boolean> | null;
   /** ms since the epoch. */
   now: number;
   skippedRepos?: readonly HostSkippedRepo[];
@@ -146,6 +148,7 @@ export function buildHostReport(input: HostInput): HostReport {
     syncCounts[syncAction]++;
     const history = histories.get(r.name) ?? {};
     if (action === 'none' && syncAction === 'none' && history.clash === undefined && history.pingpong === undefined) continue;
+    const becameStranded = action === 'stranded' && input.previousState?.get(`${r.name}\t${r.arch}`) === false;
     const risk: HostRisk = {
       name: r.name,
       arch: r.arch,
@@ -155,9 +158,10 @@ export function buildHostReport(input: HostInput): HostReport {
       from: fromSide(r, format),
       to: action === 'none' || action === 'stranded' || action === 'blocked' ? null : target(r.upgradeTo, format),
       syncTo: syncAction === 'none' || syncAction === 'stranded' || syncAction === 'blocked' ? null : target(r.syncTo, format),
-      reason: r.reason,
+      reason: becameStranded ? `${r.reason}; stranded since the last run on this host (it was not then)` : r.reason,
       history,
-      risky: isRisky(action, syncAction, history, failOn),
+      becameStranded,
+      risky: becameStranded || isRisky(action, syncAction, history, failOn),
       fixes: [],
     };
     if (NEEDS_FIX.has(action) || NEEDS_FIX.has(syncAction)) risk.fixes = fixesForResolution(input, r, risk);

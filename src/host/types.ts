@@ -20,7 +20,12 @@ export const HOST_ACTIONS: readonly HostAction[] = ['vendor-change', 'downgrade'
 /** What `--fail-on` may name: actions, and names with a clash or ping-pong history. */
 export type HostRiskKind = Exclude<HostAction, 'none'> | 'clash' | 'pingpong';
 export const HOST_RISK_KINDS: readonly HostRiskKind[] = ['vendor-change', 'downgrade', 'stranded', 'blocked', 'upgrade', 'clash', 'pingpong'];
-export const DEFAULT_FAIL_ON: readonly HostRiskKind[] = ['vendor-change', 'downgrade', 'stranded'];
+/**
+ * Stranded and blocked packages are listed but do not fail a run by default: a local build is
+ * stranded every day, and a cron job that always fails gets ignored. A package that *became*
+ * stranded since the last run on this host always counts (see HostRisk.becameStranded).
+ */
+export const DEFAULT_FAIL_ON: readonly HostRiskKind[] = ['vendor-change', 'downgrade'];
 
 export interface HostSide {
   /** rpm: the package header's Vendor (what dnf compares); deb: the repo's vendor. */
@@ -72,7 +77,12 @@ export interface HostRisk {
   /** Why, in the resolver's words, plus what stranded/blocked means here. */
   reason: string;
   history: HostHistory;
-  /** Counts under --fail-on. */
+  /**
+   * Stranded now, but not at the last `host` run on this host (its repo vanished or rolled back):
+   * news, so it counts as risky whatever --fail-on says. False on a host's first run.
+   */
+  becameStranded: boolean;
+  /** Counts under --fail-on (or became stranded). */
   risky: boolean;
   /** Best first; empty for same-vendor upgrades. */
   fixes: HostFix[];

@@ -46,6 +46,7 @@ import type {
   WinnerInterval,
 } from './types.js';
 import { currentWinners, namesWithWinnerChanges, recordWinners, winnerHistory } from './winners.js';
+import { previousHostState, saveHostState, type HostPackageState } from './host-state.js';
 
 export interface OpenStoreOptions {
   /** Database file; default `$XDG_DATA_HOME/repoclash/repoclash.db`. ":memory:" for tests. */
@@ -154,6 +155,14 @@ export class Store {
     return namesWithWinnerChanges(this.db, profiles, minIntervals);
   }
 
+  // ── host audit state ──
+  previousHostState(host: string): Map<string, boolean> | null {
+    return previousHostState(this.db, host);
+  }
+  saveHostState(host: string, packages: readonly HostPackageState[], at: number): void {
+    saveHostState(this.db, host, packages, at);
+  }
+
   // ── reports ──
   saveReport(week: string, findings: unknown, createdAt?: number): number {
     return saveReport(this.db, week, findings, createdAt);
@@ -173,6 +182,7 @@ export { DEFAULT_BATCH_SIZE, RepoUpdate, recordUnchanged, withRepoUpdate } from 
 export { listRepos, recordRepoEvent, releaseFacts, repoEvents, setReleaseFacts, upsertRepo } from './repos.js';
 export { latestReport, listReports, saveReport } from './reports.js';
 export { currentWinners, namesWithWinnerChanges, recordWinners, winnerHistory } from './winners.js';
+export { previousHostState, saveHostState, type HostPackageState } from './host-state.js';
 export { acquireCrawlLock, lockPathFor, type AcquireLockOptions, type ReleaseLock } from './lock.js';
 export { LockedError, type LockHolder } from './errors.js';
 export type * from './types.js';

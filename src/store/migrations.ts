@@ -108,6 +108,22 @@ export const MIGRATIONS: readonly Migration[] = [
     // Origin, Label, Suite, NotAutomatic… of the last verified Release, as JSON: apt's pinning needs them.
     sql: `ALTER TABLE repos ADD COLUMN release_facts TEXT;`,
   },
+  {
+    version: 4,
+    name: 'host audit state per host',
+    // What the last `host` run saw per installed package, so a package that *became* stranded (its
+    // vendor repo vanished or rolled back) is news while a stable local build is not.
+    sql: `
+      CREATE TABLE host_packages (
+        host     TEXT NOT NULL,
+        name     TEXT NOT NULL,
+        arch     TEXT NOT NULL,
+        stranded INTEGER NOT NULL CHECK (stranded IN (0, 1)),
+        seen_at  INTEGER NOT NULL,
+        PRIMARY KEY (host, name, arch)
+      ) STRICT, WITHOUT ROWID;
+    `,
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.reduce((max, m) => Math.max(max, m.version), 0);

@@ -10,15 +10,15 @@ import { mkdir, mkdtemp, rm, writeFile, copyFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { formatEvr, parseEvr } from '../../src/formats/rpm/version.js';
 import type { HostReport } from '../../src/host/types.js';
-import { aptUpdate, aptUpgradePlan, debSourceLine, dpkgStatusText, type AptRoot, type DpkgStatusEntry } from '../support/apt.js';
+import { aptConfigForRoot, aptUpdate, aptUpgradePlan, debSourceLine, dpkgStatusText, type AptRoot, type DpkgStatusEntry } from '../support/apt.js';
 import { buildDebRepo, type DebSpec, type DebSuite } from '../support/deb-repo.js';
 import { dnfUpgradePlan, seedInstalled, type DnfContext, type DnfPlanItem, type DnfRepo } from '../support/dnf.js';
 import { makeThrowawayKey, type GpgKey } from '../support/gpg.js';
 import { startRepoServer, type RepoServer } from '../support/http-server.js';
 import { buildRpmRepo, buildRpms, type RpmSpec } from '../support/rpm-repo.js';
 import { cliArgs } from '../support/paths.js';
+import { aptActions, dnfActions, disagreements, repoclashAptActions, repoclashDnfActions as repoclashActions } from '../support/host-compare.js';
 
 interface Run {
   code: number | null;
@@ -89,28 +89,6 @@ const RPM_INSTALLED: RpmSpec[] = [
 let dnfRepos: DnfRepo[];
 let installedRpms: string[];
 
-const canonEvr = (evr: string): string => formatEvr(parseEvr(evr));
-
-/** What dnf would do per installed name, in a form both sides produce. */
-function dnfActions(items: DnfPlanItem[]): Map<string, string> {
-  return new Map(items.map((i) => [i.name, `${i.action} ${canonEvr(i.toEvr)} @${i.repo}${i.action === 'upgrade' && i.fromVendor !== i.vendor ? ' vendor-change' : ''}`]));
-}
-
-function repoclashActions(report: HostReport, sync: boolean): Map<string, string> {
-  const out = new Map<string, string>();
-  for (const p of report.packages) {
-    const action = sync ? p.syncAction : p.action;
-    const to = sync ? p.syncTo : p.to;
-    if (action === 'upgrade' || action === 'vendor-change' || action === 'downgrade') {
-      out.set(p.name, `${action === 'downgrade' ? 'downgrade' : 'upgrade'} ${canonEvr(to!.evr)} @${to!.repo}${action === 'vendor-change' ? ' vendor-change' : ''}`);
-    }
-  }
-  return out;
-}
-
-function disagreements(expected: Map<string, string>, got: Map<string, string>, names: readonly string[]): string[] {
-  return names.filter((n) => expected.get(n) !== got.get(n)).map((n) => `${n}: package manager ${expected.get(n) ?? 'nothing'}, repoclash ${got.get(n) ?? 'nothing'}`);
-}
 
 async function rpmRoot(label: string, allowVendorChange?: boolean): Promise<DnfContext> {
   const installroot = path.join(work, `rpm-root-${label}`);
@@ -176,42 +154,9 @@ async function aptRootFor(label: string): Promise<{ root: string; apt: AptRoot }
   await writeFile(path.join(root, 'etc/apt/preferences'), DEB_PREFERENCES);
   await copyFile(key.publicKeyringPath, path.join(root, 'etc/apt/trusted.gpg.d/test.gpg'));
   await writeFile(path.join(root, 'var/lib/dpkg/status'), dpkgStatusText(DEB_INSTALLED));
-  const q = (p: string) => JSON.stringify(p);
-  const conf = [
-    `Dir::State ${q(state + '/')};`,
-    `Dir::State::lists ${q(path.join(state, 'lists') + '/')};`,
-    `Dir::State::status ${q(path.join(root, 'var/lib/dpkg/status'))};`,
-    `Dir::Cache ${q(path.join(state, 'cache') + '/')};`,
-    `Dir::Etc ${q(path.join(root, 'etc/apt') + '/')};`,
-    `Dir::Etc::parts ${q(path.join(root, 'etc/apt/apt.conf.d') + '/')};`,
-    `Dir::Log ${q(path.join(state, 'log') + '/')};`,
-    'APT::Architecture "amd64";',
-    'APT::Architectures { "amd64"; };',
-    'Acquire::Languages "none";',
-    'Acquire::http::Proxy "DIRECT";',
-    'Acquire::Retries "0";',
-    'APT::Sandbox::User "root";',
-    'Debug::NoLocking "true";',
-    '',
-  ].join('\n');
-  const configPath = path.join(state, 'apt.conf');
-  await writeFile(configPath, conf);
-  return { root, apt: { dir: state, configPath, env: { APT_CONFIG: configPath } } };
+  return { root, apt: await aptConfigForRoot(root, state) };
 }
 
-function aptActions(items: Awaited<ReturnType<typeof aptUpgradePlan>>['items']): Map<string, string> {
-  return new Map(items.filter((i) => i.action === 'upgrade' || i.action === 'downgrade').map((i) => [i.name, `${i.action} ${i.toVersion}`]));
-}
-
-function repoclashAptActions(report: HostReport, sync: boolean): Map<string, string> {
-  const out = new Map<string, string>();
-  for (const p of report.packages) {
-    const action = sync ? p.syncAction : p.action;
-    const to = sync ? p.syncTo : p.to;
-    if (action === 'upgrade' || action === 'vendor-change' || action === 'downgrade') out.set(p.name, `${action === 'downgrade' ? 'downgrade' : 'upgrade'} ${to!.evr}`);
-  }
-  return out;
-}
 
 // ---------------------------------------------------------------- setup --------------------------
 

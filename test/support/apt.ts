@@ -2,7 +2,7 @@
  * Ask real apt what it would do, offline, in a private root selected with APT_CONFIG: its own
  * sources, preferences, lists, cache and dpkg status file. Nothing touches the host's apt state.
  */
-import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { execTool, type ExecResult } from './exec.js';
 
@@ -252,4 +252,45 @@ export async function aptUpgradePlan(root: AptRoot, opts: { full?: boolean } = {
     items.push({ action, name: i.name, ...(i.fromVersion ? { fromVersion: i.fromVersion } : {}), toVersion: i.toVersion, releases: i.releases, arch: i.arch });
   }
   return { items: items.sort((a, b) => a.name.localeCompare(b.name)), keptBack, result };
+}
+
+/**
+ * Real apt reading a host root as `repoclash host --root ROOT` does: sources, preferences, apt.conf.d,
+ * trusted keys and the dpkg status file all under ROOT/etc/apt and ROOT/var/lib/dpkg; lists and
+ * cache in `stateDir`. apt has no --root for the paths inside `Signed-By:`, so a source file that
+ * names one is given to apt (only) with the path moved under ROOT — what apt in a chroot would read.
+ * sources.list.d is copied when this is called: call it again after changing it.
+ */
+export async function aptConfigForRoot(root: string, stateDir: string, opts: { arch?: string } = {}): Promise<AptRoot> {
+  for (const d of ['lists/partial', 'cache/archives/partial', 'log', 'sourceparts']) await mkdir(path.join(stateDir, d), { recursive: true });
+  const etc = path.join(root, 'etc/apt');
+  for (const d of ['sources.list.d', 'preferences.d', 'trusted.gpg.d', 'apt.conf.d']) await mkdir(path.join(etc, d), { recursive: true });
+  const sourceparts = path.join(stateDir, 'sourceparts');
+  for (const name of await readdir(path.join(etc, 'sources.list.d'))) {
+    const text = await readFile(path.join(etc, 'sources.list.d', name), 'utf8');
+    await writeFile(path.join(sourceparts, name), text.replace(/(signed-by[=:][ \t]*)(\/[^\s\]]+)/gi, (_m, key: string, p: string) => `${key}${path.join(root, p)}`));
+  }
+  const q = (p: string) => JSON.stringify(p);
+  const arch = opts.arch ?? 'amd64';
+  const conf = [
+    `Dir::State ${q(stateDir + '/')};`,
+    `Dir::State::lists ${q(path.join(stateDir, 'lists') + '/')};`,
+    `Dir::State::status ${q(path.join(root, 'var/lib/dpkg/status'))};`,
+    `Dir::Cache ${q(path.join(stateDir, 'cache') + '/')};`,
+    `Dir::Etc ${q(etc + '/')};`,
+    `Dir::Etc::parts ${q(path.join(etc, 'apt.conf.d') + '/')};`,
+    `Dir::Etc::sourceparts ${q(sourceparts + '/')};`,
+    `Dir::Log ${q(path.join(stateDir, 'log') + '/')};`,
+    `APT::Architecture "${arch}";`,
+    `APT::Architectures { "${arch}"; };`,
+    'Acquire::Languages "none";',
+    'Acquire::http::Proxy "DIRECT";',
+    'Acquire::Retries "0";',
+    'APT::Sandbox::User "root";',
+    'Debug::NoLocking "true";',
+    '',
+  ].join('\n');
+  const configPath = path.join(stateDir, 'apt.conf');
+  await writeFile(configPath, conf);
+  return { dir: stateDir, configPath, env: { APT_CONFIG: configPath } };
 }

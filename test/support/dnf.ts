@@ -24,8 +24,16 @@ export interface DnfRepo {
 
 export interface DnfContext {
   installroot: string;
-  /** Written into one .repo file in this order (dnf's tie-break after cost is load order). */
+  /**
+   * Written into one .repo file in this order (dnf's tie-break after cost is load order). Empty
+   * with `ownRepoFiles`: the installroot's own etc/yum.repos.d is used as it stands.
+   */
   repos: DnfRepo[];
+  /**
+   * Use the .repo files already in ROOT/etc/yum.repos.d (as a vendor ships them) with their own
+   * `enabled=` flags, instead of writing `repos`.
+   */
+  ownRepoFiles?: boolean;
   /** Extra `--setopt=k=v`. */
   setopts?: Record<string, string>;
   /** `allow_vendor_change` (dnf4 default true). Left unset = dnf's default. */
@@ -83,9 +91,11 @@ async function writeDnfConfig(ctx: DnfContext): Promise<{ reposdir: string; conf
   const config = path.join(ctx.installroot, 'etc', 'dnf', 'dnf.conf');
   await mkdir(reposdir, { recursive: true });
   await mkdir(path.dirname(config), { recursive: true });
-  // The repo set is whatever this call says: forget repos from earlier calls.
-  for (const name of await readdir(reposdir)) if (name.endsWith('.repo')) await unlink(path.join(reposdir, name));
-  await writeFile(path.join(reposdir, 'repoclash-test.repo'), repoFileText(ctx.repos));
+  if (!ctx.ownRepoFiles) {
+    // The repo set is whatever this call says: forget repos from earlier calls.
+    for (const name of await readdir(reposdir)) if (name.endsWith('.repo')) await unlink(path.join(reposdir, name));
+    await writeFile(path.join(reposdir, 'repoclash-test.repo'), repoFileText(ctx.repos));
+  }
   await writeFile(config, dnfConfText(ctx));
   return { reposdir, config };
 }
@@ -98,8 +108,7 @@ async function dnfArgv(opts: RunDnfOptions): Promise<string[]> {
     `--setopt=reposdir=${reposdir}`,
     `--releasever=${opts.releasever ?? '40'}`,
     '--nogpgcheck',
-    '--disablerepo=*',
-    ...opts.repos.map((r) => `--enablerepo=${r.id}`),
+    ...(opts.ownRepoFiles ? [] : ['--disablerepo=*', ...opts.repos.map((r) => `--enablerepo=${r.id}`)]),
     opts.assume === 'yes' ? '--assumeyes' : '--assumeno',
   ];
   if (!opts.plugins) argv.push('--noplugins');

@@ -56,6 +56,14 @@ function matches(pattern: PathPattern, urlPath: string): boolean {
   return typeof pattern === 'string' ? urlPath.startsWith(pattern) : pattern.test(urlPath);
 }
 
+async function isFile(file: string): Promise<boolean> {
+  try {
+    return (await stat(file)).isFile();
+  } catch {
+    return false;
+  }
+}
+
 function etagFor(st: { ino: bigint; size: bigint; mtimeNs: bigint }): string {
   return `"${st.ino.toString(16)}-${st.size.toString(16)}-${st.mtimeNs.toString(16)}"`;
 }
@@ -95,9 +103,13 @@ export async function startRepoServer(opts: { root: string }): Promise<RepoServe
       return respond(302, { Location: `${urlPath}?hop=${hop}` });
     }
 
+    // A file named with the query (`metalink?repo=fedora-40&arch=x86_64`) answers that query:
+    // how a test serves a different metalink per repo at one address, as mirror managers do.
+    const queryPath = rawPath.includes('?') ? path.join(root, decodeURIComponent(rawPath)) : null;
+    const servedPath = queryPath !== null && queryPath.startsWith(root + path.sep) && (await isFile(queryPath)) ? queryPath : filePath;
     let st;
     try {
-      st = await stat(filePath, { bigint: true });
+      st = await stat(servedPath, { bigint: true });
     } catch {
       return respond(404, { 'Content-Type': 'text/plain' }, 'not found\n');
     }
@@ -123,7 +135,7 @@ export async function startRepoServer(opts: { root: string }): Promise<RepoServe
 
     const size = Number(st.size);
     if (fault?.kind === 'truncate') {
-      const body = (await readFile(filePath)).subarray(0, Math.min(fault.bytes ?? 0, size));
+      const body = (await readFile(servedPath)).subarray(0, Math.min(fault.bytes ?? 0, size));
       entry.status = 200;
       res.writeHead(200, { ...validators, 'Content-Length': body.length });
       res.end(req.method === 'HEAD' ? undefined : body);
@@ -131,7 +143,7 @@ export async function startRepoServer(opts: { root: string }): Promise<RepoServe
     }
     if (fault?.kind === 'reset' || fault?.kind === 'stall') {
       // Announce the full length so the client knows the body is incomplete.
-      const body = await readFile(filePath);
+      const body = await readFile(servedPath);
       entry.status = 200;
       res.writeHead(200, { ...validators, 'Content-Length': size });
       res.flushHeaders();
@@ -147,7 +159,7 @@ export async function startRepoServer(opts: { root: string }): Promise<RepoServe
       res.end();
       return;
     }
-    createReadStream(filePath).on('error', () => res.destroy()).pipe(res);
+    createReadStream(servedPath).on('error', () => res.destroy()).pipe(res);
   };
 
   const server = http.createServer((req, res) => {

@@ -1,0 +1,323 @@
+/**
+ * `repoclash host --root R --format json` as a new user runs it: from an empty directory, with no
+ * --config (the shipped repos.yaml loads), on roots laid out as real hosts are — the distro's own
+ * repo files plus vendor repos with the .repo / sources files the vendors publish, changed only in
+ * their address (everything is served on 127.0.0.1, under a path named after the vendor's host).
+ * Each root's expected verdicts come from the real package manager in the same test.
+ */
+import { createHash } from 'node:crypto';
+import { mkdir, mkdtemp, readFile, rm, unlink, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { HostReport } from '../../src/host/types.js';
+import { repoclash } from '../support/cli.js';
+import { dnfUpgradePlan, runDnf, seedInstalled, type DnfContext } from '../support/dnf.js';
+import { makeThrowawayKey, type GpgKey } from '../support/gpg.js';
+import { dnfActions, disagreements, repoclashDnfActions } from '../support/host-compare.js';
+import { startRepoServer, type RepoServer } from '../support/http-server.js';
+import { buildRpmRepo, buildRpms, type RpmSpec } from '../support/rpm-repo.js';
+
+let work: string;
+let srv: string;
+let server: RepoServer;
+let key: GpgKey;
+let emptyDir: string;
+
+/** `repoclash host --root R --format json` from the empty directory, no --config. */
+async function host(root: string, db: string, extra: string[] = []): Promise<{ code: number | null; report: HostReport; stderr: string }> {
+  // HOME stays: Debian's rpm finds an installroot's rpmdb at ROOT/$HOME/.rpmdb.
+  const run = await repoclash(emptyDir, ['host', '--root', root, '--format', 'json', '--db', db, '--cache', `${db}-cache`, ...extra], {
+    env: { HOME: process.env['HOME'], XDG_CONFIG_HOME: path.join(emptyDir, 'config') },
+  });
+  if (run.code !== 0 && run.code !== 1 && run.code !== 3) throw new Error(`repoclash host exited ${run.code}:\n${run.stderr}\n${run.stdout}`);
+  return { code: run.code, report: JSON.parse(run.stdout) as HostReport, stderr: run.stderr };
+}
+
+/** A metalink as MirrorManager serves it: the current repomd.xml's hash and one mirror. */
+async function writeMetalink(file: string, repoDir: string, repoUrl: string): Promise<void> {
+  const repomd = await readFile(path.join(repoDir, 'repodata/repomd.xml'));
+  const sha256 = createHash('sha256').update(repomd).digest('hex');
+  await writeFile(
+    file,
+    `<?xml version="1.0" encoding="utf-8"?>
+<metalink version="3.0" xmlns="http://www.metalinker.org/" type="dynamic" pubdate="Sat, 01 Jun 2024 00:00:00 GMT" generator="mirrormanager" xmlns:mm0="http://fedorahosted.org/mirrormanager">
+ <files>
+  <file name="repomd.xml">
+   <mm0:timestamp>1717200000</mm0:timestamp>
+   <size>${repomd.length}</size>
+   <verification><hash type="sha256">${sha256}</hash></verification>
+   <resources maxconnections="1">
+    <url protocol="http" type="http" location="US" preference="100">${repoUrl}repodata/repomd.xml</url>
+   </resources>
+  </file>
+ </files>
+</metalink>
+`,
+  );
+}
+
+// ------------------------------------------------------------ Fedora 40 + grafana.com, Docker, PGDG
+
+const FEDORA = 'Fedora Project';
+const GRAFANA = 'Grafana Labs';
+const DOCKER = 'Docker';
+const PGDG = 'PostgreSQL Global Development Group';
+const rpm = (name: string, evr: string, vendor: string): RpmSpec => {
+  const [, epoch, version, release] = /^(?:(\d+):)?([^-]+)-(.+)$/.exec(evr)!;
+  return { name, version: version!, release: release!, vendor, ...(epoch ? { epoch: Number(epoch) } : {}) };
+};
+
+/** Where each repo lives on the server: its vendor's host and path. */
+const FEDORA_RELEASE = 'dl.fedoraproject.org/pub/fedora/linux/releases/40/Everything/x86_64/os';
+const FEDORA_UPDATES = 'dl.fedoraproject.org/pub/fedora/linux/updates/40/Everything/x86_64';
+const GRAFANA_RPM = 'rpm.grafana.com';
+const DOCKER_RPM = 'download.docker.com/linux/fedora/40/x86_64/stable';
+const PGDG_RPM = 'download.postgresql.org/pub/repos/yum/16/fedora/fedora-40-x86_64';
+
+const FEDORA_REPOS: Record<string, RpmSpec[]> = {
+  [FEDORA_RELEASE]: [rpm('grafana', '10.2.6-1.fc40', FEDORA), rpm('curl', '8.6.0-1.fc40', FEDORA), rpm('libpq', '16.1-1.fc40', FEDORA)],
+  [FEDORA_UPDATES]: [rpm('curl', '8.6.0-8.fc40', FEDORA)],
+  [GRAFANA_RPM]: [rpm('grafana', '11.1.0-1', GRAFANA)],
+  [DOCKER_RPM]: [rpm('docker-ce', '3:26.1.3-1.fc40', DOCKER), rpm('docker-ce', '3:26.1.4-1.fc40', DOCKER)],
+  [PGDG_RPM]: [rpm('postgresql16-server', '16.2-1PGDG.f40', PGDG), rpm('postgresql16-server', '16.3-1PGDG.f40', PGDG)],
+};
+
+const FEDORA_INSTALLED: RpmSpec[] = [
+  rpm('grafana', '10.2.6-1.fc40', FEDORA),
+  rpm('curl', '8.6.0-1.fc40', FEDORA),
+  rpm('libpq', '16.1-1.fc40', FEDORA),
+  rpm('docker-ce', '3:26.1.3-1.fc40', DOCKER),
+  rpm('postgresql16-server', '16.2-1PGDG.f40', PGDG),
+  // Built and installed by hand: no repo carries it (`dnf list extras`).
+  rpm('site-tools', '1.0-1', 'Example Corp'),
+];
+
+/** The repo files, as Fedora 40 and the vendors ship them; `A` is the server's address. */
+function fedoraRepoFiles(A: string): Record<string, string> {
+  return {
+    'fedora.repo': `[fedora]
+name=Fedora $releasever - $basearch
+#baseurl=http://download.example/pub/fedora/linux/releases/$releasever/Everything/$basearch/os/
+metalink=${A}/metalink?repo=fedora-$releasever&arch=$basearch
+enabled=1
+countme=1
+metadata_expire=7d
+repo_gpgcheck=0
+type=rpm
+gpgcheck=1
+gpgkey=file:///etc/pki/rpm-gpg/RPM-GPG-KEY-fedora-$releasever-$basearch
+skip_if_unavailable=False
+
+[fedora-debuginfo]
+name=Fedora $releasever - $basearch - Debug
+#baseurl=http://download.example/pub/fedora/linux/releases/$releasever/Everything/$basearch/debug/tree/
+metalink=${A}/metalink?repo=fedora-debug-$releasever&arch=$basearch
+enabled=0
+metadata_expire=7d
+repo_gpgcheck=0
+type=rpm
+gpgcheck=1
+gpgkey=file:///etc/pki/rpm-gpg/RPM-GPG-KEY-fedora-$releasever-$basearch
+skip_if_unavailable=False
+
+[fedora-source]
+name=Fedora $releasever - Source
+#baseurl=http://download.example/pub/fedora/linux/releases/$releasever/Everything/source/tree/
+metalink=${A}/metalink?repo=fedora-source-$releasever&arch=$basearch
+enabled=0
+metadata_expire=7d
+repo_gpgcheck=0
+type=rpm
+gpgcheck=1
+gpgkey=file:///etc/pki/rpm-gpg/RPM-GPG-KEY-fedora-$releasever-$basearch
+skip_if_unavailable=False
+`,
+    'fedora-updates.repo': `[updates]
+name=Fedora $releasever - $basearch - Updates
+#baseurl=http://download.example/pub/fedora/linux/updates/$releasever/Everything/$basearch/
+metalink=${A}/metalink?repo=updates-released-f$releasever&arch=$basearch
+enabled=1
+countme=1
+repo_gpgcheck=0
+type=rpm
+gpgcheck=1
+metadata_expire=6h
+gpgkey=file:///etc/pki/rpm-gpg/RPM-GPG-KEY-fedora-$releasever-$basearch
+skip_if_unavailable=False
+
+[updates-debuginfo]
+name=Fedora $releasever - $basearch - Updates - Debug
+metalink=${A}/metalink?repo=updates-released-debug-f$releasever&arch=$basearch
+enabled=0
+repo_gpgcheck=0
+type=rpm
+gpgcheck=1
+metadata_expire=6h
+gpgkey=file:///etc/pki/rpm-gpg/RPM-GPG-KEY-fedora-$releasever-$basearch
+skip_if_unavailable=False
+`,
+    'fedora-updates-testing.repo': `[updates-testing]
+name=Fedora $releasever - $basearch - Test Updates
+metalink=${A}/metalink?repo=updates-testing-f$releasever&arch=$basearch
+enabled=0
+countme=1
+repo_gpgcheck=0
+type=rpm
+gpgcheck=1
+metadata_expire=6h
+gpgkey=file:///etc/pki/rpm-gpg/RPM-GPG-KEY-fedora-$releasever-$basearch
+skip_if_unavailable=False
+`,
+    'grafana.repo': `[grafana]
+name=grafana
+baseurl=${A}/${GRAFANA_RPM}
+repo_gpgcheck=0
+enabled=1
+gpgcheck=1
+gpgkey=${A}/${GRAFANA_RPM}/gpg.key
+sslverify=1
+sslcacert=/etc/pki/tls/certs/ca-bundle.crt
+`,
+    'docker-ce.repo': `[docker-ce-stable]
+name=Docker CE Stable - $basearch
+baseurl=${A}/download.docker.com/linux/fedora/$releasever/$basearch/stable
+enabled=1
+gpgcheck=1
+gpgkey=${A}/download.docker.com/linux/fedora/gpg
+
+[docker-ce-stable-debuginfo]
+name=Docker CE Stable - Debuginfo $basearch
+baseurl=${A}/download.docker.com/linux/fedora/$releasever/debug-$basearch/stable
+enabled=0
+gpgcheck=1
+gpgkey=${A}/download.docker.com/linux/fedora/gpg
+
+[docker-ce-stable-source]
+name=Docker CE Stable - Sources
+baseurl=${A}/download.docker.com/linux/fedora/$releasever/source/stable
+enabled=0
+gpgcheck=1
+gpgkey=${A}/download.docker.com/linux/fedora/gpg
+
+[docker-ce-test]
+name=Docker CE Test - $basearch
+baseurl=${A}/download.docker.com/linux/fedora/$releasever/$basearch/test
+enabled=0
+gpgcheck=1
+gpgkey=${A}/download.docker.com/linux/fedora/gpg
+`,
+    'pgdg-fedora-all.repo': `#######################################################
+# PGDG Fedora repositories for PostgreSQL 16
+#######################################################
+
+[pgdg16]
+name=PostgreSQL 16 for Fedora $releasever - $basearch
+baseurl=${A}/download.postgresql.org/pub/repos/yum/16/fedora/fedora-$releasever-$basearch
+enabled=1
+gpgcheck=1
+gpgkey=file:///etc/pki/rpm-gpg/PGDG-RPM-GPG-KEY-Fedora
+
+[pgdg16-source]
+name=PostgreSQL 16 for Fedora $releasever - $basearch - Source
+baseurl=${A}/download.postgresql.org/pub/repos/yum/srpms/16/fedora/fedora-$releasever-$basearch
+enabled=0
+gpgcheck=1
+gpgkey=file:///etc/pki/rpm-gpg/PGDG-RPM-GPG-KEY-Fedora
+
+[pgdg17-updates-testing]
+name=PostgreSQL 17 for Fedora $releasever - $basearch - Updates testing
+baseurl=${A}/download.postgresql.org/pub/repos/yum/testing/17/fedora/fedora-$releasever-$basearch
+enabled=0
+gpgcheck=1
+gpgkey=file:///etc/pki/rpm-gpg/PGDG-RPM-GPG-KEY-Fedora
+`,
+  };
+}
+
+let fedoraInstalledRpms: string[];
+
+async function fedoraRoot(label: string): Promise<DnfContext> {
+  const root = path.join(work, `fedora-${label}`);
+  await seedInstalled(root, fedoraInstalledRpms);
+  await mkdir(path.join(root, 'etc/yum.repos.d'), { recursive: true });
+  await writeFile(path.join(root, 'etc/os-release'), 'NAME="Fedora Linux"\nVERSION="40 (Workstation Edition)"\nID=fedora\nVERSION_ID=40\nPLATFORM_ID="platform:f40"\n');
+  for (const [name, text] of Object.entries(fedoraRepoFiles(server.url))) await writeFile(path.join(root, 'etc/yum.repos.d', name), text);
+  return { installroot: root, repos: [], ownRepoFiles: true, releasever: '40', forcearch: 'x86_64' };
+}
+
+beforeAll(async () => {
+  work = await mkdtemp(path.join(os.tmpdir(), 'rc-vendor-roots-'));
+  srv = path.join(work, 'srv');
+  emptyDir = path.join(work, 'empty');
+  await mkdir(emptyDir, { recursive: true });
+  key = await makeThrowawayKey(path.join(work, 'key'));
+  for (const [dir, rpms] of Object.entries(FEDORA_REPOS)) await buildRpmRepo({ dir: path.join(srv, dir), rpms, signWith: key });
+  server = await startRepoServer({ root: srv });
+  await writeMetalink(path.join(srv, 'metalink?repo=fedora-40&arch=x86_64'), path.join(srv, FEDORA_RELEASE), `${server.url}/${FEDORA_RELEASE}/`);
+  await writeMetalink(path.join(srv, 'metalink?repo=updates-released-f40&arch=x86_64'), path.join(srv, FEDORA_UPDATES), `${server.url}/${FEDORA_UPDATES}/`);
+  fedoraInstalledRpms = await buildRpms(FEDORA_INSTALLED, path.join(work, 'installed-rpms'));
+}, 180_000);
+
+afterAll(async () => {
+  await server?.close();
+  await key?.dispose();
+  if (work) await rm(work, { recursive: true, force: true });
+});
+
+describe('a Fedora 40 root with grafana.com, Docker and PGDG repos, no --config', () => {
+  const names = FEDORA_INSTALLED.map((p) => p.name);
+
+  it('agrees with real dnf on every installed package; disabled sections are no repos; a local build is listed, not failed', async () => {
+    const ctx = await fedoraRoot('a');
+    const [upgrade, sync] = [await dnfUpgradePlan(ctx), await dnfUpgradePlan({ ...ctx, command: 'distro-sync' })];
+    const { code, report } = await host(ctx.installroot, path.join(work, 'fedora-a.db'));
+    expect(disagreements(dnfActions(upgrade.items), repoclashDnfActions(report, false), names)).toEqual([]);
+    expect(disagreements(dnfActions(sync.items), repoclashDnfActions(report, true), names)).toEqual([]);
+    const by = new Map(report.packages.map((p) => [p.name, p]));
+    // Not agreement on nothing: the scenarios happen.
+    expect(by.get('grafana')).toMatchObject({ action: 'vendor-change', from: { vendor: FEDORA }, to: { vendor: GRAFANA, repo: 'grafana' }, risky: true });
+    expect(by.get('curl')).toMatchObject({ action: 'upgrade', to: { repo: 'updates' } });
+    expect(by.get('docker-ce')?.action).toBe('upgrade');
+    expect(by.get('postgresql16-server')?.action).toBe('upgrade');
+    // The metalink with $releasever was expanded and followed.
+    expect(report.partialData).toEqual([]);
+    // enabled=0 sections (debuginfo, source, testing) are not repos of the host.
+    expect(report.repoCount).toBe(5);
+    // Real dnf calls site-tools an extra: listed as stranded, but not a failure by default.
+    const extras = await runDnf({ ...ctx, args: ['list', '--extras', '-q'] });
+    expect(extras.stdout).toMatch(/^site-tools\./m);
+    expect(by.get('site-tools')).toMatchObject({ action: 'stranded', risky: false, becameStranded: false });
+    expect(report.failOn).toEqual(['vendor-change', 'downgrade']);
+    expect(code).toBe(1); // the grafana vendor change
+    // The shipped repos.yaml's Debian repos were skipped, in one note.
+    expect(report.notes).toHaveLength(1);
+    expect(report.skippedRepos.length).toBeGreaterThan(0);
+  }, 180_000);
+
+  it('without the vendor change the run is clean (exit 0) although a local build is stranded; a package that becomes stranded fails the next run', async () => {
+    const ctx = await fedoraRoot('b');
+    // The admin took grafana.com's repo out: grafana stays Fedora's.
+    await unlink(path.join(ctx.installroot, 'etc/yum.repos.d/grafana.repo'));
+    const db = path.join(work, 'fedora-b.db');
+    const first = await host(ctx.installroot, db);
+    expect(first.report.packages.filter((p) => p.risky)).toEqual([]);
+    expect(first.report.packages.find((p) => p.name === 'site-tools')?.action).toBe('stranded');
+    expect(first.code).toBe(0);
+    // Asked for explicitly, stranded fails.
+    expect((await host(ctx.installroot, db, ['--fail-on', 'stranded'])).code).toBe(1);
+    // Then Docker's repo disappears: docker-ce is now an extra for real dnf too — that is news.
+    await unlink(path.join(ctx.installroot, 'etc/yum.repos.d/docker-ce.repo'));
+    const extras = await runDnf({ ...ctx, args: ['list', '--extras', '-q'] });
+    expect(extras.stdout).toMatch(/^docker-ce\./m);
+    const second = await host(ctx.installroot, db);
+    const docker = second.report.packages.find((p) => p.name === 'docker-ce')!;
+    expect(docker).toMatchObject({ action: 'stranded', becameStranded: true, risky: true });
+    expect(second.report.packages.find((p) => p.name === 'site-tools')).toMatchObject({ becameStranded: false, risky: false });
+    expect(second.code).toBe(1);
+    // Once known, it is no longer news.
+    const third = await host(ctx.installroot, db);
+    expect(third.report.packages.find((p) => p.name === 'docker-ce')).toMatchObject({ becameStranded: false, risky: false });
+    expect(third.code).toBe(0);
+  }, 180_000);
+});

@@ -1,0 +1,49 @@
+/**
+ * Compare `repoclash host --format json` with what real dnf / apt do, package by package, in one
+ * spelling both sides produce: `upgrade 2.0-1 @repo vendor-change`, `downgrade 1.0-1`.
+ */
+import { formatEvr, parseEvr } from '../../src/formats/rpm/version.js';
+import type { HostReport } from '../../src/host/types.js';
+import type { AptPlanItem } from './apt.js';
+import type { DnfPlanItem } from './dnf.js';
+
+const canonEvr = (evr: string): string => formatEvr(parseEvr(evr));
+
+/** What dnf would do per installed name. */
+export function dnfActions(items: readonly DnfPlanItem[]): Map<string, string> {
+  return new Map(items.map((i) => [i.name, `${i.action} ${canonEvr(i.toEvr)} @${i.repo}${i.action === 'upgrade' && i.fromVendor !== i.vendor ? ' vendor-change' : ''}`]));
+}
+
+/** repoclash's prediction per name, in dnfActions' spelling (`sync`: the distro-sync column). */
+export function repoclashDnfActions(report: HostReport, sync: boolean, repoLabel: (repo: string) => string = (r) => r): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const p of report.packages) {
+    const action = sync ? p.syncAction : p.action;
+    const to = sync ? p.syncTo : p.to;
+    if (action === 'upgrade' || action === 'vendor-change' || action === 'downgrade') {
+      out.set(p.name, `${action === 'downgrade' ? 'downgrade' : 'upgrade'} ${canonEvr(to!.evr)} @${repoLabel(to!.repo)}${action === 'vendor-change' ? ' vendor-change' : ''}`);
+    }
+  }
+  return out;
+}
+
+/** What apt would do per installed name (upgrades and downgrades only). */
+export function aptActions(items: readonly AptPlanItem[]): Map<string, string> {
+  return new Map(items.filter((i) => i.action === 'upgrade' || i.action === 'downgrade').map((i) => [i.name, `${i.action} ${i.toVersion}`]));
+}
+
+/** repoclash's prediction per name, in aptActions' spelling. */
+export function repoclashAptActions(report: HostReport, sync: boolean): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const p of report.packages) {
+    const action = sync ? p.syncAction : p.action;
+    const to = sync ? p.syncTo : p.to;
+    if (action === 'upgrade' || action === 'vendor-change' || action === 'downgrade') out.set(p.name, `${action === 'downgrade' ? 'downgrade' : 'upgrade'} ${to!.evr}`);
+  }
+  return out;
+}
+
+/** One line per name on which the package manager and repoclash differ. */
+export function disagreements(expected: Map<string, string>, got: Map<string, string>, names: readonly string[]): string[] {
+  return names.filter((n) => expected.get(n) !== got.get(n)).map((n) => `${n}: package manager ${expected.get(n) ?? 'nothing'}, repoclash ${got.get(n) ?? 'nothing'}`);
+}
