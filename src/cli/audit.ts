@@ -63,10 +63,11 @@ export async function runAuditCommand(options: AuditOptions): Promise<number> {
   }
   const health = data.health;
   const output = options.output ?? 'text';
+  const renderOptions = { all: options.all === true, failOn: options.failOn ?? 'warning' };
   if (output === 'json') {
     process.stdout.write(JSON.stringify({ ...result, partialData: health.filter((h) => h.missing || h.lastFailure) }, null, 2) + '\n');
   } else if (!options.quiet || result.findings.some((f) => atOrAbove(f.severity, options.failOn ?? 'warning'))) {
-    process.stdout.write(output === 'markdown' ? renderAuditMarkdown(result, health, { all: options.all === true }) : renderAuditText(result, health, { all: options.all === true }));
+    process.stdout.write(output === 'markdown' ? renderAuditMarkdown(result, health, renderOptions) : renderAuditText(result, health, renderOptions));
   }
   if (data.partial) warnPartialData(health, crawled?.failedRepos);
   if (result.findings.some((f) => atOrAbove(f.severity, options.failOn ?? 'warning'))) return ExitCode.findings;

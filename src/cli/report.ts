@@ -12,7 +12,7 @@ import type { EmailConfig } from '../config/types.js';
 import { UsageError } from '../errors.js';
 import { MailSendError, renderEml, resolveSmtpSecrets, sendReportMail, type SmtpSecrets } from '../report/email.js';
 import { isoWeekOf, parseIsoWeek } from '../report/iso-week.js';
-import { buildWeeklyReport, countsPhrase, fromStored, toStored, type WeeklyReport } from '../report/weekly.js';
+import { buildWeeklyReport, fromStored, reportHeadline, storedWithin, toStored, type ReportScope, type WeeklyReport } from '../report/weekly.js';
 import { weeklyCharts } from '../report/weekly-html.js';
 import { renderWeeklyFiles, weeklyMailContent, WEEKLY_EXTENSIONS } from '../report/weekly-output.js';
 import type { RepoHealth } from '../store/health.js';
@@ -22,7 +22,7 @@ import { addCommonOptions, crawlWithLock, type CrawlOptions } from './crawl.js';
 import { ExitCode } from './exit-codes.js';
 import { warnPartialData } from './partial-data.js';
 import { windowDaysOption } from './numeric-options.js';
-import { buildRunContext, reposToRefresh } from './run-context.js';
+import { buildRunContext, reposToRefresh, type RunContext } from './run-context.js';
 
 export interface ReportOptions extends CrawlOptions {
   week?: string;
@@ -49,8 +49,11 @@ export function registerReport(program: Command): void {
 
 export async function runReportCommand(options: ReportOptions, env: NodeJS.ProcessEnv = process.env): Promise<number> {
   const now = Date.now();
-  const week = options.week ?? isoWeekOf(now);
+  const thisWeek = isoWeekOf(now);
+  const week = options.week ?? thisWeek;
   parseIsoWeek(week);
+  // ISO weeks sort as text. A future week would become the "previous week" of every real one.
+  if (week > thisWeek) throw new UsageError(`--week ${week} is in the future (this week is ${thisWeek})`);
   if (options.dryRun && !options.email) throw new UsageError('--dry-run only applies with --email');
   const run = await buildRunContext(options);
   for (const w of run.warnings) if (!options.quiet) process.stderr.write(`repoclash: ${w}\n`);
@@ -70,6 +73,7 @@ export async function runReportCommand(options: ReportOptions, env: NodeJS.Proce
     return ExitCode.partial;
   }
 
+  const scope = partialScope(run);
   const store = Store.open({ path: run.dbPath });
   let report: WeeklyReport;
   let health: RepoHealth[];
@@ -78,10 +82,12 @@ export async function runReportCommand(options: ReportOptions, env: NodeJS.Proce
     health = data.health;
     const audit = runAudit(data.input, { profiles: run.selectedProfiles.map((p) => p.name), ...(options.windowDays !== undefined ? { windowDays: options.windowDays } : {}) });
     const stored = store.latestReport(week);
-    const previous = stored ? fromStored(stored.findings) : null;
-    if (stored && !previous && !options.quiet) process.stderr.write(`repoclash: the stored report of ${stored.week} has an unknown shape; comparing with nothing\n`);
+    const full = stored ? fromStored(stored.findings) : null;
+    if (stored && !full && !options.quiet) process.stderr.write(`repoclash: the stored report of ${stored.week} has an unknown shape; comparing with nothing\n`);
+    const previous = full && scope ? storedWithin(full, scope) : full;
     report = buildWeeklyReport({ week, now, audit, previous, health: data.health, events: store.repoEvents() });
-    store.saveReport(week, toStored(report), now);
+    // Only a report over every profile joins the weekly series the next report compares with.
+    if (!scope) store.saveReport(week, toStored(report), now);
   } finally {
     store.close();
   }
@@ -99,7 +105,8 @@ export async function runReportCommand(options: ReportOptions, env: NodeJS.Proce
   const say = (line: string) => {
     if (!options.quiet) process.stdout.write(line + '\n');
   };
-  say(`${week}: ${countsPhrase(report.counts.total)}`);
+  say(`${week}: ${reportHeadline(report)}`);
+  if (scope) say(`profiles ${run.selectedProfiles.map((p) => p.name).join(', ')} only: compared with the full report of ${report.previousWeek ?? 'no week'}, not stored in the weekly series`);
   for (const f of written) say(`wrote ${f}`);
 
   if (email) {
@@ -122,4 +129,15 @@ export async function runReportCommand(options: ReportOptions, env: NodeJS.Proce
   if (!report.partial) return ExitCode.ok;
   warnPartialData(health, crawled?.failedRepos);
   return ExitCode.partial;
+}
+
+/**
+ * With --profile naming fewer than all profiles the report is partial: it must neither replace nor
+ * join the weekly series (the next full report would call everything else new). Null for a full one.
+ */
+function partialScope(run: RunContext): ReportScope | null {
+  if (run.selectedProfiles.length === run.config.profiles.size) return null;
+  const names = new Set(run.selectedProfiles.map((p) => p.name));
+  const paths = run.config.upgradePaths.filter((p) => p.profiles.some((n) => names.has(n))).map((p) => p.name);
+  return { scopes: new Set([...names, ...paths]), repos: new Set(run.selectedProfiles.flatMap((p) => p.repos)) };
 }

@@ -6,7 +6,7 @@
  */
 import { KIND_HEADINGS } from './finding-lines.js';
 import { CHART_COLORS, cssColor, findingsPerWeekChart, lagDistributionChart, type ChartImage } from './charts.js';
-import type { ReportedFinding, WeeklyReport } from './weekly.js';
+import { reportHeadline, type ReportedFinding, type WeeklyReport } from './weekly.js';
 import { age, countRows, healthSections, omittedNote, openFor, section, utc } from './weekly-view.js';
 
 export function escapeHtml(text: string): string {
@@ -98,6 +98,7 @@ export function renderWeeklyHtml(report: WeeklyReport, charts: WeeklyCharts, sou
     `<h1 style="${S.h1}">repoclash weekly report — ${e(report.week)}</h1>`,
     `<p style="${S.muted}">${report.previousWeek ? `Compared with ${e(report.previousWeek)}` : 'First report: everything is new'} · generated ${e(utc(report.generatedAt))} · profiles: ${e(report.profiles.join(', ') || 'none')}</p>`,
   );
+  parts.push(`<p style="margin:10px 0 0 0;font-weight:600">${e(reportHeadline(report))}</p>`);
   // Counts on top, as Fedora's orphan report does.
   parts.push(
     `<table style="${S.table};margin-top:14px"><tr><th style="${S.th}"></th><th style="${S.thNum}">new</th><th style="${S.thNum}">resolved</th><th style="${S.thNum}">ongoing</th></tr>` +
@@ -106,6 +107,14 @@ export function renderWeeklyHtml(report: WeeklyReport, charts: WeeklyCharts, sou
         .join('') +
       `<tr><td style="${S.td};font-weight:600">Total</td><td style="${S.tdNum};font-weight:600">${t.new}</td><td style="${S.tdNum};font-weight:600">${t.resolved}</td><td style="${S.tdNum};font-weight:600">${t.ongoing}</td></tr></table>`,
   );
+
+  // Repo health next, before the findings: a broken repo makes every count below incomplete.
+  parts.push(`<h2 style="${S.h2}">Repo health</h2>`);
+  const health = healthSections(report);
+  if (health.length === 0) parts.push(`<p style="${S.muted}">All repos fetched fine.</p>`);
+  for (const [title, lines] of health) {
+    parts.push(`<p style="margin:8px 0 4px 0;font-weight:600">${e(title)}</p><ul style="margin:0;padding:0 0 0 18px">${lines.map((l) => `<li style="${S.item}">${e(l)}</li>`).join('')}</ul>`);
+  }
 
   const latest = report.history[report.history.length - 1];
   parts.push(
@@ -158,12 +167,6 @@ export function renderWeeklyHtml(report: WeeklyReport, charts: WeeklyCharts, sou
     );
   }
 
-  parts.push(`<h2 style="${S.h2}">Repo health</h2>`);
-  const health = healthSections(report);
-  if (health.length === 0) parts.push(`<p style="${S.muted}">All repos fetched fine.</p>`);
-  for (const [title, lines] of health) {
-    parts.push(`<p style="margin:8px 0 4px 0;font-weight:600">${e(title)}</p><ul style="margin:0;padding:0 0 0 18px">${lines.map((l) => `<li style="${S.item}">${e(l)}</li>`).join('')}</ul>`);
-  }
   parts.push(`<p style="${S.muted};margin-top:24px">Every finding, info ones included, is in ${e(report.week)}.json.</p>`);
 
   return (

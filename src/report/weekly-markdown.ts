@@ -1,6 +1,6 @@
 /** The weekly report as markdown (reports/YYYY-Www.md), for a wiki page or an issue. */
 import { KIND_HEADINGS } from './finding-lines.js';
-import type { ReportedFinding, WeeklyReport } from './weekly.js';
+import { reportHeadline, type ReportedFinding, type WeeklyReport } from './weekly.js';
 import { age, countRows, healthSections, omittedNote, openFor, section, utc } from './weekly-view.js';
 
 /**
@@ -13,10 +13,17 @@ export function renderWeeklyMarkdown(report: WeeklyReport): string {
   const out: string[] = [];
   out.push(`# repoclash weekly report — ${report.week}`, '');
   out.push(`${report.previousWeek ? `Compared with ${report.previousWeek}` : 'First report: everything is new'} · generated ${utc(report.generatedAt)} · profiles: ${report.profiles.map(md).join(', ') || 'none'}`, '');
+  out.push(`**${md(reportHeadline(report))}**`, '');
   out.push('| | new | resolved | ongoing |', '|---|--:|--:|--:|');
   for (const [kind, c] of countRows(report)) out.push(`| ${KIND_HEADINGS[kind]} | ${c.new} | ${c.resolved} | ${c.ongoing} |`);
   const t = report.counts.total;
   out.push(`| **Total** | **${t.new}** | **${t.resolved}** | **${t.ongoing}** |`);
+
+  // Repo health next, before the findings: a broken repo makes every count below incomplete.
+  out.push('', '## Repo health', '');
+  const health = healthSections(report);
+  if (health.length === 0) out.push('All repos fetched fine.');
+  for (const [title, lines] of health) out.push(`**${title}**`, '', ...lines.map((l) => `- ${md(l)}`));
 
   const sections: Array<[string, ReportedFinding[], (f: ReportedFinding) => string, boolean]> = [
     ['New this week', report.new, () => '', true],
@@ -43,9 +50,5 @@ export function renderWeeklyMarkdown(report: WeeklyReport): string {
     out.push('', '## Predicted ping-pong', '');
     for (const p of report.predictedPingPong) out.push(`- \`${p.name.replace(/`/g, "'")}\` (${md(p.profile)}): lead changed ${p.leadChanges}×: ${md(p.leads.join(' → '))}`);
   }
-  out.push('', '## Repo health', '');
-  const health = healthSections(report);
-  if (health.length === 0) out.push('All repos fetched fine.');
-  for (const [title, lines] of health) out.push(`**${title}**`, '', ...lines.map((l) => `- ${md(l)}`), '');
   return out.join('\n').replace(/\n+$/, '') + '\n';
 }

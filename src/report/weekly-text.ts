@@ -1,6 +1,6 @@
 /** The weekly report as plain text: the mail's text/plain part and reports/YYYY-Www.txt. */
 import { KIND_HEADINGS } from './finding-lines.js';
-import type { ReportedFinding, WeeklyReport } from './weekly.js';
+import { reportHeadline, type ReportedFinding, type WeeklyReport } from './weekly.js';
 import { age, countRows, healthSections, omittedNote, openFor, section, utc } from './weekly-view.js';
 
 function findingLines(f: ReportedFinding, suffix: string, details: boolean): string[] {
@@ -14,11 +14,18 @@ export function renderWeeklyText(report: WeeklyReport): string {
   const out: string[] = [];
   out.push(`repoclash weekly report — ${report.week}${report.previousWeek ? ` (compared with ${report.previousWeek})` : ' (first report: everything is new)'}`);
   out.push(`generated ${utc(report.generatedAt)} · profiles: ${report.profiles.join(', ') || 'none'}`);
+  out.push(reportHeadline(report));
   out.push('');
   out.push(`${''.padEnd(28)}${'new'.padStart(6)}${'resolved'.padStart(10)}${'ongoing'.padStart(9)}`);
   for (const [kind, c] of countRows(report)) out.push(`${KIND_HEADINGS[kind].padEnd(28)}${String(c.new).padStart(6)}${String(c.resolved).padStart(10)}${String(c.ongoing).padStart(9)}`);
   const t = report.counts.total;
   out.push(`${'Total'.padEnd(28)}${String(t.new).padStart(6)}${String(t.resolved).padStart(10)}${String(t.ongoing).padStart(9)}`);
+
+  // Repo health next, before the findings: a broken repo makes every count below incomplete.
+  const health = healthSections(report);
+  out.push('', 'REPO HEALTH');
+  if (health.length === 0) out.push('  all repos fetched fine');
+  for (const [title, lines] of health) out.push(`  ${title}:`, ...lines.map((l) => `    ${l}`));
 
   const sections: Array<[string, ReportedFinding[], (f: ReportedFinding) => string, boolean]> = [
     ['New this week', report.new, () => '', true],
@@ -44,9 +51,5 @@ export function renderWeeklyText(report: WeeklyReport): string {
     out.push('', `PREDICTED PING-PONG (${report.predictedPingPong.length})`);
     for (const p of report.predictedPingPong) out.push(`  ${p.name}  [${p.profile}]  lead changed ${p.leadChanges}×: ${p.leads.join(' → ')}${p.observedFlips ? `; ${p.observedFlips} flips observed` : ''}`);
   }
-  const health = healthSections(report);
-  out.push('', 'REPO HEALTH');
-  if (health.length === 0) out.push('  all repos fetched fine');
-  for (const [title, lines] of health) out.push(`  ${title}:`, ...lines.map((l) => `    ${l}`));
   return out.join('\n') + '\n';
 }

@@ -53,14 +53,21 @@ export function problemLine(p: RepoProblem): string {
   return `${p.repoId}: ${p.stillFailing ? 'still failing' : 'recovered'}${times}, last ${utc(p.lastAt)}: ${p.message}`;
 }
 
+/**
+ * The repo health lines, failures first; each repo once: a repo that failed and never stored data
+ * is a failed fetch saying "no data yet", not also a "never crawled" entry.
+ */
 export function healthSections(report: WeeklyReport): Array<[string, string[]]> {
   const h = report.health;
+  const missing = new Set(h.missing);
+  const failing = (p: RepoProblem) => `${problemLine(p)}${missing.has(p.repoId) ? ' (no data yet)' : ''}`;
+  const listed = new Set([...h.failed, ...h.expired].map((p) => p.repoId));
   return (
     [
-      ['Failed fetches', h.failed.map(problemLine)],
-      ['Expired metadata', h.expired.map(problemLine)],
+      ['Failed fetches', h.failed.map(failing)],
+      ['Expired metadata', h.expired.map(failing)],
       ['Stale-mirror rollbacks (refused)', h.rollbacks.map((p) => `${p.repoId}${p.count > 1 ? ` (${p.count}×)` : ''}, last ${utc(p.lastAt)}: ${p.message}`)],
-      ['Never crawled', h.missing],
+      ['Never crawled', h.missing.filter((id) => !listed.has(id))],
     ] as Array<[string, string[]]>
   ).filter(([, lines]) => lines.length > 0);
 }

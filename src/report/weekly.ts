@@ -328,13 +328,50 @@ export function fromStored(findings: unknown): StoredWeekly | null {
   return ok ? (s as StoredWeekly) : null;
 }
 
+/** What a report over some of the profiles covers: their names, the upgrade paths through them, their repos. */
+export interface ReportScope {
+  scopes: ReadonlySet<string>;
+  repos: ReadonlySet<string>;
+}
+
+/**
+ * The part of a stored (full) report that a report over fewer profiles can be compared with:
+ * findings scoped to those profiles or to upgrade paths through them, and repo-wide ones (rollbacks,
+ * whose key names the repo: `rollback|REPO|…`) of their repos. The rest was not looked at this
+ * time, so it is neither resolved nor ongoing.
+ */
+export function storedWithin(stored: StoredWeekly, scope: ReportScope): StoredWeekly {
+  const within = (f: ReportedFinding): boolean => (f.scope === null ? scope.repos.has(f.key.split('|')[1] ?? '') : scope.scopes.has(f.scope));
+  return { ...stored, findings: stored.findings.filter(within) };
+}
+
 /** "3 new, 1 resolved, 12 ongoing" */
 export function countsPhrase(c: ChangeCounts): string {
   return `${c.new} new, ${c.resolved} resolved, ${c.ongoing} ongoing`;
 }
 
-/** Mail subject: the week and the counts, so a glance at the inbox says whether to open it. */
+/**
+ * The counts a person acts on: warnings and errors as new / resolved / ongoing. Info findings (a
+ * release upgrade drops thousands of names) are only the number open now.
+ */
+export function attentionCounts(report: WeeklyReport): { counts: ChangeCounts; openInfo: number } {
+  const important = (list: readonly ReportedFinding[]) => list.filter((f) => f.severity !== 'info').length;
+  return {
+    counts: { new: important(report.new), resolved: important(report.resolved), ongoing: important(report.ongoing) },
+    openInfo: report.new.length + report.ongoing.length - important(report.new) - important(report.ongoing),
+  };
+}
+
+/** "2 new, 0 resolved, 17 ongoing (warning and above), and 8,781 info findings: 2026-W48.json lists them" */
+export function reportHeadline(report: WeeklyReport): string {
+  const { counts, openInfo } = attentionCounts(report);
+  const info = openInfo ? `, and ${openInfo.toLocaleString('en')} info finding${openInfo === 1 ? '' : 's'}: ${report.week}.json lists them` : '';
+  return `${countsPhrase(counts)} (warning and above)${info}`;
+}
+
+/** Mail subject: the week and what needs a person, so a glance at the inbox says whether to open it. */
 export function reportSubject(report: WeeklyReport): string {
+  const { counts, openInfo } = attentionCounts(report);
   const problems = report.health.failed.length + report.health.expired.length + report.health.rollbacks.length;
-  return `[repoclash] ${report.week}: ${countsPhrase(report.counts.total)}${problems ? `; ${problems} repo problem${problems === 1 ? '' : 's'}` : ''}`;
+  return `[repoclash] ${report.week}: ${countsPhrase(counts)}${openInfo ? ` (+${openInfo.toLocaleString('en')} info)` : ''}${problems ? `; ${problems} repo problem${problems === 1 ? '' : 's'}` : ''}`;
 }

@@ -74,6 +74,18 @@ upgrade-paths:
     expect(piped.stdout).toBe(whole.stdout.split('\n')[0] + '\n');
   }, 120_000);
 
+  it('the audit headline counts findings at or above --fail-on; the info tail is a count with a pointer', async () => {
+    const run = await repoclash(['audit', ...common]);
+    const headline = /^(\d+) findings? at or above warning \((\d+) error, (\d+) warning\), and \d{1,3}(,\d{3})+ info findings: --all lists them$/.exec(run.stdout.split('\n')[1]!);
+    expect(headline).not.toBeNull();
+    const [, counted, errors, warnings] = headline!.map(Number);
+    expect(counted).toBe(errors! + warnings!);
+    expect(run.code).toBe(counted! > 0 ? 1 : 0); // the exit code counts what the headline counts
+    const all = await repoclash(['audit', ...common, '--fail-on', 'info']);
+    expect(all.code).toBe(1);
+    expect(all.stdout.split('\n')[1]).toMatch(/^\d{1,3}(,\d{3})+ findings at or above info \(\d+ error, \d+ warning, \d{1,3}(,\d{3})+ info\)$/);
+  }, 120_000);
+
   it('report | head -1, and into a reader that is gone before the first line: exit 0, empty stderr, files written', async () => {
     const out = path.join(work, 'reports');
     const piped = await repoclash(['report', ...common, '--out', out, '--week', '2026-W10'], { pipeTo: 'head -1' });

@@ -1,7 +1,7 @@
 /** The weekly report's comparison: new / resolved / ongoing by key, "N weeks ago", health, history. */
 import { describe, expect, it } from 'vitest';
 import { isoWeekOf, parseIsoWeek, weekStart, weeksAgo, weeksBetween } from '../../src/report/iso-week.js';
-import { buildWeeklyReport, fromStored, reportSubject, toStored, type WeeklyReport } from '../../src/report/weekly.js';
+import { buildWeeklyReport, fromStored, reportHeadline, reportSubject, toStored, type WeeklyReport } from '../../src/report/weekly.js';
 import { renderWeeklyMarkdown } from '../../src/report/weekly-markdown.js';
 import { renderWeeklyText } from '../../src/report/weekly-text.js';
 import type { RepoHealth } from '../../src/store/health.js';
@@ -138,6 +138,9 @@ describe('buildWeeklyReport', () => {
     expect(text).toContain('visible');
     expect(text).not.toMatch(/INFO\s+lag/);
     expect(text).toContain('… and 1 info finding: see 2026-W10.json');
+    // Headline and subject count what needs a person; the info finding is a count with a pointer.
+    expect(reportHeadline(r)).toBe('1 new, 0 resolved, 0 ongoing (warning and above), and 1 info finding: 2026-W10.json lists them');
+    expect(reportSubject(r)).toBe('[repoclash] 2026-W10: 1 new, 0 resolved, 0 ongoing (+1 info)');
   });
 
   it('ignores a stored report of another shape instead of calling everything resolved', () => {
