@@ -7,7 +7,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { WeeklyReport } from '../../src/report/weekly.js';
+import { reportHeadline, type WeeklyReport } from '../../src/report/weekly.js';
 import { Store } from '../../src/store/index.js';
 import { startRepoServer, type RepoServer } from '../support/http-server.js';
 import { buildRpmRepo, type RpmSpec } from '../support/rpm-repo.js';
@@ -78,7 +78,9 @@ describe('repoclash report (process)', () => {
     expect(w11.resolved.find((f) => f.key === 'clash|p|grafana')).toMatchObject({ since: '2026-W10', weeks: 1 });
     expect(w11.health.missing).toEqual(['gone']);
     expect(w11.health.failed.map((p) => [p.repoId, p.stillFailing])).toEqual([['gone', true]]);
-    expect(second.stdout).toContain(`2026-W11: ${w11.counts.total.new} new, ${w11.counts.total.resolved} resolved, ${w11.counts.total.ongoing} ongoing`);
+    // The headline counts the warnings and errors (the clashes); info findings are a count apart.
+    expect(reportHeadline(w11)).toMatch(/^1 new, 1 resolved, 1 ongoing \(warning and above\)/);
+    expect(second.stdout).toContain(`2026-W11: ${reportHeadline(w11)}\n`);
     const txt = await readFile(path.join(out, '2026-W11.txt'), 'utf8');
     expect(txt).toMatch(/NEW THIS WEEK \(\d+\)[\s\S]*loki[\s\S]*RESOLVED \(\d+\)[\s\S]*grafana[\s\S]*ONGOING/);
     expect(txt).toContain('since 2026-W10, 1 week ago');
