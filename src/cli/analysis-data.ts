@@ -3,11 +3,12 @@
  * history, repo events and Release facts; per profile the resolver's verdicts and "who wins now".
  * Commands share this so audit, host, check and report see the same picture.
  */
+import { createHash } from 'node:crypto';
 import { archFilter, candidatesFor, type AuditInput } from '../analysis/audit.js';
 import { winnersFromResolutions } from '../analysis/by-name.js';
 import { compareVersions } from '../analysis/order.js';
 import { resolveProfile } from '../analysis/resolve.js';
-import type { AptReleaseFacts, Candidate, InstalledPackage, Resolution } from '../analysis/types.js';
+import type { AnalysisInput, AptReleaseFacts, Candidate, InstalledPackage, Resolution } from '../analysis/types.js';
 import { vendorNormaliser, type VendorNormaliser } from '../analysis/vendors.js';
 import type { Config, ProfileConfig } from '../config/types.js';
 import { repoHealth, type RepoHealth } from '../store/health.js';
@@ -115,11 +116,7 @@ export function loadAuditData(store: Store, config: Config, profiles: readonly P
   const resolutions = new Map<string, Resolution[]>();
   const winners = input.winnersByProfile as Map<string, Map<string, Candidate>>;
   for (const profile of profiles) {
-    const wholeSack = profile.format === 'rpm' && enabledRepos(profile).some((id) => {
-      const repo = config.repos.get(id)!;
-      return repo.format === 'rpm' && (repo.excludepkgs.length > 0 || repo.includepkgs.length > 0);
-    });
-    const sackInput = wholeSack ? { ...input, current: store.currentVersions(profile.repos) } : input;
+    const sackInput = !resolvesPerName(profile, config) ? { ...input, current: store.currentVersions(profile.repos) } : input;
     const resolved = resolveProfile({ profile, repos: config.repos, candidates: candidatesFor(profile, sackInput, vendors), releases });
     resolutions.set(profile.name, resolved);
     winners.set(profile.name, winnersFromResolutions(resolved, profile.arches));
@@ -174,17 +171,80 @@ export function winnerRows(winners: ReadonlyMap<string, Candidate>): Winner[] {
 }
 
 /**
+ * Whether the resolver decides each name on its own, so a subset of names can be re-resolved: apt
+ * always; dnf unless includepkgs/excludepkgs patterns are read against the whole sack.
+ */
+export function resolvesPerName(profile: ProfileConfig, config: Config): boolean {
+  if (profile.format !== 'rpm') return true;
+  return !profile.repos.some((id) => {
+    const repo = config.repos.get(id);
+    return repo !== undefined && repo.enabled && repo.format === 'rpm' && (repo.excludepkgs.length > 0 || repo.includepkgs.length > 0);
+  });
+}
+
+/** Everything besides the versions that decides a profile's winners: its config, its repos' config and Release facts. */
+function winnerInputsFingerprint(profile: ProfileConfig, config: Config, releases: ReadonlyMap<string, AptReleaseFacts>): string {
+  const { definedAt: _profileAt, ...profileFacts } = profile;
+  const repos = profile.repos.map((id) => {
+    const repo = config.repos.get(id);
+    if (repo === undefined) return null;
+    const { definedAt: _repoAt, ...facts } = repo;
+    return { facts, release: releases.get(id) ?? null };
+  });
+  return createHash('sha256').update(JSON.stringify({ profile: profileFacts, repos, vendorEquivalences: config.vendorEquivalences })).digest('hex');
+}
+
+/**
  * After a crawl: record who wins each name in every profile with data, so ping-pong can be read
  * from the winner history later. Profiles none of whose repos has data are skipped.
+ *
+ * With `changedNames` (repo id → names whose versions changed in this crawl), a profile whose
+ * config and Release facts are those its winners were last resolved from, and whose only snapshots
+ * since then are this crawl's, re-resolves and re-records only the changed names; otherwise (first
+ * crawl, config edited, an earlier crawl's winners never recorded) it resolves every name.
  */
-export function recordWinners(store: Store, config: Config, now: number): number {
+export function recordWinners(store: Store, config: Config, now: number, changedNames?: ReadonlyMap<string, readonly string[]>): number {
   const profiles = [...config.profiles.values()].filter((p) => p.repos.some((id) => store.latestSnapshot(id) !== null));
   if (profiles.length === 0) return 0;
-  const data = loadAnalysisData(store, config, profiles, now, { withHistory: false });
+  const releases = new Map([...store.releaseFacts()].map(([id, facts]) => [id, facts as AptReleaseFacts]));
+  const vendors = vendorNormaliser(config.vendorEquivalences);
   let changed = 0;
   for (const profile of profiles) {
-    const result = store.recordWinners(profile.name, winnerRows(data.input.winnersByProfile.get(profile.name) ?? new Map()), now);
-    changed += result.changed;
+    const fingerprint = winnerInputsFingerprint(profile, config, releases);
+    const names = changedNames === undefined ? undefined : namesToReresolve(store, config, profile, fingerprint, changedNames);
+    if (names !== undefined && names.length === 0) {
+      store.setWinnerInputs(profile.name, fingerprint, now);
+      continue;
+    }
+    const input: AnalysisInput = {
+      repos: config.repos,
+      profiles: [profile],
+      upgradePaths: [],
+      vendorEquivalences: config.vendorEquivalences,
+      aliases: config.aliases,
+      current: store.currentVersions(profile.repos, names),
+      history: [],
+      winnerHistory: [],
+      repoEvents: [],
+      releases,
+      now,
+    };
+    const resolved = resolveProfile({ profile, repos: config.repos, candidates: candidatesFor(profile, input, vendors), releases });
+    changed += store.recordWinners(profile.name, winnerRows(winnersFromResolutions(resolved, profile.arches)), now, names).changed;
+    store.setWinnerInputs(profile.name, fingerprint, now);
   }
   return changed;
+}
+
+/** The names to re-resolve in `profile` after a crawl, or undefined when every name must be. */
+function namesToReresolve(store: Store, config: Config, profile: ProfileConfig, fingerprint: string, changedNames: ReadonlyMap<string, readonly string[]>): string[] | undefined {
+  const last = store.winnerInputs(profile.name);
+  if (last === null || last.fingerprint !== fingerprint || !resolvesPerName(profile, config)) return undefined;
+  const changedRepos = profile.repos.filter((id) => changedNames.has(id));
+  // Any other snapshot since the last recording (a crawl whose winners were never recorded) means
+  // changes this crawl does not know about.
+  if (store.snapshotsFetchedAfter(profile.repos, last.recordedAt) !== changedRepos.length) return undefined;
+  const names = new Set<string>();
+  for (const id of changedRepos) for (const n of changedNames.get(id)!) names.add(n);
+  return [...names].sort();
 }

@@ -110,7 +110,9 @@ export async function crawlWithLock(
     const failed = outcomes.filter((o) => o.status === 'failed');
     for (const o of failed) process.stderr.write(`repoclash: ${o.error?.describe() ?? `repo ${o.repoId}: failed`}\n`);
     // Who wins each name, recorded as a history: ping-pong is read from it.
-    if (outcomes.some((o) => o.status === 'changed')) recordWinners(store, run.config, ctx.now());
+    // Only the names whose versions changed are re-resolved (see recordWinners).
+    const changed = new Map(outcomes.filter((o) => o.status === 'changed').map((o) => [o.repoId, o.changedNames ?? []]));
+    if (changed.size > 0) recordWinners(store, run.config, ctx.now(), changed);
     return { outcomes, failedRepos: new Set(failed.map((o) => o.repoId)) };
   } finally {
     store.close();

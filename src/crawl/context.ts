@@ -39,6 +39,8 @@ export interface RepoOutcome {
   /** Versions that appeared / vanished with this crawl. */
   added: number;
   removed: number;
+  /** Names with a version that appeared, vanished or changed metadata with this crawl ('changed' only). */
+  changedNames?: readonly string[];
   ms: number;
   error?: RepoclashError;
   /** Things the user should know that did not fail the repo (a stale mirror skipped…). */

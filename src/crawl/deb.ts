@@ -72,7 +72,7 @@ export async function crawlDebRepo(repo: DebRepoConfig, ctx: CrawlContext): Prom
     ctx.onProgress?.(repo.id, { phase: 'store', packages: update.recordCount });
   });
   await index.remember();
-  return { repoId: repo.id, status: 'changed', packages: result.packageCount, added: result.added, removed: result.removed, notes };
+  return { repoId: repo.id, status: 'changed', packages: result.packageCount, added: result.added, removed: result.removed, changedNames: result.changedNames, notes };
 }
 
 async function verifiedRelease(repo: DebRepoConfig, ctx: CrawlContext, base: string): Promise<{ release: ReleaseInfo; index: FetchedIndex; releaseFile: string }> {

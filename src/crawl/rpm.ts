@@ -68,7 +68,7 @@ export async function crawlRpmRepo(repo: RpmRepoConfig, ctx: CrawlContext): Prom
     },
   );
   await index.remember();
-  return { repoId: repo.id, status: 'changed', packages: result.packageCount, added: result.added, removed: result.removed, notes };
+  return { repoId: repo.id, status: 'changed', packages: result.packageCount, added: result.added, removed: result.removed, changedNames: result.changedNames, notes };
 }
 
 function signingKeys(repo: RpmRepoConfig, ctx: CrawlContext) {

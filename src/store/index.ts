@@ -25,6 +25,7 @@ import {
   namesWithClosedIntervals,
   namesWithSeveralVendors,
   snapshots,
+  snapshotsFetchedAfter,
   versionHistory,
   type VersionPartsRow,
 } from './queries.js';
@@ -45,7 +46,7 @@ import type {
   WinnerChanges,
   WinnerInterval,
 } from './types.js';
-import { currentWinners, namesWithWinnerChanges, recordWinners, winnerHistory } from './winners.js';
+import { currentWinners, namesWithWinnerChanges, recordWinners, setWinnerInputs, winnerHistory, winnerInputs } from './winners.js';
 import { previousHostState, saveHostState, type HostPackageState } from './host-state.js';
 
 export interface OpenStoreOptions {
@@ -140,10 +141,19 @@ export class Store {
   latestSnapshot(repoId: string): Snapshot | null {
     return latestSnapshot(this.db, repoId);
   }
+  snapshotsFetchedAfter(repoIds: readonly string[], after: number): number {
+    return snapshotsFetchedAfter(this.db, repoIds, after);
+  }
 
   // ── winners ──
-  recordWinners(profile: string, winners: readonly Winner[], at: number): WinnerChanges {
-    return recordWinners(this.db, profile, winners, at);
+  recordWinners(profile: string, winners: readonly Winner[], at: number, names?: readonly string[]): WinnerChanges {
+    return recordWinners(this.db, profile, winners, at, names);
+  }
+  winnerInputs(profile: string): { fingerprint: string; recordedAt: number } | null {
+    return winnerInputs(this.db, profile);
+  }
+  setWinnerInputs(profile: string, fingerprint: string, at: number): void {
+    setWinnerInputs(this.db, profile, fingerprint, at);
   }
   winnerHistory(profile?: string, names?: readonly string[]): WinnerInterval[] {
     return winnerHistory(this.db, profile, names);
@@ -177,11 +187,11 @@ export class Store {
 
 export { IN_MEMORY, defaultStorePath, openDatabase, type Db } from './db.js';
 export { LATEST_SCHEMA_VERSION, MIGRATIONS, migrate, schemaVersion } from './migrations.js';
-export { currentVersionParts, currentVersions, latestSnapshot, namesIn, namesWithClosedIntervals, namesWithSeveralVendors, snapshots, versionHistory, type VersionPartsRow } from './queries.js';
+export { currentVersionParts, currentVersions, latestSnapshot, namesIn, namesWithClosedIntervals, namesWithSeveralVendors, snapshots, snapshotsFetchedAfter, versionHistory, type VersionPartsRow } from './queries.js';
 export { DEFAULT_BATCH_SIZE, RepoUpdate, recordUnchanged, withRepoUpdate } from './repo-update.js';
 export { listRepos, recordRepoEvent, releaseFacts, repoEvents, setReleaseFacts, upsertRepo } from './repos.js';
 export { latestReport, listReports, saveReport } from './reports.js';
-export { currentWinners, namesWithWinnerChanges, recordWinners, winnerHistory } from './winners.js';
+export { currentWinners, namesWithWinnerChanges, recordWinners, setWinnerInputs, winnerHistory, winnerInputs } from './winners.js';
 export { previousHostState, saveHostState, type HostPackageState } from './host-state.js';
 export { acquireCrawlLock, lockPathFor, type AcquireLockOptions, type ReleaseLock } from './lock.js';
 export { LockedError, type LockHolder } from './errors.js';

@@ -124,6 +124,17 @@ export const MIGRATIONS: readonly Migration[] = [
       ) STRICT, WITHOUT ROWID;
     `,
   },
+  {
+    version: 5,
+    name: 'what each profile\'s winners were resolved from',
+    // A digest of the profile's config and its repos' Release facts when its winners were last
+    // recorded: while it holds, a crawl re-resolves only the names that changed.
+    sql: `CREATE TABLE winner_inputs (
+      profile     TEXT PRIMARY KEY,
+      fingerprint TEXT NOT NULL,
+      recorded_at INTEGER NOT NULL
+    ) STRICT, WITHOUT ROWID;`,
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.reduce((max, m) => Math.max(max, m.version), 0);

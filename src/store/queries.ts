@@ -207,6 +207,14 @@ export function snapshots(db: Db, repoId?: string): Snapshot[] {
     .all({ repo: repoId ?? null });
 }
 
+/** How many snapshots (changed fetches) of the repos were fetched after `after` (ms). */
+export function snapshotsFetchedAfter(db: Db, repoIds: readonly string[], after: number): number {
+  return db
+    .prepare<[string, number], [number]>('SELECT count(*) FROM snapshots WHERE repo_id IN (SELECT value FROM json_each(?)) AND fetched_at > ?')
+    .raw()
+    .get(JSON.stringify(repoIds), after)![0];
+}
+
 /**
  * The repo's current snapshot, or null before its first successful crawl. The crawler's rollback
  * guard compares its revision / metadataTime / packageCount with a new fetch.

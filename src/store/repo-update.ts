@@ -66,7 +66,8 @@ function prepareStatements(db: Db) {
       `UPDATE version_tracks INDEXED BY version_tracks_open SET last_seen = @prev
        WHERE repo_id = @repo AND last_seen IS NULL
          AND NOT EXISTS (SELECT 1 FROM temp.staging_versions s
-                         WHERE s.staging_id = @sid AND ${SAME_KEY('s', 'version_tracks')})`,
+                         WHERE s.staging_id = @sid AND ${SAME_KEY('s', 'version_tracks')})
+       RETURNING name`,
     ),
     // Still-present versions whose metadata changed (a re-signed or re-described package).
     refresh: db.prepare(
@@ -76,7 +77,8 @@ function prepareStatements(db: Db) {
        FROM temp.staging_versions AS s
        WHERE s.staging_id = @sid AND v.repo_id = @repo AND v.last_seen IS NULL AND ${SAME_KEY('s', 'v')}
          AND (v.evr, v.vendor, v.source_name, v.url, v.summary, v.build_time)
-             IS NOT (s.evr, s.vendor, s.source_name, s.url, s.summary, s.build_time)`,
+             IS NOT (s.evr, s.vendor, s.source_name, s.url, s.summary, s.build_time)
+       RETURNING name`,
     ),
     // New and reappearing versions open an interval.
     open: db.prepare(
@@ -88,7 +90,8 @@ function prepareStatements(db: Db) {
        FROM temp.staging_versions AS s
        WHERE s.staging_id = @sid
          AND NOT EXISTS (SELECT 1 FROM version_tracks AS v
-                         WHERE v.repo_id = @repo AND v.last_seen IS NULL AND ${SAME_KEY('s', 'v')})`,
+                         WHERE v.repo_id = @repo AND v.last_seen IS NULL AND ${SAME_KEY('s', 'v')})
+       RETURNING name`,
     ),
     snapshot: db.prepare(
       `INSERT INTO snapshots
@@ -206,12 +209,17 @@ export class RepoUpdate {
       if (head && head.indexChecksum === this.meta.indexChecksum) {
         s.touch.run(fetchedAt, head.id);
         s.dropStaging.run(this.stagingId);
-        return { snapshotId: head.id, unchanged: true, packageCount: this.count, added: 0, removed: 0, refreshed: 0 };
+        return { snapshotId: head.id, unchanged: true, packageCount: this.count, added: 0, removed: 0, refreshed: 0, changedNames: [] };
       }
       const keys = { repo: repoId, sid: this.stagingId };
-      const removed = s.close.run({ ...keys, prev: head?.checkedAt ?? fetchedAt }).changes;
-      const refreshed = s.refresh.run(keys).changes;
-      const added = s.open.run({ ...keys, at: fetchedAt }).changes;
+      // RETURNING the names: who wins can only have changed for these (winners are re-resolved per name).
+      const closed = s.close.pluck().all({ ...keys, prev: head?.checkedAt ?? fetchedAt }) as string[];
+      const refreshedNames = s.refresh.pluck().all(keys) as string[];
+      const opened = s.open.pluck().all({ ...keys, at: fetchedAt }) as string[];
+      const removed = closed.length;
+      const refreshed = refreshedNames.length;
+      const added = opened.length;
+      const changedNames = [...new Set([...closed, ...refreshedNames, ...opened])];
       const snapshotId = Number(
         s.snapshot.run({
           repo: repoId,
@@ -224,7 +232,7 @@ export class RepoUpdate {
         }).lastInsertRowid,
       );
       s.dropStaging.run(this.stagingId);
-      return { snapshotId, unchanged: false, packageCount: this.count, added, removed, refreshed };
+      return { snapshotId, unchanged: false, packageCount: this.count, added, removed, refreshed, changedNames };
     });
     try {
       // IMMEDIATE: take the write lock up front rather than upgrading mid-transaction (no SQLITE_BUSY

@@ -138,4 +138,6 @@ export interface CommitResult {
   removed: number;
   /** Present versions whose metadata (vendor, url, build time…) was refreshed in place. */
   refreshed: number;
+  /** Names with a version added, closed or refreshed by this commit (each once). */
+  changedNames: string[];
 }

@@ -21,19 +21,24 @@ function sameWinner(a: OpenWinner, b: Winner): boolean {
 }
 
 /**
- * Record the full set of winners of `profile` computed at time `at` (ms). Unchanged names write
- * nothing; a changed name closes its interval at `at` and opens a new one; a name missing from
- * `winners` that had one is closed. One transaction.
+ * Record the winners of `profile` computed at time `at` (ms): the full set, or with `names` the
+ * winners of those names only (names not listed keep their intervals untouched). Unchanged names
+ * write nothing; a changed name closes its interval at `at` and opens a new one; a name (of
+ * `names`, when given) missing from `winners` that had one is closed. One transaction.
  */
-export function recordWinners(db: Db, profile: string, winners: readonly Winner[], at: number): WinnerChanges {
+export function recordWinners(db: Db, profile: string, winners: readonly Winner[], at: number, names?: readonly string[]): WinnerChanges {
   const byName = new Map<string, Winner>();
   for (const w of winners) {
     if (byName.has(w.name)) throw new StoreError(`two winners given for "${w.name}" in profile ${profile}`);
     byName.set(w.name, w);
   }
-  const readOpen = db.prepare<[string], OpenWinner & { name: string }>(
+  const inScope = names === undefined ? null : new Set(names);
+  for (const w of winners) {
+    if (inScope !== null && !inScope.has(w.name)) throw new StoreError(`a winner for "${w.name}" outside the names given for profile ${profile}`);
+  }
+  const readOpen = db.prepare<string[], OpenWinner & { name: string }>(
     `SELECT id, name, repo_id AS repoId, vendor, evr, from_at AS "from" FROM winner_tracks
-     WHERE profile = ? AND to_at IS NULL`,
+     WHERE profile = ? AND to_at IS NULL ${names === undefined ? '' : 'AND name IN (SELECT value FROM json_each(?))'}`,
   );
   const close = db.prepare('UPDATE winner_tracks SET to_at = ? WHERE id = ?');
   const open = db.prepare(
@@ -43,7 +48,7 @@ export function recordWinners(db: Db, profile: string, winners: readonly Winner[
   return db.transaction((): WinnerChanges => {
     const changes: WinnerChanges = { changed: 0, opened: 0, closed: 0 };
     const current = new Map<string, OpenWinner>();
-    for (const row of readOpen.all(profile)) {
+    for (const row of readOpen.all(...(names === undefined ? [profile] : [profile, JSON.stringify(names)]))) {
       if (at < row.from) {
         throw new StoreError(`winners at ${new Date(at).toISOString()} are older than the stored ones for profile ${profile}`);
       }
@@ -114,4 +119,20 @@ export function namesWithWinnerChanges(db: Db, profiles: readonly string[], minI
     .raw()
     .all(JSON.stringify(profiles), minIntervals)
     .map((r) => r[0]);
+}
+
+/** What a profile's winners were last resolved from (a fingerprint) and when, or null. */
+export function winnerInputs(db: Db, profile: string): { fingerprint: string; recordedAt: number } | null {
+  return (
+    db
+      .prepare<[string], { fingerprint: string; recordedAt: number }>('SELECT fingerprint, recorded_at AS recordedAt FROM winner_inputs WHERE profile = ?')
+      .get(profile) ?? null
+  );
+}
+
+export function setWinnerInputs(db: Db, profile: string, fingerprint: string, at: number): void {
+  db.prepare(
+    `INSERT INTO winner_inputs (profile, fingerprint, recorded_at) VALUES (?, ?, ?)
+     ON CONFLICT (profile) DO UPDATE SET fingerprint = excluded.fingerprint, recorded_at = excluded.recorded_at`,
+  ).run(profile, fingerprint, at);
 }

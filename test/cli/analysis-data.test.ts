@@ -10,8 +10,10 @@ import { runAudit } from '../../src/analysis/audit.js';
 import { FINDING_KINDS } from '../../src/analysis/findings.js';
 import { loadAnalysisData, loadAuditData, recordWinners } from '../../src/cli/analysis-data.js';
 import { parseConfig } from '../../src/config/repos-yaml.js';
+import type { Config } from '../../src/config/types.js';
+import type { Store } from '../../src/store/index.js';
 import type { VersionRecord } from '../../src/store/types.js';
-import { memoryStore, meta, put, rec } from '../store/helpers.js';
+import { dump, memoryStore, meta, put, rec } from '../store/helpers.js';
 
 const DAY = 86_400_000;
 const T0 = Date.UTC(2025, 0, 6);
@@ -92,3 +94,70 @@ describe('loadAuditData', () => {
     expect([...new Set(data.input.current.map((v) => v.name))].sort()).toEqual(['b', 'clashing', 'flip', 'go', 'golang', 'lagging']);
   });
 });
+
+describe('recordWinners after a crawl', () => {
+  const weeks: Array<Record<string, VersionRecord[]>> = [
+    {
+      f1: [rec('a', '1.0'), rec('b', '1.0'), rec('c', '1.0')],
+      third: [rec('a', '2.0'), rec('d', '1.0')],
+      f2: [rec('a', '1.0'), rec('b', '2.0')],
+      upstream: [rec('a', '3.0')],
+    },
+    { 'f1-updates': [rec('a', '3.0'), rec('c', '1.1')] },
+    { third: [rec('a', '4.0')], f2: [rec('b', '2.0'), rec('e', '1.0')] },
+    { 'f1-updates': [rec('c', '1.1')] },
+  ];
+
+  /** Crawl the weeks into a fresh store, recording winners the crawl's way or by resolving everything. */
+  function crawled(config: Config, incremental: boolean, upTo = weeks.length): Store {
+    const store = memoryStore(...[...config.repos.values()].map((r) => ({ id: r.id, vendor: r.vendor, role: r.role, format: r.format })));
+    weeks.slice(0, upTo).forEach((repos, week) => crawlWeek(store, config, week, repos, incremental));
+    return store;
+  }
+  function crawlWeek(store: Store, config: Config, week: number, repos: Record<string, VersionRecord[]>, incremental: boolean): void {
+    const at = T0 + week * 7 * DAY;
+    const changed = new Map<string, string[]>();
+    for (const [id, records] of Object.entries(repos)) changed.set(id, put(store, meta(id, at, `${id}-${week}`), records).changedNames);
+    recordWinners(store, config, at + 1000, incremental ? changed : undefined);
+  }
+
+  it('re-resolving only the changed names records the same winner history as resolving every name', () => {
+    const config = parseConfig(CONFIG, 'repos.yaml');
+    const full = dump(crawled(config, false), 'winner_tracks');
+    expect(full.length).toBeGreaterThan(8);
+    expect(dump(crawled(config, true), 'winner_tracks')).toEqual(full);
+  });
+
+  it('the commit names exactly the names whose versions appeared, vanished or changed', () => {
+    const config = parseConfig(CONFIG, 'repos.yaml');
+    const store = crawled(config, true, 2);
+    expect(put(store, meta('f1-updates', T0 + 20 * DAY, 'x'), [rec('a', '3.0'), rec('c', '1.1', '1', { summary: 'new words' }), rec('z', '1')]).changedNames.sort()).toEqual(['c', 'z']);
+    expect(put(store, meta('f1-updates', T0 + 21 * DAY, 'y'), [rec('c', '1.1', '1', { summary: 'new words' })]).changedNames.sort()).toEqual(['a', 'z']);
+  });
+
+  it("resolves every name again when the profile's config changed, or a crawl's winners were never recorded", () => {
+    const config = parseConfig(CONFIG, 'repos.yaml');
+    // The third-party repo turns out to be Fedora's: the vendor of "a"'s winner changes though "a" did not.
+    const edited = parseConfig(CONFIG.replace('third: { vendor: Third Party,', 'third: { vendor: Fedora,'), 'repos.yaml');
+    const reference = crawled(config, false, 3);
+    crawlWeek(reference, edited, 3, weeks[3]!, false);
+    const store = crawled(config, true, 3);
+    crawlWeek(store, edited, 3, weeks[3]!, true);
+    expect(dump(store, 'winner_tracks')).toEqual(dump(reference, 'winner_tracks'));
+    expect(crawled(config, true, 3).currentWinners('p1').find((w) => w.name === 'a')?.vendor).toBe('Third Party');
+    expect(store.currentWinners('p1').find((w) => w.name === 'a')?.vendor).toBe('Fedora Project');
+
+    // A crawl whose winners were not recorded (killed in between): the next one resolves everything.
+    const skipped = crawled(config, true, 2);
+    put(skipped, meta('third', T0 + 14 * DAY, 'third-2'), weeks[2]!['third']!);
+    crawlWeek(skipped, config, 2, { f2: weeks[2]!['f2']! }, true);
+    crawlWeek(skipped, config, 3, weeks[3]!, true);
+    expect(dump(skipped, 'winner_tracks').map(withoutTimes)).toEqual(dump(crawled(config, false), 'winner_tracks').map(withoutTimes));
+  });
+});
+
+/** Winner rows without ids and times (a run that recorded at other moments). */
+function withoutTimes(row: unknown): unknown {
+  const { id: _id, from_at: _from, to_at: to, ...rest } = row as Record<string, unknown>;
+  return { ...rest, open: to === null };
+}
