@@ -15,7 +15,7 @@ import type { AptReleaseFacts } from '../analysis/types.js';
 import type { CrawlContext, RepoOutcome } from './context.js';
 import { ensureCached, fetchIndex, joinUrl, readCached, type FetchedIndex } from './fetch-steps.js';
 import { RepoLocations } from '../fetch/origin.js';
-import { checkNotOlder, checkNotShrunk } from './guards.js';
+import { checkNotInFuture, checkNotOlder, checkNotShrunk } from './guards.js';
 import { debRecord } from './records.js';
 
 /** Preferred compressions, smallest download first (what apt prefers too). */
@@ -35,6 +35,8 @@ export async function crawlDebRepo(repo: DebRepoConfig, ctx: CrawlContext): Prom
       releaseWhere,
     );
   }
+  const metadataTime = release.date ? Math.floor(release.date.getTime() / 1000) : null;
+  checkNotInFuture([['Date', metadataTime]], ctx.now(), releaseWhere);
 
   ctx.store.setReleaseFacts(repo.id, releaseFactsOf(repo, release));
   const files = packagesFiles(repo, release, notes);
@@ -50,9 +52,11 @@ export async function crawlDebRepo(repo: DebRepoConfig, ctx: CrawlContext): Prom
     await index.remember();
     return { repoId: repo.id, status: 'unchanged', packages: previous.packageCount, added: 0, removed: 0, notes };
   }
-  const metadataTime = release.date ? Math.floor(release.date.getTime() / 1000) : null;
   const revision = release.date ? release.date.toUTCString() : null;
-  if (!ctx.accept) checkNotOlder(previous, { metadataTime, revision: null }, releaseWhere);
+  // A signed Release with a Valid-Until carries its own freshness, as apt reads it: the signature
+  // and the expiry bound how old it may be, so no stored high-water mark can lock it out.
+  const selfLimiting = !repo.trusted && repo.checkValidUntil && release.validUntil !== null;
+  if (!ctx.accept && !selfLimiting) checkNotOlder(previous, { metadataTime, revision: null }, releaseWhere);
 
   ctx.onProgress?.(repo.id, { phase: 'download' });
   const cachedFiles: PackagesFile[] = [];

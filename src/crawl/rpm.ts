@@ -14,7 +14,7 @@ import type { RpmRepoConfig } from '../config/types.js';
 import type { CrawlContext, RepoOutcome } from './context.js';
 import { ensureCached, fetchIndex, joinUrl, readCached, type FetchedIndex } from './fetch-steps.js';
 import { RepoLocations } from '../fetch/origin.js';
-import { checkNotOlder, checkNotShrunk } from './guards.js';
+import { checkNotInFuture, checkNotOlder, checkNotShrunk, repomdRevisionTime } from './guards.js';
 import { rpmRecord } from './records.js';
 
 const REPOMD = 'repodata/repomd.xml';
@@ -32,6 +32,14 @@ export async function crawlRpmRepo(repo: RpmRepoConfig, ctx: CrawlContext): Prom
   }
 
   const repomd = await parseRepomd(index.body.toString('utf8'), { ...where, file: REPOMD });
+  checkNotInFuture(
+    [
+      ['revision', repomdRevisionTime(repomd.revision)],
+      ['newest timestamp', repomdTimestamp(repomd)],
+    ],
+    ctx.now(),
+    { ...where, file: REPOMD },
+  );
   const primary = findData(repomd, 'primary');
   if (!primary) throw new FormatError('repomd.xml lists no primary metadata', { ...where, file: REPOMD });
   const indexChecksum = `${primary.checksum.type}:${primary.checksum.value}`;
