@@ -15,7 +15,7 @@ import type { AptReleaseFacts } from '../analysis/types.js';
 import type { CrawlContext, RepoOutcome } from './context.js';
 import { ensureCached, fetchIndex, joinUrl, readCached, type FetchedIndex } from './fetch-steps.js';
 import { RepoLocations } from '../fetch/origin.js';
-import { checkNotInFuture, checkNotOlder, checkNotShrunk } from './guards.js';
+import { checkNotInFuture, hostClock, checkNotOlder, checkNotShrunk } from './guards.js';
 import { debRecord } from './records.js';
 
 /** Preferred compressions, smallest download first (what apt prefers too). */
@@ -36,7 +36,7 @@ export async function crawlDebRepo(repo: DebRepoConfig, ctx: CrawlContext): Prom
     );
   }
   const metadataTime = release.date ? Math.floor(release.date.getTime() / 1000) : null;
-  checkNotInFuture([['Date', metadataTime]], ctx.now(), releaseWhere);
+  checkNotInFuture([['Date', metadataTime]], hostClock(ctx), releaseWhere);
 
   ctx.store.setReleaseFacts(repo.id, releaseFactsOf(repo, release));
   const files = packagesFiles(repo, release, notes);

@@ -10,6 +10,14 @@ import type { Snapshot } from '../store/types.js';
 /** How far ahead of this host's clock a server's clock may be (as apt, a small allowance). */
 export const MAX_CLOCK_SKEW_SECONDS = 600;
 
+/**
+ * What "now" is for "not valid yet": this host's clock, or the crawl's own clock when that is
+ * later (tests stand crawls in the past with an injected clock; real files are dated today).
+ */
+export function hostClock(ctx: { now: () => number }): number {
+  return Math.max(ctx.now(), Date.now());
+}
+
 /** A repomd revision that reads as a unix time (after 2001-09-09), else null. */
 function revisionTime(revision: string | null): number | null {
   return revision !== null && /^\d{10,}$/.test(revision) ? Number(revision) : null;

@@ -14,7 +14,7 @@ import type { RpmRepoConfig } from '../config/types.js';
 import type { CrawlContext, RepoOutcome } from './context.js';
 import { ensureCached, fetchIndex, joinUrl, readCached, type FetchedIndex } from './fetch-steps.js';
 import { RepoLocations } from '../fetch/origin.js';
-import { checkNotInFuture, checkNotOlder, checkNotShrunk, repomdRevisionTime } from './guards.js';
+import { checkNotInFuture, hostClock, checkNotOlder, checkNotShrunk, repomdRevisionTime } from './guards.js';
 import { rpmRecord } from './records.js';
 
 const REPOMD = 'repodata/repomd.xml';
@@ -37,7 +37,7 @@ export async function crawlRpmRepo(repo: RpmRepoConfig, ctx: CrawlContext): Prom
       ['revision', repomdRevisionTime(repomd.revision)],
       ['newest timestamp', repomdTimestamp(repomd)],
     ],
-    ctx.now(),
+    hostClock(ctx),
     { ...where, file: REPOMD },
   );
   const primary = findData(repomd, 'primary');
