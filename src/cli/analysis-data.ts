@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import { archFilter, candidatesFor, type AuditInput } from '../analysis/audit.js';
 import { winnersFromResolutions } from '../analysis/by-name.js';
 import { compareVersions } from '../analysis/order.js';
+import { applyReleaseVendors } from '../analysis/release-vendors.js';
 import { resolveProfile } from '../analysis/resolve.js';
 import type { AnalysisInput, AptReleaseFacts, Candidate, InstalledPackage, Resolution } from '../analysis/types.js';
 import { vendorNormaliser, type VendorNormaliser } from '../analysis/vendors.js';
@@ -25,11 +26,12 @@ export interface AnalysisData {
 
 export function loadAnalysisData(
   store: Store,
-  config: Config,
+  configured: Config,
   profiles: readonly ProfileConfig[],
   now: number,
   options: { installed?: readonly InstalledPackage[]; withHistory?: boolean } = {},
 ): AnalysisData {
+  const config = withStoredVendors(store, configured);
   const repoIds = [...config.repos.keys()];
   const releases = new Map([...store.releaseFacts()].map(([id, facts]) => [id, facts as AptReleaseFacts]));
   const input: AuditInput = {
@@ -77,7 +79,8 @@ const PINGPONG_MIN_INTERVALS = 3;
  * Winners are resolved for the selected names only: apt decides per name, and so does dnf unless
  * includepkgs/excludepkgs patterns are read against the whole sack (then that profile reads it all).
  */
-export function loadAuditData(store: Store, config: Config, profiles: readonly ProfileConfig[], now: number): AnalysisData {
+export function loadAuditData(store: Store, configured: Config, profiles: readonly ProfileConfig[], now: number): AnalysisData {
+  const config = withStoredVendors(store, configured);
   const vendors = vendorNormaliser(config.vendorEquivalences);
   const enabledRepos = (p: ProfileConfig) => p.repos.filter((id) => config.repos.get(id)?.enabled === true);
   const wanted = new Set<string>();
@@ -164,6 +167,12 @@ function bestVersionsOf(store: Store, config: Config, profile: ProfileConfig, ve
 }
 
 /** Winners as the store records them (one per name, the profile's preferred arch). */
+/** The host's apt repos are who their last crawled Release says they are (release-vendors.ts). */
+function withStoredVendors(store: Store, config: Config): Config {
+  const releases = new Map([...store.releaseFacts()].map(([id, facts]) => [id, facts as AptReleaseFacts]));
+  return { ...config, repos: applyReleaseVendors(config.repos, releases) };
+}
+
 export function winnerRows(winners: ReadonlyMap<string, Candidate>): Winner[] {
   return [...winners.values()]
     .map((c) => ({ name: c.name, repoId: c.repoId, vendor: c.repoVendor, evr: c.evr }))

@@ -96,7 +96,7 @@ export async function runHostCommand(options: HostOptions): Promise<number> {
     const findings = runAudit(data.input, { kinds: ['clash', 'pingpong'], profiles: [profile.name], ...(options.windowDays !== undefined ? { windowDays: options.windowDays } : {}) }).findings;
     report = buildHostReport({
       profile,
-      repos: config.repos,
+      repos: data.repos,
       releases: data.input.releases,
       installed: installed.packages,
       installedSource: installed.source,

@@ -4,7 +4,8 @@
  * host's own repositories as a `system` profile.
  */
 import path from 'node:path';
-import { binaryEntries, isDebianSuite, loadAptSources, type AptSourceEntry } from './apt-sources.js';
+import { binaryEntries, loadAptSources, type AptSourceEntry } from './apt-sources.js';
+import { readOsRelease } from './os-release.js';
 import { loadAptPreferences } from './apt-preferences.js';
 import { debianMirrors, type DebianMirrors } from './debian-archive.js';
 import { compatibleArches } from './repos-yaml.js';
@@ -35,20 +36,25 @@ export async function aptSystemRepos(root = '/', arch = debianArch()): Promise<S
   if (entries.length === 0) return null;
   const repos: DebRepoConfig[] = [];
   const seen = new Set<string>();
+  const distroId = (await readOsRelease(root))?.id ?? null;
   for (const e of entries) {
     const id = aptRepoId(e);
     if (seen.has(id)) continue;
     seen.add(id);
-    const debian = isDebianSuite(e.suite);
     const signedBy = e.signedBy?.kind === 'keyring' ? e.signedBy : null;
+    // An inline key block is the only key apt trusts for this source (Ubuntu 24.04's PPAs).
+    const inlineKey = e.signedBy?.kind === 'inline' ? e.signedBy.armored : null;
     repos.push({
       id,
-      vendor: debian ? 'Debian' : hostOf(e.uri) || 'local',
-      role: debian ? 'distro' : 'third-party',
+      // Placeholders: the vendor is the Release's Origin, read when the repo is crawled.
+      vendor: hostOf(e.uri) || 'local',
+      role: 'third-party',
+      vendorFromRelease: { distroId },
       format: 'deb',
       enabled: true,
-      signingKey:
-        signedBy && signedBy.paths.length > 0
+      signingKey: inlineKey
+        ? { armored: inlineKey }
+        : signedBy && signedBy.paths.length > 0
           ? { file: path.join(root, signedBy.paths[0]!), ...(signedBy.fingerprints.length ? { fingerprints: signedBy.fingerprints } : {}) }
           : signedBy && signedBy.fingerprints.length
             ? { fingerprints: signedBy.fingerprints }

@@ -19,6 +19,8 @@ export interface SourcePosition {
 export interface SigningKey {
   /** Path to an armoured or binary public key / keyring. */
   file?: string;
+  /** An ASCII-armoured key block given inline (deb822 `Signed-By:` as add-apt-repository writes it). */
+  armored?: string;
   /** Fingerprints (hex, spaces removed, uppercase) any of which may sign. */
   fingerprints?: string[];
 }
@@ -76,6 +78,13 @@ export interface DebRepoConfig extends RepoCommon {
   pinPriority?: number;
   /** `trusted=yes` in sources: apt skips signature checks. */
   trusted: boolean;
+  /**
+   * Set for the host's own apt sources: the vendor is not configured but read from the repo's
+   * Release `Origin` when it is crawled (apt's own notion of who publishes it: what `o=` pins and
+   * `apt-cache policy` show). `vendor`/`role` above are placeholders until then. `distroId` is
+   * the host's os-release ID: a repo whose Origin is that name is the distro's own.
+   */
+  vendorFromRelease?: { distroId: string | null };
 }
 
 export type RepoConfig = RpmRepoConfig | DebRepoConfig;

@@ -11,6 +11,7 @@ import { aptDefaultKeyFiles, verifyClearsigned, verifyDetached, type TrustedKeys
 import { parsePackageBatches } from '../formats/deb/packages.js';
 import { componentDirectory, isExpired, parseRelease, splitClearsigned, type HashedFile, type ReleaseInfo } from '../formats/deb/release.js';
 import type { DebRepoConfig } from '../config/types.js';
+import { withReleaseVendor } from '../analysis/release-vendors.js';
 import type { AptReleaseFacts } from '../analysis/types.js';
 import type { CrawlContext, RepoOutcome } from './context.js';
 import { ensureCached, fetchIndex, joinUrl, readCached, type FetchedIndex } from './fetch-steps.js';
@@ -38,7 +39,11 @@ export async function crawlDebRepo(repo: DebRepoConfig, ctx: CrawlContext): Prom
   const metadataTime = release.date ? Math.floor(release.date.getTime() / 1000) : null;
   checkNotInFuture([['Date', metadataTime]], hostClock(ctx), releaseWhere);
 
-  ctx.store.setReleaseFacts(repo.id, releaseFactsOf(repo, release));
+  const facts = releaseFactsOf(repo, release);
+  ctx.store.setReleaseFacts(repo.id, facts);
+  // A host source's vendor is its Release's Origin: record it as the repo's vendor now.
+  const named = withReleaseVendor(repo, facts);
+  if (named !== repo) ctx.store.upsertRepo({ id: repo.id, vendor: named.vendor, role: named.role, format: 'deb' }, ctx.now());
   const files = packagesFiles(repo, release, notes);
   if (files.length === 0) throw new FormatError(`the Release lists no Packages index for ${describeWanted(repo)}`, releaseWhere);
   // The repo's index identity: every chosen Packages file's hash, in a stable order.
@@ -104,6 +109,7 @@ async function verifiedRelease(repo: DebRepoConfig, ctx: CrawlContext, base: str
 async function trustedKeys(repo: DebRepoConfig, ctx: CrawlContext): Promise<TrustedKeys> {
   const key = repo.signingKey;
   // Without a configured key, trust what apt trusts by default on this host.
+  if (key?.armored) return { files: [], armored: [key.armored] };
   const files = key?.file ? [path.resolve(ctx.configDir, key.file)] : await aptDefaultKeyFiles(ctx.aptRoot);
   return { files, ...(key?.fingerprints ? { fingerprints: key.fingerprints } : {}) };
 }

@@ -13,6 +13,8 @@ import { SignatureError, type ErrorLocation } from '../errors.js';
 export interface TrustedKeys {
   /** Keyring or key files (armoured or binary). */
   files: string[];
+  /** ASCII-armoured key blocks given in the configuration itself (an apt `Signed-By:` block). */
+  armored?: string[];
   /** When given, the signing key (primary or subkey fingerprint) must be one of these. */
   fingerprints?: string[];
 }
@@ -69,17 +71,22 @@ export async function verifyClearsigned(document: Buffer, keys: TrustedKeys, whe
 }
 
 async function runGpgv(dir: string, keys: TrustedKeys, where: ErrorLocation, args: string[]): Promise<{ signature: VerifiedSignature }> {
-  if (keys.files.length === 0) throw new SignatureError('no trusted key configured to check the signature with', where);
+  const inline = keys.armored ?? [];
+  if (keys.files.length === 0 && inline.length === 0) throw new SignatureError('no trusted key configured to check the signature with', where);
   const keyringArgs: string[] = [];
-  for (const [i, file] of keys.files.entries()) {
+  const sources: { bytes: () => Promise<Buffer>; name: string }[] = [
+    ...keys.files.map((file) => ({ name: file, bytes: () => readFile(file) })),
+    ...inline.map((block, i) => ({ name: `inline key ${i + 1}`, bytes: async () => Buffer.from(block, 'utf8') })),
+  ];
+  for (const [i, source] of sources.entries()) {
     let bytes: Buffer;
     try {
-      bytes = await readFile(file);
+      bytes = await source.bytes();
     } catch (err) {
-      throw new SignatureError(`cannot read key file ${file}: ${(err as Error).message}`, where);
+      throw new SignatureError(`cannot read key file ${source.name}: ${(err as Error).message}`, where);
     }
     const keyring = path.join(dir, `keyring-${i}.gpg`);
-    await writeFile(keyring, dearmor(bytes, file, where));
+    await writeFile(keyring, dearmor(bytes, source.name, where));
     keyringArgs.push('--keyring', keyring);
   }
   const { code, stdout, stderr } = await run('gpgv', ['--status-fd', '1', ...keyringArgs, ...args], { ...process.env, GNUPGHOME: dir, LC_ALL: 'C' }, where);

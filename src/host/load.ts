@@ -9,12 +9,15 @@ import { candidatesFor, type AuditInput } from '../analysis/audit.js';
 import { winnersFromResolutions } from '../analysis/by-name.js';
 import { resolveProfile } from '../analysis/resolve.js';
 import type { AptReleaseFacts, Candidate, InstalledPackage, Resolution } from '../analysis/types.js';
-import type { Config, ProfileConfig } from '../config/types.js';
+import type { Config, ProfileConfig, RepoConfig } from '../config/types.js';
+import { applyReleaseVendors } from '../analysis/release-vendors.js';
 import { repoHealth, type RepoHealth } from '../store/health.js';
 import type { Store } from '../store/index.js';
 
 export interface HostData {
   input: AuditInput;
+  /** The config's repos with Release-read vendors applied (see release-vendors.ts). */
+  repos: Map<string, RepoConfig>;
   resolutions: Resolution[];
   health: RepoHealth[];
 }
@@ -27,8 +30,10 @@ export function loadHostData(store: Store, config: Config, profile: ProfileConfi
   const current = history.filter((iv) => iv.lastSeen === null);
   const sack = profile.format === 'rpm' ? store.currentVersions(repoIds) : current;
   const releases = new Map([...store.releaseFacts()].map(([id, facts]) => [id, facts as AptReleaseFacts]));
+  // The host's apt repos are who their Release says they are.
+  const repos = applyReleaseVendors(config.repos, releases);
   const input: AuditInput = {
-    repos: config.repos,
+    repos,
     profiles: [profile],
     upgradePaths: [],
     vendorEquivalences: config.vendorEquivalences,
@@ -42,7 +47,7 @@ export function loadHostData(store: Store, config: Config, profile: ProfileConfi
     winnersByProfile: new Map(),
   };
   const candidates = candidatesFor(profile, sack === current ? input : { ...input, current: sack });
-  const resolutions = resolveProfile({ profile, repos: config.repos, candidates, releases, installed });
+  const resolutions = resolveProfile({ profile, repos, candidates, releases, installed });
   (input.winnersByProfile as Map<string, Map<string, Candidate>>).set(profile.name, winnersFromResolutions(resolutions, profile.arches));
-  return { input, resolutions, health: repoHealth(store, repoIds) };
+  return { input, repos, resolutions, health: repoHealth(store, repoIds) };
 }

@@ -47,6 +47,8 @@ export interface HostInput {
 }
 
 const UNKNOWN = '(unknown)';
+/** An installed deb whose version no repo carries: apt knows no Origin for it. */
+const NOT_IN_ANY_REPO = '(unknown: not in any repo)';
 
 function archChangeLegal(from: string, to: string): boolean {
   return from === to || from === 'noarch' || to === 'noarch';
@@ -98,7 +100,8 @@ function fromSide(r: Resolution, format: ProfileConfig['format']): HostSide {
     .map((e) => e.candidate)
     .filter((c) => compareTo(format, c, inst) === 0 && (format === 'deb' || (archChangeLegal(inst.arch, c.arch) && (inst.vendor === null || c.vendor === inst.vendor))));
   if (format === 'rpm') return { vendor: inst.vendor ?? UNKNOWN, repo: same[0]?.repoId ?? null };
-  return { vendor: same[0]?.repoVendor ?? UNKNOWN, repo: same[0]?.repoId ?? null };
+  // apt's view: the installed version belongs to the Origin of the repo(s) carrying it.
+  return { vendor: same[0]?.repoVendor ?? NOT_IN_ANY_REPO, repo: same[0]?.repoId ?? null };
 }
 
 function target(c: Candidate | null | undefined, format: ProfileConfig['format']): HostTarget | null {

@@ -6,15 +6,17 @@
  * Each root's expected verdicts come from the real package manager in the same test.
  */
 import { createHash } from 'node:crypto';
-import { mkdir, mkdtemp, readFile, rm, unlink, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readFile, rm, unlink, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HostReport } from '../../src/host/types.js';
 import { repoclash } from '../support/cli.js';
+import { aptConfigForRoot, aptUpdate, aptUpgradePlan, dpkgStatusText, type AptRoot, type DpkgStatusEntry } from '../support/apt.js';
+import { buildDebRepo, type DebSpec, type DebSuite } from '../support/deb-repo.js';
 import { dnfUpgradePlan, runDnf, seedInstalled, type DnfContext } from '../support/dnf.js';
 import { makeThrowawayKey, type GpgKey } from '../support/gpg.js';
-import { dnfActions, disagreements, repoclashDnfActions } from '../support/host-compare.js';
+import { aptActions, dnfActions, disagreements, repoclashAptActions, repoclashDnfActions } from '../support/host-compare.js';
 import { startRepoServer, type RepoServer } from '../support/http-server.js';
 import { buildRpmRepo, buildRpms, type RpmSpec } from '../support/rpm-repo.js';
 
@@ -22,6 +24,8 @@ let work: string;
 let srv: string;
 let server: RepoServer;
 let key: GpgKey;
+/** The PPA's own key, given only inline in its .sources file. */
+let ppaKey: GpgKey;
 let emptyDir: string;
 
 /** `repoclash host --root R --format json` from the empty directory, no --config. */
@@ -246,13 +250,150 @@ async function fedoraRoot(label: string): Promise<DnfContext> {
   return { installroot: root, repos: [], ownRepoFiles: true, releasever: '40', forcearch: 'x86_64' };
 }
 
+
+// ------------------------------------------------------------ Debian 12 + apt.grafana.com (suite `stable`)
+
+const deb = (name: string, version: string): DebSpec => ({ name, version });
+const DEBIAN_SUITES: Record<string, DebSuite[]> = {
+  debian: [
+    { suite: 'bookworm', codename: 'bookworm', origin: 'Debian', label: 'Debian', components: ['main'], packages: { main: [deb('curl', '7.88.1-10+deb12u5'), deb('grafana', '9.5.21+ds-1'), deb('jq', '1.6-2.1')] } },
+    { suite: 'bookworm-updates', codename: 'bookworm-updates', origin: 'Debian', label: 'Debian', components: ['main'], packages: { main: [deb('tzdata', '2024a-0+deb12u1')] } },
+  ],
+  'debian-security': [{ suite: 'bookworm-security', codename: 'bookworm-security', origin: 'Debian', label: 'Debian-Security', components: ['main'], packages: { main: [deb('curl', '7.88.1-10+deb12u6')] } }],
+  // A vendor whose suite is `stable`, as apt.grafana.com's is: still not Debian.
+  'apt.grafana.com': [{ suite: 'stable', origin: 'Grafana Labs', label: 'Grafana Labs', components: ['main'], packages: { main: [deb('grafana', '11.1.0')] } }],
+};
+const DEBIAN_INSTALLED: DpkgStatusEntry[] = [
+  { name: 'curl', version: '7.88.1-10+deb12u5' },
+  { name: 'grafana', version: '9.5.21+ds-1' },
+  { name: 'jq', version: '1.6-2.1' },
+  { name: 'site-tools', version: '1.0-1' },
+];
+
+function debianSources(A: string): Record<string, string> {
+  return {
+    // As Debian 12's installer writes it.
+    'debian.sources': `Types: deb
+URIs: ${A}/debian
+Suites: bookworm bookworm-updates
+Components: main
+Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
+
+Types: deb
+URIs: ${A}/debian-security
+Suites: bookworm-security
+Components: main
+Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
+`,
+    // As grafana.com's install instructions write it.
+    'grafana.list': `deb [signed-by=/etc/apt/keyrings/grafana.gpg] ${A}/apt.grafana.com stable main\n`,
+  };
+}
+
+// ------------------------------------------------------------ Ubuntu 24.04 + a Launchpad PPA (deb822, inline key)
+
+const UBUNTU_SUITES: Record<string, DebSuite[]> = {
+  ubuntu: [
+    { suite: 'noble', codename: 'noble', origin: 'Ubuntu', label: 'Ubuntu', components: ['main', 'universe'], packages: { main: [deb('curl', '8.5.0-2ubuntu10.1')], universe: [deb('php8.3-cli', '8.3.6-0ubuntu0.24.04.1')] } },
+    { suite: 'noble-updates', codename: 'noble', origin: 'Ubuntu', label: 'Ubuntu', components: ['main', 'universe'], packages: { main: [deb('curl', '8.5.0-2ubuntu10.2')], universe: [] } },
+  ],
+  'ppa.launchpadcontent.net/ondrej/php/ubuntu': [
+    {
+      suite: 'noble',
+      codename: 'noble',
+      origin: 'LP-PPA-ondrej-php',
+      label: '***** The main PPA for supported PHP versions with many PECL extensions *****',
+      components: ['main'],
+      packages: { main: [deb('php8.3-cli', '8.3.9-1+ubuntu24.04.1+deb.sury.org+1')] },
+    },
+  ],
+};
+const UBUNTU_INSTALLED: DpkgStatusEntry[] = [
+  { name: 'curl', version: '8.5.0-2ubuntu10.1' },
+  { name: 'php8.3-cli', version: '8.3.6-0ubuntu0.24.04.1' },
+  { name: 'site-tools', version: '1.0-1' },
+];
+
+/** A deb822 field value spanning lines: continuation lines indented, empty lines as " .". */
+function deb822Multiline(text: string): string {
+  return text
+    .trimEnd()
+    .split('\n')
+    .map((l) => ` ${l === '' ? '.' : l}`)
+    .join('\n');
+}
+
+function ubuntuSources(A: string): Record<string, string> {
+  return {
+    // As Ubuntu 24.04 ships it.
+    'ubuntu.sources': `Types: deb
+URIs: ${A}/ubuntu/
+Suites: noble noble-updates
+Components: main universe
+Signed-By: /usr/share/keyrings/ubuntu-archive-keyring.gpg
+`,
+    // As add-apt-repository ppa:ondrej/php writes it on 24.04: the key inline.
+    'ondrej-ubuntu-php-noble.sources': `Types: deb
+URIs: ${A}/ppa.launchpadcontent.net/ondrej/php/ubuntu/
+Suites: noble
+Components: main
+Signed-By:
+${deb822Multiline(ppaKey.publicKeyArmored)}
+`,
+  };
+}
+
+interface AptHostRoot {
+  root: string;
+  apt: AptRoot;
+}
+
+async function aptHostRoot(label: string, osRelease: string, sources: Record<string, string>, installed: DpkgStatusEntry[], keyrings: string[]): Promise<AptHostRoot> {
+  const root = path.join(work, `${label}-root`);
+  for (const d of ['etc/apt/sources.list.d', 'etc/apt/trusted.gpg.d', 'etc/apt/keyrings', 'usr/share/keyrings', 'var/lib/dpkg']) await mkdir(path.join(root, d), { recursive: true });
+  await writeFile(path.join(root, 'etc/os-release'), osRelease);
+  for (const [name, text] of Object.entries(sources)) await writeFile(path.join(root, 'etc/apt/sources.list.d', name), text);
+  // The distro's keyring package puts its keys in both places.
+  for (const rel of keyrings) await copyFile(key.publicKeyringPath, path.join(root, rel));
+  await copyFile(key.publicKeyringPath, path.join(root, 'etc/apt/trusted.gpg.d/distro-archive.gpg'));
+  await writeFile(path.join(root, 'var/lib/dpkg/status'), dpkgStatusText(installed));
+  const apt = await aptConfigForRoot(root, path.join(work, `${label}-apt-state`));
+  await aptUpdate(apt);
+  return { root, apt };
+}
+
+const debianRoot = (label: string) =>
+  aptHostRoot(label, 'PRETTY_NAME="Debian GNU/Linux 12 (bookworm)"\nNAME="Debian GNU/Linux"\nVERSION_ID="12"\nID=debian\n', debianSources(server.url), DEBIAN_INSTALLED, [
+    'usr/share/keyrings/debian-archive-keyring.gpg',
+    'etc/apt/keyrings/grafana.gpg',
+  ]);
+const ubuntuRoot = (label: string) =>
+  aptHostRoot(label, 'PRETTY_NAME="Ubuntu 24.04 LTS"\nNAME="Ubuntu"\nVERSION_ID="24.04"\nID=ubuntu\nID_LIKE=debian\n', ubuntuSources(server.url), UBUNTU_INSTALLED, [
+    'usr/share/keyrings/ubuntu-archive-keyring.gpg',
+  ]);
+
+/** repoclash and real apt (upgrade and full-upgrade) on one root: the disagreements. */
+async function compareApt(r: AptHostRoot, db: string, names: string[]): Promise<{ code: number | null; report: HostReport; upgrade: string[]; full: string[] }> {
+  const [upgrade, full] = [await aptUpgradePlan(r.apt), await aptUpgradePlan(r.apt, { full: true })];
+  const { code, report } = await host(r.root, db);
+  return {
+    code,
+    report,
+    upgrade: disagreements(aptActions(upgrade.items), repoclashAptActions(report, false), names),
+    full: disagreements(aptActions(full.items), repoclashAptActions(report, true), names),
+  };
+}
+
 beforeAll(async () => {
   work = await mkdtemp(path.join(os.tmpdir(), 'rc-vendor-roots-'));
   srv = path.join(work, 'srv');
   emptyDir = path.join(work, 'empty');
   await mkdir(emptyDir, { recursive: true });
   key = await makeThrowawayKey(path.join(work, 'key'));
+  ppaKey = await makeThrowawayKey(path.join(work, 'ppa-key'), 'Launchpad PPA for Ondrej <ppa-test@example.invalid>');
   for (const [dir, rpms] of Object.entries(FEDORA_REPOS)) await buildRpmRepo({ dir: path.join(srv, dir), rpms, signWith: key });
+  for (const [dir, suites] of Object.entries(DEBIAN_SUITES)) await buildDebRepo({ dir: path.join(srv, dir), suites, sign: key });
+  for (const [dir, suites] of Object.entries(UBUNTU_SUITES)) await buildDebRepo({ dir: path.join(srv, dir), suites, sign: dir === 'ubuntu' ? key : ppaKey });
   server = await startRepoServer({ root: srv });
   await writeMetalink(path.join(srv, 'metalink?repo=fedora-40&arch=x86_64'), path.join(srv, FEDORA_RELEASE), `${server.url}/${FEDORA_RELEASE}/`);
   await writeMetalink(path.join(srv, 'metalink?repo=updates-released-f40&arch=x86_64'), path.join(srv, FEDORA_UPDATES), `${server.url}/${FEDORA_UPDATES}/`);
@@ -262,6 +403,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await server?.close();
   await key?.dispose();
+  await ppaKey?.dispose();
   if (work) await rm(work, { recursive: true, force: true });
 });
 
@@ -319,5 +461,39 @@ describe('a Fedora 40 root with grafana.com, Docker and PGDG repos, no --config'
     const third = await host(ctx.installroot, db);
     expect(third.report.packages.find((p) => p.name === 'docker-ce')).toMatchObject({ becameStranded: false, risky: false });
     expect(third.code).toBe(0);
+  }, 180_000);
+});
+
+describe('a Debian 12 root with apt.grafana.com (suite `stable`), no --config', () => {
+  it("agrees with real apt; the vendor is the Release's Origin, so Debian's grafana → Grafana Labs' is a vendor change", async () => {
+    const r = await debianRoot('debian-a');
+    const { code, report, upgrade, full } = await compareApt(r, path.join(work, 'debian-a.db'), DEBIAN_INSTALLED.map((p) => p.name));
+    expect(upgrade).toEqual([]);
+    expect(full).toEqual([]);
+    const by = new Map(report.packages.map((p) => [p.name, p]));
+    expect(by.get('grafana')).toMatchObject({ action: 'vendor-change', from: { vendor: 'Debian' }, to: { vendor: 'Grafana Labs', evr: '11.1.0' }, risky: true });
+    expect(by.get('curl')).toMatchObject({ action: 'upgrade', from: { vendor: 'Debian' }, to: { vendor: 'Debian', evr: '7.88.1-10+deb12u6' } });
+    expect(by.get('site-tools')).toMatchObject({ action: 'stranded', from: { vendor: '(unknown: not in any repo)', repo: null }, risky: false });
+    expect(report.partialData).toEqual([]);
+    // The host is a Debian archive user: the shipped repos.yaml's bookworm repos are not skipped.
+    expect(report.skippedRepos.map((x) => x.id)).not.toContain('bookworm');
+    expect(code).toBe(1);
+  }, 180_000);
+});
+
+describe('an Ubuntu 24.04 root with a PPA written by add-apt-repository (deb822, inline Signed-By key), no --config', () => {
+  it('agrees with real apt; the inline key verifies the PPA; Ubuntu → the PPA is a vendor change', async () => {
+    const r = await ubuntuRoot('ubuntu-a');
+    const { code, report, upgrade, full } = await compareApt(r, path.join(work, 'ubuntu-a.db'), UBUNTU_INSTALLED.map((p) => p.name));
+    expect(upgrade).toEqual([]);
+    expect(full).toEqual([]);
+    const by = new Map(report.packages.map((p) => [p.name, p]));
+    expect(by.get('php8.3-cli')).toMatchObject({ action: 'vendor-change', from: { vendor: 'Ubuntu' }, to: { vendor: 'LP-PPA-ondrej-php' }, risky: true });
+    expect(by.get('curl')).toMatchObject({ action: 'upgrade', to: { evr: '8.5.0-2ubuntu10.2' } });
+    expect(report.partialData).toEqual([]);
+    // Ubuntu is not a Debian archive: every $debian_mirror repo is skipped, in one note.
+    expect(report.skippedRepos.map((x) => x.id)).toContain('bookworm');
+    expect(report.notes).toHaveLength(1);
+    expect(code).toBe(1);
   }, 180_000);
 });

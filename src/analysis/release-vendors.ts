@@ -1,0 +1,32 @@
+/**
+ * apt repos whose vendor is read from the metadata (the host's own sources): their vendor is the
+ * Origin of the Release last crawled — what apt's `o=` pins, `apt-cache policy` and
+ * apt-forktracer call the publisher — with the Label as a fallback and the URI's host when the
+ * Release names neither. A repo whose Origin is the host's distro (os-release ID, compared without
+ * case) is the distro's own. Pure: the stored Release facts in, the repos as the analysis sees them out.
+ */
+import type { DebRepoConfig, RepoConfig } from '../config/types.js';
+import type { AptReleaseFacts } from './types.js';
+
+/** Who publishes a repo according to its Release, or null when it names nobody. */
+export function releaseVendor(facts: Pick<AptReleaseFacts, 'origin' | 'label'>): string | null {
+  const named = (v: string | null) => (v !== null && v.trim() !== '' ? v.trim() : null);
+  return named(facts.origin) ?? named(facts.label);
+}
+
+/** The repo with vendor and role from its Release facts (unchanged when it has none yet). */
+export function withReleaseVendor(repo: DebRepoConfig, facts: Pick<AptReleaseFacts, 'origin' | 'label'> | undefined): DebRepoConfig {
+  if (!repo.vendorFromRelease || !facts) return repo;
+  const vendor = releaseVendor(facts);
+  if (vendor === null) return repo;
+  const distroId = repo.vendorFromRelease.distroId;
+  const role = distroId !== null && vendor.toLowerCase() === distroId.toLowerCase() ? 'distro' : 'third-party';
+  return { ...repo, vendor, role };
+}
+
+/** Every repo of a config, with Release-read vendors applied. */
+export function applyReleaseVendors(repos: ReadonlyMap<string, RepoConfig>, releases: ReadonlyMap<string, AptReleaseFacts>): Map<string, RepoConfig> {
+  const out = new Map<string, RepoConfig>();
+  for (const [id, repo] of repos) out.set(id, repo.format === 'deb' ? withReleaseVendor(repo, releases.get(id)) : repo);
+  return out;
+}
