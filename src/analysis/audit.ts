@@ -14,6 +14,7 @@ import type { VersionInterval, WinnerInterval } from '../store/types.js';
 import { groupByName } from './by-name.js';
 import { findClashes, linkClashesAcrossProfiles } from './clash.js';
 import { compareFindings, FINDING_KINDS, SEVERITIES, type Finding } from './findings.js';
+import { findFeedLag } from './feed-lag.js';
 import { findLag, toUpstreamReleases } from './lag.js';
 import { findPingPong } from './pingpong.js';
 import { findRegressions, type ProfileVersions } from './regression.js';
@@ -250,8 +251,25 @@ export function runAudit(input: AuditInput, options: AuditOptions = {}): AuditRe
       })(),
       formatOf,
     );
+    // Names with an upstream repo (own or aliased) are judged against it; the others against the
+    // release feed their metadata maps to, if one is stored.
+    const hasUpstreamRepo = (name: string): boolean => releases.has(name) || (input.aliases.get(name) ?? []).some((a) => releases.has(a));
     for (const p of profiles) {
-      findings.push(...findLag({ profile: p.name, format: p.format, candidates: candidatesOf(p), upstreamByName: releases, aliases: input.aliases, now: input.now }));
+      const candidates = candidatesOf(p);
+      findings.push(...findLag({ profile: p.name, format: p.format, candidates, upstreamByName: releases, aliases: input.aliases, now: input.now }));
+      if (input.upstreamFeeds && input.upstreamFeeds.size > 0) {
+        findings.push(
+          ...findFeedLag({
+            profile: p.name,
+            format: p.format,
+            candidates: candidates.filter((c) => !hasUpstreamRepo(c.name)),
+            feeds: input.upstreamFeeds,
+            mapping: input.upstreamMapping ?? {},
+            now: input.now,
+            includePrereleases: input.includePrereleases === true,
+          }),
+        );
+      }
     }
   }
 

@@ -17,7 +17,7 @@ export interface VersionRef {
 }
 
 /** Which clock dated something: the package's build time (the vendor's) or when we first saw it. */
-export type TimeEvidence = 'buildTime' | 'firstSeen';
+export type TimeEvidence = 'buildTime' | 'firstSeen' | 'published';
 
 export type SameSoftware = 'same' | 'different' | 'unknown';
 
@@ -145,8 +145,12 @@ export interface LagFinding extends FindingBase {
   scope: string;
   profile: string;
   distro: { repoId: string; evr: string; upstreamVersion: string };
-  /** The upstream's newest release. */
-  upstream: { repoId: string; name: string; evr: string; upstreamVersion: string };
+  /**
+   * The upstream's newest release. From an upstream repo: repoId is the repo. From a release feed:
+   * repoId is the feed key (`github:prometheus/prometheus`), `source` its kind, `url` the release's
+   * page and `publishedAt` its publication time (ms; null when the source gives none).
+   */
+  upstream: { repoId: string; name: string; evr: string; upstreamVersion: string; source?: string; url?: string | null; publishedAt?: number | null };
   gap: Gap;
   /** Distinct upstream releases newer than the distro's. */
   newerReleases: number;

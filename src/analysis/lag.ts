@@ -35,6 +35,11 @@ export interface UpstreamRelease {
   firstSeen: number;
   /** Still shipped by the repo (false: only in the stored history). */
   current: boolean;
+  /** Feed releases: the source kind (npm, github…), the release's page, its publication time (ms). */
+  source?: string;
+  url?: string | null;
+  publishedAt?: number | null;
+  prerelease?: boolean;
 }
 
 /** Build UpstreamReleases from versions of upstream repos; unparseable versions are left out. */
@@ -76,6 +81,7 @@ export function majorOf(upstream: string): number | null {
 }
 
 function appeared(r: UpstreamRelease): { at: number; evidence: TimeEvidence } {
+  if (r.publishedAt != null) return { at: r.publishedAt, evidence: 'published' };
   return r.buildTime !== null ? { at: r.buildTime * 1000, evidence: 'buildTime' } : { at: r.firstSeen, evidence: 'firstSeen' };
 }
 
@@ -86,8 +92,17 @@ function lagSeverity(f: Pick<LagFinding, 'gap' | 'abandonedSeries' | 'daysBehind
 }
 
 /** Lag of one distro candidate against the given upstream releases; null when it is not behind. */
-export function lagOf(profile: string, format: RepoFormat, distro: Candidate, releases: readonly UpstreamRelease[], now: number): LagFinding | null {
+export function lagOf(
+  profile: string,
+  format: RepoFormat,
+  distro: Candidate,
+  allReleases: readonly UpstreamRelease[],
+  now: number,
+  options: { includePrereleases?: boolean } = {},
+): LagFinding | null {
   const mine = safeUpstreamOf(format, distro.evr);
+  // Pre-releases are kept apart: nobody is "behind" a beta unless asked.
+  const releases = options.includePrereleases ? allReleases : allReleases.filter((r) => r.prerelease !== true);
   if (mine === null || releases.length === 0) return null;
   const newer: UpstreamRelease[] = [];
   let newest: UpstreamRelease | null = null;
@@ -114,18 +129,25 @@ export function lagOf(profile: string, format: RepoFormat, distro: Candidate, re
   };
   const newerReleases = new Set(newer.map((r) => r.upstream)).size;
   const name = distro.name;
+  const link = newest.url ? ` — ${newest.url}` : '';
   return {
     kind: 'lag',
     severity: lagSeverity(partial),
     key: findingKey.lag(profile, name),
     name,
     title:
-      `${name} ${mine} (${distro.repoId}) is ${newerReleases} release${newerReleases === 1 ? '' : 's'} behind upstream ${newest.upstream}` +
-      ` (${partial.gap} gap, ${partial.daysBehind} days)${abandonedSeries ? `; upstream no longer ships ${distroMajor}.x` : ''}`,
+      `${name} ${mine} (${distro.repoId}) is ${newerReleases} release${newerReleases === 1 ? '' : 's'} behind upstream ${newest.evr}` +
+      ` (${newest.source !== undefined ? `${newest.repoId}; ` : ''}${partial.gap} gap, ${partial.daysBehind} days)${abandonedSeries ? `; upstream no longer ships ${distroMajor}.x` : ''}${link}`,
     scope: profile,
     profile,
     distro: { repoId: distro.repoId, evr: distro.evr, upstreamVersion: mine },
-    upstream: { repoId: newest.repoId, name: newest.name, evr: newest.evr, upstreamVersion: newest.upstream },
+    upstream: {
+      repoId: newest.repoId,
+      name: newest.name,
+      evr: newest.evr,
+      upstreamVersion: newest.upstream,
+      ...(newest.source !== undefined ? { source: newest.source, url: newest.url ?? null, publishedAt: newest.publishedAt ?? null } : {}),
+    },
     ...partial,
     newerReleases,
     behindSince: first.at,

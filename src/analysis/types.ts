@@ -3,7 +3,8 @@
  * and the config, builds these, and renders what comes back.
  */
 import type { ProfileConfig, RepoConfig, RepoFormat, RepoRole, UpgradePathConfig } from '../config/types.js';
-import type { StoredVersion, VersionInterval, WinnerInterval, RepoEvent } from '../store/types.js';
+import type { StoredFeedRelease, StoredVersion, VersionInterval, WinnerInterval, RepoEvent } from '../store/types.js';
+import type { MappingOptions } from '../upstream/mapping.js';
 
 /** One installable version from one repo, with the facts of the repo that ships it. */
 export interface Candidate extends StoredVersion {
@@ -110,4 +111,10 @@ export interface AnalysisInput {
   releases: ReadonlyMap<string, AptReleaseFacts>;
   /** ms since the epoch: "now" for days-behind and windows. */
   now: number;
+  /** Stored upstream release feeds by feed key (the lag analysis's own store query); none: no feed lag. */
+  upstreamFeeds?: ReadonlyMap<string, readonly StoredFeedRelease[]>;
+  /** How distro names map to feeds (repos.yaml `upstreams:` and Anitya's distribution). */
+  upstreamMapping?: MappingOptions;
+  /** Compare against upstream pre-releases too (default: never behind a beta). */
+  includePrereleases?: boolean;
 }

@@ -28,10 +28,11 @@ const REPACK_MARK = /[+~.](?:dfsg|ds|repack(?:ed)?)(?:\.?\d+)*(?=$|[+~.:-])/gi;
  *   +bN                    (binNMU rebuilds: +b1)
  *   +nmuN                  (non-maintainer uploads of native packages)
  *   +ubuntuN, ~ubuntuN.M, +buildN (Ubuntu's marks on top of Debian's)
- *   +~csN.M…               (multi-tarball "component sources" bundles, e.g. node packages)
+ *   +~csN.M…, +~N.M…       (multi-tarball bundles: the versions of the extra component tarballs,
+ *                           e.g. node-ajv 8.12.0+~2.1.1, node-babel7 7.20.15+~cs214.269.168)
  */
 const DISTRO_SUFFIX =
-  /(?:[+~](?:deb\d+u\d+|bpo\d+(?:\+\d+)?|b\d+|nmu\d+|ubuntu[\d.]*|build\d+)|\+~cs[\d.]+)$/i;
+  /(?:[+~](?:deb\d+u\d+|bpo\d+(?:\+\d+)?|b\d+|nmu\d+|ubuntu[\d.]*|build\d+)|\+~(?:cs)?[\d.]+)$/i;
 
 /** "2.0+really1.9": the maintainer shipped 1.9 under a higher number to get past a bad upload. */
 const REALLY = /[+~.]really/i;
@@ -56,7 +57,8 @@ export function upstreamOf(scheme: VersionScheme, version: string): string {
   let upstream = parseDebVersion(version).upstream;
   const really = REALLY.exec(upstream);
   if (really && really.index + really[0].length < upstream.length) {
-    upstream = upstream.slice(really.index + really[0].length);
+    // "5.0.0+really.4.3.1" as well as "2.0+really1.9".
+    upstream = upstream.slice(really.index + really[0].length).replace(/^[.+~]+/, '');
   }
   upstream = upstream.replace(REPACK_MARK, '');
   for (let previous = ''; previous !== upstream; ) {

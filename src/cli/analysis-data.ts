@@ -15,6 +15,20 @@ import type { Config, ProfileConfig } from '../config/types.js';
 import { repoHealth, type RepoHealth } from '../store/health.js';
 import type { Store } from '../store/index.js';
 import type { Winner } from '../store/types.js';
+import type { MappingOptions } from '../upstream/mapping.js';
+
+/** Feeds whose source said "no such project" at the last check: mappings move past them. */
+export function missingFeeds(store: Store): Set<string> {
+  return new Set([...store.feedChecks().values()].filter((c) => c.status === 'not-found').map((c) => c.feed));
+}
+
+/** The mapping settings of repos.yaml: `upstreams:` overrides and Anitya's distribution. */
+export function mappingOptions(config: Config): MappingOptions {
+  return {
+    ...(config.upstreams ? { overrides: config.upstreams } : {}),
+    ...(config.upstreamSources?.anityaDistribution ? { anityaDistribution: config.upstreamSources.anityaDistribution } : {}),
+  };
+}
 
 export interface AnalysisData {
   input: AuditInput;
@@ -47,6 +61,9 @@ export function loadAnalysisData(
     releases,
     now,
     winnersByProfile: new Map(),
+    // Lag's own input, a separate query: the stored upstream release feeds.
+    upstreamFeeds: store.feedReleases(),
+    upstreamMapping: { ...mappingOptions(config), missing: missingFeeds(store) },
   };
   const resolutions = new Map<string, Resolution[]>();
   const winners = input.winnersByProfile as Map<string, Map<string, Candidate>>;

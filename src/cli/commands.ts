@@ -5,6 +5,7 @@ import { registerCheck } from './check.js';
 import { registerCrawl } from './crawl.js';
 import { registerHost } from './host.js';
 import { registerReport } from './report.js';
+import { registerUpstream } from './upstream.js';
 import { registerVercmp } from './vercmp.js';
 
 export function registerCommands(program: Command): void {
@@ -13,5 +14,6 @@ export function registerCommands(program: Command): void {
   registerCheck(program);
   registerHost(program);
   registerReport(program);
+  registerUpstream(program);
   registerVercmp(program);
 }

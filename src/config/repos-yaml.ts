@@ -21,6 +21,7 @@ import type {
   SigningKey,
   SkippedRepo,
   UpgradePathConfig,
+  UpstreamSourcesConfig,
 } from './types.js';
 import { parsePreferences, type AptPin } from './apt-preferences.js';
 import { YamlFile, type YamlValue } from './yaml-walk.js';
@@ -46,7 +47,10 @@ class MissingHostVariable extends Error {
   }
 }
 
-const TOP_KEYS = ['version', 'vars', 'repos', 'profiles', 'upgrade-paths', 'vendor-equivalences', 'aliases', 'report'] as const;
+const TOP_KEYS = ['version', 'vars', 'repos', 'profiles', 'upgrade-paths', 'vendor-equivalences', 'aliases', 'report', 'upstreams', 'upstream-sources'] as const;
+const UPSTREAM_SOURCE_KEYS = ['npm', 'github', 'gitlab', 'pypi', 'crates', 'cpan', 'anitya', 'anitya-distribution'];
+/** `github:owner/repo`, `gitlab:host/group/project`, `npm:name`, `pypi:name`, `crates:name`, `cpan:Dist`, `anitya:ID|Distro/name`. */
+const FEED_KEY = /^(?:github:[^/\s]+\/[^/\s]+|gitlab:[^/\s]+(?:\/[^/\s]+){2,}|(?:npm|pypi|crates|cpan|anitya):\S+)$/;
 const COMMON_REPO_KEYS = ['name', 'vendor', 'role', 'format', 'enabled', 'vars', 'signing-key', 'check-valid-until'];
 const RPM_KEYS = [...COMMON_REPO_KEYS, 'baseurl', 'metalink', 'mirrorlist', 'priority', 'cost', 'excludepkgs', 'includepkgs', 'repo-gpgcheck', 'module-hotfixes', 'skip-if-unavailable'];
 const DEB_KEYS = [...COMMON_REPO_KEYS, 'uri', 'suite', 'components', 'architectures', 'flat', 'pin-priority', 'trusted'];
@@ -114,11 +118,33 @@ export function parseConfig(text: string, file: string, options: LoadOptions = {
   const aliases = new Map<string, string[]>();
   for (const [name, value] of top.get('aliases')?.entries() ?? []) aliases.set(name, value.strings());
 
+  const upstreams = new Map<string, string>();
+  for (const [name, value] of top.get('upstreams')?.entries() ?? []) {
+    const feed = value.string().trim();
+    if (!FEED_KEY.test(feed)) value.fail(`"${feed}" is not a release feed (github:OWNER/REPO, gitlab:HOST/GROUP/PROJECT, npm:NAME, pypi:NAME, crates:NAME, cpan:DIST, anitya:ID)`);
+    upstreams.set(name, feed);
+  }
+  const sourcesNode = top.get('upstream-sources');
+  const upstreamSources: UpstreamSourcesConfig = { urls: {} };
+  if (sourcesNode?.present) {
+    const f = sourcesNode.fields(UPSTREAM_SOURCE_KEYS);
+    for (const key of UPSTREAM_SOURCE_KEYS) {
+      const v = f.get(key);
+      if (!v?.present) continue;
+      if (key === 'anitya-distribution') upstreamSources.anityaDistribution = v.string();
+      else {
+        const url = expandVariables(v, { ...options.hostVars, ...globalVars }).replace(/\/+$/, '');
+        checkUrl(v, url);
+        upstreamSources.urls[key] = url;
+      }
+    }
+  }
+
   const report = top.get('report')?.fields(['email']);
   const emailNode = report?.get('email');
   const email = emailNode?.present ? readEmail(emailNode) : undefined;
 
-  return { file, repos, skippedRepos, profiles, upgradePaths, vendorEquivalences, aliases, ...(email ? { email } : {}) };
+  return { file, repos, skippedRepos, profiles, upgradePaths, vendorEquivalences, aliases, upstreams, upstreamSources, ...(email ? { email } : {}) };
 }
 
 /** One note for all skipped repos: which variable they need and where it would come from. */

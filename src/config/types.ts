@@ -151,4 +151,18 @@ export interface Config {
   /** distro name → upstream names that are the same software (e.g. golang → go). */
   aliases: Map<string, string[]>;
   email?: EmailConfig;
+  /**
+   * `upstreams:` — distro package (or source package) name → release feed (`github:owner/repo`,
+   * `npm:name`, …), overriding or adding to the automatic mapping. Validated as feed keys.
+   */
+  upstreams?: Map<string, string>;
+  /** `upstream-sources:` — API roots of the release sources, and Anitya's distribution mapping. */
+  upstreamSources?: UpstreamSourcesConfig;
+}
+
+export interface UpstreamSourcesConfig {
+  /** Source kind → API root URL (npm, github, gitlab, pypi, crates, cpan, anitya). */
+  urls: Record<string, string>;
+  /** Anitya distribution whose package names map unmapped packages (e.g. "Fedora"); off when absent. */
+  anityaDistribution?: string;
 }

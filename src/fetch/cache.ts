@@ -25,6 +25,8 @@ export interface CachedIndex {
   validators: Validators;
   /** sha256 of the body, which is kept as an object. */
   bodySha256: string;
+  /** When it was stored (ms); lets callers reuse a young copy of a document served without validators. */
+  storedAt?: number;
 }
 
 export function defaultCacheDir(env: NodeJS.ProcessEnv = process.env): string {
@@ -125,7 +127,7 @@ export class MetadataCache {
 
   async putIndex(url: string, validators: Validators, body: Buffer, where: ErrorLocation = {}): Promise<void> {
     const bodySha256 = await this.putObject(body, where);
-    const entry: CachedIndex = { url: redactCredentials(url), validators, bodySha256 };
+    const entry: CachedIndex = { url: redactCredentials(url), validators, bodySha256, storedAt: Date.now() };
     await this.atomicWrite(this.indexPath(url), Buffer.from(JSON.stringify(entry)), where);
   }
 

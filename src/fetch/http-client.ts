@@ -57,10 +57,13 @@ export interface Validators {
   lastModified?: string;
 }
 
+/** Response headers, lower-case names (rate-limit and pagination headers of JSON APIs). */
+export type ResponseHeaders = Readonly<Record<string, string>>;
+
 export type SmallResult =
-  | { status: 'ok'; body: Buffer; validators: Validators; url: string }
-  | { status: 'not-modified'; url: string }
-  | { status: 'not-found'; url: string };
+  | { status: 'ok'; body: Buffer; validators: Validators; url: string; headers: ResponseHeaders }
+  | { status: 'not-modified'; url: string; headers: ResponseHeaders }
+  | { status: 'not-found'; url: string; headers: ResponseHeaders };
 
 export interface DownloadResult {
   bytes: number;
@@ -81,21 +84,31 @@ export class HttpClient {
   constructor(readonly policy: FetchPolicy = DEFAULT_FETCH_POLICY) {}
 
   /** A small document (repomd.xml, InRelease, metalink) into memory, capped at `maxBytes`. */
-  async fetchSmall(url: string, options: { where: ErrorLocation; validators?: Validators; maxBytes?: number; notFoundOk?: boolean }): Promise<SmallResult> {
+  async fetchSmall(
+    url: string,
+    options: { where: ErrorLocation; validators?: Validators; maxBytes?: number; notFoundOk?: boolean; headers?: Readonly<Record<string, string>> },
+  ): Promise<SmallResult> {
     const maxBytes = options.maxBytes ?? 32 * 1024 * 1024;
     const result = url.startsWith('file:')
       ? await this.readLocalSmall(url, options.where, maxBytes, options.validators)
       : await this.withRetries(url, options.where, this.deadlineFor(null), async (deadline) => {
           const chunks: Buffer[] = [];
           let size = 0;
-          const outcome = await this.stream(url, options.validators, options.where, deadline, (chunk) => {
-            size += chunk.length;
-            if (size > maxBytes) throw new SizeLimitError(`response larger than ${maxBytes} bytes`, { ...options.where, file: options.where.file ?? url });
-            chunks.push(chunk);
-          });
-          if (isNotFound(outcome.status)) return { status: 'not-found', url } as const;
-          if (outcome.status === 304) return { status: 'not-modified', url } as const;
-          return { status: 'ok', body: Buffer.concat(chunks), validators: outcome.validators, url: outcome.url } as const;
+          const outcome = await this.stream(
+            url,
+            options.validators,
+            options.where,
+            deadline,
+            (chunk) => {
+              size += chunk.length;
+              if (size > maxBytes) throw new SizeLimitError(`response larger than ${maxBytes} bytes`, { ...options.where, file: options.where.file ?? url });
+              chunks.push(chunk);
+            },
+            options.headers,
+          );
+          if (isNotFound(outcome.status)) return { status: 'not-found', url, headers: outcome.headers } as const;
+          if (outcome.status === 304) return { status: 'not-modified', url, headers: outcome.headers } as const;
+          return { status: 'ok', body: Buffer.concat(chunks), validators: outcome.validators, url: outcome.url, headers: outcome.headers } as const;
         });
     if (result.status === 'not-found' && !options.notFoundOk) throw notFoundError(url, options.where);
     return result;
@@ -162,9 +175,11 @@ export class HttpClient {
     where: ErrorLocation,
     deadline: number,
     onChunk: (chunk: Buffer) => void | Promise<void>,
-  ): Promise<{ status: number; validators: Validators; url: string }> {
+    extraHeaders: Readonly<Record<string, string>> = {},
+  ): Promise<{ status: number; validators: Validators; url: string; headers: ResponseHeaders }> {
     this.stats.requests++;
-    const headers: Record<string, string> = { 'user-agent': USER_AGENT, 'accept-encoding': 'identity' };
+    // Extra headers (a JSON API's Accept, a token) first: the tool's own can't be overridden.
+    const headers: Record<string, string> = { ...extraHeaders, 'user-agent': USER_AGENT, 'accept-encoding': 'identity' };
     if (validators?.etag) headers['if-none-match'] = validators.etag;
     if (validators?.lastModified) headers['if-modified-since'] = validators.lastModified;
     const request = got.stream(url, {
@@ -207,19 +222,20 @@ export class HttpClient {
     url: string,
     where: ErrorLocation,
     onChunk: (chunk: Buffer) => void | Promise<void>,
-  ): Promise<{ status: number; validators: Validators; url: string }> {
+  ): Promise<{ status: number; validators: Validators; url: string; headers: ResponseHeaders }> {
     const response = await new Promise<Response>((resolve, reject) => {
       request.once('response', resolve);
       request.once('error', reject);
     });
     const status = response.statusCode;
+    const responseHeaders = flatHeaders(response.headers);
     if (status === 304 || isNotFound(status)) {
       request.destroy();
-      return { status, validators: {}, url: response.url };
+      return { status, validators: {}, url: response.url, headers: responseHeaders };
     }
     if (status < 200 || status >= 300) {
       request.destroy();
-      throw new HttpStatusError(status, response.statusMessage ?? '', response.url, where, retryAfterMs(response.headers['retry-after']));
+      throw new HttpStatusError(status, response.statusMessage ?? '', response.url, where, retryAfterMs(response.headers['retry-after']), responseHeaders);
     }
     const sink = new Transform({
       transform(chunk: Buffer, _enc, callback) {
@@ -245,7 +261,7 @@ export class HttpClient {
     const lastModified = response.headers['last-modified'];
     if (etag) v.etag = etag;
     if (lastModified) v.lastModified = lastModified;
-    return { status, validators: v, url: response.url };
+    return { status, validators: v, url: response.url, headers: responseHeaders };
   }
 
   private async readLocalSmall(url: string, where: ErrorLocation, maxBytes: number, validators?: Validators): Promise<SmallResult> {
@@ -254,13 +270,13 @@ export class HttpClient {
     try {
       const info = await stat(file);
       const lastModified = info.mtime.toUTCString();
-      if (validators?.lastModified === lastModified) return { status: 'not-modified', url };
+      if (validators?.lastModified === lastModified) return { status: 'not-modified', url, headers: {} };
       if (info.size > maxBytes) throw new SizeLimitError(`file larger than ${maxBytes} bytes`, { ...where, file: where.file ?? file });
       const body = await readFile(file);
       this.stats.bytes += body.length;
-      return { status: 'ok', body, validators: { lastModified }, url };
+      return { status: 'ok', body, validators: { lastModified }, url, headers: {} };
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { status: 'not-found', url };
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { status: 'not-found', url, headers: {} };
       if (err instanceof SizeLimitError) throw err;
       throw new FetchError(`cannot read ${file}: ${(err as Error).message}`, where, { cause: err });
     }
@@ -315,7 +331,17 @@ export function notFoundError(url: string, where: ErrorLocation): FetchError {
   return new FetchError(`not found: ${url}`, where);
 }
 
-class HttpStatusError extends FetchError {
+/** got's headers (string | string[]) as one string per lower-case name. */
+function flatHeaders(headers: Response['headers']): ResponseHeaders {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (value !== undefined) out[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : String(value);
+  }
+  return out;
+}
+
+/** A non-2xx answer (other than 304/404/410); `status` and `headers` let callers tell a rate limit from a failure. */
+export class HttpStatusError extends FetchError {
   constructor(
     readonly status: number,
     statusText: string,
@@ -323,6 +349,7 @@ class HttpStatusError extends FetchError {
     where: ErrorLocation,
     /** What Retry-After asked for, in ms; null without one. */
     readonly retryAfterMs: number | null = null,
+    readonly headers: ResponseHeaders = {},
   ) {
     super(`HTTP ${status}${statusText ? ` ${statusText}` : ''}: ${url}`, where);
   }

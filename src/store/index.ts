@@ -39,6 +39,9 @@ import type {
   RepoFacts,
   Snapshot,
   SnapshotMeta,
+  FeedCheck,
+  FeedReleaseInput,
+  StoredFeedRelease,
   StoredReport,
   StoredVersion,
   VersionInterval,
@@ -48,6 +51,7 @@ import type {
 } from './types.js';
 import { currentWinners, namesWithWinnerChanges, recordWinners, setWinnerInputs, winnerHistory, winnerInputs } from './winners.js';
 import { previousHostState, saveHostState, type HostPackageState } from './host-state.js';
+import { feedChecks, feedReleases, recordFeedCheck, recordFeedReleases } from './upstream.js';
 
 export interface OpenStoreOptions {
   /** Database file; default `$XDG_DATA_HOME/repoclash/repoclash.db`. ":memory:" for tests. */
@@ -173,6 +177,21 @@ export class Store {
     saveHostState(this.db, host, packages, at);
   }
 
+  // ── upstream release feeds ──
+  recordFeedReleases(feed: string, releases: readonly FeedReleaseInput[], projectUrls: readonly string[], at: number): { added: number } {
+    return recordFeedReleases(this.db, feed, releases, projectUrls, at);
+  }
+  recordFeedCheck(feed: string, status: 'not-found' | 'failed', message: string | null, at: number): void {
+    recordFeedCheck(this.db, feed, status, message, at);
+  }
+  /** The lag analysis's separate input: stored releases by feed. */
+  feedReleases(feeds?: readonly string[]): Map<string, StoredFeedRelease[]> {
+    return feedReleases(this.db, feeds);
+  }
+  feedChecks(): Map<string, FeedCheck> {
+    return feedChecks(this.db);
+  }
+
   // ── reports ──
   saveReport(week: string, findings: unknown, createdAt?: number): number {
     return saveReport(this.db, week, findings, createdAt);
@@ -193,6 +212,7 @@ export { listRepos, recordRepoEvent, releaseFacts, repoEvents, setReleaseFacts, 
 export { latestReport, listReports, saveReport } from './reports.js';
 export { currentWinners, namesWithWinnerChanges, recordWinners, setWinnerInputs, winnerHistory, winnerInputs } from './winners.js';
 export { previousHostState, saveHostState, type HostPackageState } from './host-state.js';
+export { feedChecks, feedReleases, recordFeedCheck, recordFeedReleases } from './upstream.js';
 export { acquireCrawlLock, lockPathFor, type AcquireLockOptions, type ReleaseLock } from './lock.js';
 export { LockedError, type LockHolder } from './errors.js';
 export type * from './types.js';

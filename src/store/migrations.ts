@@ -135,6 +135,35 @@ export const MIGRATIONS: readonly Migration[] = [
       recorded_at INTEGER NOT NULL
     ) STRICT, WITHOUT ROWID;`,
   },
+  {
+    version: 6,
+    name: 'upstream release feeds',
+    // Releases as the upstream's own feed lists them (npm, GitHub, PyPI…), one row per feed and
+    // version: published_at from the source (NULL when it gives none), first_seen/last_seen from
+    // our checks. upstream_feeds keeps each feed's last check, successful or not.
+    sql: `
+      CREATE TABLE upstream_releases (
+        feed         TEXT NOT NULL,
+        version      TEXT NOT NULL,
+        tag          TEXT,
+        prerelease   INTEGER NOT NULL CHECK (prerelease IN (0, 1)),
+        url          TEXT,
+        published_at INTEGER,
+        first_seen   INTEGER NOT NULL,
+        last_seen    INTEGER NOT NULL,
+        PRIMARY KEY (feed, version)
+      ) STRICT, WITHOUT ROWID;
+
+      CREATE TABLE upstream_feeds (
+        feed         TEXT PRIMARY KEY,
+        checked_at   INTEGER NOT NULL,
+        status       TEXT NOT NULL CHECK (status IN ('ok', 'not-found', 'failed')),
+        message      TEXT,
+        project_urls TEXT NOT NULL DEFAULT '[]' CHECK (json_valid(project_urls)),
+        last_ok_at   INTEGER
+      ) STRICT, WITHOUT ROWID;
+    `,
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.reduce((max, m) => Math.max(max, m.version), 0);

@@ -141,3 +141,33 @@ export interface CommitResult {
   /** Names with a version added, closed or refreshed by this commit (each once). */
   changedNames: string[];
 }
+
+/** One release of an upstream feed, as a source reported it. */
+export interface FeedReleaseInput {
+  version: string;
+  tag: string | null;
+  prerelease: boolean;
+  url: string | null;
+  /** ms; null when the source gives no date. */
+  publishedAt: number | null;
+}
+
+export interface StoredFeedRelease extends FeedReleaseInput {
+  /** Feed key, e.g. "github:prometheus/prometheus". */
+  feed: string;
+  firstSeen: number;
+  /** The last successful check that listed it. */
+  lastSeen: number;
+}
+
+/** The last check of one feed. */
+export interface FeedCheck {
+  feed: string;
+  checkedAt: number;
+  status: 'ok' | 'not-found' | 'failed';
+  message: string | null;
+  /** The project's homepage / repository as the source states it. */
+  projectUrls: string[];
+  /** Last successful check (ms), null if none. */
+  lastOkAt: number | null;
+}
