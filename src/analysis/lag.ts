@@ -9,8 +9,9 @@
  * - gap: classifyGap between the distro's and the upstream's newest release (major/minor/patch);
  * - newerReleases: distinct upstream versions newer than the distro's (current and past versions
  *   of the upstream repos, so releases the repo no longer keeps still count);
- * - behindSince / daysBehind: when the first newer upstream release appeared — its build time,
- *   else its first_seen — and now minus that, in whole days;
+ * - behindSince / daysBehind: when the first newer upstream release of the gap's class appeared
+ *   (for a major gap the first newer major, …) — its publication time (release feeds), else its
+ *   build time, else its first_seen — and now minus that, in whole days;
  * - abandonedSeries: the distro sits on a major version of which the upstream repos currently ship
  *   nothing (Prometheus 1.8.0 when upstream ships only 2.x).
  * Severity: error for a major gap or an abandoned series; warning for a minor gap or more than
@@ -114,8 +115,14 @@ export function lagOf(
     if (order > 0 || (order === 0 && r.current && !newest!.current)) newest = r;
   }
   if (newest === null) return null;
-  let first = appeared(newer[0]!);
-  for (const r of newer) {
+  // Behind since the first release of the gap that counts: for a major gap the first release of a
+  // newer major (Prometheus 1.8.0 is a major behind since 2.0.0 came out, whatever 1.8.2 did), for
+  // a minor gap the first newer minor, for a patch gap the first newer patch.
+  const gap = classifyGap(mine, newest.upstream);
+  const sameGap = newer.filter((r) => classifyGap(mine, r.upstream) === gap);
+  const counted = sameGap.length > 0 ? sameGap : newer;
+  let first = appeared(counted[0]!);
+  for (const r of counted) {
     const a = appeared(r);
     if (a.at < first.at) first = a;
   }
@@ -123,7 +130,7 @@ export function lagOf(
   const currentMajors = new Set(releases.filter((r) => r.current).map((r) => majorOf(r.upstream)));
   const abandonedSeries = distroMajor !== null && currentMajors.size > 0 && !currentMajors.has(distroMajor);
   const partial = {
-    gap: classifyGap(mine, newest.upstream),
+    gap,
     abandonedSeries,
     daysBehind: Math.max(0, Math.floor((now - first.at) / DAY_MS)),
   };

@@ -214,8 +214,9 @@ describe('lag', () => {
       newerReleases: 2,
       submitted: { evr: '6.1.6-1.fc29', upstreamVersion: '6.1.6' },
       upstream: { repoId: 'grafana-com', upstreamVersion: '6.2.0' },
-      behindSince: at('2019-05-05'),
-      daysBehind: 17,
+      // A minor behind since the first newer minor (6.2.0); the 6.1.7 patch from history still counts as a newer release.
+      behindSince: at('2019-05-10'),
+      daysBehind: 12,
     });
   });
 

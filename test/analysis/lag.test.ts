@@ -46,7 +46,8 @@ describe('findLag — seed (d): Fedora’s Prometheus 1.8.0 against upstream 2.x
   it('is not abandoned while the upstream still ships the distro’s major', () => {
     const still = upstream([rpmVersion('prometheus', 'prometheus', '1.8.2-1', { buildTime: built('2017-11-04') }), rpmVersion('prometheus', 'prometheus', '2.0.0-1', { buildTime: built('2017-11-08') })]);
     const [l] = findLag({ profile: 'f29', format: 'rpm', candidates: [fedora], upstreamByName: still, aliases: new Map(), now: at('2019-05-27') });
-    expect(l).toMatchObject({ abandonedSeries: false, gap: 'major', behindSince: at('2017-11-04'), newerReleases: 2 });
+    // A major behind since the first newer major came out (2.0.0), not since the 1.8.2 patch.
+    expect(l).toMatchObject({ abandonedSeries: false, gap: 'major', behindSince: at('2017-11-08'), newerReleases: 2 });
   });
 });
 
