@@ -36,7 +36,10 @@ import { candidatesFor } from './audit.js';
 import { byVendor } from './by-name.js';
 import { firstComer, versionRef } from './clash.js';
 import { atOrAbove, SEVERITIES, severityRank, type ClashVendor, type SameSoftware, type SoftwareEvidence, type TimeEvidence, type VersionRef } from './findings.js';
-import { lagOf, toUpstreamReleases } from './lag.js';
+import { feedUpstreamReleases } from './feed-lag.js';
+import { lagOf, toUpstreamReleases, type UpstreamRelease } from './lag.js';
+import { mapPackage } from '../upstream/mapping.js';
+import { feedKey } from '../upstream/types.js';
 import { compareVersions, newest, safeUpstreamOf } from './order.js';
 import { resolveProfile } from './resolve.js';
 import { judgeSameSoftware, type SoftwareFacts } from './same-software.js';
@@ -473,9 +476,17 @@ function lagCheck(ctx: Context, submitted: SubmittedName, sub: Candidate): { fin
       }
     }
   }
-  if (upstreamVersions.length === 0) return { finding: null, skipped: 'no upstream repo ships this software' };
-  const releases = [...toUpstreamReleases(upstreamVersions, (id) => ctx.input.analysis.repos.get(id)?.format).values()].flat();
-  const lag = lagOf(ctx.profile.name, ctx.format, sub, releases, ctx.input.analysis.now);
+  let releases: UpstreamRelease[];
+  if (upstreamVersions.length > 0) {
+    releases = [...toUpstreamReleases(upstreamVersions, (id) => ctx.input.analysis.repos.get(id)?.format).values()].flat();
+  } else {
+    // No upstream repo: the upstream's own release feed, mapped from the submission's metadata
+    // (or, when that says nothing, from the target's package of the same name).
+    const feed = feedReleasesFor(ctx, sub);
+    if (feed === null) return { finding: null, skipped: 'no upstream repo ships this software and no release feed is stored for it' };
+    releases = feed;
+  }
+  const lag = lagOf(ctx.profile.name, ctx.format, sub, releases, ctx.input.analysis.now, { includePrereleases: ctx.input.analysis.includePrereleases === true });
   if (lag === null) return { finding: null, skipped: null };
   return {
     skipped: null,
@@ -496,6 +507,18 @@ function lagCheck(ctx: Context, submitted: SubmittedName, sub: Candidate): { fin
       abandonedSeries: lag.abandonedSeries,
     },
   };
+}
+
+function feedReleasesFor(ctx: Context, sub: Candidate): UpstreamRelease[] | null {
+  const feeds = ctx.input.analysis.upstreamFeeds;
+  if (!feeds || feeds.size === 0) return null;
+  const shipped = (ctx.targetByName.get(sub.name) ?? []).filter((c) => c.role === 'distro');
+  for (const facts of [sub, ...shipped]) {
+    const feed = mapPackage({ name: facts.name, sourceName: facts.sourceName, url: facts.url, format: ctx.format }, ctx.input.analysis.upstreamMapping ?? {}).feed;
+    const stored = feed ? feeds.get(feedKey(feed)) : undefined;
+    if (feed && stored && stored.length > 0) return feedUpstreamReleases(feedKey(feed), stored);
+  }
+  return null;
 }
 
 function upstreamGap(format: RepoFormat, lower: string, higher: string): Gap | null {

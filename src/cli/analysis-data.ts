@@ -14,8 +14,9 @@ import { vendorNormaliser, type VendorNormaliser } from '../analysis/vendors.js'
 import type { Config, ProfileConfig } from '../config/types.js';
 import { repoHealth, type RepoHealth } from '../store/health.js';
 import type { Store } from '../store/index.js';
-import type { Winner } from '../store/types.js';
-import type { MappingOptions } from '../upstream/mapping.js';
+import type { StoredFeedRelease, Winner } from '../store/types.js';
+import { mapPackage, type MappingOptions } from '../upstream/mapping.js';
+import { feedKey } from '../upstream/types.js';
 
 /** Feeds whose source said "no such project" at the last check: mappings move past them. */
 export function missingFeeds(store: Store): Set<string> {
@@ -43,7 +44,7 @@ export function loadAnalysisData(
   configured: Config,
   profiles: readonly ProfileConfig[],
   now: number,
-  options: { installed?: readonly InstalledPackage[]; withHistory?: boolean } = {},
+  options: { installed?: readonly InstalledPackage[]; withHistory?: boolean; withUpstreamFeeds?: boolean; includePrereleases?: boolean } = {},
 ): AnalysisData {
   const config = withStoredVendors(store, configured);
   const repoIds = [...config.repos.keys()];
@@ -62,8 +63,8 @@ export function loadAnalysisData(
     now,
     winnersByProfile: new Map(),
     // Lag's own input, a separate query: the stored upstream release feeds.
-    upstreamFeeds: store.feedReleases(),
-    upstreamMapping: { ...mappingOptions(config), missing: missingFeeds(store) },
+    ...(options.withUpstreamFeeds === false ? {} : { upstreamFeeds: store.feedReleases(), upstreamMapping: { ...mappingOptions(config), missing: missingFeeds(store) } }),
+    ...(options.includePrereleases ? { includePrereleases: true } : {}),
   };
   const resolutions = new Map<string, Resolution[]>();
   const winners = input.winnersByProfile as Map<string, Map<string, Candidate>>;
@@ -82,6 +83,24 @@ export function loadAnalysisData(
   return { input, resolutions, health, partial: health.some((h) => h.missing || h.lastFailure !== null) };
 }
 
+/**
+ * Lag's input from release feeds, read apart from everything else: the stored feeds, and the names
+ * of the profiles' distro packages whose metadata (name, source, URL) maps to one of them.
+ */
+export function feedLagInput(store: Store, config: Config, profiles: readonly ProfileConfig[]): { releases: Map<string, StoredFeedRelease[]>; mapping: MappingOptions; names: string[] } {
+  const releases = store.feedReleases();
+  const mapping: MappingOptions = { ...mappingOptions(config), missing: missingFeeds(store) };
+  if (releases.size === 0) return { releases, mapping, names: [] };
+  const distroRepos = [...new Set(profiles.flatMap((p) => p.repos))].filter((id) => config.repos.get(id)?.role === 'distro');
+  const names: string[] = [];
+  for (const facts of store.mappingFacts(distroRepos)) {
+    const format = config.repos.get(facts.repoId)!.format;
+    const feed = mapPackage({ name: facts.name, sourceName: facts.sourceName, url: facts.url, format }, mapping).feed;
+    if (feed && releases.has(feedKey(feed))) names.push(facts.name);
+  }
+  return { releases, mapping, names };
+}
+
 /** The fewest winner intervals an observed ping-pong needs (A→B→A). */
 const PINGPONG_MIN_INTERVALS = 3;
 
@@ -96,7 +115,7 @@ const PINGPONG_MIN_INTERVALS = 3;
  * Winners are resolved for the selected names only: apt decides per name, and so does dnf unless
  * includepkgs/excludepkgs patterns are read against the whole sack (then that profile reads it all).
  */
-export function loadAuditData(store: Store, configured: Config, profiles: readonly ProfileConfig[], now: number): AnalysisData {
+export function loadAuditData(store: Store, configured: Config, profiles: readonly ProfileConfig[], now: number, options: { includePrereleases?: boolean } = {}): AnalysisData {
   const config = withStoredVendors(store, configured);
   const vendors = vendorNormaliser(config.vendorEquivalences);
   const enabledRepos = (p: ProfileConfig) => p.repos.filter((id) => config.repos.get(id)?.enabled === true);
@@ -114,6 +133,9 @@ export function loadAuditData(store: Store, configured: Config, profiles: readon
   const upstreamNames = new Set(store.namesIn([...config.repos.values()].filter((r) => r.role === 'upstream').map((r) => r.id)));
   add(upstreamNames);
   for (const [distroName, aliases] of config.aliases) if (aliases.some((a) => upstreamNames.has(a))) wanted.add(distroName);
+  // Lag against release feeds: the distro names whose mapping names a stored feed (its own query).
+  const feeds = feedLagInput(store, config, profiles);
+  add(feeds.names);
 
   const repoIds = [...config.repos.keys()];
   const names = [...wanted].sort();
@@ -132,6 +154,9 @@ export function loadAuditData(store: Store, configured: Config, profiles: readon
     now,
     winnersByProfile: new Map(),
     bestVersions: bestVersionsOfPaths(store, config, profiles, vendors),
+    upstreamFeeds: feeds.releases,
+    upstreamMapping: feeds.mapping,
+    ...(options.includePrereleases ? { includePrereleases: true } : {}),
   };
   const resolutions = new Map<string, Resolution[]>();
   const winners = input.winnersByProfile as Map<string, Map<string, Candidate>>;

@@ -22,6 +22,7 @@ export interface AuditOptions extends CrawlOptions {
   format?: 'text' | 'json';
   output?: 'text' | 'json' | 'markdown';
   all?: boolean;
+  prereleases?: boolean;
 }
 
 export function registerAudit(program: Command): void {
@@ -32,6 +33,7 @@ export function registerAudit(program: Command): void {
     .option('--refresh', 'crawl the profiles\' repos first')
     .option('--all', 'text/markdown: list info findings too (otherwise only counted)')
     .addOption(windowDaysOption())
+    .option('--prereleases', 'lag: count upstream pre-releases (alpha, beta, rc) too')
     .option('--accept', 'with --refresh: store metadata even if it went backwards')
     .action(async (options: AuditOptions & { format?: string }) => {
       process.exitCode = await runAuditCommand({ ...options, output: (options.format ?? 'text') as 'text' | 'json' | 'markdown', format: 'text' });
@@ -52,7 +54,7 @@ export async function runAuditCommand(options: AuditOptions): Promise<number> {
   let result: AuditResult;
   let data;
   try {
-    data = loadAuditData(store, run.config, run.selectedProfiles, Date.now());
+    data = loadAuditData(store, run.config, run.selectedProfiles, Date.now(), { includePrereleases: options.prereleases === true });
     result = runAudit(data.input, {
       ...(kinds.length ? { kinds } : {}),
       profiles: run.selectedProfiles.map((p) => p.name),

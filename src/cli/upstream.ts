@@ -62,6 +62,9 @@ export interface UpstreamSummary {
   mapped: number;
   bySource: Partial<Record<SourceKind, number>>;
   byRule: Record<string, number>;
+  /** Names whose every candidate project turned out not to exist. */
+  unresolved: string[];
+  /** Feeds in use (total: ok, failed, unchecked); notFound counts every candidate feed that does not exist. */
   feeds: { total: number; ok: number; notFound: number; failed: number; unchecked: number };
   /** Mapped names whose feed has releases stored. */
   compared: number;
@@ -105,7 +108,7 @@ export async function runUpstreamCommand(options: UpstreamOptions): Promise<numb
   const store = Store.open({ path: run.dbPath });
   let partial = false;
   try {
-    const data = loadAnalysisData(store, run.config, run.selectedProfiles, now, { withHistory: false });
+    const data = loadAnalysisData(store, run.config, run.selectedProfiles, now, { withHistory: false, withUpstreamFeeds: false });
     const perProfile = run.selectedProfiles.map((p) => ({ profile: p, packages: distroPackages(candidatesFor(p, data.input), p.format) }));
     const mapAll = (): Array<{ profile: string; pkg: Candidate; mapping: UpstreamMapping }> => {
       const options = { ...mappingOptions(run.config), missing: missingFeeds(store) };
@@ -201,6 +204,9 @@ function summarize(
   }
   const feedKeys = new Set(mapped.map((m) => feedKey(m.mapping.feed!)));
   const statusOf = (key: string) => checks.get(key)?.status;
+  const wanted = (m: UpstreamMapping) => m.steps.filter((st) => sources.length === 0 || sources.includes(st.feed.source));
+  const triedKeys = new Set(mappings.flatMap((m) => wanted(m.mapping).map((st) => feedKey(st.feed))));
+  const unresolved = mappings.filter((m) => m.mapping.feed === null && wanted(m.mapping).length > 0);
   const behind = { total: findings.length, major: 0, minor: 0, patch: 0, unknown: 0, abandonedSeries: 0 };
   for (const f of findings) {
     if (f.gap === 'major' || f.gap === 'minor' || f.gap === 'patch' || f.gap === 'unknown') behind[f.gap]++;
@@ -214,10 +220,11 @@ function summarize(
     mapped: new Set(mapped.map((m) => m.pkg.name)).size,
     bySource,
     byRule,
+    unresolved: unresolved.map((m) => m.pkg.name).sort(),
     feeds: {
       total: feedKeys.size,
       ok: [...feedKeys].filter((k) => statusOf(k) === 'ok').length,
-      notFound: [...feedKeys].filter((k) => statusOf(k) === 'not-found').length,
+      notFound: [...triedKeys].filter((k) => statusOf(k) === 'not-found').length,
       failed: [...feedKeys].filter((k) => statusOf(k) === 'failed').length,
       unchecked: [...feedKeys].filter((k) => statusOf(k) === undefined).length,
     },
@@ -251,7 +258,7 @@ function renderSummary(s: UpstreamSummary): string {
   const out = [
     `repoclash upstream — ${s.generatedAt.slice(0, 16).replace('T', ' ')} UTC — profiles: ${s.profiles.join(', ')}`,
     `${s.names} distro names; ${s.mapped} mapped to a release feed (${list(s.bySource) || 'none'}; by ${list(s.byRule) || '-'})`,
-    `${s.feeds.total} feeds: ${s.feeds.ok} ok, ${s.feeds.notFound} no such project, ${s.feeds.failed} failed, ${s.feeds.unchecked} not fetched yet (--refresh)`,
+    `${s.feeds.total} feeds in use: ${s.feeds.ok} ok, ${s.feeds.failed} failed, ${s.feeds.unchecked} not fetched yet (--refresh); ${s.feeds.notFound} candidate projects do not exist${s.unresolved.length ? ` (${s.unresolved.length} names with none that does)` : ''}`,
     `${s.compared} compared; ${s.behind.total} behind: ${s.behind.major} major, ${s.behind.minor} minor, ${s.behind.patch} patch${s.behind.unknown ? `, ${s.behind.unknown} unknown` : ''}; ${s.behind.abandonedSeries} on an abandoned series`,
   ];
   if (s.furthestBehind.length) {

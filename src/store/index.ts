@@ -51,7 +51,7 @@ import type {
 } from './types.js';
 import { currentWinners, namesWithWinnerChanges, recordWinners, setWinnerInputs, winnerHistory, winnerInputs } from './winners.js';
 import { previousHostState, saveHostState, type HostPackageState } from './host-state.js';
-import { feedChecks, feedReleases, recordFeedCheck, recordFeedReleases } from './upstream.js';
+import { feedChecks, feedReleases, mappingFacts, recordFeedCheck, recordFeedReleases } from './upstream.js';
 
 export interface OpenStoreOptions {
   /** Database file; default `$XDG_DATA_HOME/repoclash/repoclash.db`. ":memory:" for tests. */
@@ -191,6 +191,10 @@ export class Store {
   feedChecks(): Map<string, FeedCheck> {
     return feedChecks(this.db);
   }
+  /** Name, source name and URL of the current packages of `repoIds`, for the upstream mapping. */
+  mappingFacts(repoIds: readonly string[]): Array<{ repoId: string; name: string; sourceName: string | null; url: string | null }> {
+    return mappingFacts(this.db, repoIds);
+  }
 
   // ── reports ──
   saveReport(week: string, findings: unknown, createdAt?: number): number {
@@ -212,7 +216,7 @@ export { listRepos, recordRepoEvent, releaseFacts, repoEvents, setReleaseFacts, 
 export { latestReport, listReports, saveReport } from './reports.js';
 export { currentWinners, namesWithWinnerChanges, recordWinners, setWinnerInputs, winnerHistory, winnerInputs } from './winners.js';
 export { previousHostState, saveHostState, type HostPackageState } from './host-state.js';
-export { feedChecks, feedReleases, recordFeedCheck, recordFeedReleases } from './upstream.js';
+export { feedChecks, feedReleases, mappingFacts, recordFeedCheck, recordFeedReleases } from './upstream.js';
 export { acquireCrawlLock, lockPathFor, type AcquireLockOptions, type ReleaseLock } from './lock.js';
 export { LockedError, type LockHolder } from './errors.js';
 export type * from './types.js';

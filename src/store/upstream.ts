@@ -77,3 +77,17 @@ export function feedChecks(db: Db): Map<string, FeedCheck> {
     rows.map((r) => [r.feed, { feed: r.feed, checkedAt: r.checked_at, status: r.status, message: r.message, projectUrls: JSON.parse(r.project_urls) as string[], lastOkAt: r.last_ok_at }]),
   );
 }
+
+/**
+ * What the upstream mapping reads of each current package in `repoIds`: name, source name and
+ * URL / Homepage, one row per distinct triple — three columns instead of whole version rows.
+ */
+export function mappingFacts(db: Db, repoIds: readonly string[]): Array<{ repoId: string; name: string; sourceName: string | null; url: string | null }> {
+  if (repoIds.length === 0) return [];
+  return db
+    .prepare<[string], { repoId: string; name: string; sourceName: string | null; url: string | null }>(
+      `SELECT DISTINCT repo_id AS repoId, name, source_name AS sourceName, url FROM version_tracks
+       WHERE last_seen IS NULL AND repo_id IN (SELECT value FROM json_each(?))`,
+    )
+    .all(JSON.stringify(repoIds));
+}

@@ -66,7 +66,7 @@ export function feedFromUrl(text: string): { feed: FeedRef; registry: boolean } 
   const host = url.hostname.toLowerCase().replace(/^www\./, '');
   const parts = url.pathname.split('/').filter((p) => p !== '').map((p) => decodeURIComponent(p));
   const labels = host.split('.');
-  const has = (word: string) => labels.some((l) => l === word || l.startsWith(word));
+  const has = (word: string) => labels.slice(0, -1).some((l) => l.includes(word));
   // Registries: project pages.
   if (has('npm') && parts[0] === 'package' && parts[1]) {
     const name = parts[1].startsWith('@') && parts[2] ? `${parts[1]}/${parts[2]}` : parts[1];
