@@ -19,7 +19,8 @@ import { refreshFeeds, type RefreshResult } from '../upstream/refresh.js';
 import { sourceSettings } from '../upstream/settings.js';
 import { feedKey, SOURCE_KINDS, type SourceKind } from '../upstream/types.js';
 import { loadAnalysisData, mappingOptions, missingFeeds } from './analysis-data.js';
-import { addCommonOptions } from './crawl.js';
+import { addCommonOptions, timeoutOption } from './crawl.js';
+import { numberOption, RETRIES, type NumberRule } from './numeric-options.js';
 import { ExitCode } from './exit-codes.js';
 import { buildRunContext, collect, type CommonOptions } from './run-context.js';
 
@@ -29,12 +30,17 @@ export interface UpstreamOptions extends CommonOptions {
   explain?: string;
   prereleases?: boolean;
   format?: 'text' | 'json';
-  concurrency?: string;
-  timeout?: string;
-  retries?: string;
-  top?: string;
-  maxAge?: string;
+  concurrency?: number;
+  timeout?: number;
+  retries?: number;
+  top?: number;
+  maxAge?: number;
 }
+
+/** Requests at once per API host: the release APIs are shared public services. */
+const FEED_CONCURRENCY: NumberRule = { integer: true, min: 1, max: 8, what: 'a whole number from 1 to 8 (be polite to the release APIs)' };
+const TOP: NumberRule = { integer: true, min: 1, max: 100_000, what: 'a positive whole number' };
+const HOURS: NumberRule = { integer: false, min: 0, max: 8760, what: 'a number of hours from 0 to 8760' };
 
 export function registerUpstream(program: Command): void {
   addCommonOptions(program.command('upstream').description("map distro packages to their upstreams' own release feeds and show how far behind they are"))
@@ -42,11 +48,11 @@ export function registerUpstream(program: Command): void {
     .option('--source <kinds>', `only feeds of these sources (comma-separated: ${SOURCE_KINDS.join(', ')})`, collect)
     .option('--explain <name>', 'show how NAME was mapped to its feed, and what the feed says')
     .option('--prereleases', 'compare against upstream pre-releases too')
-    .option('--concurrency <n>', 'requests at once per API host (at most 8)', '4')
-    .option('--timeout <seconds>', 'connect/response/idle timeout per request', String(DEFAULT_FETCH_POLICY.responseTimeoutMs / 1000))
-    .option('--retries <n>', 'retries per request on 5xx, 429, resets and timeouts', String(DEFAULT_FETCH_POLICY.retries))
-    .option('--top <n>', 'how many of the furthest behind to list', '10')
-    .option('--max-age <hours>', 'reuse a feed fetched less than this long ago without asking (0: always ask)', '6')
+    .addOption(numberOption('--concurrency <n>', 'requests at once per API host (at most 8)', FEED_CONCURRENCY, 4))
+    .addOption(timeoutOption())
+    .addOption(numberOption('--retries <n>', 'retries per request on 5xx, 429, resets and timeouts', RETRIES, DEFAULT_FETCH_POLICY.retries))
+    .addOption(numberOption('--top <n>', 'how many of the furthest behind to list', TOP, 10))
+    .addOption(numberOption('--max-age <hours>', 'reuse a feed fetched less than this long ago without asking (0: always ask)', HOURS, 6))
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
     .action(async (options: UpstreamOptions) => {
       process.exitCode = await runUpstreamCommand(options);
@@ -74,12 +80,6 @@ export interface UpstreamSummary {
   mappings: Array<{ name: string; profile: string; version: string; feed: string; rule: string; detail: string; homepage: string | null; feedStatus: string; projectUrls: string[] }>;
 }
 
-function positiveInt(text: string | undefined, option: string, fallback: number): number {
-  const n = Number(text ?? fallback);
-  if (!Number.isInteger(n) || n < 1) throw new UsageError(`${option} needs a positive whole number, not "${text}"`);
-  return n;
-}
-
 /** The distro packages of a profile, best version per name. */
 function distroPackages(candidates: readonly Candidate[], format: 'rpm' | 'deb'): Candidate[] {
   return [...bestByName(format, candidates.filter((c) => c.role === 'distro')).values()];
@@ -88,15 +88,11 @@ function distroPackages(candidates: readonly Candidate[], format: 'rpm' | 'deb')
 export async function runUpstreamCommand(options: UpstreamOptions): Promise<number> {
   const sources = (options.source ?? []) as SourceKind[];
   for (const s of sources) if (!SOURCE_KINDS.includes(s)) throw new UsageError(`unknown source "${s}" (known: ${SOURCE_KINDS.join(', ')})`);
-  const concurrency = positiveInt(options.concurrency, '--concurrency', 4);
-  if (concurrency > 8) throw new UsageError('--concurrency is at most 8 (be polite to the release APIs)');
-  const top = positiveInt(options.top, '--top', 10);
-  const seconds = positiveInt(options.timeout, '--timeout', 60);
-  const maxAgeHours = Number(options.maxAge ?? 6);
-  if (!Number.isFinite(maxAgeHours) || maxAgeHours < 0) throw new UsageError(`--max-age needs a number of hours, not "${options.maxAge}"`);
-  const maxAgeMs = maxAgeHours * 3600_000;
-  const retries = Number(options.retries ?? DEFAULT_FETCH_POLICY.retries);
-  if (!Number.isInteger(retries) || retries < 0) throw new UsageError(`--retries needs a whole number, not "${options.retries}"`);
+  const concurrency = options.concurrency ?? 4;
+  const top = options.top ?? 10;
+  const seconds = options.timeout ?? DEFAULT_FETCH_POLICY.responseTimeoutMs / 1000;
+  const maxAgeMs = (options.maxAge ?? 6) * 3600_000;
+  const retries = options.retries ?? DEFAULT_FETCH_POLICY.retries;
 
   const run = await buildRunContext(options);
   for (const w of run.warnings) if (!options.quiet) process.stderr.write(`repoclash: ${w}\n`);

@@ -177,6 +177,6 @@ describe('failing sources', () => {
   it('rejects a bad option value with exit 2', async () => {
     const run = await repoclash(['upstream', '--concurrency', '20', '--config', path.join(work, 'langs.yaml'), '--db', path.join(work, 'langs.db')]);
     expect(run.code).toBe(2);
-    expect(run.stderr).toContain('--concurrency is at most 8');
+    expect(run.stderr).toContain('--concurrency must be a whole number from 1 to 8');
   });
 });
