@@ -13,7 +13,6 @@
  * repos.yaml); nothing here names a host. Absolute times swing 2–3× on a shared machine: read the
  * ratios, which come from one run.
  */
-import { spawnSync } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { statSync } from 'node:fs';
 import os from 'node:os';
@@ -21,7 +20,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { hostVariables } from '../src/config/host.js';
-import { bestTiming, MB, ratio, timeProcess, type ProcessTiming } from './process.js';
+import { bestTiming, buildCli, MB, ratio, timeProcess, type ProcessTiming } from './process.js';
 import type { BenchRow } from './types.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -80,10 +79,6 @@ async function privateAptConfig(dir: string): Promise<string> {
   return conf;
 }
 
-function build(): void {
-  const result = spawnSync(process.execPath, [path.join(repoRoot, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], { cwd: repoRoot, stdio: 'inherit' });
-  if (result.status !== 0) throw new Error('npm run build failed');
-}
 
 const describe = (t: ProcessTiming): string => `${t.seconds.toFixed(2)} s wall, CPU ${t.cpuSeconds.toFixed(2)} s, peak RSS ${(t.maxRssBytes / MB).toFixed(0)} MB`;
 const failure = (what: string, t: ProcessTiming, ok: (code: number | null) => boolean): string =>
@@ -94,7 +89,7 @@ export default async function commandsBench(): Promise<BenchRow[]> {
   if (!vars['debian_mirror'] || !vars['debian_security_mirror']) {
     return [{ name: 'commands', value: Number.NaN, unit: '', note: "skipped: this host's apt sources name no Debian archive and security archive" }];
   }
-  build();
+  buildCli();
   const work = await mkdtemp(path.join(os.tmpdir(), 'repoclash-bench-commands-'));
   const rows: BenchRow[] = [];
   const load = () => `load avg ${os.loadavg()[0]!.toFixed(1)} on ${os.cpus().length} cores`;

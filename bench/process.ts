@@ -4,8 +4,10 @@
  * they are compared with (apt-get, sqlite3, python3-apt, rpmmd2solv), so both sides are measured
  * the same way in the same run.
  */
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { openSync, closeSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 export interface ProcessTiming {
   /** Wall-clock seconds. */
@@ -63,3 +65,10 @@ export async function bestTiming(runs: number, run: () => Promise<ProcessTiming>
 
 export const MB = 1e6;
 export const ratio = (ours: number, peer: number): string => `${(ours / peer).toFixed(2)}×`;
+
+/** `npm run build` (tsc), so benchmarks time the compiled CLI as users run it. */
+export function buildCli(): void {
+  const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+  const result = spawnSync(process.execPath, [path.join(repoRoot, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], { cwd: repoRoot, stdio: 'inherit' });
+  if (result.status !== 0) throw new Error('npm run build failed');
+}

@@ -156,6 +156,20 @@ export function renderWeeklyHtml(report: WeeklyReport, charts: WeeklyCharts, sou
         '</table>',
     );
   }
+  if (report.newUpstreamReleases.length) {
+    parts.push(
+      `<h3 style="${S.h2}">New upstream releases not picked up</h3><table style="${S.table};margin-top:8px"><tr><th style="${S.th}">package</th><th style="${S.th}">distro → upstream release</th><th style="${S.thNum}">released</th></tr>` +
+        report.newUpstreamReleases
+          .map(
+            (r) =>
+              `<tr><td style="${S.td}"><code style="${S.code}">${e(r.name)}</code><div style="${S.detail}">${e(r.profile)}</div></td>` +
+              `<td style="${S.td}">${e(r.distroEvr)} → ${r.url ? `<a href="${e(r.url)}">${e(r.upstreamVersion)}</a>` : e(r.upstreamVersion)}<div style="${S.detail}">${e(r.upstreamRepo)}</div></td>` +
+              `<td style="${S.tdNum}">${new Date(r.publishedAt).toISOString().slice(0, 10)}</td></tr>`,
+          )
+          .join('') +
+        '</table>',
+    );
+  }
 
   parts.push(`<h2 style="${S.h2}">Predicted ping-pong (${report.predictedPingPong.length})</h2>`);
   if (report.predictedPingPong.length === 0) parts.push(`<p style="${S.muted}">None predicted.</p>`);

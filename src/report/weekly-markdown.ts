@@ -46,6 +46,13 @@ export function renderWeeklyMarkdown(report: WeeklyReport): string {
     out.push('', '## Lagging most behind upstream', '', '| package | profile | distro | upstream | gap | days behind |', '|---|---|---|---|---|--:|');
     for (const l of report.topLag) out.push(`| ${md(l.name)} | ${md(l.profile)} | ${md(l.distroEvr)} (${md(l.distroRepo)}) | ${md(l.upstreamEvr)} (${md(l.upstreamRepo)}) | ${l.gap} | ${l.daysBehind} |`);
   }
+  if (report.newUpstreamReleases.length) {
+    out.push('', '## New upstream releases not picked up', '', '| package | profile | distro | upstream release | released |', '|---|---|---|---|---|');
+    for (const r of report.newUpstreamReleases) {
+      const version = r.url ? `[${md(r.upstreamVersion)}](${r.url})` : md(r.upstreamVersion);
+      out.push(`| ${md(r.name)} | ${md(r.profile)} | ${md(r.distroEvr)} | ${version} (${md(r.upstreamRepo)}) | ${new Date(r.publishedAt).toISOString().slice(0, 10)} |`);
+    }
+  }
   if (report.predictedPingPong.length) {
     out.push('', '## Predicted ping-pong', '');
     for (const p of report.predictedPingPong) out.push(`- \`${p.name.replace(/`/g, "'")}\` (${md(p.profile)}): lead changed ${p.leadChanges}×: ${md(p.leads.join(' → '))}`);

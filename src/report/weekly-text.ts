@@ -47,6 +47,12 @@ export function renderWeeklyText(report: WeeklyReport): string {
       out.push(`  ${l.name}  [${l.profile}]  ${l.distroEvr} (${l.distroRepo}) → ${l.upstreamEvr} (${l.upstreamRepo}): ${l.daysBehind} days behind, ${l.gap} gap, ${l.newerReleases} newer${l.abandonedSeries ? ', series abandoned upstream' : ''}`);
     }
   }
+  if (report.newUpstreamReleases.length) {
+    out.push('', `NEW UPSTREAM RELEASES NOT PICKED UP (${report.newUpstreamReleases.length})`);
+    for (const r of report.newUpstreamReleases) {
+      out.push(`  ${r.name}  [${r.profile}]  ${r.distroEvr} → ${r.upstreamVersion} (${r.upstreamRepo}, released ${new Date(r.publishedAt).toISOString().slice(0, 10)})${r.url ? `  ${r.url}` : ''}`);
+    }
+  }
   if (report.predictedPingPong.length) {
     out.push('', `PREDICTED PING-PONG (${report.predictedPingPong.length})`);
     for (const p of report.predictedPingPong) out.push(`  ${p.name}  [${p.profile}]  lead changed ${p.leadChanges}×: ${p.leads.join(' → ')}${p.observedFlips ? `; ${p.observedFlips} flips observed` : ''}`);

@@ -52,6 +52,19 @@ export interface LagRow {
   abandonedSeries: boolean;
 }
 
+/** An upstream release that came out during the report's window and the distribution has not picked up. */
+export interface NewUpstreamRow {
+  name: string;
+  profile: string;
+  distroEvr: string;
+  /** Feed key (`github:prometheus/prometheus`) or upstream repo. */
+  upstreamRepo: string;
+  upstreamVersion: string;
+  /** The release's page, when the source gives one. */
+  url: string | null;
+  publishedAt: number;
+}
+
 export interface PingPongRow {
   name: string;
   profile: string;
@@ -116,6 +129,8 @@ export interface WeeklyReport {
   /** Longest-running first. */
   ongoing: ReportedFinding[];
   topLag: LagRow[];
+  /** Upstream releases published since the previous report (or in the last 7 days) that the distribution lacks, newest first. */
+  newUpstreamReleases: NewUpstreamRow[];
   predictedPingPong: PingPongRow[];
   health: WeeklyHealth;
   /** Oldest first, ending with this week. */
@@ -223,6 +238,7 @@ export function buildWeeklyReport(input: WeeklyInput): WeeklyReport {
     resolved,
     ongoing,
     topLag: topLag(lags, input.options?.topLag ?? 10),
+    newUpstreamReleases: newUpstreamReleases(lags, windowStart, input.now),
     predictedPingPong: predictedPingPong(audit.findings.filter((f): f is PingPongFinding => f.kind === 'pingpong')),
     health: weeklyHealth(input.health, input.events, windowStart, input.now),
     history,
@@ -232,6 +248,21 @@ export function buildWeeklyReport(input: WeeklyInput): WeeklyReport {
     })),
     partial: input.health.some((h) => h.missing || h.lastFailure !== null),
   };
+}
+
+function newUpstreamReleases(lags: readonly LagFinding[], windowStart: number, now: number): NewUpstreamRow[] {
+  return lags
+    .filter((l) => l.upstream.publishedAt != null && l.upstream.publishedAt >= windowStart && l.upstream.publishedAt <= now)
+    .map((l) => ({
+      name: l.name,
+      profile: l.profile,
+      distroEvr: l.distro.evr,
+      upstreamRepo: l.upstream.repoId,
+      upstreamVersion: l.upstream.evr,
+      url: l.upstream.url ?? null,
+      publishedAt: l.upstream.publishedAt!,
+    }))
+    .sort((a, b) => b.publishedAt - a.publishedAt || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
 
 function topLag(lags: readonly LagFinding[], limit: number): LagRow[] {

@@ -3,7 +3,7 @@
  * with Fedora's prometheus 1.8.0, its URL on GitHub, releases served in GitHub's shape on loopback),
  * and failing sources — exit codes, one line per failure, nothing stored from a failed fetch.
  */
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -31,7 +31,9 @@ const release = (tag: string, published: string, prerelease = false) => ({
 });
 
 /** Prometheus's GitHub releases (newest first, as the API lists them), two pages. */
-const PAGE_1 = [release('v3.0.0', '2024-11-14T14:00:00Z'), release('v2.53.0', '2024-06-16T13:00:00Z'), release('v2.9.2', '2019-04-25T12:00:00Z')];
+/** A release two days ago: the weekly report lists it as new and not picked up. */
+const RECENT = new Date(Date.now() - 2 * DAY).toISOString().replace(/\.\d+Z$/, 'Z');
+const PAGE_1 = [release('v3.1.0', RECENT), release('v3.0.0', '2024-11-14T14:00:00Z'), release('v2.53.0', '2024-06-16T13:00:00Z'), release('v2.9.2', '2019-04-25T12:00:00Z')];
 const PAGE_2 = [release('v2.0.0', '2017-11-08T14:00:00Z'), release('v2.0.0-rc.3', '2017-11-03T10:00:00Z', true), release('v1.8.2', '2017-11-04T12:00:00Z'), release('v1.8.1', '2017-10-19T12:00:00Z'), release('v1.8.0', '2017-10-06T12:00:00Z')];
 
 function sourcesYaml(): string {
@@ -87,7 +89,7 @@ describe('the Prometheus story against GitHub releases', () => {
     expect(refresh.stderr).toBe('');
     expect(refresh.code).toBe(0);
     expect(refresh.stdout).toContain('1 mapped to a release feed (github 1; by forge 1)');
-    expect(refresh.stdout).toMatch(/ERROR\s+prometheus 1\.8\.0 → 3\.0\.0 {2}github:prometheus\/prometheus {2}major, \d+ days, abandoned series/);
+    expect(refresh.stdout).toMatch(/ERROR\s+prometheus 1\.8\.0 → 3\.1\.0 {2}github:prometheus\/prometheus {2}major, \d+ days, abandoned series/);
     expect(api.count('/repos/prometheus/prometheus/releases')).toBe(2);
 
     const audit = await repoclash(args('audit', '--kind', 'lag', '--format', 'json'));
@@ -103,15 +105,15 @@ describe('the Prometheus story against GitHub releases', () => {
       abandonedSeries: true,
       distroMajor: 1,
       distro: { repoId: 'fedora-29', evr: '1.8.0-3.fc29', upstreamVersion: '1.8.0' },
-      upstream: { repoId: 'github:prometheus/prometheus', source: 'github', evr: '3.0.0', url: 'https://github.com/prometheus/prometheus/releases/tag/v3.0.0' },
+      upstream: { repoId: 'github:prometheus/prometheus', source: 'github', evr: '3.1.0', url: 'https://github.com/prometheus/prometheus/releases/tag/v3.1.0', publishedAt: Date.parse(RECENT) },
       // Behind since 2.0.0 came out (the rc before it and the 1.8.x patches do not count).
       behindSince: since,
       behindSinceEvidence: 'published',
-      newerReleases: 6,
+      newerReleases: 7,
     });
     expect(Math.abs(lag.daysBehind - Math.floor((Date.now() - since) / DAY))).toBeLessThanOrEqual(1);
     expect(lag.title).toContain('upstream no longer ships 1.x');
-    expect(lag.title).toContain('https://github.com/prometheus/prometheus/releases/tag/v3.0.0');
+    expect(lag.title).toContain('https://github.com/prometheus/prometheus/releases/tag/v3.1.0');
 
     const text = await repoclash(args('audit', '--kind', 'lag'));
     expect(text.stdout).toContain('github:prometheus/prometheus');
@@ -124,8 +126,8 @@ describe('the Prometheus story against GitHub releases', () => {
     expect(lines[0]).toBe('prometheus 1.8.0-3.fc29 (fedora-29, profile f29)');
     expect(lines[1]).toBe('  URL: https://github.com/prometheus/prometheus');
     expect(lines[2]).toBe('  → forge    github:prometheus/prometheus  — URL https://github.com/prometheus/prometheus is a github project');
-    expect(lines[3]).toMatch(/^ {13}ok at .* UTC, 8 releases stored; the source names https:\/\/github\.com\/prometheus\/prometheus$/);
-    expect(explain.stdout).toMatch(/lag: prometheus 1\.8\.0 \(fedora-29\) is 6 releases behind upstream 3\.0\.0/);
+    expect(lines[3]).toMatch(/^ {13}ok at .* UTC, 9 releases stored; the source names https:\/\/github\.com\/prometheus\/prometheus$/);
+    expect(explain.stdout).toMatch(/lag: prometheus 1\.8\.0 \(fedora-29\) is 7 releases behind upstream 3\.1\.0/);
     expect((await repoclash(args('upstream', '--explain', 'nosuchpackage'))).code).toBe(2);
   });
 
@@ -133,7 +135,7 @@ describe('the Prometheus story against GitHub releases', () => {
     const check = await repoclash(args('check', 'prometheus', '--version', '1.8.0-4.fc30', '--target', 'f29', '--format', 'json'));
     const parsed = JSON.parse(check.stdout) as { findings: Array<{ kind: string; severity: string; upstream: { repoId: string; url?: string }; gap: string }> };
     const lag = parsed.findings.find((f) => f.kind === 'lag');
-    expect(lag).toMatchObject({ severity: 'error', gap: 'major', upstream: { repoId: 'github:prometheus/prometheus', url: 'https://github.com/prometheus/prometheus/releases/tag/v3.0.0' } });
+    expect(lag).toMatchObject({ severity: 'error', gap: 'major', upstream: { repoId: 'github:prometheus/prometheus', url: 'https://github.com/prometheus/prometheus/releases/tag/v3.1.0' } });
     expect(check.code).toBe(1);
   });
 
@@ -142,7 +144,19 @@ describe('the Prometheus story against GitHub releases', () => {
     const lag = (JSON.parse(withPre.stdout) as { findings: LagFinding[] }).findings[0]!;
     // Asked for: the 2.0.0 release candidate counts, so the major gap opened on 2017-11-03.
     expect(lag.behindSince).toBe(Date.parse('2017-11-03T10:00:00Z'));
-    expect(lag.newerReleases).toBe(7);
+    expect(lag.newerReleases).toBe(8);
+  });
+
+  it('the weekly report lists the upstream release of this week that the distribution has not picked up', async () => {
+    const out = path.join(work, 'reports');
+    const report = await repoclash(args('report', '--out', out));
+    expect(report.code).toBe(0);
+    const files = await readdir(out);
+    const text = await readFile(path.join(out, files.find((f) => f.endsWith('.txt'))!), 'utf8');
+    const section = text.slice(text.indexOf('NEW UPSTREAM RELEASES NOT PICKED UP (1)'));
+    expect(section.split('\n')[1]).toBe(`  prometheus  [f29]  1.8.0-3.fc29 → 3.1.0 (github:prometheus/prometheus, released ${RECENT.slice(0, 10)})  https://github.com/prometheus/prometheus/releases/tag/v3.1.0`);
+    const markdown = await readFile(path.join(out, files.find((f) => f.endsWith('.md'))!), 'utf8');
+    expect(markdown).toContain('[3.1.0](https://github.com/prometheus/prometheus/releases/tag/v3.1.0)');
   });
 });
 

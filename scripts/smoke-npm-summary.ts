@@ -1,0 +1,51 @@
+/**
+ * Summarises `repoclash upstream --format json` for the npm smoke test: mapping counts, lag by gap
+ * class, the ten furthest behind, and mapping accuracy over the first 200 node-* packages — a
+ * mapping a person would agree with finds an npm package whose declared repository or homepage is
+ * the project Debian's Homepage names. Every other case is listed by kind.
+ */
+import { readFileSync } from 'node:fs';
+import type { UpstreamSummary } from '../src/cli/upstream.js';
+import { projectLocation } from '../src/upstream/mapping.js';
+
+const summary = JSON.parse(readFileSync(process.argv[2]!, 'utf8')) as UpstreamSummary;
+const node = summary.mappings.filter((m) => m.name.startsWith('node-'));
+const unresolvedNode = summary.unresolved.filter((n) => n.startsWith('node-'));
+const b = summary.behind;
+console.log(`trixie: ${summary.names} distro names; node-*: ${node.length + unresolvedNode.length}, mapped to npm ${node.length} (${unresolvedNode.length} with no npm package under any candidate name)`);
+console.log(`all npm-mapped names: ${summary.mapped}; feeds ${summary.feeds.ok} ok, ${summary.feeds.failed} failed; compared ${summary.compared}`);
+console.log(`behind upstream: ${b.total} (major ${b.major}, minor ${b.minor}, patch ${b.patch}, unknown ${b.unknown}); on an abandoned series: ${b.abandonedSeries}`);
+console.log('ten furthest behind (days since the first newer release of the gap’s class, by the registry’s dates):');
+for (const f of summary.furthestBehind) console.log(`  ${f.name} ${f.distro.upstreamVersion} → ${f.upstream.evr} (${f.upstream.repoId}, ${f.gap}, ${f.daysBehind} days)`);
+
+// Mapping accuracy over the first 200 node-* packages, by name.
+const first = [...node.map((m) => m.name), ...unresolvedNode].sort().slice(0, 200);
+const byName = new Map(node.map((m) => [m.name, m]));
+const kinds = new Map<string, string[]>();
+const note = (kind: string, name: string) => kinds.set(kind, [...(kinds.get(kind) ?? []), name]);
+let agree = 0;
+for (const name of first) {
+  const m = byName.get(name);
+  if (!m) {
+    note('no npm package under any candidate name', name);
+    continue;
+  }
+  const home = m.homepage ? projectLocation(m.homepage) : null;
+  const theirs = m.projectUrls.map(projectLocation).filter((l): l is string => l !== null);
+  const npmName = m.feed.slice('npm:'.length);
+  const plain = npmName === name.slice('node-'.length);
+  if (home !== null && theirs.includes(home)) {
+    agree++;
+    if (!plain) note(`agreed, under another npm name than node-* suggests (${m.rule})`, `${name} → ${npmName}`);
+  } else if (home === null) note('Debian gives no Homepage to compare', `${name} → ${npmName}`);
+  else if (theirs.length === 0) note('npm names no repository or homepage to compare', `${name} → ${npmName}`);
+  else if (theirs.some((t) => t.split('/').slice(0, 2).join('/') === home.split('/').slice(0, 2).join('/') || t.startsWith(`${home}/`) || home.startsWith(`${t}/`)))
+    note('same owner or a monorepo path, not the same URL', `${name} → ${npmName} (${m.homepage} vs ${m.projectUrls.join(' ')})`);
+  else note('different project under the same name', `${name} → ${npmName} (${m.homepage} vs ${m.projectUrls.join(' ')})`);
+}
+console.log(`\nmapping accuracy, first ${first.length} node-* packages: ${agree} agree by name and homepage (${((100 * agree) / first.length).toFixed(1)}%)`);
+for (const [kind, names] of [...kinds].sort((x, y) => y[1].length - x[1].length)) {
+  console.log(`  ${kind}: ${names.length}`);
+  for (const n of names.slice(0, 12)) console.log(`    ${n}`);
+  if (names.length > 12) console.log(`    … and ${names.length - 12} more`);
+}
