@@ -6,7 +6,6 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { createTransport } from 'nodemailer';
 import type { EmailConfig } from '../config/types.js';
 import { ConfigError } from '../errors.js';
 
@@ -88,6 +87,8 @@ function message(config: EmailConfig, content: MailContent) {
 
 /** The message as an RFC 5322 file (`--dry-run`): nothing is sent, no credentials are needed. */
 export async function renderEml(config: EmailConfig, content: MailContent): Promise<Buffer> {
+  // nodemailer is loaded only when a mail is made: the report command starts faster without it.
+  const { createTransport } = await import('nodemailer');
   const transport = createTransport({ streamTransport: true, buffer: true, newline: 'unix' });
   const info = await transport.sendMail(message(config, content));
   return info.message as Buffer;
@@ -112,6 +113,7 @@ export class MailSendError extends Error {
 }
 
 export async function sendReportMail(config: EmailConfig, content: MailContent, secrets: SmtpSecrets): Promise<SendResult> {
+  const { createTransport } = await import('nodemailer');
   const transport = createTransport({
     host: config.host,
     port: config.port,
