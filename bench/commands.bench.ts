@@ -17,15 +17,12 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { hostVariables } from '../src/config/host.js';
-import { bestTiming, buildCli, MB, ratio, timeProcess, type ProcessTiming } from './process.js';
+import { bestTiming, buildCli, cliPath, MB, ratio, timeProcess, type ProcessTiming } from './process.js';
 import type { BenchRow } from './types.js';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const repoRoot = path.resolve(here, '..');
-const bin = path.join(repoRoot, 'dist', 'cli', 'bin.js');
+const bin = cliPath;
 const INSTALLED = 2_000;
 
 const DEBIAN_PAIR = `version: 1
@@ -78,7 +75,6 @@ async function privateAptConfig(dir: string): Promise<string> {
   );
   return conf;
 }
-
 
 const describe = (t: ProcessTiming): string => `${t.seconds.toFixed(2)} s wall, CPU ${t.cpuSeconds.toFixed(2)} s, peak RSS ${(t.maxRssBytes / MB).toFixed(0)} MB`;
 const failure = (what: string, t: ProcessTiming, ok: (code: number | null) => boolean): string =>

@@ -9,6 +9,16 @@ import { openSync, closeSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+/** The built CLI, as `npm run repoclash` runs it. */
+export const cliPath = path.join(repoRoot, 'dist', 'cli', 'bin.js');
+
+/** `npm run build`: the commands are timed from the compiled CLI a user runs. */
+export function buildCli(): void {
+  const result = spawnSync(process.execPath, [path.join(repoRoot, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], { cwd: repoRoot, stdio: 'inherit' });
+  if (result.status !== 0) throw new Error('npm run build failed');
+}
+
 export interface ProcessTiming {
   /** Wall-clock seconds. */
   seconds: number;
@@ -66,9 +76,3 @@ export async function bestTiming(runs: number, run: () => Promise<ProcessTiming>
 export const MB = 1e6;
 export const ratio = (ours: number, peer: number): string => `${(ours / peer).toFixed(2)}×`;
 
-/** `npm run build` (tsc), so benchmarks time the compiled CLI as users run it. */
-export function buildCli(): void {
-  const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-  const result = spawnSync(process.execPath, [path.join(repoRoot, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], { cwd: repoRoot, stdio: 'inherit' });
-  if (result.status !== 0) throw new Error('npm run build failed');
-}

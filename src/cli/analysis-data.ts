@@ -8,6 +8,7 @@ import { archFilter, candidatesFor, type AuditInput } from '../analysis/audit.js
 import { winnersFromResolutions } from '../analysis/by-name.js';
 import { compareVersions } from '../analysis/order.js';
 import { applyReleaseVendors } from '../analysis/release-vendors.js';
+import { observedRollbacks } from '../analysis/rollback.js';
 import { resolveProfile } from '../analysis/resolve.js';
 import type { AnalysisInput, AptReleaseFacts, Candidate, InstalledPackage, Resolution } from '../analysis/types.js';
 import { vendorNormaliser, type VendorNormaliser } from '../analysis/vendors.js';
@@ -128,7 +129,12 @@ export function loadAuditData(store: Store, configured: Config, profiles: readon
     for (const id of enabledRepos(p)) vendorOfRepo[id] = vendors.canonical(config.repos.get(id)!.vendor);
     add(store.namesWithSeveralVendors(vendorOfRepo));
   }
-  add(store.namesWithClosedIntervals([...new Set(profiles.flatMap((p) => p.repos))]));
+  // A version that left a repo is common (every update); a best version that went back is not:
+  // screen those names' histories on light rows and read in full only the ones that did.
+  const auditedRepos = [...new Set(profiles.flatMap((p) => p.repos))];
+  const formatOf = (id: string) => config.repos.get(id)?.format;
+  const screened = store.versionPartsHistory(auditedRepos, store.namesWithClosedIntervals(auditedRepos));
+  add(observedRollbacks(screened, formatOf).map((period) => period.name));
   add(store.namesWithWinnerChanges(profiles.map((p) => p.name), PINGPONG_MIN_INTERVALS));
   const upstreamNames = new Set(store.namesIn([...config.repos.values()].filter((r) => r.role === 'upstream').map((r) => r.id)));
   add(upstreamNames);
@@ -254,7 +260,9 @@ function winnerInputsFingerprint(profile: ProfileConfig, config: Config, release
  * since then are this crawl's, re-resolves and re-records only the changed names; otherwise (first
  * crawl, config edited, an earlier crawl's winners never recorded) it resolves every name.
  */
-export function recordWinners(store: Store, config: Config, now: number, changedNames?: ReadonlyMap<string, readonly string[]>): number {
+export function recordWinners(store: Store, configured: Config, now: number, changedNames?: ReadonlyMap<string, readonly string[]>): number {
+  // Winners carry the repo's vendor as the analysis sees it (Release-read for the host's apt repos).
+  const config = withStoredVendors(store, configured);
   const profiles = [...config.profiles.values()].filter((p) => p.repos.some((id) => store.latestSnapshot(id) !== null));
   if (profiles.length === 0) return 0;
   const releases = new Map([...store.releaseFacts()].map(([id, facts]) => [id, facts as AptReleaseFacts]));

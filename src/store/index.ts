@@ -27,6 +27,7 @@ import {
   snapshots,
   snapshotsFetchedAfter,
   versionHistory,
+  versionPartsHistory,
   type VersionPartsRow,
 } from './queries.js';
 import { RepoUpdate, recordUnchanged, withRepoUpdate } from './repo-update.js';
@@ -133,6 +134,9 @@ export class Store {
   namesWithClosedIntervals(repoIds: readonly string[]): string[] {
     return namesWithClosedIntervals(this.db, repoIds);
   }
+  versionPartsHistory(repoIds: readonly string[], names: readonly string[]): VersionInterval[] {
+    return versionPartsHistory(this.db, repoIds, names);
+  }
   namesIn(repoIds: readonly string[]): string[] {
     return namesIn(this.db, repoIds);
   }
@@ -210,7 +214,7 @@ export class Store {
 
 export { IN_MEMORY, defaultStorePath, openDatabase, type Db } from './db.js';
 export { LATEST_SCHEMA_VERSION, MIGRATIONS, migrate, schemaVersion } from './migrations.js';
-export { currentVersionParts, currentVersions, latestSnapshot, namesIn, namesWithClosedIntervals, namesWithSeveralVendors, snapshots, snapshotsFetchedAfter, versionHistory, type VersionPartsRow } from './queries.js';
+export { currentVersionParts, currentVersions, latestSnapshot, namesIn, namesWithClosedIntervals, namesWithSeveralVendors, snapshots, snapshotsFetchedAfter, versionHistory, versionPartsHistory, type VersionPartsRow } from './queries.js';
 export { DEFAULT_BATCH_SIZE, RepoUpdate, recordUnchanged, withRepoUpdate } from './repo-update.js';
 export { listRepos, recordRepoEvent, releaseFacts, repoEvents, setReleaseFacts, upsertRepo } from './repos.js';
 export { latestReport, listReports, saveReport } from './reports.js';

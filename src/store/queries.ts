@@ -96,14 +96,14 @@ export function currentVersionsSql(byRepo: boolean, byName = false): string {
 }
 
 /** The SQL of versionHistory(); exported so tests can check its query plan. */
-export function versionHistorySql(byRepo: boolean, byName: boolean): string {
+export function versionHistorySql(byRepo: boolean, byName: boolean, columns = `${RECORD_COLUMNS}, v.last_seen`): string {
   const where: string[] = [];
   if (byRepo) where.push('v.repo_id IN (SELECT value FROM json_each(?))');
   // By name alone: walk the (repo_id, name, …) index once per repo (repos are few) — a separate
   // name index would cost ~45% of every crawl's insert time to speed up this rare query.
   else if (byName) where.push('v.repo_id IN (SELECT id FROM repos)');
   if (byName) where.push('v.name IN (SELECT value FROM json_each(?))');
-  return `SELECT ${RECORD_COLUMNS}, v.last_seen FROM version_tracks AS v
+  return `SELECT ${columns} FROM version_tracks AS v
     ${where.length ? 'WHERE ' + where.join(' AND ') : ''}
     ORDER BY v.repo_id, v.name, v.arch, v.first_seen`;
 }
@@ -195,6 +195,37 @@ export function versionHistory(db: Db, repoIds?: readonly string[], names?: read
   );
   const statement = db.prepare<string[], RawIntervalRow>(versionHistorySql(repos !== null, wanted !== null)).raw();
   return collect(statement.iterate(...params), (row) => toInterval(row, lastCheck));
+}
+
+type RawPartsIntervalRow = [repoId: string, name: string, arch: string, epoch: number, version: string, release: string, evr: string, firstSeen: number, lastSeen: number | null];
+
+/**
+ * versionHistory() of some names reduced to what ordering and timing need (repo, name, arch, EVR,
+ * first/last seen): the text fields (vendor, source, url, summary) and build time are null. For
+ * screening many names' histories (which of them went back?) before reading a few in full.
+ */
+export function versionPartsHistory(db: Db, repoIds: readonly string[], names: readonly string[]): VersionInterval[] {
+  if (repoIds.length === 0 || names.length === 0) return [];
+  const lastCheck = new Map(db.prepare<[], [string, number]>('SELECT repo_id, max(checked_at) FROM snapshots GROUP BY repo_id').raw().all());
+  const sql = versionHistorySql(true, true, 'v.repo_id, v.name, v.arch, v.epoch, v.version, v.release, v.evr, v.first_seen, v.last_seen');
+  const rows = db.prepare<string[], RawPartsIntervalRow>(sql).raw().iterate(JSON.stringify(repoIds), JSON.stringify(names));
+  return collect(rows, (r) => ({
+    repoId: r[0],
+    name: r[1],
+    arch: r[2],
+    epoch: r[3],
+    version: r[4],
+    release: r[5],
+    evr: r[6],
+    vendor: null,
+    sourceName: null,
+    url: null,
+    summary: null,
+    buildTime: null,
+    firstSeen: r[7],
+    lastSeen: r[8],
+    presentUntil: r[8] ?? lastCheck.get(r[0]) ?? r[7],
+  }));
 }
 
 /** Snapshots, oldest first (for one repo, or all repos). */

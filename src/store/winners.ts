@@ -106,15 +106,17 @@ export function currentWinners(db: Db, profile: string): WinnerInterval[] {
 }
 
 /**
- * Names whose winner changed at least `minIntervals - 1` times in one of the profiles: the only
- * names an observed ping-pong (A→B→A, three intervals) can be about.
+ * Names whose winner changed hands at least `minIntervals - 1` times in one of the profiles, between
+ * repos or recorded vendors (a new version from the same repo is no flip): the only names an
+ * observed ping-pong (A→B→A, three intervals) can be about.
  */
 export function namesWithWinnerChanges(db: Db, profiles: readonly string[], minIntervals: number): string[] {
   if (profiles.length === 0) return [];
   return db
     .prepare<[string, number], [string]>(
       `SELECT DISTINCT name FROM winner_tracks WHERE profile IN (SELECT value FROM json_each(?))
-       GROUP BY profile, name HAVING count(*) >= ?`,
+       GROUP BY profile, name
+       HAVING count(*) >= ? AND (count(DISTINCT repo_id) > 1 OR count(DISTINCT coalesce(vendor, '')) > 1)`,
     )
     .raw()
     .all(JSON.stringify(profiles), minIntervals)
