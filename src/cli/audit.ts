@@ -1,5 +1,6 @@
 /** `repoclash audit`: every finding for the configured profiles, from what the store holds. */
 import { existsSync } from 'node:fs';
+import { safeJson } from '../report/sanitize.js';
 import { Command, Option } from 'commander';
 import { runAudit, type AuditResult } from '../analysis/audit.js';
 import { atOrAbove, FINDING_KINDS } from '../analysis/findings.js';
@@ -67,7 +68,7 @@ export async function runAuditCommand(options: AuditOptions): Promise<number> {
   const output = options.output ?? 'text';
   const renderOptions = { all: options.all === true, failOn: options.failOn ?? 'warning' };
   if (output === 'json') {
-    process.stdout.write(JSON.stringify({ ...result, partialData: health.filter((h) => h.missing || h.lastFailure) }, null, 2) + '\n');
+    process.stdout.write(safeJson({ ...result, partialData: health.filter((h) => h.missing || h.lastFailure) }));
   } else if (!options.quiet || result.findings.some((f) => atOrAbove(f.severity, options.failOn ?? 'warning'))) {
     process.stdout.write(output === 'markdown' ? renderAuditMarkdown(result, health, renderOptions) : renderAuditText(result, health, renderOptions));
   }

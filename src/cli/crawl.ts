@@ -1,6 +1,7 @@
 /** `repoclash crawl`: fetch what changed in the selected repos and store it. */
 
 import { Command, Option } from 'commander';
+import { safeJson, safeText } from '../report/sanitize.js';
 import { crawlRepos, DEFAULT_CONCURRENCY } from '../crawl/crawl.js';
 import type { CrawlContext, RepoOutcome, RepoProgress } from '../crawl/context.js';
 import { MetadataCache } from '../fetch/cache.js';
@@ -58,7 +59,7 @@ export async function runCrawlCommand(options: CrawlOptions): Promise<number> {
   for (const w of run.warnings) if (!options.quiet) process.stderr.write(`repoclash: ${w}\n`);
   const { outcomes, failedRepos } = await crawlWithLock(run, options, tty);
   if (options.format === 'json') {
-    process.stdout.write(JSON.stringify({ schemaVersion: 1, repos: outcomes.map(outcomeJson) }, null, 2) + '\n');
+    process.stdout.write(safeJson({ schemaVersion: 1, repos: outcomes.map(outcomeJson) }));
   } else if (tty || (!options.quiet && process.stdout.isTTY)) {
     process.stdout.write(summaryTable(outcomes));
   }
@@ -158,7 +159,7 @@ export function summaryTable(outcomes: readonly RepoOutcome[]): string {
   const notes = outcomes.flatMap((o) => o.notes.map((n) => `note: ${o.repoId}: ${n}`));
   const failed = outcomes.filter((o) => o.status === 'failed').length;
   const totals = `${outcomes.length} repos: ${outcomes.filter((o) => o.status === 'changed').length} changed, ${outcomes.filter((o) => o.status === 'unchanged').length} unchanged, ${failed} failed`;
-  return [fmt(header), ...rows.map(fmt), '', totals, ...notes, ''].join('\n');
+  return safeText([fmt(header), ...rows.map(fmt), '', totals, ...notes, ''].join('\n'));
 }
 
 function outcomeJson(o: RepoOutcome) {

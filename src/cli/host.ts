@@ -4,6 +4,7 @@
  * `system` profile) and its package database, or a list exported from another host.
  */
 import { existsSync, readFileSync } from 'node:fs';
+import { safeJson } from '../report/sanitize.js';
 import path from 'node:path';
 import { Command, Option } from 'commander';
 import { runAudit } from '../analysis/audit.js';
@@ -145,7 +146,7 @@ function hostKey(root: string, installedFile: string | undefined): string {
 }
 
 function renderHost(report: HostReport, options: HostOptions): string {
-  if (options.output === 'json') return JSON.stringify(report, null, 2) + '\n';
+  if (options.output === 'json') return safeJson(report);
   if (options.oneline) return renderHostOneline(report);
   return renderHostText(report, { all: options.all === true });
 }

@@ -3,9 +3,10 @@
  * --quiet — cron mails only what is printed, and a broken repo must not go unseen.
  */
 import { healthLines } from '../report/audit-render.js';
+import { safeLine } from '../report/sanitize.js';
 import type { RepoHealth } from '../store/health.js';
 
 /** One line per unhealthy repo, except those this run's crawl has already named. */
 export function warnPartialData(health: readonly RepoHealth[], alreadyNamed: ReadonlySet<string> = new Set()): void {
-  for (const line of healthLines(health.filter((h) => !alreadyNamed.has(h.repoId)))) process.stderr.write(`repoclash: repo ${line}\n`);
+  for (const line of healthLines(health.filter((h) => !alreadyNamed.has(h.repoId)))) process.stderr.write(`repoclash: repo ${safeLine(line)}\n`);
 }

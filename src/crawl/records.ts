@@ -3,6 +3,7 @@ import type { DebPackage, RpmPackage } from '../formats/types.js';
 import { formatEvr, parseNevra } from '../formats/rpm/version.js';
 import { parseDebVersion } from '../formats/deb/version.js';
 import type { ErrorLocation } from '../errors.js';
+import { redactCredentials } from '../report/sanitize.js';
 import type { VersionRecord } from '../store/types.js';
 
 export function rpmRecord(pkg: RpmPackage): VersionRecord {
@@ -15,7 +16,7 @@ export function rpmRecord(pkg: RpmPackage): VersionRecord {
     evr: formatEvr({ epoch: pkg.epoch, version: pkg.version, release: pkg.release }),
     vendor: pkg.vendor,
     sourceName: sourceRpmName(pkg.sourcerpm),
-    url: pkg.url,
+    url: pkg.url === null ? null : redactCredentials(pkg.url),
     summary: pkg.summary,
     buildTime: pkg.buildTime,
   };
@@ -44,7 +45,7 @@ export function debRecord(pkg: DebPackage, where: ErrorLocation = {}): VersionRe
     // Debian packages carry no vendor field; the repo's vendor is stored with the repo.
     vendor: null,
     sourceName: pkg.source?.name ?? pkg.package,
-    url: pkg.homepage,
+    url: pkg.homepage === null ? null : redactCredentials(pkg.homepage),
     summary: pkg.summary,
     // Packages files carry no build time; first_seen stands in for "when it was shipped".
     buildTime: null,

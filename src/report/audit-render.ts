@@ -3,6 +3,7 @@ import type { AuditResult } from '../analysis/audit.js';
 import { atOrAbove, FINDING_KINDS, SEVERITIES, type Finding } from '../analysis/findings.js';
 import type { Severity } from '../analysis/types.js';
 import type { RepoHealth } from '../store/health.js';
+import { markdownCode, markdownInline, safeText } from './sanitize.js';
 import { findingDetails, KIND_HEADINGS } from './finding-lines.js';
 
 const plural = (n: number, word: string): string => `${n.toLocaleString('en')} ${word}${n === 1 ? '' : 's'}`;
@@ -80,10 +81,10 @@ export function renderAuditText(result: AuditResult, health: readonly RepoHealth
   }
   const problems = healthLines(health);
   if (problems.length) out.push('', `Partial data (${problems.length} repos):`, ...problems.map((p) => `  ${p}`));
-  return out.join('\n') + '\n';
+  return safeText(out.join('\n') + '\n');
 }
 
-const md = (text: string) => text.replace(/([|*_`\\[\]<>])/g, '\\$1');
+const md = markdownInline;
 
 export function renderAuditMarkdown(result: AuditResult, health: readonly RepoHealth[], options: RenderOptions = {}): string {
   const out: string[] = [];
@@ -95,12 +96,12 @@ export function renderAuditMarkdown(result: AuditResult, health: readonly RepoHe
     const { listed, hidden } = shown(list, options);
     out.push('', `## ${KIND_HEADINGS[kind]} (${list.length})`, '');
     for (const f of listed) {
-      out.push(`- **${f.severity}** \`${f.name}\`${f.scope ? ` (${md(f.scope)})` : ''}: ${md(f.title)}`);
+      out.push(`- **${f.severity}** ${markdownCode(f.name)}${f.scope ? ` (${md(f.scope)})` : ''}: ${md(f.title)}`);
       for (const line of findingDetails(f)) out.push(`  - ${md(line)}`);
     }
     if (hidden) out.push(`- … and ${plural(hidden, 'info finding')}: \`--all\` lists them`);
   }
   const problems = healthLines(health);
   if (problems.length) out.push('', `## Partial data`, '', ...problems.map((p) => `- ${md(p)}`));
-  return out.join('\n') + '\n';
+  return safeText(out.join('\n') + '\n');
 }

@@ -5,6 +5,7 @@
  * it goes to the test case's <system-out>, a check that could not run is <skipped>.
  */
 import type { CheckFinding, CheckPerformed, CheckResult } from '../analysis/check.js';
+import { safeJson, safeText } from './sanitize.js';
 import { atOrAbove } from '../analysis/findings.js';
 import type { Severity } from '../analysis/types.js';
 import type { RepoHealth } from '../store/health.js';
@@ -83,11 +84,11 @@ export function renderCheckText(r: CheckResult, health: readonly RepoHealth[], o
     lines.push('');
     lines.push(`passed: ${passed.map((c) => `${c.kind} ${c.subject}`).join('; ')}`);
   }
-  return lines.join('\n') + '\n';
+  return safeText(lines.join('\n') + '\n');
 }
 
 export function renderCheckJson(r: CheckResult, health: readonly RepoHealth[]): string {
-  return JSON.stringify({ ...r, partialData: health.filter((h) => h.missing || h.lastFailure) }, null, 2) + '\n';
+  return safeJson({ ...r, partialData: health.filter((h) => h.missing || h.lastFailure) });
 }
 
 /**
@@ -144,5 +145,6 @@ export function renderCheckJunit(r: CheckResult, health: readonly RepoHealth[], 
   }
   out.push('  </testsuite>');
   out.push('</testsuites>');
-  return out.join('\n') + '\n';
+  // C0 is already U+FFFD (XML forbids it); C1, bidi controls and credentials are left.
+  return safeText(out.join('\n') + '\n');
 }

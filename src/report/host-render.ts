@@ -1,5 +1,6 @@
 /** `repoclash host` output: text for people, one line for a motd; JSON is the report itself. */
 import type { HostAction, HostFix, HostReport, HostRisk, HostTarget } from '../host/types.js';
+import { safeText } from './sanitize.js';
 
 const ACTION_WORDS: Record<HostAction, [string, string]> = {
   'vendor-change': ['vendor change', 'vendor changes'],
@@ -94,7 +95,7 @@ export function renderHostText(report: HostReport, options: { all?: boolean } = 
   }
   for (const note of report.notes) out.push(`note: ${note}`);
   for (const w of report.warnings) out.push(`warning: ${w}`);
-  return out.join('\n') + '\n';
+  return safeText(out.join('\n') + '\n');
 }
 
 /** One line for /etc/motd or a status bar. */
@@ -102,7 +103,7 @@ export function renderHostOneline(report: HostReport): string {
   const risky = report.packages.filter((p) => p.risky);
   const partial = report.partialData.length ? `; partial data (${report.partialData.length} repo${report.partialData.length === 1 ? '' : 's'})` : '';
   if (risky.length === 0) {
-    return `repoclash: ${n(report.installedCount)} installed, no risky changes (${n(report.counts.upgrade)} upgrade${report.counts.upgrade === 1 ? '' : 's'} pending)${partial}\n`;
+    return safeText(`repoclash: ${n(report.installedCount)} installed, no risky changes (${n(report.counts.upgrade)} upgrade${report.counts.upgrade === 1 ? '' : 's'} pending)${partial}\n`);
   }
   const byAction = new Map<string, string[]>();
   for (const r of risky) {
@@ -110,5 +111,5 @@ export function renderHostOneline(report: HostReport): string {
     byAction.set(key, [...(byAction.get(key) ?? []), r.name]);
   }
   const parts = [...byAction].map(([k, names]) => `${names.length} ${k}: ${names.slice(0, 3).join(' ')}${names.length > 3 ? ' …' : ''}`);
-  return `repoclash: ${n(risky.length)} risky of ${n(report.installedCount)} installed — ${parts.join('; ')}${partial}\n`;
+  return safeText(`repoclash: ${n(risky.length)} risky of ${n(report.installedCount)} installed — ${parts.join('; ')}${partial}\n`);
 }

@@ -50,9 +50,12 @@ export function safeLine(text: string): string {
   return redactCredentials(text).replace(UNSAFE_ONE_LINE, visible);
 }
 
-/** A value inside a markdown line: controls escaped, inline syntax (emphasis, code, links, tables, HTML, entities) defused. */
+/**
+ * A value inside a markdown line: controls escaped, inline syntax (emphasis, code, links, tables,
+ * HTML) defused. Block syntax cannot start: every line begins with the renderer's own prefix.
+ */
 export function markdownInline(text: string): string {
-  return safeLine(text).replace(/([\\`*_[\]<>|~&!#])/g, '\\$1');
+  return safeLine(text).replace(/([\\`*_[\]<>|~])/g, '\\$1');
 }
 
 /** A value shown as inline code in markdown: a backtick cannot end the span early. */

@@ -4,14 +4,13 @@
  * a data: URI in reports/YYYY-Www.html, a cid: reference in the mail. Every text from metadata is
  * escaped; long package names wrap instead of widening the page.
  */
+import { escapeHtml, safeHtmlDocument } from './sanitize.js';
 import { KIND_HEADINGS } from './finding-lines.js';
 import { CHART_COLORS, cssColor, findingsPerWeekChart, lagDistributionChart, type ChartImage } from './charts.js';
 import { reportHeadline, type ReportedFinding, type WeeklyReport } from './weekly.js';
 import { age, countRows, healthSections, omittedNote, openFor, section, utc } from './weekly-view.js';
 
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
-}
+export { escapeHtml };
 const e = escapeHtml;
 
 export interface WeeklyCharts {
@@ -186,6 +185,6 @@ export function renderWeeklyHtml(report: WeeklyReport, charts: WeeklyCharts, sou
   return (
     '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">' +
     `<title>repoclash weekly report ${e(report.week)}</title></head>` +
-    `<body style="${S.body}"><div style="${S.page}">${parts.join('\n')}</div></body></html>\n`
+    safeHtmlDocument(`<body style="${S.body}"><div style="${S.page}">${parts.join('\n')}</div></body></html>\n`)
   );
 }

@@ -1,13 +1,11 @@
 /** The weekly report as markdown (reports/YYYY-Www.md), for a wiki page or an issue. */
+import { markdownCode, markdownInline, safeText } from './sanitize.js';
 import { KIND_HEADINGS } from './finding-lines.js';
 import { reportHeadline, type ReportedFinding, type WeeklyReport } from './weekly.js';
 import { age, countRows, healthSections, omittedNote, openFor, section, utc } from './weekly-view.js';
 
-/**
- * Escape markdown's inline syntax (emphasis, code, links, tables, HTML) in text from repository
- * metadata. Block syntax (#, -, + at a line start) cannot occur: every line starts with our prefix.
- */
-export const md = (text: string): string => text.replace(/([\\`*_[\]<>|~])/g, '\\$1');
+/** Markdown-escaped text from repository metadata (see sanitize.ts). */
+export const md = markdownInline;
 
 export function renderWeeklyMarkdown(report: WeeklyReport): string {
   const out: string[] = [];
@@ -36,7 +34,7 @@ export function renderWeeklyMarkdown(report: WeeklyReport): string {
     const s = section(list);
     for (const f of s.listed) {
       const extra = suffix(f);
-      out.push(`- **${f.severity}** ${f.kind} \`${f.name.replace(/`/g, "'")}\`${f.scope ? ` (${md(f.scope)})` : ''}: ${md(f.title)}${extra ? ` — ${md(extra)}` : ''}`);
+      out.push(`- **${f.severity}** ${f.kind} ${markdownCode(f.name)}${f.scope ? ` (${md(f.scope)})` : ''}: ${md(f.title)}${extra ? ` — ${md(extra)}` : ''}`);
       if (details) for (const d of f.details) out.push(`  - ${md(d)}`);
     }
     const note = omittedNote(s, report.week);
@@ -55,7 +53,7 @@ export function renderWeeklyMarkdown(report: WeeklyReport): string {
   }
   if (report.predictedPingPong.length) {
     out.push('', '## Predicted ping-pong', '');
-    for (const p of report.predictedPingPong) out.push(`- \`${p.name.replace(/`/g, "'")}\` (${md(p.profile)}): lead changed ${p.leadChanges}×: ${md(p.leads.join(' → '))}`);
+    for (const p of report.predictedPingPong) out.push(`- ${markdownCode(p.name)} (${md(p.profile)}): lead changed ${p.leadChanges}×: ${md(p.leads.join(' → '))}`);
   }
-  return out.join('\n').replace(/\n+$/, '') + '\n';
+  return safeText(out.join('\n').replace(/\n+$/, '') + '\n');
 }

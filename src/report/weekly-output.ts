@@ -1,4 +1,5 @@
 /** A weekly report's four files and its mail, rendered from one WeeklyReport. */
+import { safeJson } from './sanitize.js';
 import type { MailContent } from './email.js';
 import { reportSubject, type WeeklyReport } from './weekly.js';
 import { pngDataUri, renderWeeklyHtml, weeklyCharts, type WeeklyCharts } from './weekly-html.js';
@@ -21,7 +22,7 @@ export function renderWeeklyFiles(report: WeeklyReport, charts: WeeklyCharts = w
       findingsPerWeek: pngDataUri(charts.findingsPerWeek.png),
       lagDistribution: pngDataUri(charts.lagDistribution.png),
     }),
-    json: JSON.stringify(report, null, 2) + '\n',
+    json: safeJson(report),
     txt: renderWeeklyText(report),
   };
 }

@@ -1,4 +1,5 @@
 /** The weekly report as plain text: the mail's text/plain part and reports/YYYY-Www.txt. */
+import { safeText } from './sanitize.js';
 import { KIND_HEADINGS } from './finding-lines.js';
 import { reportHeadline, type ReportedFinding, type WeeklyReport } from './weekly.js';
 import { age, countRows, healthSections, omittedNote, openFor, section, utc } from './weekly-view.js';
@@ -57,5 +58,5 @@ export function renderWeeklyText(report: WeeklyReport): string {
     out.push('', `PREDICTED PING-PONG (${report.predictedPingPong.length})`);
     for (const p of report.predictedPingPong) out.push(`  ${p.name}  [${p.profile}]  lead changed ${p.leadChanges}×: ${p.leads.join(' → ')}${p.observedFlips ? `; ${p.observedFlips} flips observed` : ''}`);
   }
-  return out.join('\n') + '\n';
+  return safeText(out.join('\n') + '\n');
 }

@@ -53,6 +53,12 @@ export interface DebRepoOptions {
   suites: DebSuite[];
   /** Write InRelease (clearsigned) and Release.gpg (detached) with this key. */
   sign?: GpgKey;
+  /**
+   * Rewrite each generated Packages index before it is compressed, hashed into the Release and
+   * signed: hostile-metadata tests put there what dpkg-deb would never build (names with escape
+   * sequences, huge fields).
+   */
+  editPackages?: (text: string) => string;
 }
 
 export interface BuiltSuite {
@@ -126,9 +132,9 @@ export async function buildDebs(specs: DebSpec[], outDir: string): Promise<strin
 }
 
 /** Write Packages, Packages.gz and Packages.xz from apt-ftparchive's output. */
-async function writePackagesIndex(cwd: string, scanDir: string, arch: string | undefined, outDir: string): Promise<void> {
+async function writePackagesIndex(cwd: string, scanDir: string, arch: string | undefined, outDir: string, edit: (text: string) => string = (t) => t): Promise<void> {
   const args = arch ? ['--arch', arch, 'packages', scanDir] : ['packages', scanDir];
-  const { stdout } = await execTool('apt-ftparchive', args, { cwd });
+  const stdout = edit((await execTool('apt-ftparchive', args, { cwd })).stdout);
   await mkdir(outDir, { recursive: true });
   const plain = path.join(outDir, 'Packages');
   await writeFile(plain, stdout);
@@ -236,7 +242,7 @@ export async function buildDebRepo(opts: DebRepoOptions): Promise<DebRepo> {
       await buildDebs(s.packages[component] ?? [], path.join(opts.dir, poolRel));
       for (const arch of architectures) {
         // Arch-specific indices include Architecture: all packages, as the Debian archive's do.
-        await writePackagesIndex(opts.dir, poolRel, arch, path.join(distDir, component, `binary-${arch}`));
+        await writePackagesIndex(opts.dir, poolRel, arch, path.join(distDir, component, `binary-${arch}`), opts.editPackages);
       }
     }
     const releasePath = await writeRelease(distDir, {

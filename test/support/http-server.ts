@@ -30,7 +30,7 @@ export interface RepoServer {
   /** Requests whose path starts with the string / matches the regex. */
   count(pattern: PathPattern): number;
   /** Answer with `status` (default 500) instead of the file, `times` times (default: forever). */
-  fail(pattern: PathPattern, opts?: { status?: number; times?: number }): void;
+  fail(pattern: PathPattern, opts?: { status?: number; times?: number; reason?: string; headers?: http.OutgoingHttpHeaders }): void;
   /** Send headers and half the body, then destroy the socket (connection reset mid-response). */
   reset(pattern: PathPattern, opts?: { times?: number }): void;
   /** Send headers and half the body, then nothing, holding the connection open until close(). */
@@ -49,6 +49,9 @@ interface Fault {
   remaining: number;
   status?: number;
   bytes?: number;
+  /** HTTP reason phrase instead of the standard one (latin-1: C1 controls are possible). */
+  reason?: string;
+  headers?: http.OutgoingHttpHeaders;
 }
 
 /** A string pattern is a path prefix; a RegExp is tested against the path without query. */
@@ -97,7 +100,16 @@ export async function startRepoServer(opts: { root: string }): Promise<RepoServe
 
     const fault = takeFault(urlPath);
     if (fault) entry.fault = fault.kind;
-    if (fault?.kind === 'fail') return respond(fault.status ?? 500, { 'Content-Type': 'text/plain' }, `injected ${fault.status ?? 500}\n`);
+    if (fault?.kind === 'fail') {
+      const status = fault.status ?? 500;
+      const body = `injected ${status}\n`;
+      entry.status = status;
+      const headers = { 'Content-Type': 'text/plain', 'Content-Length': Buffer.byteLength(body), ...fault.headers };
+      if (fault.reason !== undefined) res.writeHead(status, fault.reason, headers);
+      else res.writeHead(status, headers);
+      res.end(req.method === 'HEAD' ? undefined : body);
+      return;
+    }
     if (fault?.kind === 'redirectLoop') {
       const hop = Number(/[?&]hop=(\d+)/.exec(rawPath)?.[1] ?? 0) + 1;
       return respond(302, { Location: `${urlPath}?hop=${hop}` });
@@ -187,7 +199,8 @@ export async function startRepoServer(opts: { root: string }): Promise<RepoServe
     root,
     requests,
     count: (pattern) => requests.filter((r) => matches(pattern, r.path.split('?')[0] ?? r.path)).length,
-    fail: (pattern, o = {}) => addFault({ kind: 'fail', pattern, status: o.status ?? 500 }, o.times),
+    fail: (pattern, o = {}) =>
+      addFault({ kind: 'fail', pattern, status: o.status ?? 500, ...(o.reason !== undefined ? { reason: o.reason } : {}), ...(o.headers ? { headers: o.headers } : {}) }, o.times),
     reset: (pattern, o = {}) => addFault({ kind: 'reset', pattern }, o.times),
     stall: (pattern, o = {}) => addFault({ kind: 'stall', pattern }, o.times),
     truncate: (pattern, bytes, o = {}) => addFault({ kind: 'truncate', pattern, bytes }, o.times),
