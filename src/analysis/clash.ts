@@ -65,18 +65,18 @@ function summariseVendor(format: RepoFormat, vendor: string, candidates: readonl
 export function firstComer(vendors: readonly ClashVendor[]): { vendor: string | null; evidence: TimeEvidence } {
   const evidence: TimeEvidence = vendors.every((v) => v.earliestBuildTime !== null) ? 'buildTime' : 'firstSeen';
   const time = (v: ClashVendor): number => (evidence === 'buildTime' ? v.earliestBuildTime! * 1000 : v.earliestFirstSeen);
-  let best: ClashVendor | null = null;
-  let tie = false;
-  for (const v of vendors) {
-    if (best === null || time(v) < time(best)) {
-      best = v;
-      tie = false;
-    } else if (time(v) === time(best)) {
-      tie = true;
-    }
-  }
-  return { vendor: tie || best === null ? null : best.vendor, evidence };
+  // Our own clock is only as precise as a crawl: repos first seen in one crawl (milliseconds apart,
+  // in whatever order they were fetched) were there together, and that is a tie.
+  const margin = evidence === 'firstSeen' ? FIRST_SEEN_MARGIN_MS : 0;
+  const sorted = [...vendors].sort((a, b) => time(a) - time(b));
+  const [best, next] = sorted;
+  if (best === undefined) return { vendor: null, evidence };
+  const tie = next !== undefined && time(next) - time(best) <= margin;
+  return { vendor: tie ? null : best.vendor, evidence };
 }
+
+/** How far apart two first sightings must be to say one vendor came first: longer than a crawl. */
+const FIRST_SEEN_MARGIN_MS = 60 * 60 * 1000;
 
 /**
  * Ordered by version, do the vendors' versions alternate — some vendor has versions both below and

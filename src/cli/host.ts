@@ -9,7 +9,7 @@ import path from 'node:path';
 import { Command, Option } from 'commander';
 import { runAudit } from '../analysis/audit.js';
 import { readInstalledDatabase, readInstalledFile, type InstalledList } from '../config/installed.js';
-import type { Config, ProfileConfig } from '../config/types.js';
+import type { Config, ProfileConfig, RepoConfig } from '../config/types.js';
 import { UsageError } from '../errors.js';
 import { loadHostData } from '../host/load.js';
 import { buildHostReport } from '../host/risks.js';
@@ -57,18 +57,22 @@ function failOnKinds(given: string[] | undefined): HostRiskKind[] {
 }
 
 /** The configuration narrowed to the host's profile: analysis and winner recording stay small. */
-function systemOnly(run: RunContext): { config: Config; profile: ProfileConfig } {
-  const profile = run.config.profiles.get('system');
-  if (!profile) throw new UsageError(`no repositories configured under ${run.root} (${run.warnings.join('; ') || 'no system profile'})`);
+function systemOnly(run: RunContext, host: string): { config: Config; profile: ProfileConfig } {
+  const system = run.config.profiles.get('system');
+  if (!system) throw new UsageError(`no repositories configured under ${run.root} (${run.warnings.join('; ') || 'no system profile'})`);
+  // Winners are recorded per host: hosts sharing a store must not see each other's as flips.
+  const profile = { ...system, name: `system@${host}` };
   const repos = new Map(profile.repos.map((id) => [id, run.config.repos.get(id)!]));
-  return { config: { ...run.config, repos, profiles: new Map([['system', profile]]), upgradePaths: [] }, profile };
+  return { config: { ...run.config, repos, profiles: new Map([[profile.name, profile]]), upgradePaths: [] }, profile };
 }
 
 export async function runHostCommand(options: HostOptions): Promise<number> {
   if (options.profile?.length || options.repo?.length) throw new UsageError('host audits the system profile: --profile and --repo do not apply');
   const failOn = failOnKinds(options.failOn);
   const run = await buildRunContext({ ...options, system: true });
-  const { config, profile } = systemOnly(run);
+  const host = hostKey(run.root, options.installed);
+  const { config, profile } = systemOnly(run, host);
+  adoptLegacyRepoIds(run.dbPath, [...config.repos.values()], run.config);
   const warnings = run.warnings.filter((w) => w !== run.skippedReposNote);
   const skippedRepos = (run.config.skippedRepos ?? []).map((r) => ({ id: r.id, variable: r.variable, file: r.definedAt.file, line: r.definedAt.line ?? null }));
 
@@ -88,7 +92,6 @@ export async function runHostCommand(options: HostOptions): Promise<number> {
 
   const now = Date.now();
   const store = Store.open({ path: run.dbPath });
-  const host = hostKey(run.root, options.installed);
   let report: HostReport;
   let health: RepoHealth[];
   try {
@@ -128,6 +131,22 @@ export async function runHostCommand(options: HostOptions): Promise<number> {
   // --quiet: silent when clean, the full story otherwise (cron mails whatever is printed).
   if (!options.quiet || code !== ExitCode.ok) process.stdout.write(renderHost(report, options));
   return code;
+}
+
+/**
+ * Stores written before repos were identified by their location hold a host's repos under their
+ * section names (apt: the derived `apt:…` id). The first run that meets such a repo under its new
+ * id takes that history over, once; a repos.yaml repo of the same name is never taken.
+ */
+function adoptLegacyRepoIds(dbPath: string, repos: readonly RepoConfig[], full: Config): void {
+  const legacy = repos.filter((r) => r.label !== undefined && r.label !== r.id && !full.repos.has(r.label));
+  if (legacy.length === 0 || !existsSync(dbPath)) return;
+  const store = Store.open({ path: dbPath });
+  try {
+    for (const r of legacy) if (!store.hasRepo(r.id) && store.hasRepo(r.label!)) store.renameRepo(r.label!, r.id);
+  } finally {
+    store.close();
+  }
 }
 
 /**

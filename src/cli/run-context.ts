@@ -7,6 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { aptSystemRepos, hostVariables } from '../config/host.js';
+import { identifiedByLocation } from '../config/repo-identity.js';
 import { describeSkippedRepos, loadConfigFile } from '../config/repos-yaml.js';
 import type { Config, ProfileConfig, RepoConfig } from '../config/types.js';
 import { loadYumRepos } from '../config/yum-repos.js';
@@ -91,7 +92,9 @@ export async function buildRunContext(options: CommonOptions): Promise<RunContex
     }
   }
   const selectedProfiles = profileNames.length > 0 ? profileNames.map((n) => config.profiles.get(n)!) : [...config.profiles.values()];
-  const repoIds = new Set<string>(options.repo ?? []);
+  // --repo takes an id or a host repo's own name (its label).
+  const byLabel = new Map([...config.repos.values()].filter((r) => r.label !== undefined).map((r) => [r.label!, r.id]));
+  const repoIds = new Set<string>((options.repo ?? []).map((name) => (config.repos.has(name) ? name : (byLabel.get(name) ?? name))));
   for (const id of repoIds) if (!config.repos.has(id)) throw new UsageError(`unknown repo "${id}"`);
   for (const p of profileNames.map((n) => config.profiles.get(n)!)) for (const id of p.repos) repoIds.add(id);
   const selectedRepos =
@@ -126,13 +129,16 @@ async function addSystemProfile(config: Config, root: string): Promise<string[]>
   const ids: string[] = [];
   // `enabled=0` sections (and `Enabled: no` stanzas) are not repos of this host: never crawled,
   // never counted as missing data.
-  for (const repo of chosen.repos.filter((r) => r.enabled)) {
-    const same = [...config.repos.values()].find((r) => sameRepository(r, repo));
-    if (same) ids.push(same.id);
-    else {
-      config.repos.set(repo.id, repo);
-      ids.push(repo.id);
+  for (const configured of chosen.repos.filter((r) => r.enabled)) {
+    const same = [...config.repos.values()].find((r) => sameRepository(r, configured));
+    // Stored under what it fetches, shown under its own name (repo-identity.ts).
+    const repo = same ?? identifiedByLocation(configured);
+    if (ids.includes(repo.id)) {
+      warnings.push(`${configured.definedAt.file}${configured.definedAt.line !== undefined ? `:${configured.definedAt.line}` : ''}: repo ${configured.label ?? configured.id} fetches the same as repo ${config.repos.get(repo.id)?.label ?? repo.id}; counted once`);
+      continue;
     }
+    if (!same) config.repos.set(repo.id, repo);
+    ids.push(repo.id);
   }
   config.profiles.set('system', { ...chosen.profile, repos: ids });
   return warnings;

@@ -26,8 +26,13 @@ export interface SigningKey {
 }
 
 interface RepoCommon {
-  /** Unique id (repos.yaml key, the `[section]` of a .repo file, or derived for apt sources). */
+  /**
+   * Unique id, also the repo's id in the store: the repos.yaml key; for the host's own repos what
+   * the repo fetches (see repo-identity.ts), so hosts that share a store never share a history.
+   */
   id: string;
+  /** The host's name for it (the `[section]` of a .repo file, the derived apt id); shown instead of `id`. */
+  label?: string;
   name?: string;
   /** The organisation that publishes the repo: "Fedora Project", "Grafana Labs". */
   vendor: string;

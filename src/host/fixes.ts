@@ -6,6 +6,7 @@
  */
 import path from 'node:path';
 import { parsePreferences, type AptPin } from '../config/apt-preferences.js';
+import { repoLabel } from '../config/repo-identity.js';
 import type { ProfileConfig, RepoConfig, RpmRepoConfig } from '../config/types.js';
 import type { AptReleaseFacts, Resolution } from '../analysis/types.js';
 import type { HostAction, HostFix, HostRisk } from './types.js';
@@ -19,6 +20,9 @@ export interface FixContext {
   /** The host actions a resolution means (the same classification the report uses). */
   classify(resolution: Resolution): { action: HostAction; syncAction: HostAction };
 }
+
+/** The host's name for a repo (its section), which is what a fix must name. */
+const labelOf = (repo: RepoConfig): string => repo.label ?? repo.id;
 
 type Risk = Pick<HostRisk, 'name' | 'installed' | 'action' | 'syncAction' | 'from' | 'to' | 'syncTo'>;
 
@@ -66,13 +70,13 @@ function excludeUntilFixed(ctx: FixContext, risk: Risk, kind: 'vendor-change' | 
   return touched.map((repo) => ({
     kind: 'dnf-excludepkgs',
     file: repo.definedAt.file,
-    section: repo.id,
+    section: labelOf(repo),
     // A section holds one excludepkgs line: extend the one that is there.
     text: `excludepkgs=${[...repo.excludepkgs, risk.name].join(',')}`,
     summary:
       kind === 'vendor-change'
-        ? `keep ${risk.name} from being taken from repo ${repo.id}${verified ? '' : ' (not enough on its own: see the other repos)'}`
-        : `stop repo ${repo.id} from pulling ${risk.name} down${verified ? '' : ' (not enough on its own)'}`,
+        ? `keep ${risk.name} from being taken from repo ${labelOf(repo)}${verified ? '' : ' (not enough on its own: see the other repos)'}`
+        : `stop repo ${labelOf(repo)} from pulling ${risk.name} down${verified ? '' : ' (not enough on its own)'}`,
     verified,
   }));
 }
@@ -92,9 +96,9 @@ function priorityFix(ctx: FixContext, risk: Risk): HostFix | null {
   return {
     kind: 'dnf-priority',
     file: from.definedAt.file,
-    section: from.id,
+    section: labelOf(from),
     text: `priority=${priority}`,
-    summary: `prefer repo ${from.id} over ${to.id} (affects every package both ship)`,
+    summary: `prefer repo ${labelOf(from)} over ${labelOf(to)} (affects every package both ship)`,
     verified: fixed(c, 'vendor-change'),
   };
 }
@@ -215,8 +219,8 @@ function strandedAdvice(ctx: FixContext, risk: Risk, resolution: Resolution): Ho
     file: null,
     section: null,
     text: dnf
-      ? `installed ${risk.installed} is newer than anything the repos carry (best: ${best.evr} from repo ${best.repoId}); \`dnf distro-sync\` would downgrade it`
-      : `installed ${risk.installed} is newer than anything the sources carry (best: ${best.evr} from ${best.repoId}); apt keeps it and never updates it`,
+      ? `installed ${risk.installed} is newer than anything the repos carry (best: ${best.evr} from repo ${repoLabel(ctx.repos, best.repoId)}); \`dnf distro-sync\` would downgrade it`
+      : `installed ${risk.installed} is newer than anything the sources carry (best: ${best.evr} from ${repoLabel(ctx.repos, best.repoId)}); apt keeps it and never updates it`,
     summary: 'newer than every repo',
     verified: false,
   };

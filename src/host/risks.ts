@@ -4,6 +4,7 @@
  * ping-pong history, and the fixes. Pure: the CLI loads the data and renders the result.
  */
 import { resolveProfile } from '../analysis/resolve.js';
+import { repoLabel } from '../config/repo-identity.js';
 import type { Finding } from '../analysis/findings.js';
 import type { Action, AptReleaseFacts, Candidate, InstalledPackage, Resolution } from '../analysis/types.js';
 import type { ProfileConfig, RepoConfig } from '../config/types.js';
@@ -172,6 +173,17 @@ export function buildHostReport(input: HostInput): HostReport {
   }
   packages.sort((a, b) => Number(b.risky) - Number(a.risky) || actionRank(a) - actionRank(b) || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0) || (a.arch < b.arch ? -1 : 1));
 
+  const combinedFixes = combineExcludes(packages, input.repos);
+  // Repos are shown by the host's own names for them (sections, apt ids), not their store ids.
+  const label = (id: string): string => repoLabel(input.repos, id);
+  const relabel = [...input.repos.values()].filter((r) => r.label !== undefined && r.label !== r.id).sort((a, b) => b.id.length - a.id.length);
+  for (const p of packages) {
+    for (const r of relabel) p.reason = p.reason.split(r.id).join(r.label!);
+    if (p.from.repo !== null) p.from.repo = label(p.from.repo);
+    if (p.to) p.to.repo = label(p.to.repo);
+    if (p.syncTo) p.syncTo.repo = label(p.syncTo.repo);
+  }
+
   return {
     schemaVersion: HOST_SCHEMA_VERSION,
     generatedAt: new Date(input.now).toISOString(),
@@ -185,8 +197,8 @@ export function buildHostReport(input: HostInput): HostReport {
     syncCounts,
     riskyCount: packages.filter((p) => p.risky).length,
     packages,
-    combinedFixes: combineExcludes(packages, input.repos),
-    partialData: [...input.partialData],
+    combinedFixes,
+    partialData: input.partialData.map((p) => ({ ...p, repoId: label(p.repoId) })),
     skippedRepos: [...(input.skippedRepos ?? [])],
     notes: [...(input.notes ?? [])],
     warnings: [...(input.warnings ?? [])],
@@ -195,6 +207,8 @@ export function buildHostReport(input: HostInput): HostReport {
 
 /** One `excludepkgs=` line per section, holding every risky package's name for that repo. */
 export function combineExcludes(packages: readonly HostRisk[], repos: ReadonlyMap<string, RepoConfig>): HostFix[] {
+  // Fixes name sections (a repo's label); find the repo behind each.
+  const bySection = new Map([...repos.values()].map((r) => [r.label ?? r.id, r]));
   const names = new Map<string, { names: string[]; verified: boolean }>();
   for (const p of packages) {
     if (!p.risky) continue;
@@ -208,7 +222,7 @@ export function combineExcludes(packages: readonly HostRisk[], repos: ReadonlyMa
   }
   const out: HostFix[] = [];
   for (const [id, entry] of [...names].sort(([a], [b]) => (a < b ? -1 : 1))) {
-    const repo = repos.get(id);
+    const repo = bySection.get(id);
     if (repo?.format !== 'rpm') continue;
     out.push({
       kind: 'dnf-excludepkgs',

@@ -53,6 +53,7 @@ import type {
 import { currentWinners, namesWithWinnerChanges, recordWinners, setWinnerInputs, winnerHistory, winnerInputs } from './winners.js';
 import { previousHostState, saveHostState, type HostPackageState } from './host-state.js';
 import { feedChecks, feedReleases, mappingFacts, recordFeedCheck, recordFeedReleases } from './upstream.js';
+import { hasRepo, renameRepo } from './repo-identity.js';
 
 export interface OpenStoreOptions {
   /** Database file; default `$XDG_DATA_HOME/repoclash/repoclash.db`. ":memory:" for tests. */
@@ -173,6 +174,15 @@ export class Store {
     return namesWithWinnerChanges(this.db, profiles, minIntervals);
   }
 
+  // ── repo identity ──
+  hasRepo(id: string): boolean {
+    return hasRepo(this.db, id);
+  }
+  /** Move repo `from`'s whole history to id `to` (which must not exist yet). */
+  renameRepo(from: string, to: string): boolean {
+    return renameRepo(this.db, from, to);
+  }
+
   // ── host audit state ──
   previousHostState(host: string): Map<string, boolean> | null {
     return previousHostState(this.db, host);
@@ -221,6 +231,7 @@ export { latestReport, listReports, saveReport } from './reports.js';
 export { currentWinners, namesWithWinnerChanges, recordWinners, setWinnerInputs, winnerHistory, winnerInputs } from './winners.js';
 export { previousHostState, saveHostState, type HostPackageState } from './host-state.js';
 export { feedChecks, feedReleases, mappingFacts, recordFeedCheck, recordFeedReleases } from './upstream.js';
+export { hasRepo, renameRepo } from './repo-identity.js';
 export { acquireCrawlLock, lockPathFor, type AcquireLockOptions, type ReleaseLock } from './lock.js';
 export { LockedError, type LockHolder } from './errors.js';
 export type * from './types.js';

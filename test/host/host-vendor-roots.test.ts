@@ -87,6 +87,14 @@ const FEDORA_REPOS: Record<string, RpmSpec[]> = {
   [PGDG_RPM]: [rpm('postgresql16-server', '16.2-1PGDG.f40', PGDG), rpm('postgresql16-server', '16.3-1PGDG.f40', PGDG)],
 };
 
+/** Fedora 41's repos: the same section names ([fedora], [updates]) fetch other things. */
+const FEDORA41_RELEASE = 'dl.fedoraproject.org/pub/fedora/linux/releases/41/Everything/x86_64/os';
+const FEDORA41_UPDATES = 'dl.fedoraproject.org/pub/fedora/linux/updates/41/Everything/x86_64';
+const FEDORA41_REPOS: Record<string, RpmSpec[]> = {
+  [FEDORA41_RELEASE]: [rpm('grafana', '10.4.5-1.fc41', FEDORA), rpm('curl', '8.9.1-1.fc41', FEDORA), rpm('libpq', '16.4-1.fc41', FEDORA)],
+  [FEDORA41_UPDATES]: [rpm('curl', '8.9.1-2.fc41', FEDORA)],
+};
+
 const FEDORA_INSTALLED: RpmSpec[] = [
   rpm('grafana', '10.2.6-1.fc40', FEDORA),
   rpm('curl', '8.6.0-1.fc40', FEDORA),
@@ -241,13 +249,16 @@ gpgkey=file:///etc/pki/rpm-gpg/PGDG-RPM-GPG-KEY-Fedora
 
 let fedoraInstalledRpms: string[];
 
-async function fedoraRoot(label: string): Promise<DnfContext> {
+async function fedoraRoot(label: string, release: '40' | '41' = '40'): Promise<DnfContext> {
   const root = path.join(work, `fedora-${label}`);
   await seedInstalled(root, fedoraInstalledRpms);
   await mkdir(path.join(root, 'etc/yum.repos.d'), { recursive: true });
-  await writeFile(path.join(root, 'etc/os-release'), 'NAME="Fedora Linux"\nVERSION="40 (Workstation Edition)"\nID=fedora\nVERSION_ID=40\nPLATFORM_ID="platform:f40"\n');
-  for (const [name, text] of Object.entries(fedoraRepoFiles(server.url))) await writeFile(path.join(root, 'etc/yum.repos.d', name), text);
-  return { installroot: root, repos: [], ownRepoFiles: true, releasever: '40', forcearch: 'x86_64' };
+  await writeFile(path.join(root, 'etc/os-release'), `NAME="Fedora Linux"\nVERSION="${release} (Workstation Edition)"\nID=fedora\nVERSION_ID=${release}\nPLATFORM_ID="platform:f${release}"\n`);
+  const files = fedoraRepoFiles(server.url);
+  // Fedora 41 here: only the distro's own files, the same section names as on Fedora 40.
+  const names = release === '40' ? Object.keys(files) : ['fedora.repo', 'fedora-updates.repo', 'fedora-updates-testing.repo'];
+  for (const name of names) await writeFile(path.join(root, 'etc/yum.repos.d', name), files[name]!);
+  return { installroot: root, repos: [], ownRepoFiles: true, releasever: release, forcearch: 'x86_64' };
 }
 
 
@@ -392,11 +403,15 @@ beforeAll(async () => {
   key = await makeThrowawayKey(path.join(work, 'key'));
   ppaKey = await makeThrowawayKey(path.join(work, 'ppa-key'), 'Launchpad PPA for Ondrej <ppa-test@example.invalid>');
   for (const [dir, rpms] of Object.entries(FEDORA_REPOS)) await buildRpmRepo({ dir: path.join(srv, dir), rpms, signWith: key });
+  // Older revisions than Fedora 40's: under one shared id this would read as metadata going backwards.
+  for (const [dir, rpms] of Object.entries(FEDORA41_REPOS)) await buildRpmRepo({ dir: path.join(srv, dir), rpms, signWith: key, revision: '1000' });
   for (const [dir, suites] of Object.entries(DEBIAN_SUITES)) await buildDebRepo({ dir: path.join(srv, dir), suites, sign: key });
   for (const [dir, suites] of Object.entries(UBUNTU_SUITES)) await buildDebRepo({ dir: path.join(srv, dir), suites, sign: dir === 'ubuntu' ? key : ppaKey });
   server = await startRepoServer({ root: srv });
   await writeMetalink(path.join(srv, 'metalink?repo=fedora-40&arch=x86_64'), path.join(srv, FEDORA_RELEASE), `${server.url}/${FEDORA_RELEASE}/`);
   await writeMetalink(path.join(srv, 'metalink?repo=updates-released-f40&arch=x86_64'), path.join(srv, FEDORA_UPDATES), `${server.url}/${FEDORA_UPDATES}/`);
+  await writeMetalink(path.join(srv, 'metalink?repo=fedora-41&arch=x86_64'), path.join(srv, FEDORA41_RELEASE), `${server.url}/${FEDORA41_RELEASE}/`);
+  await writeMetalink(path.join(srv, 'metalink?repo=updates-released-f41&arch=x86_64'), path.join(srv, FEDORA41_UPDATES), `${server.url}/${FEDORA41_UPDATES}/`);
   fedoraInstalledRpms = await buildRpms(FEDORA_INSTALLED, path.join(work, 'installed-rpms'));
 }, 180_000);
 
@@ -496,4 +511,73 @@ describe('an Ubuntu 24.04 root with a PPA written by add-apt-repository (deb822,
     expect(report.notes).toHaveLength(1);
     expect(code).toBe(1);
   }, 180_000);
+});
+
+describe('one store for every root, in sequence', () => {
+  /** A report without the parts that differ between any two runs. */
+  const stable = (r: HostReport) => ({ ...r, generatedAt: '' });
+
+  it('no refusal, no invented flip: each root reports exactly what it reports with a fresh store', async () => {
+    const roots: Array<{ label: string; root: string }> = [
+      { label: 'f40', root: (await fedoraRoot('shared-40')).installroot },
+      { label: 'f41', root: (await fedoraRoot('shared-41', '41')).installroot },
+      { label: 'debian', root: (await debianRoot('shared-debian')).root },
+      { label: 'ubuntu', root: (await ubuntuRoot('shared-ubuntu')).root },
+    ];
+    const shared = path.join(work, 'shared.db');
+    // Fedora 40 and 41 alternate: under section ids they would share [fedora] and [updates].
+    const sequence = [roots[0]!, roots[1]!, roots[0]!, roots[2]!, roots[1]!, roots[3]!, roots[0]!];
+    const seen = new Map<string, HostReport>();
+    for (const { label, root } of sequence) {
+      const run = await host(root, shared);
+      expect(run.stderr, label).not.toMatch(/backwards|refus|rollback/i);
+      expect(run.report.partialData, label).toEqual([]);
+      expect(run.report.packages.filter((p) => p.history.pingpong !== undefined), label).toEqual([]);
+      const fresh = await host(root, path.join(work, `fresh-${label}-${seen.size}.db`));
+      expect(stable(run.report), label).toEqual(stable(fresh.report));
+      expect(run.code, label).toBe(fresh.code);
+      seen.set(`${label}-${seen.size}`, run.report);
+    }
+    // Fedora 41's [updates] really is another repo: its own versions, under its own name.
+    const f41 = [...seen.entries()].find(([k]) => k.startsWith('f41'))![1];
+    expect(f41.packages.find((p) => p.name === 'curl')).toMatchObject({ action: 'upgrade', to: { repo: 'updates', evr: '8.9.1-2.fc41' } });
+  }, 600_000);
+});
+
+describe('a store written before repos were identified by location', () => {
+  it("the host's repos take over their old section-named history once; a second host with the same section names starts its own", async () => {
+    const db = path.join(work, 'legacy.db');
+    // The old layout: the host's [grafana] and [updates] stored under their section names.
+    const legacyConfig = path.join(work, 'legacy-repos.yaml');
+    await writeFile(
+      legacyConfig,
+      `version: 1\nrepos:\n  grafana:\n    vendor: Grafana Labs\n    role: upstream\n    format: rpm\n    baseurl: ${server.url}/${GRAFANA_RPM}\n  updates:\n    vendor: Fedora Project\n    role: distro\n    format: rpm\n    metalink: ${server.url}/metalink?repo=updates-released-f40&arch=x86_64\n`,
+    );
+    const crawl = await repoclash(emptyDir, ['crawl', '--config', legacyConfig, '--db', db, '--cache', `${db}-cache`]);
+    expect(crawl.code).toBe(0);
+    const { Store } = await import('../../src/store/index.js');
+    const before = Store.open({ path: db });
+    const legacySnapshots = before.snapshots('grafana');
+    before.close();
+    expect(legacySnapshots).toHaveLength(1);
+
+    const f40 = await fedoraRoot('legacy-40');
+    const run = await host(f40.installroot, db);
+    const fresh = await host(f40.installroot, path.join(work, 'legacy-fresh.db'));
+    expect({ ...run.report, generatedAt: '' }).toEqual({ ...fresh.report, generatedAt: '' });
+    const after = Store.open({ path: db });
+    try {
+      expect(after.hasRepo('grafana')).toBe(false);
+      expect(after.hasRepo('updates')).toBe(false);
+      const grafanaKey = after.repos().find((r) => r.id.includes(GRAFANA_RPM))!.id;
+      // The same history, moved: its first snapshot is the legacy one.
+      expect(after.snapshots(grafanaKey)[0]!.fetchedAt).toBe(legacySnapshots[0]!.fetchedAt);
+    } finally {
+      after.close();
+    }
+    // Fedora 41's [updates] does not take Fedora 40's history: it gets its own.
+    const f41 = await host((await fedoraRoot('legacy-41', '41')).installroot, db);
+    expect(f41.report.partialData).toEqual([]);
+    expect(f41.report.packages.find((p) => p.name === 'curl')?.to?.evr).toBe('8.9.1-2.fc41');
+  }, 300_000);
 });
