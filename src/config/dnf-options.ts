@@ -42,3 +42,23 @@ export function parseDnfList(text: string): string[] {
 export function replacesAppendList(text: string): boolean {
   return /^ *(,|$)/.test(text.replace(/\n/g, ' '));
 }
+
+/** dnf 4's default `installonlypkgs` (libdnf ConfigMain): names or provides, matched as provides. */
+export const DNF_DEFAULT_INSTALLONLYPKGS: readonly string[] = [
+  'kernel',
+  'kernel-PAE',
+  'installonlypkg(kernel)',
+  'installonlypkg(kernel-module)',
+  'installonlypkg(vm)',
+  'multiversion(kernel)',
+];
+
+/**
+ * Whether the crawler keeps a provide for the install-only rule: the defaults and the whole
+ * `installonlypkg(…)` / `multiversion(…)` families. Other provides are not stored (a repo has
+ * hundreds of thousands); an `installonlypkgs=` entry naming another provide matches by package
+ * name only.
+ */
+export function isInstallonlyProvide(name: string): boolean {
+  return DNF_DEFAULT_INSTALLONLYPKGS.includes(name) || name.startsWith('installonlypkg(') || name.startsWith('multiversion(');
+}

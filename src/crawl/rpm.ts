@@ -9,13 +9,16 @@ import { FetchError, FormatError, SignatureError, type ErrorLocation } from '../
 import { verifyDetached } from '../fetch/signature.js';
 import { baseUrlFromRepomdUrl, parseMetalink, parseMirrorlist, type Metalink } from '../formats/rpm/metalink.js';
 import { describeIrregularities, parsePrimaryBatches, type PrimaryIrregularities } from '../formats/rpm/primary.js';
-import { findData, parseRepomd, repomdTimestamp } from '../formats/rpm/repomd.js';
+import { findData, parseRepomd, repomdTimestamp, type RepomdData } from '../formats/rpm/repomd.js';
 import type { RpmRepoConfig } from '../config/types.js';
 import type { CrawlContext, RepoOutcome } from './context.js';
 import { ensureCached, fetchIndex, joinUrl, readCached, type FetchedIndex } from './fetch-steps.js';
 import { RepoLocations } from '../fetch/origin.js';
 import { checkNotInFuture, hostClock, checkNotOlder, checkNotShrunk, repomdRevisionTime } from './guards.js';
 import { rpmRecord } from './records.js';
+import { parseModulesYaml, type ModuleMetadata } from '../formats/rpm/modules.js';
+import { isInstallonlyProvide } from '../config/dnf-options.js';
+import type { DnfRepoFacts } from '../store/types.js';
 
 const REPOMD = 'repodata/repomd.xml';
 
@@ -42,7 +45,9 @@ export async function crawlRpmRepo(repo: RpmRepoConfig, ctx: CrawlContext): Prom
   );
   const primary = findData(repomd, 'primary');
   if (!primary) throw new FormatError('repomd.xml lists no primary metadata', { ...where, file: REPOMD });
-  const indexChecksum = `${primary.checksum.type}:${primary.checksum.value}`;
+  // modules.yaml can change without primary.xml (a stream's defaults): it is part of the index.
+  const modules = findData(repomd, 'modules');
+  const indexChecksum = `${primary.checksum.type}:${primary.checksum.value}${modules ? ` modules=${modules.checksum.type}:${modules.checksum.value}` : ''}`;
   const previous = ctx.store.latestSnapshot(repo.id);
   const fetchedAt = ctx.now();
 
@@ -66,10 +71,19 @@ export async function crawlRpmRepo(repo: RpmRepoConfig, ctx: CrawlContext): Prom
     { repoId: repo.id, fetchedAt, revision: repomd.revision, metadataTime, indexChecksum },
     async (update) => {
       const irregular: PrimaryIrregularities = { untyped: 0, skipped: {} };
+      const facts: DnfRepoFacts = { obsoletes: [], installonlyProvides: [], modules: await fetchModules(repo, ctx, modules, mirror, locations) };
       for await (const batch of parsePrimaryBatches(readCached(ctx, expected, primaryWhere), primaryWhere, irregular)) {
-        for (const pkg of batch) update.add(rpmRecord(pkg));
+        for (const pkg of batch) {
+          const record = rpmRecord(pkg);
+          update.add(record);
+          const key = { name: record.name, arch: record.arch, evr: record.evr };
+          if (pkg.obsoletes.length > 0) facts.obsoletes.push({ ...key, obsoletes: pkg.obsoletes });
+          const installonly = pkg.provides.filter((p) => isInstallonlyProvide(p.name)).map((p) => p.name);
+          if (installonly.length > 0) facts.installonlyProvides.push({ ...key, provides: [...new Set(installonly)] });
+        }
         ctx.onProgress?.(repo.id, { phase: 'parse', packages: update.recordCount });
       }
+      update.setDnfFacts(facts);
       for (const note of describeIrregularities(irregular)) notes.push(`${primary.location.href}: ${note}`);
       if (!ctx.accept) checkNotShrunk(previous, update.recordCount, primaryWhere);
       ctx.onProgress?.(repo.id, { phase: 'store', packages: update.recordCount });
@@ -77,6 +91,17 @@ export async function crawlRpmRepo(repo: RpmRepoConfig, ctx: CrawlContext): Prom
   );
   await index.remember();
   return { repoId: repo.id, status: 'changed', packages: result.packageCount, added: result.added, removed: result.removed, changedNames: result.changedNames, notes };
+}
+
+/** Download (through the cache), verify and parse the repo's modules.yaml, when repomd lists one. */
+async function fetchModules(repo: RpmRepoConfig, ctx: CrawlContext, data: RepomdData | undefined, mirror: string, locations: RepoLocations): Promise<ModuleMetadata | null> {
+  if (!data) return null;
+  const where: ErrorLocation = { repo: repo.id, file: data.location.href };
+  // Like primary.xml: an xml:base or absolute href may only point within the repo's own locations.
+  const url = locations.resolve(data.location.base ?? mirror, data.location.href, where);
+  const expected = { type: data.checksum.type, value: data.checksum.value, size: data.size };
+  await ensureCached(ctx, [url], expected, where);
+  return parseModulesYaml(readCached(ctx, expected, where), where);
 }
 
 function signingKeys(repo: RpmRepoConfig, ctx: CrawlContext) {

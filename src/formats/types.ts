@@ -38,6 +38,8 @@ export interface RpmPackage {
   location: { href: string; base?: string };
   checksum: RpmChecksum | null;
   provides: Relation[];
+  /** `rpm:obsoletes` entries: the packages this one replaces on `dnf upgrade`. */
+  obsoletes: Relation[];
 }
 
 export interface DebSource {

@@ -20,6 +20,7 @@ import { migrate, requireCurrentSchema } from './migrations.js';
 import {
   currentVersionParts,
   currentVersions,
+  dnfFacts,
   latestSnapshot,
   namesIn,
   namesWithClosedIntervals,
@@ -35,6 +36,7 @@ import { listRepos, recordRepoEvent, releaseFacts, repoEvents, setReleaseFacts, 
 import { latestReport, listReports, saveReport } from './reports.js';
 import type {
   CommitResult,
+  DnfRepoFacts,
   RepoEvent,
   RepoEventKind,
   RepoFacts,
@@ -153,6 +155,10 @@ export class Store {
   snapshotsFetchedAfter(repoIds: readonly string[], after: number): number {
     return snapshotsFetchedAfter(this.db, repoIds, after);
   }
+  /** rpm repos: obsoletes, install-only provides and modules of each repo's current snapshot. */
+  dnfFacts(repoIds: readonly string[]): Map<string, DnfRepoFacts> {
+    return dnfFacts(this.db, repoIds);
+  }
 
   // ── winners ──
   recordWinners(profile: string, winners: readonly Winner[], at: number, names?: readonly string[]): WinnerChanges {
@@ -224,7 +230,7 @@ export class Store {
 
 export { IN_MEMORY, defaultStorePath, openDatabase, type Db } from './db.js';
 export { LATEST_SCHEMA_VERSION, MIGRATIONS, migrate, schemaVersion } from './migrations.js';
-export { currentVersionParts, currentVersions, latestSnapshot, namesIn, namesWithClosedIntervals, namesWithSeveralVendors, snapshots, snapshotsFetchedAfter, versionHistory, versionPartsHistory, type VersionPartsRow } from './queries.js';
+export { currentVersionParts, currentVersions, dnfFacts, latestSnapshot, namesIn, namesWithClosedIntervals, namesWithSeveralVendors, snapshots, snapshotsFetchedAfter, versionHistory, versionPartsHistory, type VersionPartsRow } from './queries.js';
 export { DEFAULT_BATCH_SIZE, RepoUpdate, recordUnchanged, withRepoUpdate } from './repo-update.js';
 export { listRepos, recordRepoEvent, releaseFacts, repoEvents, setReleaseFacts, upsertRepo } from './repos.js';
 export { latestReport, listReports, saveReport } from './reports.js';

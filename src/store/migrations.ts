@@ -164,6 +164,18 @@ export const MIGRATIONS: readonly Migration[] = [
       ) STRICT, WITHOUT ROWID;
     `,
   },
+  {
+    version: 7,
+    name: 'dnf facts of rpm snapshots',
+    // What dnf's rules need beyond versions (obsoletes, install-only provides, modules.yaml), as
+    // JSON per snapshot: they belong to the metadata they were read from, and an unchanged crawl
+    // (same snapshot) keeps them without a write.
+    sql: `
+      CREATE TABLE snapshot_dnf_facts (
+        snapshot_id INTEGER PRIMARY KEY REFERENCES snapshots (id),
+        facts       TEXT NOT NULL CHECK (json_valid(facts))
+      ) STRICT;`,
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.reduce((max, m) => Math.max(max, m.version), 0);

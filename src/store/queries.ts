@@ -8,7 +8,7 @@
  * so every query is one prepared statement whatever the list length.
  */
 import type { Db } from './db.js';
-import type { Snapshot, StoredVersion, VersionInterval } from './types.js';
+import type { DnfRepoFacts, Snapshot, StoredVersion, VersionInterval } from './types.js';
 
 /** Column order is the contract with toVersion(). */
 const RECORD_COLUMNS = `v.repo_id, v.name, v.arch, v.epoch, v.version, v.release, v.evr, v.vendor,
@@ -256,4 +256,17 @@ export function latestSnapshot(db: Db, repoId: string): Snapshot | null {
       .prepare<[string], Snapshot>(`SELECT ${SNAPSHOT_COLUMNS} FROM snapshots WHERE repo_id = ? ORDER BY id DESC LIMIT 1`)
       .get(repoId) ?? null
   );
+}
+
+/** The dnf facts of each given repo's current snapshot (repos without any are left out). */
+export function dnfFacts(db: Db, repoIds: readonly string[]): Map<string, DnfRepoFacts> {
+  const rows = db
+    .prepare<[string], [string, string]>(
+      `SELECT s.repo_id, f.facts FROM snapshots AS s JOIN snapshot_dnf_facts AS f ON f.snapshot_id = s.id
+       WHERE s.repo_id IN (SELECT value FROM json_each(?))
+         AND s.id = (SELECT max(id) FROM snapshots AS l WHERE l.repo_id = s.repo_id)`,
+    )
+    .raw()
+    .all(JSON.stringify(repoIds));
+  return new Map(rows.map(([repo, json]) => [repo, JSON.parse(json) as DnfRepoFacts]));
 }

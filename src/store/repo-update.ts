@@ -16,7 +16,7 @@
 import { StoreError } from '../errors.js';
 import type { Db } from './db.js';
 import { requireRepo } from './repos.js';
-import type { CommitResult, SnapshotMeta, VersionRecord } from './types.js';
+import type { CommitResult, DnfRepoFacts, SnapshotMeta, VersionRecord } from './types.js';
 
 const STAGING_DDL = `
   CREATE TEMP TABLE IF NOT EXISTS staging_versions (
@@ -93,6 +93,7 @@ function prepareStatements(db: Db) {
                          WHERE v.repo_id = @repo AND v.last_seen IS NULL AND ${SAME_KEY('s', 'v')})
        RETURNING name`,
     ),
+    dnfFacts: db.prepare('INSERT INTO snapshot_dnf_facts (snapshot_id, facts) VALUES (?, ?)'),
     snapshot: db.prepare(
       `INSERT INTO snapshots
          (repo_id, fetched_at, checked_at, check_count, revision, metadata_time, index_checksum, package_count, status)
@@ -132,6 +133,7 @@ export class RepoUpdate {
   private readonly buffer: VersionRecord[] = [];
   private count = 0;
   private state: 'open' | 'committed' | 'aborted' = 'open';
+  private dnfFacts: DnfRepoFacts | null = null;
 
   constructor(
     private readonly db: Db,
@@ -157,6 +159,12 @@ export class RepoUpdate {
 
   addMany(records: Iterable<VersionRecord>): void {
     for (const record of records) this.add(record);
+  }
+
+  /** rpm repos: the dnf facts of this index, written with its snapshot (replacing none: a new snapshot has none). */
+  setDnfFacts(facts: DnfRepoFacts): void {
+    this.requireOpen();
+    this.dnfFacts = facts;
   }
 
   /** Write the buffered records to staging in one short transaction. */
@@ -231,6 +239,7 @@ export class RepoUpdate {
           status: this.meta.status ?? 'ok',
         }).lastInsertRowid,
       );
+      if (this.dnfFacts !== null) s.dnfFacts.run(snapshotId, JSON.stringify(this.dnfFacts));
       s.dropStaging.run(this.stagingId);
       return { snapshotId, unchanged: false, packageCount: this.count, added, removed, refreshed, changedNames };
     });

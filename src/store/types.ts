@@ -7,6 +7,8 @@
  * because it is copied from the package metadata as is.
  */
 
+import type { ModuleMetadata } from '../formats/rpm/modules.js';
+
 export type RepoRole = 'distro' | 'upstream' | 'third-party';
 export type RepoFormat = 'rpm' | 'deb';
 
@@ -170,4 +172,31 @@ export interface FeedCheck {
   projectUrls: string[];
   /** Last successful check (ms), null if none. */
   lastOkAt: number | null;
+}
+
+/** A package of an rpm repo, as the dnf facts name it. */
+export interface DnfPackageKey {
+  name: string;
+  arch: string;
+  /** As VersionRecord.evr ("1:2.3-4.fc39"). */
+  evr: string;
+}
+
+/** An rpm relation entry (`rpm:obsoletes`, `rpm:provides`): name, optional flags and EVR text. */
+export interface DnfRelation {
+  name: string;
+  flags?: string;
+  version?: string;
+}
+
+/**
+ * What dnf's rules need of an rpm repo beyond its versions, read by the crawler with the snapshot
+ * and kept with it: packages that obsolete others, the provides that make a package install-only
+ * under dnf's default `installonlypkgs`, and the repo's modules.yaml.
+ */
+export interface DnfRepoFacts {
+  obsoletes: Array<DnfPackageKey & { obsoletes: DnfRelation[] }>;
+  installonlyProvides: Array<DnfPackageKey & { provides: string[] }>;
+  /** null: the repo publishes no modules.yaml. */
+  modules: ModuleMetadata | null;
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { StoreError } from '../../src/errors.js';
-import type { VersionRecord } from '../../src/store/types.js';
+import type { DnfRepoFacts, VersionRecord } from '../../src/store/types.js';
 import { REPO_A, REPO_B, dump, memoryStore, meta, put, rec, stagingRows, synthetic } from './helpers.js';
 
 const T1 = Date.UTC(2025, 0, 1);
@@ -223,5 +223,36 @@ describe('concurrent updates on one connection', () => {
     expect(current.filter((v) => v.repoId === 'fedora').every((v) => v.name.startsWith('a-'))).toBe(true);
     expect(current.filter((v) => v.repoId === 'grafana')).toHaveLength(9_000);
     expect(stagingRows(store)).toBe(0);
+  });
+});
+
+describe('dnf facts', () => {
+  const facts = (obsoleted: string): DnfRepoFacts => ({
+    obsoletes: [{ name: 'containerd.io', arch: 'x86_64', evr: '1.6-1', obsoletes: [{ name: obsoleted }] }],
+    installonlyProvides: [{ name: 'kernel-core', arch: 'x86_64', evr: '6.3-1', provides: ['installonlypkg(kernel)'] }],
+    modules: { streams: [], defaults: [{ module: 'postgresql', stream: '13' }] },
+  });
+
+  it('belong to the snapshot they were read with: kept by an unchanged check, replaced by a changed index, untouched by a failed one', () => {
+    const store = memoryStore(REPO_A, REPO_B);
+    const first = store.beginRepoUpdate(meta('fedora', T1, 'sum1'));
+    first.add(rec('containerd.io', '1.6'));
+    first.setDnfFacts(facts('containerd'));
+    first.commit();
+    expect(store.dnfFacts(['fedora', 'grafana'])).toEqual(new Map([['fedora', facts('containerd')]]));
+
+    put(store, meta('fedora', T2, 'sum1'), [rec('containerd.io', '1.6')]);
+    expect(store.dnfFacts(['fedora']).get('fedora')).toEqual(facts('containerd'));
+
+    const failed = store.beginRepoUpdate(meta('fedora', T3, 'sum2'));
+    failed.setDnfFacts(facts('runc'));
+    failed.abort();
+    expect(store.dnfFacts(['fedora']).get('fedora')).toEqual(facts('containerd'));
+
+    const changed = store.beginRepoUpdate(meta('fedora', T4, 'sum3'));
+    changed.add(rec('containerd.io', '1.7'));
+    changed.setDnfFacts(facts('runc'));
+    changed.commit();
+    expect(store.dnfFacts(['fedora']).get('fedora')).toEqual(facts('runc'));
   });
 });

@@ -39,7 +39,21 @@ def _describe(tsi):
         "evr": pkg.evr,
         "repo": pkg.reponame,
         "vendor": pkg.vendor or "",
+        # The names of the packages an obsoleted (or upgraded) package is replaced by.
+        "replacedBy": _replaced_by(tsi),
     }
+
+
+def _replaced_by(tsi):
+    item = getattr(tsi, "_item", None)
+    if item is None or not hasattr(item, "getReplacedBy"):
+        return []
+    out = []
+    for other in item.getReplacedBy():
+        rpm = other.getRPMItem() if hasattr(other, "getRPMItem") else None
+        if rpm is not None:
+            out.append(rpm.getName())
+    return out
 
 
 def _list_transaction(self, transaction, total_width=None):

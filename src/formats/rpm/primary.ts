@@ -49,6 +49,7 @@ const enum Tag {
   Vendor,
   SourceRpm,
   Provides,
+  Obsoletes,
   Entry,
 }
 
@@ -70,6 +71,7 @@ const INTERESTING: ReadonlyArray<[string, string, Tag]> = [
   [RPM_NAMESPACE, 'vendor', Tag.Vendor],
   [RPM_NAMESPACE, 'sourcerpm', Tag.SourceRpm],
   [RPM_NAMESPACE, 'provides', Tag.Provides],
+  [RPM_NAMESPACE, 'obsoletes', Tag.Obsoletes],
   [RPM_NAMESPACE, 'entry', Tag.Entry],
 ];
 
@@ -116,7 +118,8 @@ class PrimaryHandler implements XmlHandler {
   private depth = 0;
   private draft: Draft | null = null;
   private inFormat = false;
-  private inProvides = false;
+  /** The relation list being read (`rpm:provides`, `rpm:obsoletes`), null outside one. */
+  private relations: Relation[] | null = null;
   private field = Field.None;
   private fieldDepth = 0;
   private fieldText = '';
@@ -199,14 +202,17 @@ class PrimaryHandler implements XmlHandler {
         case Tag.SourceRpm:
           return this.capture(Field.SourceRpm, depth);
         case Tag.Provides:
-          this.inProvides = true;
+          this.relations = draft.record.provides;
+          return;
+        case Tag.Obsoletes:
+          this.relations = draft.record.obsoletes;
           return;
         default:
           return;
       }
     }
-    if (depth === 5 && this.inProvides && tag === Tag.Entry) {
-      draft.record.provides.push(this.relation(element));
+    if (depth === 5 && this.relations !== null && tag === Tag.Entry) {
+      this.relations.push(this.relation(element));
     }
   }
 
@@ -218,7 +224,7 @@ class PrimaryHandler implements XmlHandler {
     }
     if (depth === 5) return;
     if (depth === 4) {
-      this.inProvides = false;
+      this.relations = null;
     } else if (depth === 3) {
       this.inFormat = false;
     } else if (depth === 2 && this.draft !== null) {
@@ -395,6 +401,7 @@ function newDraft(): Draft {
       location: { href: '' },
       checksum: null,
       provides: [],
+      obsoletes: [],
     },
     sawName: false,
     sawArch: false,

@@ -75,6 +75,7 @@ describe('parsePrimary on CentOS Stream 9 AppStream', () => {
         { name: 'bind(x86-64)', flags: 'EQ', version: '32:9.16.23-11.el9' },
         { name: 'config(bind)', flags: 'EQ', version: '32:9.16.23-11.el9' },
       ],
+      obsoletes: [],
     });
   });
 
@@ -83,6 +84,10 @@ describe('parsePrimary on CentOS Stream 9 AppStream', () => {
     expect(compat?.summary).toBe('Fedora-33 & 34 compatibility package');
     expect(compat?.epoch).toBe(0);
     expect(compat?.provides[0]).toEqual({ name: 'compat-paratype-pt-sans-fonts-f33-f34', flags: 'EQ', version: '20141121-23.el9' });
+  });
+
+  it('reads every rpm:obsoletes list of the file (3,751 packages carry one)', () => {
+    expect(all.filter((p) => p.obsoletes.length > 0)).toHaveLength(3751);
   });
 
   it('has the epoch distribution of the file (0 … 32) and vendor CentOS everywhere', () => {
@@ -174,7 +179,8 @@ describe('parsePrimary edge cases', () => {
       '<summary><![CDATA[<cdata> & ]]>more</summary><url></url>' +
       "<location xml:base='http://mirror/x/' href='a.rpm'/>" +
       '<format><r:vendor>V &#x263A;</r:vendor><r:provides><r:entry name="a"/><r:entry name="b" flags="GE" epoch="1" ver="2"/></r:provides>' +
-      '<r:requires><r:entry name="ignored" flags="EQ" ver="9"/></r:requires></format></package></metadata>';
+      '<r:requires><r:entry name="ignored" flags="EQ" ver="9"/></r:requires>' +
+      '<r:obsoletes><r:entry name="old-a"/><r:entry name="old-b" flags="LT" epoch="0" ver="2.0" rel="1"/></r:obsoletes></format></package></metadata>';
     const { packages, error } = await drain(utf8(doc), 'edge.xml');
     expect(error).toBeNull();
     expect(packages).toEqual([
@@ -196,6 +202,7 @@ describe('parsePrimary edge cases', () => {
         location: { href: 'a.rpm', base: 'http://mirror/x/' },
         checksum: null,
         provides: [{ name: 'a' }, { name: 'b', flags: 'GE', version: '1:2' }],
+        obsoletes: [{ name: 'old-a' }, { name: 'old-b', flags: 'LT', version: '2.0-1' }],
       },
     ]);
   });
