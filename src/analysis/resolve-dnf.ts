@@ -18,10 +18,26 @@
  *    before the priority pruning. dnf 4.14 prints that the option is "not supported for
  *    distro-sync", but libsolv applies it to distro-sync as well (observed).
  * 6. `dnf distro-sync` moves to the resolved best, down if need be; a package no repo carries stays.
+ * 7. Modular filtering (EL 8/9) hides packages before anything else is decided: see
+ *    resolve/dnf-modules.ts. A hidden package counts as excluded.
+ * 8. Obsoletes: a package whose `Obsoletes:` matches an installed package (by name and EVR range)
+ *    is one of that package's upgrade and distro-sync candidates, next to its own newer versions.
+ *    libsolv prunes them together (priority, arch, best version per name), then drops a candidate
+ *    that another candidate obsoletes; of the names left the first (strcmp) is taken. dnf 4.14
+ *    does this even with `obsoletes=False` in dnf.conf: `dnf upgrade` puts every installed
+ *    package into its job, and libsolv's update of an installed package looks at obsoleters
+ *    whatever that option says (observed), so the option is not read.
+ * 9. Install-only packages (dnf's `installonlypkgs`: kernel, installonlypkg(kernel) … plus the
+ *    host's `installonlypkgs=`, matched by name or provide): several versions are installed side
+ *    by side; an upgrade installs a newer one beside the newest, the older ones are left alone and
+ *    nothing is ever downgraded.
  */
 import type { ProfileConfig, RpmRepoConfig } from '../config/types.js';
+import { DNF_DEFAULT_INSTALLONLYPKGS } from '../config/dnf-options.js';
 import { compareEvr } from '../formats/rpm/version.js';
 import { dnfSubjectQuery, type NevraFields } from './globs.js';
+import { modularFilter } from './resolve/dnf-modules.js';
+import { packageFactsIndex, relationMatches, type PackageFacts } from './resolve/dnf-relations.js';
 import type { Action, Candidate, InstalledPackage, ResolveInput, Resolution } from './types.js';
 
 interface RpmEntry {
@@ -30,6 +46,8 @@ interface RpmEntry {
   /** Position of the repo in the profile (dnf's last tie-breaker). */
   order: number;
   excluded?: string;
+  /** Its Obsoletes: and the provides the rules read (empty without dnf facts). */
+  facts: PackageFacts;
 }
 
 /** dnf's EVR spelling for messages: epoch only when non-zero. */
@@ -152,34 +170,84 @@ function unreachable(installed: InstalledPackage, all: RpmEntry[]): { action: Ac
     : { action: 'blocked', why: `every version is excluded (${carried[0]!.excluded})` };
 }
 
-function upgradeOf(installed: InstalledPackage, all: RpmEntry[], profile: ProfileConfig, vendorLocked: boolean): { action: Action; to: RpmEntry | null; why: string } {
-  let pool = all.filter((e) => e.excluded === undefined && archChangeLegal(installed.arch, e.candidate.arch));
-  if (pool.length === 0) return { ...unreachable(installed, all), to: null };
-  if (vendorLocked) {
-    pool = pool.filter((e) => vendorOf(e.candidate) === vendorOf(installed));
-    if (pool.length === 0) return { action: 'none', to: null, why: `no repo carries it from vendor ${JSON.stringify(vendorOf(installed))}` };
-  }
-  // The upgrade job's candidates are the newer versions only; priority prunes among those.
-  const newer = pool.filter((e) => compareEvr(e.candidate, installed) > 0);
-  const best = pick(newer, profile);
-  if (best === null) {
-    const offer = pick(pool, profile);
-    return { action: 'none', to: null, why: offer ? `best offer ${evrText(offer.entry.candidate)} from repo ${offer.entry.repo.id} is not newer` : 'nothing newer' };
-  }
-  const changes = vendorOf(best.entry.candidate) !== vendorOf(installed);
-  return { action: changes ? 'vendor-change' : 'upgrade', to: best.entry, why: `to ${evrText(best.entry.candidate)} from repo ${best.entry.repo.id}` };
+/** Is this entry one dnf may move `installed` to: not excluded, legal arch, and its vendor when locked? */
+function eligible(e: RpmEntry, installed: InstalledPackage, vendorLocked: boolean): boolean {
+  return e.excluded === undefined && archChangeLegal(installed.arch, e.candidate.arch) && (!vendorLocked || vendorOf(e.candidate) === vendorOf(installed));
 }
 
-function syncOf(installed: InstalledPackage, all: RpmEntry[], profile: ProfileConfig, vendorLocked: boolean): { action: Action; to: RpmEntry | null } {
-  let pool = all.filter((e) => e.excluded === undefined && archChangeLegal(installed.arch, e.candidate.arch));
-  if (pool.length === 0) return { action: unreachable(installed, all).action, to: null };
-  if (vendorLocked) pool = pool.filter((e) => vendorOf(e.candidate) === vendorOf(installed));
-  const best = pick(pool, profile);
-  if (best === null) return { action: 'none', to: null };
-  const order = compareEvr(best.entry.candidate, installed);
-  if (order === 0) return { action: 'none', to: null };
-  if (order < 0) return { action: 'downgrade', to: best.entry };
-  return { action: vendorOf(best.entry.candidate) !== vendorOf(installed) ? 'vendor-change' : 'upgrade', to: best.entry };
+/** Does `by` obsolete a package of this name and EVR? (A package never obsoletes its own name.) */
+function obsoletes(by: RpmEntry, name: string, evr: NevraFields): boolean {
+  return by.candidate.name !== name && by.facts.obsoletes.some((rel) => relationMatches(rel, name, evr));
+}
+
+/**
+ * libsolv's choice among a job's candidates for one installed package (policy_filter_unwanted):
+ * best priority, best arch, the best version of each name, then drop what another candidate
+ * obsoletes; of the names left the first in strcmp order is taken.
+ */
+function chooseAmong(candidates: RpmEntry[], profile: ProfileConfig): RpmEntry | null {
+  if (candidates.length === 0) return null;
+  const bestPriority = Math.min(...candidates.map((e) => e.repo.priority));
+  const pruned = pruneToBestArch(candidates.filter((e) => e.repo.priority === bestPriority), profile);
+  const perName = new Map<string, RpmEntry[]>();
+  for (const e of pruned) perName.set(e.candidate.name, [...(perName.get(e.candidate.name) ?? []), e]);
+  const best = [...perName.values()].map((list) => rankEntries(list, profile)[0]!);
+  const kept = best.filter((e) => !best.some((o) => o !== e && obsoletes(o, e.candidate.name, e.candidate)));
+  const left = kept.length > 0 ? kept : best;
+  return left.sort((a, b) => (a.candidate.name < b.candidate.name ? -1 : a.candidate.name > b.candidate.name ? 1 : 0))[0]!;
+}
+
+interface Move {
+  action: Action;
+  to: RpmEntry | null;
+  why: string;
+}
+
+function moveTo(installed: InstalledPackage, to: RpmEntry): Move {
+  const changes = vendorOf(to.candidate) !== vendorOf(installed);
+  const what = to.candidate.name === installed.name ? `to ${evrText(to.candidate)}` : `obsoleted by ${to.candidate.name} ${evrText(to.candidate)}`;
+  return { action: changes ? 'vendor-change' : 'upgrade', to, why: `${what} from repo ${to.repo.id}` };
+}
+
+/**
+ * `dnf upgrade`: the job's candidates are the newer versions of the name and the packages that
+ * obsolete the installed one.
+ */
+function upgradeOf(installed: InstalledPackage, all: RpmEntry[], obsoleters: RpmEntry[], profile: ProfileConfig, vendorLocked: boolean): Move {
+  const newer = all.filter((e) => eligible(e, installed, vendorLocked) && compareEvr(e.candidate, installed) > 0);
+  const best = chooseAmong([...newer, ...obsoleters.filter((e) => eligible(e, installed, vendorLocked))], profile);
+  if (best !== null) return moveTo(installed, best);
+  const pool = all.filter((e) => e.excluded === undefined && archChangeLegal(installed.arch, e.candidate.arch));
+  if (pool.length === 0) return { ...unreachable(installed, all), to: null };
+  const sameVendor = pool.filter((e) => !vendorLocked || vendorOf(e.candidate) === vendorOf(installed));
+  if (sameVendor.length === 0) return { action: 'none', to: null, why: `no repo carries it from vendor ${JSON.stringify(vendorOf(installed))}` };
+  const offer = pick(sameVendor, profile);
+  return { action: 'none', to: null, why: offer ? `best offer ${evrText(offer.entry.candidate)} from repo ${offer.entry.repo.id} is not newer` : 'nothing newer' };
+}
+
+/** `dnf distro-sync`: every version of the name and the obsoleters compete; down if need be. */
+function syncOf(installed: InstalledPackage, all: RpmEntry[], obsoleters: RpmEntry[], profile: ProfileConfig, vendorLocked: boolean): Move {
+  const best = chooseAmong([...all, ...obsoleters].filter((e) => eligible(e, installed, vendorLocked)), profile);
+  if (best === null) {
+    const pool = all.filter((e) => e.excluded === undefined && archChangeLegal(installed.arch, e.candidate.arch));
+    return pool.length === 0 ? { ...unreachable(installed, all), to: null } : { action: 'none', to: null, why: 'nothing from its vendor' };
+  }
+  if (best.candidate.name !== installed.name) return moveTo(installed, best);
+  const order = compareEvr(best.candidate, installed);
+  if (order === 0) return { action: 'none', to: null, why: 'already the best version' };
+  if (order < 0) return { action: 'downgrade', to: best, why: `down to ${evrText(best.candidate)} from repo ${best.repo.id}` };
+  return moveTo(installed, best);
+}
+
+/**
+ * Names dnf installs side by side: those in installonlypkgs (its defaults plus the host's), and
+ * any name whose packages provide one of them (kernel-core provides installonlypkg(kernel)).
+ */
+function installOnlyNames(entries: readonly RpmEntry[], profile: ProfileConfig): Set<string> {
+  const wanted = new Set([...DNF_DEFAULT_INSTALLONLYPKGS, ...(profile.dnf?.installonlyPkgs ?? [])]);
+  const names = new Set([...wanted]);
+  for (const e of entries) if (e.facts.provides.some((p) => wanted.has(p))) names.add(e.candidate.name);
+  return names;
 }
 
 function toRanked(entries: RpmEntry[]): Resolution['ranked'] {
@@ -195,11 +263,18 @@ export function resolveDnf(input: ResolveInput): Resolution[] {
   const installed = input.installed ?? [];
   const repos = rpmReposOf(input);
   const entries: RpmEntry[] = [];
+  const factsOf = packageFactsIndex(input.dnfFacts);
   for (const candidate of input.candidates) {
     const r = repos.get(candidate.repoId);
-    if (r && archAllowed(profile, candidate.arch)) entries.push({ candidate, repo: r.repo, order: r.order });
+    if (r && archAllowed(profile, candidate.arch)) entries.push({ candidate, repo: r.repo, order: r.order, facts: factsOf(candidate) });
   }
   applyExcludes(entries, installed);
+  const hidden = modularFilter(new Map([...repos].map(([id, r]) => [id, r.repo])), input.dnfFacts, profile.dnf);
+  if (hidden !== null) {
+    for (const e of entries) if (e.excluded === undefined) e.excluded = hidden(e.candidate, e.facts.provides) ?? undefined;
+  }
+  const obsoleting = entries.filter((e) => e.facts.obsoletes.length > 0);
+  const installOnly = installOnlyNames(entries, profile);
 
   const byName = new Map<string, RpmEntry[]>();
   for (const e of entries) {
@@ -235,9 +310,19 @@ export function resolveDnf(input: ResolveInput): Resolution[] {
       out.push({ name, arch: winner?.arch ?? all[0]?.candidate.arch ?? '', winner, ranked, reason });
       continue;
     }
+    const isInstallOnly = installOnly.has(name);
     for (const inst of hosts) {
-      const up = upgradeOf(inst, all, profile, vendorLocked);
-      const sync = syncOf(inst, all, profile, vendorLocked);
+      const obsoleters = obsoleting.filter((e) => obsoletes(e, inst.name, inst));
+      let up = upgradeOf(inst, all, obsoleters, profile, vendorLocked);
+      let sync = syncOf(inst, all, obsoleters, profile, vendorLocked);
+      if (isInstallOnly) {
+        // Only the newest installed version of an arch gets a newer one beside it; nothing is
+        // downgraded or replaced.
+        const newest = hosts.filter((h) => h.arch === inst.arch).every((h) => compareEvr(h, inst) <= 0);
+        if (!newest) up = { action: 'none', to: null, why: 'install-only: a newer version is installed beside it' };
+        else if (up.to !== null) up = { ...up, why: `${up.why}, installed beside the running versions (install-only)` };
+        sync = up;
+      }
       out.push({
         name,
         arch: inst.arch,
@@ -249,6 +334,7 @@ export function resolveDnf(input: ResolveInput): Resolution[] {
         upgradeTo: up.to?.candidate ?? null,
         syncAction: sync.action,
         syncTo: sync.to?.candidate ?? null,
+        ...(isInstallOnly ? { installOnly: true } : {}),
       });
     }
   }

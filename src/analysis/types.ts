@@ -3,7 +3,7 @@
  * and the config, builds these, and renders what comes back.
  */
 import type { ProfileConfig, RepoConfig, RepoFormat, RepoRole, UpgradePathConfig } from '../config/types.js';
-import type { StoredFeedRelease, StoredVersion, VersionInterval, WinnerInterval, RepoEvent } from '../store/types.js';
+import type { DnfRepoFacts, StoredFeedRelease, StoredVersion, VersionInterval, WinnerInterval, RepoEvent } from '../store/types.js';
 import type { MappingOptions } from '../upstream/mapping.js';
 
 /** One installable version from one repo, with the facts of the repo that ships it. */
@@ -53,6 +53,8 @@ export interface ResolveInput {
   releases?: ReadonlyMap<string, AptReleaseFacts>;
   /** Installed packages (host audits); empty for a repo-only audit. */
   installed?: readonly InstalledPackage[];
+  /** rpm profiles: each repo's dnf facts (obsoletes, provides, modules) — host audits pass them. */
+  dnfFacts?: ReadonlyMap<string, DnfRepoFacts>;
 }
 
 export type Action = 'install' | 'upgrade' | 'none' | 'downgrade' | 'vendor-change' | 'stranded' | 'blocked';
@@ -72,8 +74,13 @@ export interface Resolution {
   upgradeAction?: Action;
   /** What `dnf distro-sync` / `apt-get full-upgrade` would do, where it differs. */
   syncAction?: Action;
-  /** The version `dnf upgrade` / `apt-get upgrade` would move the installed package to (null: stays). */
+  /**
+   * The version `dnf upgrade` / `apt-get upgrade` would move the installed package to (null:
+   * stays). dnf: a package of another name when that one obsoletes the installed package.
+   */
   upgradeTo?: Candidate | null;
+  /** dnf install-only package (kernel…): an upgrade installs the new version beside the old ones. */
+  installOnly?: boolean;
   /** The version `dnf distro-sync` / `apt-get dist-upgrade` would move it to (null: stays). */
   syncTo?: Candidate | null;
   /**

@@ -113,6 +113,7 @@ export async function runHostCommand(options: HostOptions): Promise<number> {
       skippedRepos,
       notes: run.skippedReposNote ? [run.skippedReposNote] : [],
       warnings,
+      dnfFacts: data.dnfFacts,
     });
     // Remembered for the next run: which packages are stranded now (see HostRisk.becameStranded).
     const stranded = new Set(report.packages.filter((p) => p.action === 'stranded').map((p) => `${p.name}\t${p.arch}`));

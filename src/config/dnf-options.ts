@@ -54,11 +54,14 @@ export const DNF_DEFAULT_INSTALLONLYPKGS: readonly string[] = [
 ];
 
 /**
- * Whether the crawler keeps a provide for the install-only rule: the defaults and the whole
- * `installonlypkg(…)` / `multiversion(…)` families. Other provides are not stored (a repo has
- * hundreds of thousands); an `installonlypkgs=` entry naming another provide matches by package
- * name only.
+ * Whether the crawler keeps a provide of package `pkgName` for dnf's rules: install-only provides
+ * (the defaults and the whole `installonlypkg(…)` / `multiversion(…)` families) and plain virtual
+ * names (`postgresql-server` provided by postgresql16-server, `runc` by containerd.io), which
+ * modular filtering hides when an active module stream ships a package of that name. Capability
+ * provides (`perl(…)`, sonames, file paths) and the package's own name are not stored: a repo has
+ * hundreds of thousands of them and no rule here reads them.
  */
-export function isInstallonlyProvide(name: string): boolean {
-  return DNF_DEFAULT_INSTALLONLYPKGS.includes(name) || name.startsWith('installonlypkg(') || name.startsWith('multiversion(');
+export function isKeptProvide(name: string, pkgName: string): boolean {
+  if (DNF_DEFAULT_INSTALLONLYPKGS.includes(name) || name.startsWith('installonlypkg(') || name.startsWith('multiversion(')) return true;
+  return name !== pkgName && !/[()/\s]/.test(name) && !name.includes('.so');
 }

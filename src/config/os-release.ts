@@ -12,6 +12,8 @@ export interface OsRelease {
   idLike: string[];
   name?: string;
   versionId?: string;
+  /** PLATFORM_ID (EL 8/9: "platform:el9"), which dnf's modularity resolves module requires against. */
+  platformId?: string;
 }
 
 /** Parse `KEY=value` lines; values may be single- or double-quoted with backslash escapes. */
@@ -36,6 +38,8 @@ export function parseOsRelease(text: string): OsRelease {
   if (id) result.id = id;
   if (name) result.name = name;
   if (versionId) result.versionId = versionId;
+  const platformId = fields.get('PLATFORM_ID');
+  if (platformId) result.platformId = platformId;
   return result;
 }
 

@@ -94,6 +94,24 @@ export interface DebRepoConfig extends RepoCommon {
 
 export type RepoConfig = RpmRepoConfig | DebRepoConfig;
 
+/** A module's state in `/etc/dnf/modules.d/NAME.module` (libdnf's ModuleState). */
+export interface DnfModuleState {
+  /** `stream=`; null when empty. */
+  stream: string | null;
+  /** `state=`: enabled, disabled, or '' (nothing chosen: the default stream applies). */
+  state: 'enabled' | 'disabled' | '';
+}
+
+/** What a dnf host adds to a profile: the rules that depend on its own configuration and state. */
+export interface DnfHostRules {
+  /** `installonlypkgs=` of dnf.conf: names or provides appended to dnf's default list. */
+  installonlyPkgs: string[];
+  /** The module states under /etc/dnf/modules.d, by module name. */
+  modules: Map<string, DnfModuleState>;
+  /** The platform stream (`el9` of `platform:el9`): dnf.conf `module_platform_id`, else os-release `PLATFORM_ID`. */
+  platform: string | null;
+}
+
 export interface ProfileConfig {
   name: string;
   /** Repo ids, in the order the package manager loads them (dnf's tie-breaker). */
@@ -109,6 +127,8 @@ export interface ProfileConfig {
   defaultRelease?: string;
   /** apt preferences that apply on this host (deb profiles). */
   aptPreferences: AptPin[];
+  /** dnf hosts (`--system` on an rpm host): install-only packages and module states. */
+  dnf?: DnfHostRules;
   definedAt: SourcePosition;
 }
 

@@ -35,6 +35,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { ConfigError, UsageError } from '../errors.js';
 import { parseDnfBool, parseDnfInt, parseDnfList, replacesAppendList } from './dnf-options.js';
+import { platformStream, readModuleStates } from './dnf-modules-state.js';
 import { basearchOf, combineDnfVars, readVarsDirs, rpmArchFromMachine, substituteDnfVars, varsFromEnv, type DnfVars } from './dnf-vars.js';
 import { parseIni, type IniComment, type IniDocument, type IniEntry, type IniSection } from './ini.js';
 import { readOsRelease, releaseverFrom, type OsRelease } from './os-release.js';
@@ -54,6 +55,10 @@ export interface DnfMainConfig {
   includepkgs: string[];
   allowVendorChange: boolean;
   best: boolean;
+  /** `installonlypkgs=`: appended to dnf's default list. */
+  installonlyPkgs: string[];
+  /** `module_platform_id=` (e.g. "platform:el9"); undefined: os-release's PLATFORM_ID. */
+  modulePlatformId?: string;
   /** Defaults that repo sections inherit. */
   enabled: boolean;
   repoGpgcheck: boolean;
@@ -175,6 +180,7 @@ function readMain(section: IniSection | undefined, file: string | null, warn: Wa
     includepkgs: [],
     allowVendorChange: true,
     best: false,
+    installonlyPkgs: [],
     enabled: true,
     repoGpgcheck: false,
     skipIfUnavailable: false,
@@ -201,6 +207,10 @@ function readMain(section: IniSection | undefined, file: string | null, warn: Wa
       main.excludepkgs = appendList(main.excludepkgs, text);
     } else if (entry.key === 'includepkgs') {
       main.includepkgs = appendList(main.includepkgs, text);
+    } else if (entry.key === 'installonlypkgs') {
+      main.installonlyPkgs = appendList(main.installonlyPkgs, text);
+    } else if (entry.key === 'module_platform_id' && text !== '') {
+      main.modulePlatformId = text;
     }
   }
   return main;
@@ -443,6 +453,11 @@ export async function loadYumRepos(options: LoadYumReposOptions = {}): Promise<Y
     allowVendorChange: main.allowVendorChange,
     vendorSticky: false,
     aptPreferences: [],
+    dnf: {
+      installonlyPkgs: main.installonlyPkgs,
+      modules: await readModuleStates(root, (message) => warn(message)),
+      platform: platformStream(main.modulePlatformId ?? osRelease?.platformId),
+    },
     definedAt: { file: mainFile ?? path.join(root, 'etc/yum.repos.d') },
   };
   return { repos, main, profile, vars, warnings };

@@ -17,7 +17,7 @@ import { RepoLocations } from '../fetch/origin.js';
 import { checkNotInFuture, hostClock, checkNotOlder, checkNotShrunk, repomdRevisionTime } from './guards.js';
 import { rpmRecord } from './records.js';
 import { parseModulesYaml, type ModuleMetadata } from '../formats/rpm/modules.js';
-import { isInstallonlyProvide } from '../config/dnf-options.js';
+import { isKeptProvide } from '../config/dnf-options.js';
 import type { DnfRepoFacts } from '../store/types.js';
 
 const REPOMD = 'repodata/repomd.xml';
@@ -71,15 +71,15 @@ export async function crawlRpmRepo(repo: RpmRepoConfig, ctx: CrawlContext): Prom
     { repoId: repo.id, fetchedAt, revision: repomd.revision, metadataTime, indexChecksum },
     async (update) => {
       const irregular: PrimaryIrregularities = { untyped: 0, skipped: {} };
-      const facts: DnfRepoFacts = { obsoletes: [], installonlyProvides: [], modules: await fetchModules(repo, ctx, modules, mirror, locations) };
+      const facts: DnfRepoFacts = { obsoletes: [], provides: [], modules: await fetchModules(repo, ctx, modules, mirror, locations) };
       for await (const batch of parsePrimaryBatches(readCached(ctx, expected, primaryWhere), primaryWhere, irregular)) {
         for (const pkg of batch) {
           const record = rpmRecord(pkg);
           update.add(record);
           const key = { name: record.name, arch: record.arch, evr: record.evr };
           if (pkg.obsoletes.length > 0) facts.obsoletes.push({ ...key, obsoletes: pkg.obsoletes });
-          const installonly = pkg.provides.filter((p) => isInstallonlyProvide(p.name)).map((p) => p.name);
-          if (installonly.length > 0) facts.installonlyProvides.push({ ...key, provides: [...new Set(installonly)] });
+          const kept = pkg.provides.filter((p) => isKeptProvide(p.name, pkg.name)).map((p) => p.name);
+          if (kept.length > 0) facts.provides.push({ ...key, provides: [...new Set(kept)] });
         }
         ctx.onProgress?.(repo.id, { phase: 'parse', packages: update.recordCount });
       }

@@ -13,6 +13,7 @@ import type { Config, ProfileConfig, RepoConfig } from '../config/types.js';
 import { applyReleaseVendors } from '../analysis/release-vendors.js';
 import { repoHealth, type RepoHealth } from '../store/health.js';
 import type { Store } from '../store/index.js';
+import type { DnfRepoFacts } from '../store/types.js';
 
 export interface HostData {
   input: AuditInput;
@@ -20,6 +21,8 @@ export interface HostData {
   repos: Map<string, RepoConfig>;
   resolutions: Resolution[];
   health: RepoHealth[];
+  /** rpm profiles: the repos' obsoletes, provides and modules (what re-resolving a fix needs too). */
+  dnfFacts: ReadonlyMap<string, DnfRepoFacts>;
 }
 
 export function loadHostData(store: Store, config: Config, profile: ProfileConfig, installed: readonly InstalledPackage[], now: number): HostData {
@@ -47,7 +50,8 @@ export function loadHostData(store: Store, config: Config, profile: ProfileConfi
     winnersByProfile: new Map(),
   };
   const candidates = candidatesFor(profile, sack === current ? input : { ...input, current: sack });
-  const resolutions = resolveProfile({ profile, repos, candidates, releases, installed });
+  const dnfFacts = profile.format === 'rpm' ? store.dnfFacts(repoIds) : new Map<string, DnfRepoFacts>();
+  const resolutions = resolveProfile({ profile, repos, candidates, releases, installed, dnfFacts });
   (input.winnersByProfile as Map<string, Map<string, Candidate>>).set(profile.name, winnersFromResolutions(resolutions, profile.arches));
-  return { input, repos, resolutions, health: repoHealth(store, repoIds) };
+  return { input, repos, resolutions, health: repoHealth(store, repoIds), dnfFacts };
 }

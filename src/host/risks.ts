@@ -8,6 +8,7 @@ import { repoLabel } from '../config/repo-identity.js';
 import type { Finding } from '../analysis/findings.js';
 import type { Action, AptReleaseFacts, Candidate, InstalledPackage, Resolution } from '../analysis/types.js';
 import type { ProfileConfig, RepoConfig } from '../config/types.js';
+import type { DnfRepoFacts } from '../store/types.js';
 import { compareDebVersions } from '../formats/deb/version.js';
 import { compareEvr } from '../formats/rpm/version.js';
 import { fixesFor, type FixContext } from './fixes.js';
@@ -45,6 +46,8 @@ export interface HostInput {
   skippedRepos?: readonly HostSkippedRepo[];
   notes?: readonly string[];
   warnings?: readonly string[];
+  /** rpm profiles: the repos' dnf facts the resolutions were made with. */
+  dnfFacts?: ReadonlyMap<string, DnfRepoFacts>;
 }
 
 const UNKNOWN = '(unknown)';
@@ -105,10 +108,13 @@ function fromSide(r: Resolution, format: ProfileConfig['format']): HostSide {
   return { vendor: same[0]?.repoVendor ?? NOT_IN_ANY_REPO, repo: same[0]?.repoId ?? null };
 }
 
-function target(c: Candidate | null | undefined, format: ProfileConfig['format']): HostTarget | null {
+function target(c: Candidate | null | undefined, format: ProfileConfig['format'], installedName: string): HostTarget | null {
   if (!c) return null;
   // dnf compares header vendors; apt knows only where a version comes from.
-  return { vendor: format === 'rpm' ? (c.vendor ?? c.repoVendor) : c.repoVendor, repo: c.repoId, evr: c.evr };
+  const t: HostTarget = { vendor: format === 'rpm' ? (c.vendor ?? c.repoVendor) : c.repoVendor, repo: c.repoId, evr: c.evr };
+  // Obsoletes: another package replaces the installed one.
+  if (c.name !== installedName) t.name = c.name;
+  return t;
 }
 
 function historiesOf(findings: readonly Finding[], profile: string): Map<string, HostHistory> {
@@ -160,14 +166,15 @@ export function buildHostReport(input: HostInput): HostReport {
       action,
       syncAction,
       from: fromSide(r, format),
-      to: action === 'none' || action === 'stranded' || action === 'blocked' ? null : target(r.upgradeTo, format),
-      syncTo: syncAction === 'none' || syncAction === 'stranded' || syncAction === 'blocked' ? null : target(r.syncTo, format),
+      to: action === 'none' || action === 'stranded' || action === 'blocked' ? null : target(r.upgradeTo, format, r.name),
+      syncTo: syncAction === 'none' || syncAction === 'stranded' || syncAction === 'blocked' ? null : target(r.syncTo, format, r.name),
       reason: becameStranded ? `${r.reason}; stranded since the last run on this host (it was not then)` : r.reason,
       history,
       becameStranded,
       risky: becameStranded || isRisky(action, syncAction, history, failOn),
       fixes: [],
     };
+    if (r.installOnly) risk.installOnly = true;
     if (NEEDS_FIX.has(action) || NEEDS_FIX.has(syncAction)) risk.fixes = fixesForResolution(input, r, risk);
     packages.push(risk);
   }
@@ -247,14 +254,17 @@ function actionRank(r: HostRisk): number {
  * differently without the rest of the sack), no fix is claimed to be verified.
  */
 function fixesForResolution(input: HostInput, r: Resolution, risk: HostRisk) {
-  const candidates = r.ranked.map((e) => e.candidate);
+  // The package's own versions and whatever replaces it (an obsoleting package of another name).
+  const candidates = [...r.ranked.map((e) => e.candidate), ...[r.upgradeTo, r.syncTo].filter((c): c is Candidate => c != null && c.name !== r.name)];
   const installed = [r.installed!];
   const ctx: FixContext = {
     profile: input.profile,
     repos: input.repos,
     releases: input.releases,
     simulate: (profile, repos) =>
-      resolveProfile({ profile, repos, candidates, releases: input.releases, installed }).find((x) => x.installed !== undefined && x.arch === r.arch),
+      resolveProfile({ profile, repos, candidates, releases: input.releases, installed, ...(input.dnfFacts ? { dnfFacts: input.dnfFacts } : {}) }).find(
+        (x) => x.installed !== undefined && x.name === r.name && x.arch === r.arch,
+      ),
     classify: (x) => classifyResolution(x, input.profile.format),
   };
   const baseline = ctx.simulate(input.profile, input.repos);

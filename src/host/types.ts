@@ -38,6 +38,8 @@ export interface HostTarget {
   vendor: string;
   repo: string;
   evr: string;
+  /** dnf: the package that replaces the installed one through its Obsoletes:, when another name. */
+  name?: string;
 }
 
 /** A ready-to-paste change to the host's configuration (or, kind advice, what to do by hand). */
@@ -84,6 +86,8 @@ export interface HostRisk {
   becameStranded: boolean;
   /** Counts under --fail-on (or became stranded). */
   risky: boolean;
+  /** dnf install-only package (kernel…): an upgrade installs the new version beside the old ones. */
+  installOnly?: boolean;
   /** Best first; empty for same-vendor upgrades. */
   fixes: HostFix[];
 }

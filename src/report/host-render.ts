@@ -22,7 +22,8 @@ function countLine(counts: Record<HostAction, number>): string {
 }
 
 function targetText(t: HostTarget): string {
-  return `${t.evr} from repo ${t.repo} (${t.vendor})`;
+  // Obsoletes: the package that replaces the installed one is named.
+  return `${t.name !== undefined ? `${t.name} ` : ''}${t.evr} from repo ${t.repo} (${t.vendor})${t.name !== undefined ? ', which obsoletes it' : ''}`;
 }
 
 function moveText(action: HostAction, to: HostTarget | null, r: HostRisk): string {
@@ -51,7 +52,7 @@ function fixLines(fix: HostFix, first: boolean): string[] {
 
 function riskBlock(report: HostReport, r: HostRisk): string[] {
   const from = r.from.repo ? `${r.from.vendor}, repo ${r.from.repo}` : r.from.vendor === '(unknown)' ? 'in no enabled repo' : `${r.from.vendor}, in no enabled repo`;
-  const lines = [`  ${r.name}.${r.arch} ${r.installed} (${from})`];
+  const lines = [`  ${r.name}.${r.arch} ${r.installed} (${from})${r.installOnly ? ' [install-only: a new version goes beside it]' : ''}`];
   lines.push(`    ${report.commands.upgrade}: ${moveText(r.action, r.to, r)}`);
   if (r.syncAction !== r.action || JSON.stringify(r.syncTo) !== JSON.stringify(r.to)) lines.push(`    ${report.commands.sync}: ${moveText(r.syncAction, r.syncTo, r)}`);
   if (r.action !== 'upgrade' || r.risky) lines.push(`    why: ${r.reason}`);

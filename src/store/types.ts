@@ -191,12 +191,13 @@ export interface DnfRelation {
 
 /**
  * What dnf's rules need of an rpm repo beyond its versions, read by the crawler with the snapshot
- * and kept with it: packages that obsolete others, the provides that make a package install-only
- * under dnf's default `installonlypkgs`, and the repo's modules.yaml.
+ * and kept with it: packages that obsolete others, the provides the rules read (install-only
+ * provides and plain virtual names: see isKeptProvide in config/dnf-options.ts), and the repo's
+ * modules.yaml.
  */
 export interface DnfRepoFacts {
   obsoletes: Array<DnfPackageKey & { obsoletes: DnfRelation[] }>;
-  installonlyProvides: Array<DnfPackageKey & { provides: string[] }>;
+  provides: Array<DnfPackageKey & { provides: string[] }>;
   /** null: the repo publishes no modules.yaml. */
   modules: ModuleMetadata | null;
 }

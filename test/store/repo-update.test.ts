@@ -229,7 +229,7 @@ describe('concurrent updates on one connection', () => {
 describe('dnf facts', () => {
   const facts = (obsoleted: string): DnfRepoFacts => ({
     obsoletes: [{ name: 'containerd.io', arch: 'x86_64', evr: '1.6-1', obsoletes: [{ name: obsoleted }] }],
-    installonlyProvides: [{ name: 'kernel-core', arch: 'x86_64', evr: '6.3-1', provides: ['installonlypkg(kernel)'] }],
+    provides: [{ name: 'kernel-core', arch: 'x86_64', evr: '6.3-1', provides: ['installonlypkg(kernel)'] }],
     modules: { streams: [], defaults: [{ module: 'postgresql', stream: '13' }] },
   });
 

@@ -44,6 +44,8 @@ export interface DnfContext {
   forcearch?: string;
   /** Load dnf plugins (versionlock etc.). Default false: host plugins must not leak into tests. */
   plugins?: boolean;
+  /** More `[main]` lines for ROOT/etc/dnf/dnf.conf (e.g. installonlypkgs, obsoletes): what repoclash reads too. */
+  mainOptions?: Record<string, string>;
 }
 
 export interface RunDnfOptions extends DnfContext {
@@ -83,6 +85,7 @@ function dnfConfText(ctx: DnfContext): string {
     metadata_expire: '0',
   };
   if (ctx.allowVendorChange !== undefined) main['allow_vendor_change'] = ctx.allowVendorChange ? 'True' : 'False';
+  Object.assign(main, ctx.mainOptions ?? {});
   return ['[main]', ...Object.entries(main).map(([k, v]) => `${k}=${v}`)].join('\n') + '\n';
 }
 
@@ -147,8 +150,19 @@ export interface DnfPlanItem {
   fromVendor?: string;
 }
 
+/** An installed package the transaction removes because another package obsoletes it. */
+export interface DnfObsoleted {
+  name: string;
+  arch: string;
+  evr: string;
+  vendor: string;
+  /** Names of the packages that obsolete it. */
+  replacedBy: string[];
+}
+
 export interface DnfPlan {
   items: DnfPlanItem[];
+  obsoleted: DnfObsoleted[];
   result: ExecResult;
 }
 
@@ -159,6 +173,7 @@ interface RawTsItem {
   evr: string;
   repo: string;
   vendor: string;
+  replacedBy?: string[];
 }
 
 const forwardActions = new Set(['install', 'upgrade', 'downgrade', 'reinstall', 'obsolete', 'remove']);
@@ -204,7 +219,11 @@ export async function dnfUpgradePlan(ctx: DnfContext & { command?: 'upgrade' | '
     // No table rendered: either nothing to do (exit 0) or dnf failed before resolving.
     if (result.code !== 0) throw new Error(`dnf ${ctx.command ?? 'upgrade'} failed (${result.code}):\n${result.stderr}\n${result.stdout}`);
   }
-  return { items: pairTransaction(raw), result };
+  const obsoleted = raw
+    .filter((t) => t.action === 'obsoleted')
+    .map((t) => ({ name: t.name, arch: t.arch, evr: t.evr, vendor: t.vendor, replacedBy: t.replacedBy ?? [] }))
+    .sort((a, b) => a.name.localeCompare(b.name));
+  return { items: pairTransaction(raw), obsoleted, result };
 }
 
 export interface DnfQueryRow {

@@ -259,3 +259,59 @@ export async function rewriteRepodataFile(repoDir: string, type: string, transfo
   await writeFile(repomdPath, repomd);
   return newHref;
 }
+
+/** One module stream build for {@link modulesYamlText}. */
+export interface TestModuleStream {
+  name: string;
+  stream: string;
+  version?: number;
+  context?: string;
+  arch?: string;
+  /** `requires: platform: [...]`; default none. */
+  platform?: string[];
+  /** The rpms it ships: NEVRAs with the epoch ("postgresql-0:10.23-1.module_el9.x86_64"). */
+  artifacts: string[];
+}
+
+/** A modules.yaml as distributions publish it: modulemd v2 documents, then modulemd-defaults v1. */
+export function modulesYamlText(streams: TestModuleStream[], defaults: Record<string, string> = {}): string {
+  const docs = streams.map((s) =>
+    [
+      '---',
+      'document: modulemd',
+      'version: 2',
+      'data:',
+      `  name: ${s.name}`,
+      `  stream: "${s.stream}"`,
+      `  version: ${s.version ?? 9000020240101}`,
+      `  context: ${s.context ?? 'a1b2c3d4'}`,
+      `  arch: ${s.arch ?? 'x86_64'}`,
+      `  summary: ${s.name} ${s.stream}`,
+      '  description: >-',
+      `    The ${s.name} ${s.stream} stream.`,
+      '  license:',
+      '    module: [MIT]',
+      ...(s.platform ? ['  dependencies:', '  - buildrequires:', `      platform: [${s.platform.join(', ')}]`, '    requires:', `      platform: [${s.platform.join(', ')}]`] : []),
+      '  artifacts:',
+      '    rpms:',
+      ...s.artifacts.map((a) => `    - ${a}`),
+      '...',
+    ].join('\n'),
+  );
+  for (const [module, stream] of Object.entries(defaults)) {
+    docs.push(['---', 'document: modulemd-defaults', 'version: 1', 'data:', `  module: ${module}`, `  stream: "${stream}"`, '...'].join('\n'));
+  }
+  return docs.join('\n') + '\n';
+}
+
+/** Add a modules.yaml to a built repo with modifyrepo_c (repomd type "modules", gzip'd), as EL repos carry it. */
+export async function addModulesYaml(repoDir: string, yamlText: string): Promise<void> {
+  const tmp = await mkdtemp(path.join(os.tmpdir(), 'rc-modules-'));
+  try {
+    const file = path.join(tmp, 'modules.yaml');
+    await writeFile(file, yamlText);
+    await execTool('modifyrepo_c', ['--mdtype=modules', file, path.join(repoDir, 'repodata')]);
+  } finally {
+    await rm(tmp, { recursive: true, force: true });
+  }
+}
