@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import path from 'node:path';
-import { FetchError, FormatError, SignatureError, type ErrorLocation } from '../errors.js';
+import { FetchError, FormatError, RepoclashError, SignatureError, type ErrorLocation } from '../errors.js';
 import { verifyDetached } from '../fetch/signature.js';
 import { baseUrlFromRepomdUrl, parseMetalink, parseMirrorlist, type Metalink } from '../formats/rpm/metalink.js';
 import { describeIrregularities, parsePrimaryBatches, type PrimaryIrregularities } from '../formats/rpm/primary.js';
@@ -47,7 +47,8 @@ export async function crawlRpmRepo(repo: RpmRepoConfig, ctx: CrawlContext): Prom
   if (!primary) throw new FormatError('repomd.xml lists no primary metadata', { ...where, file: REPOMD });
   // modules.yaml can change without primary.xml (a stream's defaults): it is part of the index.
   const modules = findData(repomd, 'modules');
-  const indexChecksum = `${primary.checksum.type}:${primary.checksum.value}${modules ? ` modules=${modules.checksum.type}:${modules.checksum.value}` : ''}`;
+  const primaryChecksum = `${primary.checksum.type}:${primary.checksum.value}`;
+  const indexChecksum = `${primaryChecksum}${modules ? ` modules=${modules.checksum.type}:${modules.checksum.value}` : ''}`;
   const previous = ctx.store.latestSnapshot(repo.id);
   const fetchedAt = ctx.now();
 
@@ -66,12 +67,19 @@ export async function crawlRpmRepo(repo: RpmRepoConfig, ctx: CrawlContext): Prom
   const expected = { type: primary.checksum.type, value: primary.checksum.value, size: primary.size };
   await ensureCached(ctx, [primaryUrl], expected, primaryWhere);
 
+  const moduleData = await fetchModules(repo, ctx, modules, mirror, locations).catch((err: unknown) => {
+    // The packages are still worth storing: say that modular filtering lacks this repo's modules.
+    notes.push(`${modules?.location.href ?? 'modules.yaml'}: not read (${err instanceof RepoclashError ? err.message : String(err)}); modular filtering cannot use this repo's modules until it is`);
+    return null;
+  });
   ctx.onProgress?.(repo.id, { phase: 'parse', packages: 0 });
   const result = await ctx.store.withRepoUpdate(
-    { repoId: repo.id, fetchedAt, revision: repomd.revision, metadataTime, indexChecksum },
+    // Without its modules.yaml the snapshot's checksum leaves the modules out, so the next crawl
+    // tries again.
+    { repoId: repo.id, fetchedAt, revision: repomd.revision, metadataTime, indexChecksum: moduleData === null && modules ? primaryChecksum : indexChecksum },
     async (update) => {
       const irregular: PrimaryIrregularities = { untyped: 0, skipped: {} };
-      const facts: DnfRepoFacts = { obsoletes: [], provides: [], modules: await fetchModules(repo, ctx, modules, mirror, locations) };
+      const facts: DnfRepoFacts = { obsoletes: [], provides: [], modules: moduleData };
       for await (const batch of parsePrimaryBatches(readCached(ctx, expected, primaryWhere), primaryWhere, irregular)) {
         for (const pkg of batch) {
           const record = rpmRecord(pkg);
