@@ -6,7 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import type { UpstreamSummary } from '../src/cli/upstream.js';
-import { projectLocation } from '../src/upstream/mapping.js';
+import { feedFromUrl, projectLocation } from '../src/upstream/mapping.js';
 
 const summary = JSON.parse(readFileSync(process.argv[2]!, 'utf8')) as UpstreamSummary;
 const node = summary.mappings.filter((m) => m.name.startsWith('node-'));
@@ -24,6 +24,7 @@ const byName = new Map(node.map((m) => [m.name, m]));
 const kinds = new Map<string, string[]>();
 const note = (kind: string, name: string) => kinds.set(kind, [...(kinds.get(kind) ?? []), name]);
 let agree = 0;
+let transferred = 0;
 for (const name of first) {
   const m = byName.get(name);
   if (!m) {
@@ -34,16 +35,30 @@ for (const name of first) {
   const theirs = m.projectUrls.map(projectLocation).filter((l): l is string => l !== null);
   const npmName = m.feed.slice('npm:'.length);
   const plain = npmName === name.slice('node-'.length);
+  const repoName = (loc: string) => loc.split('/').pop()!.replace(/^node-/, '');
   if (home !== null && theirs.includes(home)) {
     agree++;
     if (!plain) note(`agreed, under another npm name than node-* suggests (${m.rule})`, `${name} → ${npmName}`);
+  } else if (home !== null && home.startsWith('github:') && theirs.some((t) => t.startsWith('github:') && repoName(t) === repoName(home))) {
+    // GitHub keeps redirecting a transferred repository: the same project under its new owner.
+    agree++;
+    transferred++;
+    note('agreed: the same GitHub repository under a new owner (transferred)', `${name} → ${npmName} (${m.homepage} vs ${m.projectUrls.join(' ')})`);
+  } else if (m.homepage && feedFromUrl(m.homepage)?.feed.source === 'npm' && feedFromUrl(m.homepage)?.feed.project === npmName) {
+    agree++;
+    note('agreed: Debian’s Homepage is that npm package’s page', `${name} → ${npmName}`);
+  } else if (home !== null && home.startsWith('github:') && theirs.some((t) => t.startsWith('github:') && t.split('/')[0] === home.split('/')[0])) {
+    // ace → ace-builds: the owner publishes the built package from a sibling repository.
+    agree++;
+    note('agreed: the same GitHub owner, a sibling repository (build or monorepo)', `${name} → ${npmName} (${m.homepage} vs ${m.projectUrls.join(' ')})`);
+  } else if (home !== null && !home.includes(':') && theirs.length > 0) {
+    note('not comparable: Debian’s Homepage is a website, npm names a repository', `${name} → ${npmName} (${m.homepage} vs ${m.projectUrls.join(' ')})`);
   } else if (home === null) note('Debian gives no Homepage to compare', `${name} → ${npmName}`);
   else if (theirs.length === 0) note('npm names no repository or homepage to compare', `${name} → ${npmName}`);
-  else if (theirs.some((t) => t.split('/').slice(0, 2).join('/') === home.split('/').slice(0, 2).join('/') || t.startsWith(`${home}/`) || home.startsWith(`${t}/`)))
-    note('same owner or a monorepo path, not the same URL', `${name} → ${npmName} (${m.homepage} vs ${m.projectUrls.join(' ')})`);
   else note('different project under the same name', `${name} → ${npmName} (${m.homepage} vs ${m.projectUrls.join(' ')})`);
 }
-console.log(`\nmapping accuracy, first ${first.length} node-* packages: ${agree} agree by name and homepage (${((100 * agree) / first.length).toFixed(1)}%)`);
+const pct = (n: number) => `${((100 * n) / first.length).toFixed(1)}%`;
+console.log(`\nmapping accuracy, first ${first.length} node-* packages: ${agree} agree by name and homepage (${pct(agree)}; ${agree - transferred} with the very same URL, ${pct(agree - transferred)})`);
 for (const [kind, names] of [...kinds].sort((x, y) => y[1].length - x[1].length)) {
   console.log(`  ${kind}: ${names.length}`);
   for (const n of names.slice(0, 12)) console.log(`    ${n}`);

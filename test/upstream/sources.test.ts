@@ -13,6 +13,7 @@ import { Store } from '../../src/store/index.js';
 import type { UpstreamMapping } from '../../src/upstream/mapping.js';
 import { refreshFeeds, type RefreshOptions } from '../../src/upstream/refresh.js';
 import type { SourceSettings } from '../../src/upstream/settings.js';
+import { repositoryUrl } from '../../src/upstream/sources/npm.js';
 import { parseFeedKey, SOURCE_KINDS, type SourceKind } from '../../src/upstream/types.js';
 import { startApiServer, type ApiServer } from '../support/api-server.js';
 
@@ -184,7 +185,16 @@ describe('registries and Anitya', () => {
     api.route('/v1/release/versions/Moose', {
       body: { total: 2, releases: [{ version: '2.2207', date: '2024-01-01T00:00:00', maturity: 'released', status: 'latest', download_url: 'https://cpan.example/Moose-2.2207.tar.gz' }, { version: '2.2299_01', date: '2024-03-01T00:00:00', maturity: 'developer' }] },
     });
-    api.route('/@babel/core', { body: { name: '@babel/core', versions: { '7.24.0': {}, '8.0.0-beta.1': {} }, time: { '7.24.0': '2024-02-28T00:00:00.000Z', '8.0.0-beta.1': '2025-01-01T00:00:00.000Z' }, repository: { type: 'git', url: 'git+https://github.com/babel/babel.git' } } });
+    // The homepage at the top level, the repository only in the latest version's document (as some registries serve it).
+    api.route('/@babel/core', {
+      body: {
+        name: '@babel/core',
+        'dist-tags': { latest: '7.24.0', next: '8.0.0-beta.1' },
+        versions: { '7.24.0': { repository: { type: 'git', url: 'git+https://github.com/babel/babel.git' } }, '8.0.0-beta.1': {} },
+        time: { '7.24.0': '2024-02-28T00:00:00.000Z', '8.0.0-beta.1': '2025-01-01T00:00:00.000Z' },
+        homepage: 'https://babel.dev/docs/en/next/babel-core',
+      },
+    });
     api.route('/api/v2/packages/', (req) => (req.query.get('distribution') === 'Fedora' && req.query.get('name') === 'python-foo' ? { body: { items: [{ distribution: 'Fedora', name: 'python-foo', project: 'foo', ecosystem: 'pypi' }], total_items: 1 } } : { body: { items: [], total_items: 0 } }));
     api.route('/api/v2/projects/', (req) => (req.query.get('name') === 'foo' ? { body: { items: [{ id: 4242, name: 'foo', ecosystem: 'pypi' }] } } : { body: { items: [] } }));
     api.route('/api/v2/versions/', (req) => (req.query.get('project_id') === '4242' ? { body: { latest_version: '3.0.0', versions: ['3.0.0', '3.0.0b1', '2.5.0'], stable_versions: ['3.0.0', '2.5.0'] } } : { status: 404, body: {} }));
@@ -220,8 +230,20 @@ describe('registries and Anitya', () => {
       ['3.0.0', false, null],
       ['3.0.0b1', true, null],
     ]);
-    expect(store.feedChecks().get('npm:@babel/core')!.projectUrls).toEqual(['git+https://github.com/babel/babel.git']);
+    expect(store.feedChecks().get('npm:@babel/core')!.projectUrls).toEqual(['https://babel.dev/docs/en/next/babel-core', 'git+https://github.com/babel/babel.git']);
     expect(store.feedChecks().get('crates:serde')!.projectUrls).toEqual(['https://github.com/serde-rs/serde']);
+  });
+});
+
+describe('npm repository shorthands', () => {
+  it.each([
+    ['chalk/ansi-regex', 'https://github.com/chalk/ansi-regex'],
+    ['github:mhart/aws4', 'https://github.com/mhart/aws4'],
+    ['gitlab:group/proj', 'https://gitlab.com/group/proj'],
+    ['bitbucket:team/repo', 'https://bitbucket.org/team/repo'],
+    ['git+https://github.com/babel/babel.git', 'git+https://github.com/babel/babel.git'],
+  ])('%s → %s', (written, url) => {
+    expect(repositoryUrl(written)).toBe(url);
   });
 });
 

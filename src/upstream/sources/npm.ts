@@ -13,6 +13,17 @@ export function npmPackageUrl(baseUrl: string, name: string): string {
   return `${baseUrl}/${name.startsWith('@') ? name.replace('/', '%2f') : encodeURIComponent(name)}`;
 }
 
+/**
+ * package.json's repository shorthands as URLs: `owner/repo` and `github:owner/repo` are GitHub,
+ * `gitlab:` and `bitbucket:` their hosts; anything else is returned as written.
+ */
+export function repositoryUrl(text: string): string {
+  const m = /^(?:(github|gitlab|bitbucket):)?([\w.-]+\/[\w.-]+)$/.exec(text.trim());
+  if (!m) return text;
+  const host = m[1] === 'gitlab' ? 'gitlab.com' : m[1] === 'bitbucket' ? 'bitbucket.org' : 'github.com';
+  return `https://${host}/${m[2]}`;
+}
+
 export const npmSource: ReleaseSource = {
   kind: 'npm',
   async releases(ref, ctx) {
@@ -23,7 +34,7 @@ export const npmSource: ReleaseSource = {
     const versions = isObject(doc.versions) ? doc.versions : {};
     const times = isObject(doc.time) ? doc.time : {};
     const releases: FeedRelease[] = [];
-    for (const [version, meta] of Object.entries(versions)) {
+    for (const version of Object.keys(versions)) {
       // A deprecated version is still a release the distribution may be behind; keep it.
       releases.push({
         version,
@@ -32,14 +43,21 @@ export const npmSource: ReleaseSource = {
         prerelease: semver.prerelease(version) !== null || looksLikePrerelease(version),
         url: `${url}/${encodeURIComponent(version)}`,
       });
-      void meta;
     }
+    // The project's homepage and repository: top level in the registry's full packument, but some
+    // registries (and mirrors) keep them only in each version's document — read the latest's too.
+    const tags = isObject(doc['dist-tags']) ? doc['dist-tags'] : {};
+    const latestTag = optString(tags.latest);
+    const latestDoc = latestTag ? versions[latestTag] : undefined;
+    const latest = isObject(latestDoc) ? latestDoc : {};
     const projectUrls: string[] = [];
-    const homepage = optString(doc.homepage);
-    if (homepage) projectUrls.push(homepage);
-    const repository = doc.repository;
-    const repoUrl = typeof repository === 'string' ? repository : isObject(repository) ? optString(repository.url) : null;
-    if (repoUrl) projectUrls.push(repoUrl);
+    for (const source of [doc, latest]) {
+      const homepage = optString(source.homepage);
+      const repository = source.repository;
+      const written = typeof repository === 'string' ? repository : isObject(repository) ? optString(repository.url) : null;
+      const repoUrl = written ? repositoryUrl(written) : null;
+      for (const u of [homepage, repoUrl]) if (u && !projectUrls.includes(u)) projectUrls.push(u);
+    }
     return { found: true, releases, projectUrls };
   },
 };
