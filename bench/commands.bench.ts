@@ -19,28 +19,14 @@ import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { hostVariables } from '../src/config/host.js';
+import { debianReposYaml } from './debian-config.js';
 import { bestTiming, buildCli, cliPath, MB, ratio, timeProcess, type ProcessTiming } from './process.js';
 import type { BenchRow } from './types.js';
 
 const bin = cliPath;
 const INSTALLED = 2_000;
 
-const DEBIAN_PAIR = `version: 1
-repos:
-${['bookworm', 'bookworm-updates', 'bookworm-security', 'trixie', 'trixie-updates', 'trixie-security']
-  .map(
-    (suite) => `  ${suite}:
-    vendor: Debian
-    role: distro
-    format: deb
-    uri: ${suite.endsWith('-security') ? '$debian_security_mirror' : '$debian_mirror'}
-    suite: ${suite}
-    components: [main]
-    architectures: [amd64]
-    check-valid-until: false`,
-  )
-  .join('\n')}
-profiles:
+const DEBIAN_PAIR = `${debianReposYaml(['bookworm', 'bookworm-updates', 'bookworm-security', 'trixie', 'trixie-updates', 'trixie-security'])}profiles:
   bookworm: { repos: [bookworm, bookworm-updates, bookworm-security], arch: amd64 }
   trixie: { repos: [trixie, trixie-updates, trixie-security], arch: amd64 }
 upgrade-paths:

@@ -9,31 +9,15 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { hostVariables } from '../src/config/host.js';
 import type { UpstreamSummary } from '../src/cli/upstream.js';
-import { buildCli, MB, timeProcess, type ProcessTiming } from './process.js';
+import { debianReposYaml } from './debian-config.js';
+import { buildCli, cliPath, MB, timeProcess, type ProcessTiming } from './process.js';
 import type { BenchRow } from './types.js';
 
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const bin = path.join(repoRoot, 'dist', 'cli', 'bin.js');
+const bin = cliPath;
 
-const TRIXIE = `version: 1
-repos:
-${['trixie', 'trixie-updates', 'trixie-security']
-  .map(
-    (suite) => `  ${suite}:
-    vendor: Debian
-    role: distro
-    format: deb
-    uri: ${suite.endsWith('-security') ? '$debian_security_mirror' : '$debian_mirror'}
-    suite: ${suite}
-    components: [main]
-    architectures: [amd64]
-    check-valid-until: false`,
-  )
-  .join('\n')}
-profiles:
+const TRIXIE = `${debianReposYaml(['trixie', 'trixie-updates', 'trixie-security'])}profiles:
   trixie: { repos: [trixie, trixie-updates, trixie-security], arch: amd64 }
 `;
 

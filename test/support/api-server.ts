@@ -6,7 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import http from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import { listenOnLoopback } from './loopback.js';
 
 export interface ApiRequest {
   method: string;
@@ -40,7 +40,6 @@ export interface ApiServer {
 export async function startApiServer(): Promise<ApiServer> {
   const routes: Array<{ pattern: string | RegExp; reply: ApiRoute | ApiReply }> = [];
   const requests: ApiRequest[] = [];
-  const sockets = new Set<Socket>();
   const matches = (p: string | RegExp, pathname: string) => (typeof p === 'string' ? p === pathname : p.test(pathname));
 
   const server = http.createServer((req, res) => {
@@ -68,15 +67,7 @@ export async function startApiServer(): Promise<ApiServer> {
     res.writeHead(status, { ...headers, 'content-length': body.length });
     res.end(body);
   });
-  server.on('connection', (socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
+  const { port, close } = await listenOnLoopback(server);
   return {
     url: `http://127.0.0.1:${port}`,
     requests,
@@ -84,10 +75,6 @@ export async function startApiServer(): Promise<ApiServer> {
       routes.push({ pattern, reply });
     },
     count: (pattern) => requests.filter((r) => matches(pattern, r.pathname)).length,
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const s of sockets) s.destroy();
-        server.close(() => resolve());
-      }),
+    close,
   };
 }

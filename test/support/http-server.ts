@@ -5,7 +5,7 @@
 import { createReadStream } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import http from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import { listenOnLoopback } from './loopback.js';
 import path from 'node:path';
 
 export interface LoggedRequest {
@@ -75,7 +75,6 @@ export async function startRepoServer(opts: { root: string }): Promise<RepoServe
   const root = path.resolve(opts.root);
   const requests: LoggedRequest[] = [];
   let faults: Fault[] = [];
-  const sockets = new Set<Socket>();
 
   const takeFault = (urlPath: string): Fault | undefined => {
     const fault = faults.find((f) => f.remaining > 0 && matches(f.pattern, urlPath));
@@ -180,15 +179,7 @@ export async function startRepoServer(opts: { root: string }): Promise<RepoServe
       else res.destroy();
     });
   });
-  server.on('connection', (socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
+  const { port, close } = await listenOnLoopback(server);
 
   const addFault = (f: Omit<Fault, 'remaining'>, times: number | undefined): void => {
     faults.push({ ...f, remaining: times ?? Number.POSITIVE_INFINITY });
@@ -208,10 +199,6 @@ export async function startRepoServer(opts: { root: string }): Promise<RepoServe
     clearFaults: () => {
       faults = [];
     },
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const s of sockets) s.destroy();
-        server.close(() => resolve());
-      }),
+    close,
   };
 }
