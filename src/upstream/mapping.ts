@@ -78,7 +78,7 @@ export function feedFromUrl(text: string): { feed: FeedRef; registry: boolean } 
   if (has('crates') && parts[0] === 'crates' && parts[1]) return { feed: { source: 'crates', project: parts[1] }, registry: true };
   if (labels[0] === 'docs' && labels[1] === 'rs' && parts[0] && parts[0] !== 'releases') return { feed: { source: 'crates', project: parts[0] }, registry: true };
   if (has('cpan') && (parts[0] === 'release' || parts[0] === 'dist') && parts[1]) {
-    // metacpan.org/release/AUTHOR/Dist-1.0 (a release page) or /release/Dist, /dist/Dist.
+    // /release/AUTHOR/Dist-1.0 (a release page) or /release/Dist, /dist/Dist.
     const dist = parts[2] ? parts[2].replace(/-v?\d[\w.]*$/, '') : parts[1];
     return { feed: { source: 'cpan', project: dist }, registry: true };
   }

@@ -14,13 +14,14 @@ describe('feedFromUrl', () => {
     ['git@github.com:owner/repo.git', 'github:owner/repo', false],
     ['https://sindresorhus.github.io/got/', 'github:sindresorhus/got', false],
     ['https://gitlab.gnome.org/GNOME/glib/-/releases', 'gitlab:gitlab.gnome.org/GNOME/glib', false],
-    ['https://www.npmjs.com/package/@babel/core', 'npm:@babel/core', true],
-    ['https://pypi.org/project/requests/', 'pypi:requests', true],
-    ['https://crates.io/crates/serde', 'crates:serde', true],
+    // Registry pages are recognised by path shape on a host named for the registry (example hosts here).
+    ['https://www.npmjs.example/package/@babel/core', 'npm:@babel/core', true],
+    ['https://pypi.example/project/requests/', 'pypi:requests', true],
+    ['https://crates.example/crates/serde', 'crates:serde', true],
     ['https://docs.rs/tokio', 'crates:tokio', true],
-    ['https://metacpan.org/release/Moose', 'cpan:Moose', true],
-    ['https://metacpan.org/release/ETHER/Moose-2.2207', 'cpan:Moose', true],
-    ['https://search.cpan.org/dist/Try-Tiny/', 'cpan:Try-Tiny', true],
+    ['https://metacpan.example/release/Moose', 'cpan:Moose', true],
+    ['https://metacpan.example/release/ETHER/Moose-2.2207', 'cpan:Moose', true],
+    ['https://search.cpan.example/dist/Try-Tiny/', 'cpan:Try-Tiny', true],
   ])('%s → %s', (url, feed, registry) => {
     const found = feedFromUrl(url)!;
     expect(feedKey(found.feed)).toBe(feed);
@@ -79,7 +80,7 @@ describe('mapPackage: the chain and how each step was found', () => {
       ['naming', 'pypi:requests'],
       ['forge', 'github:psf/requests'],
     ]);
-    const n = mapPackage({ name: 'node-foo', sourceName: 'node-foo', url: 'https://www.npmjs.com/package/@scope/foo', format: 'deb' });
+    const n = mapPackage({ name: 'node-foo', sourceName: 'node-foo', url: 'https://www.npmjs.example/package/@scope/foo', format: 'deb' });
     expect(key(n)).toBe('npm:@scope/foo');
     expect(n.step!.rule).toBe('homepage');
   });
