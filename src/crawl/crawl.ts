@@ -3,7 +3,8 @@
  * and what the failed repo had stored stays as it was.
  */
 import pLimit from 'p-limit';
-import { FetchError, isRepoclashError, type RepoclashError } from '../errors.js';
+import { storeFailure } from '../store/db.js';
+import { FetchError, isRepoclashError, StoreError, type RepoclashError } from '../errors.js';
 import type { RepoConfig } from '../config/types.js';
 import type { CrawlContext, RepoOutcome } from './context.js';
 import { crawlDebRepo } from './deb.js';
@@ -17,6 +18,15 @@ export async function crawlRepos(repos: readonly RepoConfig[], ctx: CrawlContext
 }
 
 export async function crawlOne(repo: RepoConfig, ctx: CrawlContext): Promise<RepoOutcome> {
+  try {
+    return await crawlOneRepo(repo, ctx);
+  } catch (err) {
+    // A damaged store is not one repo's failure: it ends the command (exit 2), naming the file.
+    throw storeFailure(err, ctx.store.path);
+  }
+}
+
+async function crawlOneRepo(repo: RepoConfig, ctx: CrawlContext): Promise<RepoOutcome> {
   const started = performance.now();
   ctx.store.upsertRepo({ id: repo.id, vendor: repo.vendor, role: repo.role, format: repo.format }, ctx.now());
   try {
@@ -24,6 +34,7 @@ export async function crawlOne(repo: RepoConfig, ctx: CrawlContext): Promise<Rep
     ctx.onProgress?.(repo.id, { phase: 'done', packages: outcome.packages });
     return { ...outcome, ms: performance.now() - started };
   } catch (err) {
+    if (err instanceof StoreError || storeFailure(err, ctx.store.path) !== err) throw err;
     const error: RepoclashError = isRepoclashError(err)
       ? err.locate({ repo: repo.id })
       : new FetchError(err instanceof Error ? err.message : String(err), { repo: repo.id }, { cause: err });

@@ -65,7 +65,21 @@ export function openDatabase(file: string, options: OpenDatabaseOptions = {}): D
   } catch (err) {
     db.close();
     if (err instanceof StoreError) throw err;
+    const damaged = storeFailure(err, file);
+    if (damaged !== err) throw damaged;
     throw new StoreError(`cannot configure the store: ${err instanceof Error ? err.message : String(err)}`, { file }, { cause: err });
   }
   return db;
+}
+
+/**
+ * SQLite's complaint about the file itself (corrupt pages, not a database, disk full, read-only)
+ * as one StoreError naming the file and the way out; anything else unchanged.
+ */
+export function storeFailure(err: unknown, file: string): unknown {
+  if (err instanceof StoreError) return err;
+  const code = (err as { code?: unknown } | null)?.code;
+  if (typeof code !== 'string' || !/^SQLITE_(CORRUPT|NOTADB|IOERR|FULL|READONLY|CANTOPEN)/.test(code)) return err;
+  const hint = /^SQLITE_(CORRUPT|NOTADB)/.test(code) ? ': the store is damaged; move it aside or restore a backup (the next crawl starts a new one)' : '';
+  return new StoreError(`${err instanceof Error ? err.message : String(err)}${hint}`, { file }, { cause: err });
 }

@@ -15,7 +15,7 @@
  * its winners with recordWinners(). A `Store` wraps one connection; the functions it delegates to
  * are exported too (they take the raw `Db`) for code that already holds a connection.
  */
-import { defaultStorePath, openDatabase, type Db } from './db.js';
+import { defaultStorePath, openDatabase, storeFailure, type Db } from './db.js';
 import { migrate, requireCurrentSchema } from './migrations.js';
 import {
   currentVersionParts,
@@ -81,7 +81,7 @@ export class Store {
       else migrate(db, file);
     } catch (err) {
       db.close();
-      throw err;
+      throw storeFailure(err, file);
     }
     return new Store(db, file);
   }

@@ -15,12 +15,14 @@ export interface LoggedRequest {
   status: number;
   /** The fault that handled the request, if any. */
   fault?: FaultKind;
+  /** When the request arrived (ms since the epoch). */
+  at: number;
   /** The Authorization header, when the client sent credentials. */
   authorization?: string;
 }
 
 export type PathPattern = string | RegExp;
-export type FaultKind = 'fail' | 'reset' | 'stall' | 'truncate' | 'redirectLoop';
+export type FaultKind = 'fail' | 'reset' | 'stall' | 'truncate' | 'redirectLoop' | 'drip';
 
 export interface RepoServer {
   /** "http://127.0.0.1:PORT" (no trailing slash). */
@@ -37,6 +39,8 @@ export interface RepoServer {
   stall(pattern: PathPattern, opts?: { times?: number }): void;
   /** Serve only the first `bytes` bytes as a complete, well-formed response (Content-Length matches). */
   truncate(pattern: PathPattern, bytes: number, opts?: { times?: number }): void;
+  /** Announce the full length, then send one byte every `intervalMs` (never idle long enough to time out). */
+  drip(pattern: PathPattern, opts?: { times?: number; intervalMs?: number }): void;
   /** 302 back to the same path (with a changing query) forever. */
   redirectLoop(pattern: PathPattern, opts?: { times?: number }): void;
   clearFaults(): void;
@@ -49,6 +53,7 @@ interface Fault {
   remaining: number;
   status?: number;
   bytes?: number;
+  intervalMs?: number;
   /** HTTP reason phrase instead of the standard one (latin-1: C1 controls are possible). */
   reason?: string;
   headers?: http.OutgoingHttpHeaders;
@@ -85,7 +90,7 @@ export async function startRepoServer(opts: { root: string }): Promise<RepoServe
   const handle = async (req: http.IncomingMessage, res: http.ServerResponse): Promise<void> => {
     const rawPath = req.url ?? '/';
     const urlPath = decodeURIComponent(rawPath.split('?')[0] ?? '/');
-    const entry: LoggedRequest = { method: req.method ?? 'GET', path: rawPath, status: 0, ...(req.headers.authorization ? { authorization: req.headers.authorization } : {}) };
+    const entry: LoggedRequest = { method: req.method ?? 'GET', path: rawPath, status: 0, at: Date.now(), ...(req.headers.authorization ? { authorization: req.headers.authorization } : {}) };
     requests.push(entry);
     const respond = (status: number, headers: http.OutgoingHttpHeaders = {}, body = ''): void => {
       entry.status = status;
@@ -152,6 +157,24 @@ export async function startRepoServer(opts: { root: string }): Promise<RepoServe
       res.end(req.method === 'HEAD' ? undefined : body);
       return;
     }
+    if (fault?.kind === 'drip') {
+      const body = await readFile(filePath);
+      entry.status = 200;
+      res.writeHead(200, { ...validators, 'Content-Length': size });
+      res.flushHeaders();
+      let sent = 0;
+      const timer = setInterval(() => {
+        if (res.destroyed || sent >= body.length) {
+          clearInterval(timer);
+          if (!res.destroyed) res.end();
+          return;
+        }
+        res.write(body.subarray(sent, sent + 1));
+        sent++;
+      }, fault.intervalMs ?? 500);
+      res.on('close', () => clearInterval(timer));
+      return;
+    }
     if (fault?.kind === 'reset' || fault?.kind === 'stall') {
       // Announce the full length so the client knows the body is incomplete.
       const body = await readFile(servedPath);
@@ -196,6 +219,7 @@ export async function startRepoServer(opts: { root: string }): Promise<RepoServe
     stall: (pattern, o = {}) => addFault({ kind: 'stall', pattern }, o.times),
     truncate: (pattern, bytes, o = {}) => addFault({ kind: 'truncate', pattern, bytes }, o.times),
     redirectLoop: (pattern, o = {}) => addFault({ kind: 'redirectLoop', pattern }, o.times),
+    drip: (pattern, o = {}) => addFault({ kind: 'drip', pattern, intervalMs: o.intervalMs ?? 500 }, o.times),
     clearFaults: () => {
       faults = [];
     },

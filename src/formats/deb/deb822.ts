@@ -24,7 +24,20 @@ import { FormatError, type ErrorLocation } from '../../errors.js';
 export interface Deb822Options {
   /** Drop lines whose first character is `#` (apt's .sources files and preferences allow them). */
   comments?: boolean;
+  /** Longest field (with its continuation lines) accepted; default MAX_FIELD_BYTES. */
+  maxFieldBytes?: number;
+  /** Longest paragraph accepted while streaming; default MAX_STANZA_BYTES. */
+  maxStanzaBytes?: number;
 }
+
+/**
+ * Size caps far below the decompression cap (2 GiB): the largest field in Debian's archive (a
+ * Description, a Release's hash list) is well under 1 MiB. A hostile index with one endless
+ * continuation field fails here, fast and with bounded memory, instead of growing the open
+ * paragraph until the total cap trips.
+ */
+export const MAX_FIELD_BYTES = 8 * 1024 * 1024;
+export const MAX_STANZA_BYTES = 16 * 1024 * 1024;
 
 /** A field name, lower-cased and encoded once, for repeated lookups in hot loops. */
 export class FieldKey {
@@ -438,6 +451,7 @@ function scan(
   emit: (s: Stanza) => void,
 ): number {
   const comments = options.comments === true;
+  const maxField = options.maxFieldBytes ?? MAX_FIELD_BYTES;
   const len = buf.length;
   const store = new LayoutStore();
   let pos = start;
@@ -476,6 +490,9 @@ function scan(
       } else {
         if (store.used === first) fail('continuation line outside of a field', line);
         store.data[store.used - SLOTS + VALUE_END] = end;
+        if (end - store.data[store.used - SLOTS + NAME_START]! > maxField) {
+          fail(`field longer than ${maxField} bytes (from line ${store.data[store.used - SLOTS + LINE_NO]}): refused`, line);
+        }
       }
     } else if (comments && c === HASH) {
       // A comment: skipped. Within a field it lies inside VALUE_END only if a continuation line
@@ -583,8 +600,18 @@ export async function* readStanzaBatches(
   options: Deb822Options = {},
 ): AsyncGenerator<Stanza[]> {
   const state: ScanState = { line: 1 };
+  const maxStanza = options.maxStanzaBytes ?? MAX_STANZA_BYTES;
   // Bytes of the paragraph still open at the end of the previous chunk, not yet complete.
   let carry: Buffer[] = [];
+  let carryBytes = 0;
+  const hold = (bytes: Buffer): void => {
+    carry.push(bytes);
+    carryBytes += bytes.length;
+    // Memory stays bounded by the cap, whatever the source holds.
+    if (carryBytes > maxStanza) {
+      throw new FormatError(`paragraph longer than ${maxStanza} bytes (a field that never ends?): refused`, { ...where, line: state.line });
+    }
+  };
   let tail: Tail = 'blank';
   let ready: Stanza[] = [];
   const emit = (s: Stanza): void => {
@@ -600,19 +627,22 @@ export async function* readStanzaBatches(
       // blank line; the rest of the chunk is scanned where it lies, without a copy.
       const boundary = firstSeparatorEnd(chunk, tail);
       if (boundary < 0) {
-        carry.push(chunk);
+        hold(chunk);
         tail = tailAfter(chunk, tail);
         continue;
       }
-      carry.push(chunk.subarray(0, boundary));
+      hold(chunk.subarray(0, boundary));
       scan(Buffer.concat(carry), 0, true, state, options, where, emit);
       carry = [];
+      carryBytes = 0;
       from = boundary;
     }
     const rest = scan(chunk, from, false, state, options, where, emit);
     if (rest < chunk.length) {
       const open = chunk.subarray(rest);
-      carry = [open];
+      carry = [];
+      carryBytes = 0;
+      hold(open);
       tail = tailAfter(open, 'blank');
     }
     if (ready.length > 0) {

@@ -15,6 +15,18 @@ import { XmlTokenizer, type XmlElement, type XmlHandler } from '../xml/tokenizer
 export const COMMON_NAMESPACE = 'http://linux.duke.edu/metadata/common';
 export const RPM_NAMESPACE = 'http://linux.duke.edu/metadata/rpm';
 
+/** rpm's epoch is a uint32. */
+const MAX_EPOCH = 4_294_967_295;
+/** Largest single token (a tag, a text run): far below the 2 GiB decompression cap. */
+const MAX_TOKEN_BYTES = 8 * 1024 * 1024;
+/** Largest <package> element; real ones are a few KiB (file lists live in filelists.xml). */
+const MAX_PACKAGE_BYTES = 16 * 1024 * 1024;
+
+/** An attribute value quoted in an error, cut short. */
+function clip(text: string): string {
+  return text.length > 40 ? `${text.slice(0, 40)}…` : text;
+}
+
 /** Which text-valued element we are inside. */
 const enum Field {
   None,
@@ -127,13 +139,16 @@ class PrimaryHandler implements XmlHandler {
 
   readonly tokenizer: XmlTokenizer;
 
+  /** Where the open <package> began (byte offset), for the per-package cap. */
+  private packageStart = 0;
+
   /** `irregular`: the caller's object to fill in (read it after the parse), or a private one. */
   constructor(
     private readonly where: ErrorLocation,
     irregular?: PrimaryIrregularities,
   ) {
     this.irregular = irregular ?? { untyped: 0, skipped: {} };
-    this.tokenizer = new XmlTokenizer(this, { where });
+    this.tokenizer = new XmlTokenizer(this, { where, maxTokenBytes: MAX_TOKEN_BYTES });
     for (const [uri, local, tag] of INTERESTING) this.tokenizer.expandedName(uri, local).code = tag;
     // Nothing outside the few fields we keep is ever decoded.
     this.tokenizer.captureText = false;
@@ -146,6 +161,7 @@ class PrimaryHandler implements XmlHandler {
     if (depth === 2) {
       if (tag === Tag.Package) {
         this.packageCount++;
+        this.packageStart = this.tokenizer.offset;
         // libsolv (dnf) reads every <package> without looking at its type; createrepo_c warns
         // about a missing type and reads it as rpm. Other types are not rpms: skipped, counted.
         const type = element.attribute('type');
@@ -157,6 +173,9 @@ class PrimaryHandler implements XmlHandler {
         }
       }
       return;
+    }
+    if (this.tokenizer.offset - this.packageStart > MAX_PACKAGE_BYTES) {
+      throw this.formatError(`<package> longer than ${MAX_PACKAGE_BYTES} bytes: refused`);
     }
     const draft = this.draft;
     if (draft === null || tag === Tag.Other) return;
@@ -305,6 +324,10 @@ class PrimaryHandler implements XmlHandler {
     if (epoch !== undefined && epoch !== '' && !/^[0-9]+$/.test(epoch)) {
       throw this.formatError(`<version epoch="${epoch}"> is not a non-negative integer`);
     }
+    // rpm keeps the epoch as a 32-bit unsigned number.
+    if (epoch !== undefined && epoch !== '' && (epoch.length > 10 || Number(epoch) > MAX_EPOCH)) {
+      throw this.formatError(`<version epoch="${clip(epoch)}"> is out of range (rpm's epoch is at most ${MAX_EPOCH})`);
+    }
     draft.record.epoch = epoch === undefined || epoch === '' ? 0 : Number(epoch);
     draft.record.version = ver;
     draft.record.release = element.attribute('rel') ?? '';
@@ -357,7 +380,11 @@ class PrimaryHandler implements XmlHandler {
     if (text === undefined || text === '') return null;
     const value = Number(text);
     if (!Number.isFinite(value) || value < 0) {
-      throw this.formatError(`<${element.name.qname} ${attribute}="${text}"> is not a non-negative number`);
+      throw this.formatError(`<${element.name.qname} ${attribute}="${clip(text)}"> is not a non-negative number`);
+    }
+    // Times and sizes beyond 2^53 are not counts of anything real and cannot be stored exactly.
+    if (value > Number.MAX_SAFE_INTEGER) {
+      throw this.formatError(`<${element.name.qname} ${attribute}="${clip(text)}"> is out of range (at most ${Number.MAX_SAFE_INTEGER})`);
     }
     return Math.trunc(value);
   }
