@@ -8,10 +8,10 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { formatEvr, parseEvr } from '../../src/formats/rpm/version.js';
 import type { HostReport } from '../../src/host/types.js';
 import { repoclash } from '../support/cli.js';
-import { dnfUpgradePlan, runDnf, seedInstalled, type DnfContext, type DnfPlan, type DnfRepo } from '../support/dnf.js';
+import { dnfUpgradePlan, runDnf, seedInstalled, type DnfContext, type DnfRepo } from '../support/dnf.js';
+import { dnfPlanLines, planDisagreements, repoclashPlanLines } from '../support/host-compare.js';
 import { startRepoServer, type RepoServer } from '../support/http-server.js';
 import { addModulesYaml, buildRpmRepo, buildRpms, modulesYamlText, type RpmSpec } from '../support/rpm-repo.js';
 
@@ -25,41 +25,6 @@ let server: RepoServer;
 let minimalConfig: string;
 
 const rpm = (name: string, version: string, vendor: string, extra: Partial<RpmSpec> = {}): RpmSpec => ({ name, version, release: '1', vendor, arch: 'x86_64', ...extra });
-const canon = (evr: string) => formatEvr(parseEvr(evr));
-
-/** What dnf does per installed name, in one spelling both sides can produce. */
-function dnfLines(plan: DnfPlan): Map<string, string> {
-  const out = new Map<string, string>();
-  const replacers = new Set(plan.obsoleted.flatMap((o) => o.replacedBy));
-  for (const i of plan.items) {
-    if (i.action === 'install' && replacers.has(i.name)) continue;
-    const verb = i.action === 'install' ? 'install-beside' : i.action;
-    out.set(i.name, `${verb} ${canon(i.toEvr)} @${i.repo}${i.fromVendor !== undefined && i.fromVendor !== i.vendor ? ' vendor-change' : ''}`);
-  }
-  for (const o of plan.obsoleted) {
-    const by = plan.items.find((i) => o.replacedBy.includes(i.name))!;
-    out.set(o.name, `obsoleted-by ${by.name} ${canon(by.toEvr)} @${by.repo}${by.vendor !== o.vendor ? ' vendor-change' : ''}`);
-  }
-  return out;
-}
-
-function repoclashLines(report: HostReport, sync: boolean): Map<string, string> {
-  const out = new Map<string, string>();
-  for (const p of report.packages) {
-    const action = sync ? p.syncAction : p.action;
-    const to = sync ? p.syncTo : p.to;
-    if (to === null || !['upgrade', 'vendor-change', 'downgrade'].includes(action)) continue;
-    const vc = action === 'vendor-change' ? ' vendor-change' : '';
-    if (to.name !== undefined) out.set(p.name, `obsoleted-by ${to.name} ${canon(to.evr)} @${to.repo}${vc}`);
-    else out.set(p.name, `${p.installOnly ? 'install-beside' : action === 'downgrade' ? 'downgrade' : 'upgrade'} ${canon(to.evr)} @${to.repo}${vc}`);
-  }
-  return out;
-}
-
-function disagreements(dnf: Map<string, string>, ours: Map<string, string>): string[] {
-  const names = [...new Set([...dnf.keys(), ...ours.keys()])].sort();
-  return names.filter((n) => dnf.get(n) !== ours.get(n)).map((n) => `${n}: dnf ${dnf.get(n) ?? 'nothing'}, repoclash ${ours.get(n) ?? 'nothing'}`);
-}
 
 async function host(root: string, label: string): Promise<HostReport> {
   const run = await repoclash(work, ['host', '--root', root, '--format', 'json', '--config', minimalConfig, '--db', path.join(work, `${label}.db`), '--cache', path.join(work, 'cache')], {
@@ -73,14 +38,14 @@ async function host(root: string, label: string): Promise<HostReport> {
 /** Both commands, real dnf against repoclash: the lines that disagree (none, hopefully) and both sides. */
 async function compare(ctx: DnfContext, label: string) {
   // dnf first: the driver writes the root's .repo file and dnf.conf, which repoclash then reads.
-  const upgrade = dnfLines(await dnfUpgradePlan({ ...ctx, command: 'upgrade' }));
-  const sync = dnfLines(await dnfUpgradePlan({ ...ctx, command: 'distro-sync' }));
+  const upgrade = dnfPlanLines(await dnfUpgradePlan({ ...ctx, command: 'upgrade' }));
+  const sync = dnfPlanLines(await dnfUpgradePlan({ ...ctx, command: 'distro-sync' }));
   const report = await host(ctx.installroot, label);
   return {
     report,
     upgrade,
     sync,
-    wrong: [...disagreements(upgrade, repoclashLines(report, false)).map((l) => `upgrade ${l}`), ...disagreements(sync, repoclashLines(report, true)).map((l) => `distro-sync ${l}`)],
+    wrong: [...planDisagreements(upgrade, repoclashPlanLines(report, false)).map((l) => `upgrade ${l}`), ...planDisagreements(sync, repoclashPlanLines(report, true)).map((l) => `distro-sync ${l}`)],
   };
 }
 

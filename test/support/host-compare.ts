@@ -5,7 +5,7 @@
 import { formatEvr, parseEvr } from '../../src/formats/rpm/version.js';
 import type { HostReport } from '../../src/host/types.js';
 import type { AptPlanItem } from './apt.js';
-import type { DnfPlanItem } from './dnf.js';
+import type { DnfPlan, DnfPlanItem } from './dnf.js';
 
 const canonEvr = (evr: string): string => formatEvr(parseEvr(evr));
 
@@ -46,4 +46,43 @@ export function repoclashAptActions(report: HostReport, sync: boolean): Map<stri
 /** One line per name on which the package manager and repoclash differ. */
 export function disagreements(expected: Map<string, string>, got: Map<string, string>, names: readonly string[]): string[] {
   return names.filter((n) => expected.get(n) !== got.get(n)).map((n) => `${n}: package manager ${expected.get(n) ?? 'nothing'}, repoclash ${got.get(n) ?? 'nothing'}`);
+}
+
+/**
+ * What dnf does per installed name, with dnf's rules beyond versions spelled out: a package
+ * obsoleted by another (`obsoleted-by containerd.io 1.6.28-3.1 @docker vendor-change`) and an
+ * install-only package getting a new version beside it (`install-beside 6.3-1 @fedora`).
+ */
+export function dnfPlanLines(plan: DnfPlan): Map<string, string> {
+  const out = new Map<string, string>();
+  const replacers = new Set(plan.obsoleted.flatMap((o) => o.replacedBy));
+  for (const i of plan.items) {
+    if (i.action === 'install' && replacers.has(i.name)) continue;
+    const verb = i.action === 'install' ? 'install-beside' : i.action;
+    out.set(i.name, `${verb} ${canonEvr(i.toEvr)} @${i.repo}${i.fromVendor !== undefined && i.fromVendor !== i.vendor ? ' vendor-change' : ''}`);
+  }
+  for (const o of plan.obsoleted) {
+    const by = plan.items.find((i) => o.replacedBy.includes(i.name))!;
+    out.set(o.name, `obsoleted-by ${by.name} ${canonEvr(by.toEvr)} @${by.repo}${by.vendor !== o.vendor ? ' vendor-change' : ''}`);
+  }
+  return out;
+}
+
+/** repoclash's prediction per name in dnfPlanLines' spelling (`sync`: the distro-sync column). */
+export function repoclashPlanLines(report: HostReport, sync: boolean): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const p of report.packages) {
+    const action = sync ? p.syncAction : p.action;
+    const to = sync ? p.syncTo : p.to;
+    if (to === null || (action !== 'upgrade' && action !== 'vendor-change' && action !== 'downgrade')) continue;
+    const vc = action === 'vendor-change' ? ' vendor-change' : '';
+    if (to.name !== undefined) out.set(p.name, `obsoleted-by ${to.name} ${canonEvr(to.evr)} @${to.repo}${vc}`);
+    else out.set(p.name, `${p.installOnly ? 'install-beside' : action === 'downgrade' ? 'downgrade' : 'upgrade'} ${canonEvr(to.evr)} @${to.repo}${vc}`);
+  }
+  return out;
+}
+
+/** Every name either side mentions on which they differ, one line each. */
+export function planDisagreements(dnf: Map<string, string>, ours: Map<string, string>): string[] {
+  return disagreements(dnf, ours, [...new Set([...dnf.keys(), ...ours.keys()])].sort());
 }
