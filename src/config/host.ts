@@ -5,6 +5,7 @@
  */
 import path from 'node:path';
 import { binaryEntries, loadAptSources, type AptSourceEntry } from './apt-sources.js';
+import { aptDefaultRelease } from './apt-conf.js';
 import { readOsRelease } from './os-release.js';
 import { loadAptPreferences } from './apt-preferences.js';
 import { debianMirrors, type DebianMirrors } from './debian-archive.js';
@@ -69,6 +70,7 @@ export async function aptSystemRepos(root = '/', arch = debianArch()): Promise<S
       trusted: e.trusted ?? false,
     });
   }
+  const defaultRelease = await aptDefaultRelease(root);
   const profile: ProfileConfig = {
     name: 'system',
     repos: repos.map((r) => r.id),
@@ -77,6 +79,8 @@ export async function aptSystemRepos(root = '/', arch = debianArch()): Promise<S
     allowVendorChange: true,
     vendorSticky: false,
     aptPreferences: await loadAptPreferences(root),
+    // APT::Default-Release from the root's apt.conf / apt.conf.d (pin 990 for that release).
+    ...(defaultRelease !== undefined ? { defaultRelease } : {}),
     definedAt: { file: path.join(root, 'etc/apt') },
   };
   return { repos, profile, warnings: [] };

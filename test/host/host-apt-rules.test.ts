@@ -1,0 +1,73 @@
+/**
+ * apt's own rules that `repoclash host` reads from the root, each checked against real apt on the
+ * same root (a private APT_CONFIG whose Dir::Etc is ROOT/etc/apt, offline, repos on 127.0.0.1).
+ */
+import { mkdir, mkdtemp, rm, writeFile, copyFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseAptConf } from '../../src/config/apt-conf.js';
+import type { HostReport } from '../../src/host/types.js';
+import { aptConfigForRoot, aptUpdate, aptUpgradePlan, dpkgStatusText, type DpkgStatusEntry } from '../support/apt.js';
+import { repoclash } from '../support/cli.js';
+import { buildDebRepo, type DebSuite } from '../support/deb-repo.js';
+import { makeThrowawayKey, type GpgKey } from '../support/gpg.js';
+import { aptActions, disagreements, repoclashAptActions } from '../support/host-compare.js';
+import { startRepoServer, type RepoServer } from '../support/http-server.js';
+
+let work: string;
+let server: RepoServer;
+let key: GpgKey;
+
+const DISTRO: DebSuite = { suite: 'stable', codename: 'bookworm', origin: 'Distro', label: 'Distro', components: ['main'], packages: { main: [{ name: 'tool', version: '1.0-1' }] } };
+const EXTRA: DebSuite = { suite: 'extra', codename: 'extra', origin: 'Extra', label: 'Extra', components: ['main'], packages: { main: [{ name: 'tool', version: '2.0~bpo1-1' }] } };
+const INSTALLED: DpkgStatusEntry[] = [{ name: 'tool', version: '1.0-1' }];
+
+async function root(label: string, aptConfD: Record<string, string>): Promise<{ root: string; report: HostReport; expected: Map<string, string>; got: Map<string, string> }> {
+  const dir = path.join(work, label);
+  for (const d of ['etc/apt/sources.list.d', 'etc/apt/apt.conf.d', 'etc/apt/trusted.gpg.d', 'var/lib/dpkg']) await mkdir(path.join(dir, d), { recursive: true });
+  await writeFile(path.join(dir, 'etc/apt/sources.list'), `deb ${server.url}/distro stable main\ndeb ${server.url}/extra extra main\n`);
+  for (const [name, text] of Object.entries(aptConfD)) await writeFile(path.join(dir, 'etc/apt/apt.conf.d', name), text);
+  await copyFile(key.publicKeyringPath, path.join(dir, 'etc/apt/trusted.gpg.d/test.gpg'));
+  await writeFile(path.join(dir, 'var/lib/dpkg/status'), dpkgStatusText(INSTALLED));
+  const apt = await aptConfigForRoot(dir, path.join(work, `${label}-state`));
+  await aptUpdate(apt);
+  const plan = await aptUpgradePlan(apt);
+  const run = await repoclash(work, ['host', '--root', dir, '--format', 'json', '--db', path.join(work, `${label}.db`), '--cache', path.join(work, `${label}-cache`)]);
+  if (run.code !== 0 && run.code !== 1) throw new Error(`repoclash host exited ${run.code}:\n${run.stderr}`);
+  const report = JSON.parse(run.stdout) as HostReport;
+  return { root: dir, report, expected: aptActions(plan.items), got: repoclashAptActions(report, false) };
+}
+
+beforeAll(async () => {
+  work = await mkdtemp(path.join(os.tmpdir(), 'rc-apt-rules-'));
+  key = await makeThrowawayKey(path.join(work, 'key'));
+  await buildDebRepo({ dir: path.join(work, 'srv/distro'), suites: [DISTRO], sign: key });
+  await buildDebRepo({ dir: path.join(work, 'srv/extra'), suites: [EXTRA], sign: key });
+  server = await startRepoServer({ root: path.join(work, 'srv') });
+}, 120_000);
+
+afterAll(async () => {
+  await server?.close();
+  await key?.dispose();
+  if (work) await rm(work, { recursive: true, force: true });
+});
+
+describe('APT::Default-Release from ROOT/etc/apt/apt.conf.d', () => {
+  it('apt.conf syntax: scoped names, blocks, comments, #clear, later values win', () => {
+    const conf = parseAptConf(
+      '// a comment\nAPT::Default-Release "sid"; # not this\n/* block\n comment */\nAPT {\n  Default-Release "stable"; // trailing\n  Get::Show-Upgraded "true";\n};\n#clear APT::Get;\nDpkg::Options { "--force-confold"; };\n',
+    );
+    expect(conf.get('apt::default-release')).toBe('stable');
+    expect(conf.has('apt::get::show-upgraded')).toBe(false);
+  });
+
+  it('with Default-Release the distro suite gets 990 and apt keeps 1.0; without it apt upgrades — repoclash agrees both times', async () => {
+    const pinned = await root('pinned', { '01default-release': 'APT::Default-Release "stable";\n' });
+    expect(disagreements(pinned.expected, pinned.got, ['tool'])).toEqual([]);
+    expect(pinned.expected.has('tool')).toBe(false);
+    const free = await root('free', { '01other': 'APT::Install-Recommends "false";\n' });
+    expect(disagreements(free.expected, free.got, ['tool'])).toEqual([]);
+    expect(free.expected.get('tool')).toBe('upgrade 2.0~bpo1-1');
+  }, 120_000);
+});
