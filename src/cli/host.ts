@@ -9,6 +9,7 @@ import path from 'node:path';
 import { Command, Option } from 'commander';
 import { runAudit } from '../analysis/audit.js';
 import { readInstalledDatabase, readInstalledFile, type InstalledList } from '../config/installed.js';
+import { repoLabel } from '../config/repo-identity.js';
 import type { Config, ProfileConfig, RepoConfig } from '../config/types.js';
 import { UsageError } from '../errors.js';
 import { loadHostData } from '../host/load.js';
@@ -80,10 +81,14 @@ export async function runHostCommand(options: HostOptions): Promise<number> {
   warnings.push(...installed.warnings);
 
   let crawled: Set<string> | undefined;
+  const crawlNotes: string[] = [];
   if (options.refresh !== false) {
     const selectedRepos = [...config.repos.values()].filter((r) => r.enabled);
     const showProgress = process.stderr.isTTY === true && !options.quiet && !options.oneline;
-    crawled = (await crawlWithLock({ ...run, config, selectedRepos }, options, showProgress)).failedRepos;
+    const result = await crawlWithLock({ ...run, config, selectedRepos }, options, showProgress);
+    crawled = result.failedRepos;
+    // What the crawl had to say (a key imported, a stale mirror skipped), under the repo's own name.
+    for (const o of result.outcomes) for (const n of o.notes) crawlNotes.push(`repo ${repoLabel(config.repos, o.repoId)}: ${n}`);
   }
   if (!existsSync(run.dbPath)) {
     process.stderr.write(`repoclash: no store at ${run.dbPath} yet: run without --no-refresh (or \`repoclash crawl --system\`) first\n`);
@@ -112,6 +117,7 @@ export async function runHostCommand(options: HostOptions): Promise<number> {
       now,
       skippedRepos,
       notes: run.skippedReposNote ? [run.skippedReposNote] : [],
+      crawlNotes,
       warnings,
       dnfFacts: data.dnfFacts,
     });

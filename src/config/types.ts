@@ -19,6 +19,8 @@ export interface SourcePosition {
 export interface SigningKey {
   /** Path to an armoured or binary public key / keyring. */
   file?: string;
+  /** An http(s) `gpgkey=` URL: fetched once into repoclash's keyring at crawl time (as dnf imports it). */
+  url?: string;
   /** An ASCII-armoured key block given inline (deb822 `Signed-By:` as add-apt-repository writes it). */
   armored?: string;
   /** Fingerprints (hex, spaces removed, uppercase) any of which may sign. */

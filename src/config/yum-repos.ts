@@ -321,10 +321,13 @@ function buildRepo(id: string, section: IniSection, ctx: RepoContext): RpmRepoCo
   }
   const localKeys = gpgkey.map((k) => keyFromFileUrl(k, ctx.root)).filter((k): k is string => k !== undefined);
   let signingKey: SigningKey | null = null;
+  // dnf imports an https gpgkey on first use; repoclash does too, at crawl time (crawl/keys.ts).
+  const remoteKey = gpgkey.find((k) => /^https?:\/\//.test(k));
   if (localKeys[0] !== undefined) signingKey = { file: localKeys[0] };
+  else if (remoteKey !== undefined) signingKey = { url: remoteKey };
   if (localKeys.length > 1) warn(`repo ${id}: ${localKeys.length} local gpgkeys; only the first is used (${localKeys[0]})`, { file, line: section.line });
-  if (repoGpgcheck && localKeys.length === 0) {
-    warn(`repo ${id}: repo_gpgcheck is on but no file:// gpgkey is configured; repomd signatures cannot be checked`, { file, line: section.line });
+  if (repoGpgcheck && enabled && signingKey === null) {
+    warn(`repo ${id}: repo_gpgcheck is on but no gpgkey is configured; repomd signatures cannot be checked`, { file, line: section.line });
   }
 
   const sectionHints = hintsFromComments(section.comments, (message, line) => warn(`repo ${id}: ${message}`, { file, line }));

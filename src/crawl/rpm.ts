@@ -15,6 +15,7 @@ import type { CrawlContext, RepoOutcome } from './context.js';
 import { ensureCached, fetchIndex, joinUrl, readCached, type FetchedIndex } from './fetch-steps.js';
 import { RepoLocations } from '../fetch/origin.js';
 import { checkNotInFuture, hostClock, checkNotOlder, checkNotShrunk, repomdRevisionTime } from './guards.js';
+import { importedKey } from './keys.js';
 import { rpmRecord } from './records.js';
 import { parseModulesYaml, type ModuleMetadata } from '../formats/rpm/modules.js';
 import { isKeptProvide } from '../config/dnf-options.js';
@@ -31,7 +32,7 @@ export async function crawlRpmRepo(repo: RpmRepoConfig, ctx: CrawlContext): Prom
   if (repo.repoGpgcheck) {
     const asc = await ctx.http.fetchSmall(`${index.url}.asc`, { where: { ...where, file: `${REPOMD}.asc` }, notFoundOk: true });
     if (asc.status !== 'ok') throw new SignatureError(`no signature (repo-gpgcheck is on and the repo publishes none)`, { ...where, file: `${REPOMD}.asc` });
-    await verifyDetached(index.body, asc.body, signingKeys(repo, ctx), { ...where, file: `${REPOMD}.asc` });
+    await verifyDetached(index.body, asc.body, await signingKeys(repo, ctx, notes), { ...where, file: `${REPOMD}.asc` });
   }
 
   const repomd = await parseRepomd(index.body.toString('utf8'), { ...where, file: REPOMD });
@@ -112,8 +113,9 @@ async function fetchModules(repo: RpmRepoConfig, ctx: CrawlContext, data: Repomd
   return parseModulesYaml(readCached(ctx, expected, where), where);
 }
 
-function signingKeys(repo: RpmRepoConfig, ctx: CrawlContext) {
+async function signingKeys(repo: RpmRepoConfig, ctx: CrawlContext, notes: string[]) {
   const key = repo.signingKey;
+  if (key?.url) return { files: [await importedKey(ctx, key.url, { repo: repo.id }, notes)] };
   return {
     files: key?.file ? [path.resolve(ctx.configDir, key.file)] : [],
     ...(key?.fingerprints ? { fingerprints: key.fingerprints } : {}),

@@ -173,3 +173,27 @@ function run(command: string, args: string[], env: NodeJS.ProcessEnv, where: Err
     child.on('close', (code) => resolve({ code: code ?? 1, stdout, stderr }));
   });
 }
+
+/**
+ * Fingerprints of the primary keys in a key file (armoured or binary), as `gpg --show-keys` reads
+ * them: what dnf shows before it imports a repo's gpgkey. Empty when it holds no public key.
+ */
+export async function keyFingerprints(bytes: Buffer, where: ErrorLocation): Promise<string[]> {
+  return withWorkDir(async (dir) => {
+    const file = path.join(dir, 'key.gpg');
+    await writeFile(file, dearmor(bytes, where.file ?? 'key', where));
+    const { code, stdout } = await run('gpg', ['--batch', '--with-colons', '--show-keys', file], { ...process.env, GNUPGHOME: dir, LC_ALL: 'C' }, where);
+    if (code !== 0) return [];
+    const out: string[] = [];
+    let primary = false;
+    for (const line of stdout.split('\n')) {
+      if (line.startsWith('pub:')) primary = true;
+      else if (line.startsWith('sub:')) primary = false;
+      else if (line.startsWith('fpr:') && primary) {
+        out.push((line.split(':')[9] ?? '').toUpperCase());
+        primary = false;
+      }
+    }
+    return out.filter((f) => f !== '');
+  });
+}

@@ -45,6 +45,7 @@ export interface HostInput {
   now: number;
   skippedRepos?: readonly HostSkippedRepo[];
   notes?: readonly string[];
+  crawlNotes?: readonly string[];
   warnings?: readonly string[];
   /** rpm profiles: the repos' dnf facts the resolutions were made with. */
   dnfFacts?: ReadonlyMap<string, DnfRepoFacts>;
@@ -208,6 +209,7 @@ export function buildHostReport(input: HostInput): HostReport {
     partialData: input.partialData.map((p) => ({ ...p, repoId: label(p.repoId) })),
     skippedRepos: [...(input.skippedRepos ?? [])],
     notes: [...(input.notes ?? [])],
+    crawlNotes: [...(input.crawlNotes ?? [])],
     warnings: [...(input.warnings ?? [])],
   };
 }

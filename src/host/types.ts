@@ -133,6 +133,11 @@ export interface HostReport {
   skippedRepos: HostSkippedRepo[];
   /** One line per note (the skipped repos summed up in one). */
   notes: string[];
+  /**
+   * What this run's crawl had to say, per repo (`repo grafana: imported key … from …`, a stale
+   * mirror skipped): about this run, not the host, so kept apart from `notes`.
+   */
+  crawlNotes: string[];
   warnings: string[];
 }
 

@@ -94,7 +94,7 @@ export function renderHostText(report: HostReport, options: { all?: boolean } = 
     out.push('', 'PARTIAL DATA (predictions for these repos\' packages may be wrong)');
     for (const p of report.partialData) out.push(`  repo ${p.repoId}: ${p.missing ? 'no data yet' : `last check failed: ${p.lastFailure ?? '?'}`}`);
   }
-  for (const note of report.notes) out.push(`note: ${note}`);
+  for (const note of [...report.notes, ...report.crawlNotes]) out.push(`note: ${note}`);
   for (const w of report.warnings) out.push(`warning: ${w}`);
   return safeText(out.join('\n') + '\n');
 }
