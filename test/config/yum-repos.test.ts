@@ -281,7 +281,7 @@ describe('loadYumRepos vs real dnf 4.14 (differential)', () => {
     expect(fedora.signingKey).toEqual({ file: path.join(fedoraRoot, 'etc/pki/rpm-gpg/RPM-GPG-KEY-fedora-40-x86_64') });
     expect(fedora.definedAt).toEqual({ file: path.join(fedoraRoot, 'etc/yum.repos.d/fedora.repo'), line: 1 });
     expect(byId.get('updates')).toMatchObject({ vendor: 'Fedora Project', role: 'distro' });
-    expect(byId.get('grafana')).toMatchObject({ vendor: 'Grafana Labs', role: 'upstream', repoGpgcheck: true, signingKey: null });
+    expect(byId.get('grafana')).toMatchObject({ vendor: 'Grafana Labs', role: 'upstream', repoGpgcheck: true, signingKey: { url: 'https://rpm.grafana.com/gpg.key' } });
     expect(byId.get('grafana')!.excludepkgs).toEqual(['kernel-debug*', '*beta*']);
     expect(byId.get('docker-ce-stable')).toMatchObject({ vendor: 'download.docker.com', role: 'third-party' });
     const pgdg = byId.get('pgdg16')!;
