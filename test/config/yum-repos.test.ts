@@ -302,7 +302,8 @@ describe('loadYumRepos vs real dnf 4.14 (differential)', () => {
     });
     // Enabled repos only, in load order (file names sort: docker-ce, fedora, fedora-updates, …).
     expect(result.profile.repos).toEqual(['docker-ce-stable', 'fedora', 'updates', 'grafana', 'pgdg16']);
-    expect(result.warnings.some((w) => w.includes('grafana') && w.includes('repo_gpgcheck'))).toBe(true);
+    // Its https gpgkey is imported at crawl time, so repo_gpgcheck is no longer unverifiable.
+    expect(result.warnings.some((w) => w.includes('grafana') && w.includes('repo_gpgcheck'))).toBe(false);
   });
 });
 
