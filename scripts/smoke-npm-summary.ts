@@ -11,15 +11,19 @@ import { feedFromUrl, projectLocation } from '../src/upstream/mapping.js';
 const summary = JSON.parse(readFileSync(process.argv[2]!, 'utf8')) as UpstreamSummary;
 const node = summary.mappings.filter((m) => m.name.startsWith('node-'));
 const unresolvedNode = summary.unresolved.filter((n) => n.startsWith('node-'));
+const elsewhereNode = summary.mappedElsewhere.filter((m) => m.name.startsWith('node-'));
 const b = summary.behind;
-console.log(`trixie: ${summary.names} distro names; node-*: ${node.length + unresolvedNode.length}, mapped to npm ${node.length} (${unresolvedNode.length} with no npm package under any candidate name)`);
+console.log(
+  `trixie: ${summary.names} distro names; node-*: ${node.length + unresolvedNode.length + elsewhereNode.length}, mapped to npm ${node.length} (${unresolvedNode.length} with no npm package under any candidate name, ${elsewhereNode.length} whose npm candidates are other projects than the Homepage, mapped to its forge instead)`,
+);
 console.log(`all npm-mapped names: ${summary.mapped}; feeds ${summary.feeds.ok} ok, ${summary.feeds.failed} failed; compared ${summary.compared}`);
 console.log(`behind upstream: ${b.total} (major ${b.major}, minor ${b.minor}, patch ${b.patch}, unknown ${b.unknown}); on an abandoned series: ${b.abandonedSeries}`);
 console.log('ten furthest behind (days since the first newer release of the gap’s class, by the registry’s dates):');
 for (const f of summary.furthestBehind) console.log(`  ${f.name} ${f.distro.upstreamVersion} → ${f.upstream.evr} (${f.upstream.repoId}, ${f.gap}, ${f.daysBehind} days)`);
 
 // Mapping accuracy over the first 200 node-* packages, by name.
-const first = [...node.map((m) => m.name), ...unresolvedNode].sort().slice(0, 200);
+const first = [...node.map((m) => m.name), ...unresolvedNode, ...elsewhereNode.map((m) => m.name)].sort().slice(0, 200);
+const elsewhereByName = new Map(elsewhereNode.map((m) => [m.name, m]));
 const byName = new Map(node.map((m) => [m.name, m]));
 const kinds = new Map<string, string[]>();
 const note = (kind: string, name: string) => kinds.set(kind, [...(kinds.get(kind) ?? []), name]);
@@ -27,6 +31,11 @@ let agree = 0;
 let transferred = 0;
 for (const name of first) {
   const m = byName.get(name);
+  const other = elsewhereByName.get(name);
+  if (other) {
+    note('npm candidates are other projects than the Homepage: mapped to the forge instead', `${name} → ${other.feed} (${other.homepage})`);
+    continue;
+  }
   if (!m) {
     note('no npm package under any candidate name', name);
     continue;

@@ -19,16 +19,18 @@ import type { StoredFeedRelease, Winner } from '../store/types.js';
 import { mapPackage, type MappingOptions } from '../upstream/mapping.js';
 import { feedKey } from '../upstream/types.js';
 
-/** Feeds whose source said "no such project" at the last check: mappings move past them. */
-export function missingFeeds(store: Store): Set<string> {
-  return new Set([...store.feedChecks().values()].filter((c) => c.status === 'not-found').map((c) => c.feed));
-}
-
-/** The mapping settings of repos.yaml: `upstreams:` overrides and Anitya's distribution. */
-export function mappingOptions(config: Config): MappingOptions {
+/**
+ * How distro packages map to release feeds: repos.yaml's `upstreams:` overrides and Anitya
+ * distribution, and what the stored feed checks say — projects that do not exist (the chain moves
+ * past them) and the project URLs each feed declares (a guess contradicting the Homepage gives way).
+ */
+export function feedMappingOptions(store: Store, config: Config): MappingOptions {
+  const checks = [...store.feedChecks().values()];
   return {
     ...(config.upstreams ? { overrides: config.upstreams } : {}),
     ...(config.upstreamSources?.anityaDistribution ? { anityaDistribution: config.upstreamSources.anityaDistribution } : {}),
+    missing: new Set(checks.filter((c) => c.status === 'not-found').map((c) => c.feed)),
+    projectUrls: new Map(checks.filter((c) => c.projectUrls.length > 0).map((c) => [c.feed, c.projectUrls])),
   };
 }
 
@@ -64,7 +66,7 @@ export function loadAnalysisData(
     now,
     winnersByProfile: new Map(),
     // Lag's own input, a separate query: the stored upstream release feeds.
-    ...(options.withUpstreamFeeds === false ? {} : { upstreamFeeds: store.feedReleases(), upstreamMapping: { ...mappingOptions(config), missing: missingFeeds(store) } }),
+    ...(options.withUpstreamFeeds === false ? {} : { upstreamFeeds: store.feedReleases(), upstreamMapping: feedMappingOptions(store, config) }),
     ...(options.includePrereleases ? { includePrereleases: true } : {}),
   };
   const resolutions = new Map<string, Resolution[]>();
@@ -90,7 +92,7 @@ export function loadAnalysisData(
  */
 export function feedLagInput(store: Store, config: Config, profiles: readonly ProfileConfig[]): { releases: Map<string, StoredFeedRelease[]>; mapping: MappingOptions; names: string[] } {
   const releases = store.feedReleases();
-  const mapping: MappingOptions = { ...mappingOptions(config), missing: missingFeeds(store) };
+  const mapping = feedMappingOptions(store, config);
   if (releases.size === 0) return { releases, mapping, names: [] };
   const distroRepos = [...new Set(profiles.flatMap((p) => p.repos))].filter((id) => config.repos.get(id)?.role === 'distro');
   const names: string[] = [];

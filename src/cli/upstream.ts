@@ -18,7 +18,7 @@ import { mapPackage, type UpstreamMapping } from '../upstream/mapping.js';
 import { refreshFeeds, type RefreshResult } from '../upstream/refresh.js';
 import { sourceSettings } from '../upstream/settings.js';
 import { feedKey, SOURCE_KINDS, type SourceKind } from '../upstream/types.js';
-import { loadAnalysisData, mappingOptions, missingFeeds } from './analysis-data.js';
+import { feedMappingOptions, loadAnalysisData } from './analysis-data.js';
 import { addCommonOptions, timeoutOption } from './crawl.js';
 import { numberOption, RETRIES, type NumberRule } from './numeric-options.js';
 import { ExitCode } from './exit-codes.js';
@@ -70,6 +70,8 @@ export interface UpstreamSummary {
   byRule: Record<string, number>;
   /** Names whose every candidate project turned out not to exist. */
   unresolved: string[];
+  /** With --source: names whose candidates of those sources were passed over for another source's feed. */
+  mappedElsewhere: Array<{ name: string; feed: string; homepage: string | null }>;
   /** Feeds in use (total: ok, failed, unchecked); notFound counts every candidate feed that does not exist. */
   feeds: { total: number; ok: number; notFound: number; failed: number; unchecked: number };
   /** Mapped names whose feed has releases stored. */
@@ -107,7 +109,7 @@ export async function runUpstreamCommand(options: UpstreamOptions): Promise<numb
     const data = loadAnalysisData(store, run.config, run.selectedProfiles, now, { withHistory: false, withUpstreamFeeds: false });
     const perProfile = run.selectedProfiles.map((p) => ({ profile: p, packages: distroPackages(candidatesFor(p, data.input), p.format) }));
     const mapAll = (): Array<{ profile: string; pkg: Candidate; mapping: UpstreamMapping }> => {
-      const options = { ...mappingOptions(run.config), missing: missingFeeds(store) };
+      const options = feedMappingOptions(store, run.config);
       return perProfile.flatMap(({ profile, packages }) =>
         packages.map((pkg) => ({ profile: profile.name, pkg, mapping: mapPackage({ name: pkg.name, sourceName: pkg.sourceName, url: pkg.url, format: profile.format }, options) })),
       );
@@ -144,7 +146,7 @@ export async function runUpstreamCommand(options: UpstreamOptions): Promise<numb
       partial = reportFeedResults(results, options.quiet === true);
       mappings = mapAll(); // projects found missing move the chains on
     }
-    const mapping = { ...mappingOptions(run.config), missing: missingFeeds(store) };
+    const mapping = feedMappingOptions(store, run.config);
 
     const feeds = store.feedReleases();
     const checks = store.feedChecks();
@@ -203,6 +205,9 @@ function summarize(
   const wanted = (m: UpstreamMapping) => m.steps.filter((st) => sources.length === 0 || sources.includes(st.feed.source));
   const triedKeys = new Set(mappings.flatMap((m) => wanted(m.mapping).map((st) => feedKey(st.feed))));
   const unresolved = mappings.filter((m) => m.mapping.feed === null && wanted(m.mapping).length > 0);
+  // Candidates of the wanted sources exist but were passed over (missing, or another project than
+  // the Homepage says) for a feed of another source.
+  const elsewhere = mappings.filter((m) => m.mapping.feed !== null && sources.length > 0 && !sources.includes(m.mapping.feed.source) && wanted(m.mapping).length > 0);
   const behind = { total: findings.length, major: 0, minor: 0, patch: 0, unknown: 0, abandonedSeries: 0 };
   for (const f of findings) {
     if (f.gap === 'major' || f.gap === 'minor' || f.gap === 'patch' || f.gap === 'unknown') behind[f.gap]++;
@@ -217,6 +222,7 @@ function summarize(
     bySource,
     byRule,
     unresolved: unresolved.map((m) => m.pkg.name).sort(),
+    mappedElsewhere: elsewhere.map((m) => ({ name: m.pkg.name, feed: feedKey(m.mapping.feed!), homepage: m.pkg.url })).sort((a, b) => (a.name < b.name ? -1 : 1)),
     feeds: {
       total: feedKeys.size,
       ok: [...feedKeys].filter((k) => statusOf(k) === 'ok').length,

@@ -41,6 +41,8 @@ export interface UpstreamMapping {
   feed: FeedRef | null;
   /** The step that gave `feed`. */
   step: MappingStep | null;
+  /** The Homepage / URL the mapping read (for checking a fetched feed against it). */
+  homepage: string | null;
   steps: MappingStep[];
 }
 
@@ -51,6 +53,32 @@ export interface MappingOptions {
   anityaDistribution?: string;
   /** Feed keys a source answered "no such project" for: the chain moves on to the next step. */
   missing?: ReadonlySet<string>;
+  /**
+   * The project URLs each fetched feed declares (npm's repository, …). A guessed name whose project
+   * is plainly another GitHub repository than the package's Homepage is passed over for a later
+   * guess that matches (`node-ansi-up` is npm `ansi_up`, not the unrelated `ansi-up`).
+   */
+  projectUrls?: ReadonlyMap<string, readonly string[]>;
+}
+
+/** Same GitHub repository: same owner/repo, or the same repository name under a new owner (a transfer). */
+function sameGithubRepo(a: string, b: string): boolean {
+  if (a === b) return true;
+  const name = (loc: string) => loc.split('/').pop()!.replace(/^node-/, '');
+  const owner = (loc: string) => loc.split('/')[0];
+  return name(a) === name(b) || owner(a) === owner(b);
+}
+
+/**
+ * Does a feed's declared project contradict the package's Homepage? Only when both are GitHub
+ * repositories that share neither the repository name nor the owner: anything less clear (a
+ * website Homepage, no repository declared) is no evidence either way.
+ */
+export function contradictsHomepage(homepage: string | null, projectUrls: readonly string[] | undefined): boolean {
+  const home = homepage ? projectLocation(homepage) : null;
+  if (!home?.startsWith('github:') || !projectUrls) return false;
+  const theirs = projectUrls.map(projectLocation).filter((l): l is string => l !== null && l.startsWith('github:'));
+  return theirs.length > 0 && !theirs.some((t) => sameGithubRepo(t, home));
 }
 
 const cleanRepo = (s: string): string => s.replace(/\.git$/i, '');
@@ -107,10 +135,13 @@ export function npmAlternatives(x: string, homepage: FeedRef | null): string[] {
     const [owner, repo] = homepage.project.toLowerCase().split('/') as [string, string];
     if (x === `${owner}-${repo}`) out.push(`@${owner}/${repo}`);
   }
+  const homeRepo = homepage?.source === 'github' ? homepage.project.toLowerCase().split('/')[1]! : null;
   const hyphens = [...x.matchAll(/-/g)].map((m) => m.index!);
   for (const i of hyphens.slice(0, 2)) out.push(`@${x.slice(0, i)}/${x.slice(i + 1)}`);
   out.push(`node-${x}`);
   if (x.includes('-')) out.push(x.replace(/-/g, '_'));
+  // The Homepage's repository name as the npm name (`node-bignumber` is npm `bignumber.js`).
+  if (homeRepo && homeRepo !== x && /^[a-z0-9][\w.-]*$/.test(homeRepo)) out.push(homeRepo);
   return [...new Set(out)].filter((n) => n !== x);
 }
 
@@ -158,7 +189,8 @@ export function mapPackage(facts: PackageFacts, options: MappingOptions = {}): U
     add({ rule: 'naming', feed: settled.feed, detail: settled.detail });
     if (settled.feed.source === 'npm' && facts.format === 'deb' && !settled.feed.project.startsWith('@')) {
       for (const alt of npmAlternatives(settled.feed.project, fromUrl?.feed ?? null)) {
-        add({ rule: 'naming', feed: { source: 'npm', project: alt }, detail: `${settled.detail}, if "${settled.feed.project}" does not exist: ${alt.startsWith('@') ? 'a scoped package' : alt.startsWith('node-') ? 'the name with its node- prefix' : '"_" for "-"'}` });
+        const how = alt.startsWith('@') ? 'a scoped package' : alt.startsWith('node-') ? 'the name with its node- prefix' : alt === settled.feed.project.replace(/-/g, '_') ? '"_" for "-"' : `the ${urlLabel}'s repository name`;
+        add({ rule: 'naming', feed: { source: 'npm', project: alt }, detail: `${settled.detail}, if "${settled.feed.project}" does not exist or is another project: ${how}` });
       }
     }
   }
@@ -166,9 +198,12 @@ export function mapPackage(facts: PackageFacts, options: MappingOptions = {}): U
   if (options.anityaDistribution) {
     add({ rule: 'anitya', feed: { source: 'anitya', project: `${options.anityaDistribution}/${facts.sourceName ?? facts.name}` }, detail: `Anitya's ${options.anityaDistribution} package mapping` });
   }
-  const missing = options.missing;
-  const used = missing ? steps.find((s) => !missing.has(`${s.feed.source}:${s.feed.project}`)) : steps[0];
-  return { name: facts.name, feed: used?.feed ?? null, step: used ?? null, steps };
+  const key = (s: MappingStep) => `${s.feed.source}:${s.feed.project}`;
+  const present = steps.filter((s) => !options.missing?.has(key(s)));
+  // A naming guess contradicted by the Homepage gives way to a later step that is not.
+  const contradicted = (s: MappingStep) => s.rule === 'naming' && contradictsHomepage(facts.url, options.projectUrls?.get(key(s)));
+  const used = present.find((s) => !contradicted(s)) ?? present[0];
+  return { name: facts.name, homepage: facts.url, feed: used?.feed ?? null, step: used ?? null, steps };
 }
 
 /** Normalised `host/owner/repo` of a project URL, for comparing a registry's repository with a Homepage. */

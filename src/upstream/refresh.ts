@@ -11,7 +11,7 @@ import type { HttpClient } from '../fetch/http-client.js';
 import type { FeedCheck, FeedReleaseInput } from '../store/types.js';
 import { HostLimiter } from './host-limiter.js';
 import { JsonClient } from './json-client.js';
-import type { UpstreamMapping } from './mapping.js';
+import { contradictsHomepage, type UpstreamMapping } from './mapping.js';
 import { hostPolicy, type SourceSettings } from './settings.js';
 import { RELEASE_SOURCES } from './sources/index.js';
 import { feedKey, type FeedRef, type SourceKind } from './types.js';
@@ -32,6 +32,8 @@ export interface FeedResult {
   added: number;
   /** One line for the user when it failed or does not exist. */
   message?: string;
+  /** What the feed says its project is (ok only). */
+  projectUrls?: string[];
 }
 
 export interface RefreshOptions {
@@ -109,7 +111,7 @@ export async function refreshFeeds(mappings: readonly UpstreamMapping[], options
             return { ...base, names: names(), status: 'not-found', message: `upstream ${key} (${names().join(', ')}): no such project at ${ref.source}` };
           }
           const { added } = options.sink.recordFeedReleases(key, outcome.releases, outcome.projectUrls, now());
-          return { ...base, names: names(), status: 'ok', releases: outcome.releases.length, added };
+          return { ...base, names: names(), status: 'ok', releases: outcome.releases.length, added, projectUrls: outcome.projectUrls };
         } catch (err) {
           const detail = oneLine(err);
           options.sink.recordFeedCheck(key, 'failed', detail, now());
@@ -134,7 +136,16 @@ export async function refreshFeeds(mappings: readonly UpstreamMapping[], options
         if (!names) namesOf.set(key, (names = new Set()));
         names.add(m.name);
         const result = await fetchFeed(ref);
-        if (result.status !== 'not-found') return;
+        if (result.status === 'not-found') continue;
+        // A guessed name whose project is another repository than the Homepage's: try the next guess.
+        const step = m.steps.find((st) => feedKey(st.feed) === key);
+        if (result.status === 'ok' && step?.rule === 'naming' && contradictsHomepage(m.homepage, result.projectUrls)) continue;
+        return;
+      }
+      if (tried.some((k) => fetched.has(k))) {
+        // Something was found (only contradicted guesses): the mapping settles on it, not unresolved.
+        const results = await Promise.all(tried.filter((k) => fetched.has(k)).map((k) => fetched.get(k)!));
+        if (results.some((r) => r.status !== 'not-found')) return;
       }
       if (tried.length > 0) unresolved.push({ name: m.name, tried });
     }),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { feedFromName, feedFromUrl, mapPackage, npmAlternatives } from '../../src/upstream/mapping.js';
+import { contradictsHomepage, feedFromName, feedFromUrl, mapPackage, npmAlternatives } from '../../src/upstream/mapping.js';
 import { feedKey } from '../../src/upstream/types.js';
 import { looksLikePrerelease, orderableVersion, versionFromTag } from '../../src/upstream/tag-version.js';
 import { compareUpstream } from '../../src/analysis/upstream-version.js';
@@ -91,6 +91,7 @@ describe('mapPackage: the chain and how each step was found', () => {
       '@codemirror-lang/cpp',
       'node-codemirror-lang-cpp',
       'codemirror_lang_cpp',
+      'lang-cpp',
     ]);
     const facts = { name: 'node-string-decoder', sourceName: 'node-string-decoder', url: 'https://github.com/nodejs/string_decoder', format: 'deb' as const };
     const missing = new Set(['npm:string-decoder', 'npm:@string/decoder', 'npm:node-string-decoder']);
@@ -98,6 +99,31 @@ describe('mapPackage: the chain and how each step was found', () => {
     // Everything missing: no mapping at all rather than a wrong one.
     const all = mapPackage(facts, { missing: new Set(mapPackage(facts).steps.map((s) => feedKey(s.feed))) });
     expect(all.feed).toBeNull();
+  });
+
+  it('a guessed npm name whose repository contradicts the Homepage gives way to one that matches', () => {
+    const facts = { name: 'node-ansi-up', sourceName: 'node-ansi-up', url: 'https://github.com/drudru/ansi_up#readme', format: 'deb' as const };
+    const projectUrls = new Map([
+      ['npm:ansi-up', ['git://github.com/mariusstaicu/ansi-up.git']],
+      ['npm:ansi_up', ['https://github.com/drudru/ansi_up']],
+    ]);
+    expect(key(mapPackage(facts, { missing: new Set(['npm:@ansi/up', 'npm:node-ansi-up']), projectUrls }))).toBe('npm:ansi_up');
+    // Not yet known to contradict: the plain guess stands.
+    expect(key(mapPackage(facts))).toBe('npm:ansi-up');
+    // The Homepage's repository name is a candidate too (node-bignumber is npm bignumber.js).
+    const big = mapPackage({ name: 'node-bignumber', sourceName: 'node-bignumber', url: 'https://github.com/MikeMcl/bignumber.js/', format: 'deb' });
+    expect(big.steps.map((s) => feedKey(s.feed))).toContain('npm:bignumber.js');
+  });
+
+  it('only two GitHub repositories sharing neither name nor owner contradict each other', () => {
+    expect(contradictsHomepage('https://github.com/drudru/ansi_up', ['git://github.com/mariusstaicu/ansi-up.git'])).toBe(true);
+    // A transferred repository (same name, new owner), a sibling repository of the same owner.
+    expect(contradictsHomepage('https://github.com/isaacs/abbrev-js', ['git+https://github.com/npm/abbrev-js.git'])).toBe(false);
+    expect(contradictsHomepage('https://github.com/ajaxorg/ace', ['https://github.com/ajaxorg/ace-builds'])).toBe(false);
+    // No evidence: a website Homepage, no repository declared.
+    expect(contradictsHomepage('https://backbonejs.org/', ['https://github.com/jashkenas/backbone.git'])).toBe(false);
+    expect(contradictsHomepage('https://github.com/a/b', [])).toBe(false);
+    expect(contradictsHomepage(null, ['https://github.com/a/b'])).toBe(false);
   });
 
   it('a golang-github-* split is settled by a GitHub Homepage', () => {

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DEFAULT_FETCH_POLICY, HttpClient } from '../../src/fetch/http-client.js';
 import { Store } from '../../src/store/index.js';
-import type { UpstreamMapping } from '../../src/upstream/mapping.js';
+import { mapPackage, type UpstreamMapping } from '../../src/upstream/mapping.js';
 import { refreshFeeds, type RefreshOptions } from '../../src/upstream/refresh.js';
 import type { SourceSettings } from '../../src/upstream/settings.js';
 import { repositoryUrl } from '../../src/upstream/sources/npm.js';
@@ -31,7 +31,7 @@ function settings(overrides: Partial<SourceSettings> = {}): SourceSettings {
 /** A package mapped to these feeds, in order (as repos.yaml `upstreams:` would). */
 function mapped(name: string, ...feeds: string[]): UpstreamMapping {
   const steps = feeds.map((f) => ({ rule: 'override' as const, feed: parseFeedKey(f)!, detail: 'test' }));
-  return { name, feed: steps[0]!.feed, step: steps[0]!, steps };
+  return { name, homepage: null, feed: steps[0]!.feed, step: steps[0]!, steps };
 }
 
 function refresh(mappings: UpstreamMapping[], options: Partial<RefreshOptions> = {}) {
@@ -280,6 +280,23 @@ describe('failures: one line per failing feed, the rest goes on, nothing stored 
     const result = await refresh([mapped('python3-flaky', 'pypi:flaky')]);
     expect(result.feeds[0]!.status).toBe('failed');
     expect(store.feedReleases().get('pypi:flaky')).toEqual(before);
+  });
+
+  it('a guessed name whose repository is another project than the Homepage moves on to one that matches', async () => {
+    api.route('/ansi-up', { body: { 'dist-tags': { latest: '0.0.3' }, versions: { '0.0.3': { repository: 'git://github.com/mariusstaicu/ansi-up.git' } }, time: { '0.0.3': '2013-01-01T00:00:00Z' } } });
+    api.route('/ansi_up', { body: { 'dist-tags': { latest: '6.0.2' }, versions: { '6.0.2': { repository: 'drudru/ansi_up' } }, time: { '6.0.2': '2023-06-01T00:00:00Z' } } });
+    const mapping = mapPackage({ name: 'node-ansi-up', sourceName: 'node-ansi-up', url: 'https://github.com/drudru/ansi_up#readme', format: 'deb' });
+    const result = await refresh([mapping]);
+    expect(result.feeds.map((f) => [f.feed, f.status])).toEqual([
+      ['npm:ansi-up', 'ok'],
+      ['npm:@ansi/up', 'not-found'],
+      ['npm:node-ansi-up', 'not-found'],
+      ['npm:ansi_up', 'ok'],
+    ]);
+    expect(result.unresolved).toEqual([]);
+    const checks = store.feedChecks();
+    const options = { missing: new Set([...checks.values()].filter((c) => c.status === 'not-found').map((c) => c.feed)), projectUrls: new Map([...checks.values()].map((c) => [c.feed, c.projectUrls])) };
+    expect(mapPackage({ name: 'node-ansi-up', sourceName: 'node-ansi-up', url: 'https://github.com/drudru/ansi_up#readme', format: 'deb' }, options).feed).toEqual({ source: 'npm', project: 'ansi_up' });
   });
 
   it('a guessed name that does not exist moves on to the next candidate of the chain', async () => {
