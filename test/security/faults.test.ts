@@ -4,9 +4,11 @@
  * process; each case asserts the exit code, the one stderr line and that the store is unchanged.
  */
 import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { mkdir, mkdtemp, open, readFile, rm, unlink, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { repoclash } from '../support/cli.js';
 import { buildDebRepo } from '../support/deb-repo.js';
@@ -207,5 +209,40 @@ describe('the parsers refuse what cannot be true, with repo, file and place', ()
     expect(r.peakRssBytes!).toBeLessThan(300 * 1024 * 1024);
     expect(r.ms).toBeLessThan(20_000);
     console.log(`huge field: failed after ${r.ms} ms, peak RSS ${(r.peakRssBytes! / 1024 / 1024).toFixed(0)} MiB`);
+  }, 120_000);
+
+  it('a 10 GiB <description> in primary.xml.gz fails fast with bounded memory', async () => {
+    const dir = path.join(work, 'www/huge-rpm');
+    await buildRpmRepo({ dir, rpms: [{ name: 'tool', version: '2.0', release: '1', vendor: 'V' }], revision: '4' });
+    // gzip members may be concatenated too: the head of a primary.xml, then 160 × 64 MiB of text.
+    const head = Buffer.from(
+      '<?xml version="1.0" encoding="UTF-8"?>\n<metadata xmlns="http://linux.duke.edu/metadata/common" xmlns:rpm="http://linux.duke.edu/metadata/rpm" packages="1">\n' +
+        '<package type="rpm"><name>tool</name><arch>noarch</arch><version epoch="0" ver="2.0" rel="1"/><description>',
+    );
+    const member = gzipSync(Buffer.alloc(64 * 1024 * 1024, 'x'), { level: 1 });
+    const body = Buffer.concat([gzipSync(head), ...Array.from({ length: 160 }, () => member)]);
+    const repomdPath = path.join(dir, 'repodata/repomd.xml');
+    const repomd = await readFile(repomdPath, 'utf8');
+    const href = /href="([^"]*primary\.xml\.gz)"/.exec(repomd)![1]!;
+    const block = /<data type="primary">[\s\S]*?<\/data>/.exec(repomd)![0];
+    await writeFile(path.join(dir, href), body);
+    await writeFile(
+      repomdPath,
+      repomd.replace(
+        block,
+        block
+          .replace(/<checksum type="sha256">[0-9a-f]+<\/checksum>/, `<checksum type="sha256">${createHash('sha256').update(body).digest('hex')}</checksum>`)
+          .replace(/<size>\d+<\/size>/, `<size>${body.length}</size>`),
+      ),
+    );
+    const r = await crawl(rpmYaml('huge-rpm'), [], { measureRss: true });
+    expect(r.code).toBe(3);
+    expect(r.lines).toHaveLength(1);
+    expect(r.lines[0]!.startsWith(`repoclash: repo r: ${href}`)).toBe(true);
+    expect(r.lines[0]).toMatch(/: text longer than 8388608 bytes$/);
+    expect(storedState(r.db, ['r'])).toEqual(storedState(seedDb, ['r']));
+    expect(r.peakRssBytes!).toBeLessThan(300 * 1024 * 1024);
+    expect(r.ms).toBeLessThan(20_000);
+    console.log(`huge primary field: failed after ${r.ms} ms, peak RSS ${(r.peakRssBytes! / 1024 / 1024).toFixed(0)} MiB`);
   }, 120_000);
 });
