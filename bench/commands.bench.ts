@@ -13,13 +13,14 @@
  * repos.yaml); nothing here names a host. Absolute times swing 2–3× on a shared machine: read the
  * ratios, which come from one run.
  */
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { hostVariables } from '../src/config/host.js';
 import { debianReposYaml } from './debian-config.js';
+import { privateAptConfig } from './apt-config.js';
 import { bestTiming, buildCli, cliPath, MB, ratio, timeProcess, type ProcessTiming } from './process.js';
 import type { BenchRow } from './types.js';
 
@@ -33,34 +34,6 @@ upgrade-paths:
   debian: [bookworm, trixie]
 `;
 
-/** An APT_CONFIG reading this host's own sources but keeping lists, cache and status private. */
-async function privateAptConfig(dir: string): Promise<string> {
-  await mkdir(path.join(dir, 'state/lists/partial'), { recursive: true });
-  await mkdir(path.join(dir, 'cache/archives/partial'), { recursive: true });
-  await mkdir(path.join(dir, 'parts'), { recursive: true });
-  await writeFile(path.join(dir, 'status'), '');
-  const conf = path.join(dir, 'apt.conf');
-  await writeFile(
-    conf,
-    [
-      `Dir::State "${dir}/state";`,
-      `Dir::State::status "${dir}/status";`,
-      `Dir::Cache "${dir}/cache";`,
-      // The host's sources and keys, none of its apt.conf.d (which may add Translation, Contents…).
-      `Dir::Etc::SourceList "/etc/apt/sources.list";`,
-      `Dir::Etc::SourceParts "/etc/apt/sources.list.d";`,
-      `Dir::Etc::Parts "${dir}/parts";`,
-      `Dir::Etc::Trusted "/etc/apt/trusted.gpg";`,
-      `Dir::Etc::TrustedParts "/etc/apt/trusted.gpg.d";`,
-      // repoclash reads neither translations nor the other arches' indexes.
-      `APT::Architectures { "${os.arch() === 'arm64' ? 'arm64' : 'amd64'}"; };`,
-      `Acquire::Languages "none";`,
-      `APT::Sandbox::User "root";`,
-      `Debug::NoLocking "true";`,
-    ].join('\n') + '\n',
-  );
-  return conf;
-}
 
 const describe = (t: ProcessTiming): string => `${t.seconds.toFixed(2)} s wall, CPU ${t.cpuSeconds.toFixed(2)} s, peak RSS ${(t.maxRssBytes / MB).toFixed(0)} MB`;
 const failure = (what: string, t: ProcessTiming, ok: (code: number | null) => boolean): string =>

@@ -15,6 +15,7 @@ import type { CrawlContext } from '../src/crawl/context.js';
 import { MetadataCache } from '../src/fetch/cache.js';
 import { DEFAULT_FETCH_POLICY, HttpClient } from '../src/fetch/http-client.js';
 import { Store } from '../src/store/index.js';
+import { privateAptConfig } from './apt-config.js';
 import type { BenchRow } from './types.js';
 
 const SUITES = ['bookworm', 'bookworm-updates', 'bookworm-security', 'bookworm-backports', 'trixie', 'trixie-updates', 'trixie-security', 'sid'];
@@ -39,29 +40,13 @@ function configText(vars: Record<string, string>): string {
 async function aptUpdate(dir: string, vars: Record<string, string>): Promise<{ seconds: number; code: number | null; stderr: string }> {
   const etc = path.join(dir, 'etc');
   await mkdir(path.join(etc, 'sources.list.d'), { recursive: true });
-  await mkdir(path.join(etc, 'preferences.d'), { recursive: true });
-  await mkdir(path.join(dir, 'state/lists/partial'), { recursive: true });
-  await mkdir(path.join(dir, 'cache/archives/partial'), { recursive: true });
-  await writeFile(path.join(dir, 'status'), '');
   const lines = SUITES.map((s) => `deb ${s.endsWith('-security') ? vars.debian_security_mirror : vars.debian_mirror} ${s} main`);
   await writeFile(path.join(etc, 'sources.list'), lines.join('\n') + '\n');
-  const conf = path.join(dir, 'apt.conf');
-  await writeFile(
-    conf,
-    [
-      `Dir::State "${dir}/state";`,
-      `Dir::State::status "${dir}/status";`,
-      `Dir::Cache "${dir}/cache";`,
-      `Dir::Etc "${etc}";`,
-      `Dir::Etc::Trusted "/etc/apt/trusted.gpg";`,
-      `Dir::Etc::TrustedParts "/etc/apt/trusted.gpg.d";`,
-      `APT::Architectures { "amd64"; };`,
-      `Acquire::Languages "none";`,
-      `Acquire::Check-Valid-Until "false";`,
-      `APT::Sandbox::User "root";`,
-      `Debug::NoLocking "true";`,
-    ].join('\n') + '\n',
-  );
+  const conf = await privateAptConfig(dir, {
+    sourceList: path.join(etc, 'sources.list'),
+    sourceParts: path.join(etc, 'sources.list.d'),
+    extra: ['Acquire::Check-Valid-Until "false";'],
+  });
   const started = performance.now();
   return new Promise((resolve) => {
     const child = spawn('apt-get', ['update', '-q'], { env: { ...process.env, APT_CONFIG: conf }, stdio: ['ignore', 'ignore', 'pipe'] });

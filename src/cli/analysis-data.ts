@@ -42,6 +42,11 @@ export interface AnalysisData {
   partial: boolean;
 }
 
+/** The analysis input's fields that come from the configuration. */
+function configFacts(config: Config): Pick<AnalysisInput, 'repos' | 'profiles' | 'upgradePaths' | 'vendorEquivalences' | 'aliases'> {
+  return { repos: config.repos, profiles: [...config.profiles.values()], upgradePaths: config.upgradePaths, vendorEquivalences: config.vendorEquivalences, aliases: config.aliases };
+}
+
 export function loadAnalysisData(
   store: Store,
   configured: Config,
@@ -53,11 +58,7 @@ export function loadAnalysisData(
   const repoIds = [...config.repos.keys()];
   const releases = new Map([...store.releaseFacts()].map(([id, facts]) => [id, facts as AptReleaseFacts]));
   const input: AuditInput = {
-    repos: config.repos,
-    profiles: [...config.profiles.values()],
-    upgradePaths: config.upgradePaths,
-    vendorEquivalences: config.vendorEquivalences,
-    aliases: config.aliases,
+    ...configFacts(config),
     current: store.currentVersions(repoIds),
     history: options.withHistory === false ? [] : store.versionHistory(repoIds),
     winnerHistory: store.winnerHistory(),
@@ -149,11 +150,7 @@ export function loadAuditData(store: Store, configured: Config, profiles: readon
   const names = [...wanted].sort();
   const releases = new Map([...store.releaseFacts()].map(([id, facts]) => [id, facts as AptReleaseFacts]));
   const input: AuditInput = {
-    repos: config.repos,
-    profiles: [...config.profiles.values()],
-    upgradePaths: config.upgradePaths,
-    vendorEquivalences: config.vendorEquivalences,
-    aliases: config.aliases,
+    ...configFacts(config),
     current: names.length > 0 ? store.currentVersions(repoIds, names) : [],
     history: names.length > 0 ? store.versionHistory(repoIds, names) : [],
     winnerHistory: names.length > 0 ? store.winnerHistory(undefined, names) : [],

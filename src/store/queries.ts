@@ -197,8 +197,6 @@ export function versionHistory(db: Db, repoIds?: readonly string[], names?: read
   return collect(statement.iterate(...params), (row) => toInterval(row, lastCheck));
 }
 
-type RawPartsIntervalRow = [repoId: string, name: string, arch: string, epoch: number, version: string, release: string, evr: string, firstSeen: number, lastSeen: number | null];
-
 /**
  * versionHistory() of some names reduced to what ordering and timing need (repo, name, arch, EVR,
  * first/last seen): the text fields (vendor, source, url, summary) and build time are null. For
@@ -207,25 +205,10 @@ type RawPartsIntervalRow = [repoId: string, name: string, arch: string, epoch: n
 export function versionPartsHistory(db: Db, repoIds: readonly string[], names: readonly string[]): VersionInterval[] {
   if (repoIds.length === 0 || names.length === 0) return [];
   const lastCheck = new Map(db.prepare<[], [string, number]>('SELECT repo_id, max(checked_at) FROM snapshots GROUP BY repo_id').raw().all());
-  const sql = versionHistorySql(true, true, 'v.repo_id, v.name, v.arch, v.epoch, v.version, v.release, v.evr, v.first_seen, v.last_seen');
-  const rows = db.prepare<string[], RawPartsIntervalRow>(sql).raw().iterate(JSON.stringify(repoIds), JSON.stringify(names));
-  return collect(rows, (r) => ({
-    repoId: r[0],
-    name: r[1],
-    arch: r[2],
-    epoch: r[3],
-    version: r[4],
-    release: r[5],
-    evr: r[6],
-    vendor: null,
-    sourceName: null,
-    url: null,
-    summary: null,
-    buildTime: null,
-    firstSeen: r[7],
-    lastSeen: r[8],
-    presentUntil: r[8] ?? lastCheck.get(r[0]) ?? r[7],
-  }));
+  // NULLs in the text columns' places: SQLite hands JS no strings for them, and toInterval() serves.
+  const columns = 'v.repo_id, v.name, v.arch, v.epoch, v.version, v.release, v.evr, NULL, NULL, NULL, NULL, NULL, v.first_seen, v.last_seen';
+  const rows = db.prepare<string[], RawIntervalRow>(versionHistorySql(true, true, columns)).raw().iterate(JSON.stringify(repoIds), JSON.stringify(names));
+  return collect(rows, (row) => toInterval(row, lastCheck));
 }
 
 /** Snapshots, oldest first (for one repo, or all repos). */
