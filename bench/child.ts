@@ -12,7 +12,9 @@ const repoRoot = path.resolve(here, '..');
 /** Any command printing one JSON result as its last stdout line. */
 export function runJsonProcess<T>(command: string, args: string[]): Promise<T> {
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd: repoRoot, stdio: ['ignore', 'pipe', 'inherit'] });
+    // Started through GNU time, which forks it: a child forked straight from this (large) process
+    // would inherit its peak RSS, since Linux carries ru_maxrss across fork and exec.
+    const child = spawn('/usr/bin/time', ['-o', '/dev/null', command, ...args], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString('utf8')));
     child.on('error', reject);
