@@ -51,7 +51,7 @@ function fixLines(fix: HostFix, first: boolean): string[] {
 }
 
 function riskBlock(report: HostReport, r: HostRisk): string[] {
-  const from = r.from.repo ? `${r.from.vendor}, repo ${r.from.repo}` : r.from.vendor === '(unknown)' ? 'in no enabled repo' : `${r.from.vendor}, in no enabled repo`;
+  const from = r.from.repo ? `${r.from.vendor}, repo ${r.from.repo}` : r.from.vendor.startsWith('(unknown') ? 'in no enabled repo' : `${r.from.vendor}, in no enabled repo`;
   const lines = [`  ${r.name}.${r.arch} ${r.installed} (${from})${r.installOnly ? ' [install-only: a new version goes beside it]' : ''}`];
   lines.push(`    ${report.commands.upgrade}: ${moveText(r.action, r.to, r)}`);
   if (r.syncAction !== r.action || JSON.stringify(r.syncTo) !== JSON.stringify(r.to)) lines.push(`    ${report.commands.sync}: ${moveText(r.syncAction, r.syncTo, r)}`);

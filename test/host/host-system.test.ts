@@ -63,6 +63,8 @@ describe("repoclash host on this machine's /etc/apt and dpkg status", () => {
       expect(r.stdout).toContain(`repoclash host: ${installed.toLocaleString('en')} installed packages (dpkg status /var/lib/dpkg/status)`);
       // The other repos were not crawled: the report says its data is partial.
       if (system!.repos.length > 1) expect(r.stdout).toContain('PARTIAL DATA');
+      // A package no repo carries reads "(in no enabled repo)", not "((unknown: …), in no enabled repo)".
+      expect(r.stdout).not.toContain('((');
       const line = await repoclash(['host', '--root', '/', '--no-refresh', '--config', config, '--db', db, '--cache', cache, '--oneline']);
       expect(line.stdout).toMatch(new RegExp(`^repoclash: .*${installed.toLocaleString('en')} installed`));
       expect(line.stdout.trim().split('\n')).toHaveLength(1);
