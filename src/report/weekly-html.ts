@@ -8,7 +8,7 @@ import { escapeHtml, safeHtmlDocument } from './sanitize.js';
 import { KIND_HEADINGS } from './finding-lines.js';
 import { CHART_COLORS, cssColor, findingsPerWeekChart, lagDistributionChart, type ChartImage } from './charts.js';
 import { reportHeadline, type ReportedFinding, type WeeklyReport } from './weekly.js';
-import { age, countRows, healthSections, omittedNote, openFor, section, utc } from './weekly-view.js';
+import { age, countRows, countTotal, healthSections, omittedNote, openFor, section, sectionCount, type CountRow, utc } from './weekly-view.js';
 
 export { escapeHtml };
 const e = escapeHtml;
@@ -70,7 +70,7 @@ function findingSection(report: WeeklyReport, title: string, list: readonly Repo
   const s = section(list);
   const note = omittedNote(s, report.week);
   return (
-    `<h2 style="${S.h2}">${e(title)} (${list.length})</h2>` +
+    `<h2 style="${S.h2}">${e(title)} (${e(sectionCount(list))})</h2>` +
     (list.length === 0 ? `<p style="${S.muted}">None.</p>` : '') +
     (s.listed.length ? `<ul style="margin:0;padding:0 0 0 18px">${s.listed.map((f) => findingItem(f, suffix(f), details)).join('')}</ul>` : '') +
     (note ? `<p style="${S.muted}">${e(note)}</p>` : '')
@@ -86,12 +86,16 @@ function chart(src: string, image: ChartImage, alt: string, labels: string[]): s
   );
 }
 
+function countRowHtml(label: string, c: CountRow, weight: string): string {
+  const cell = (v: number) => `<td style="${S.tdNum}${weight}">${v}</td>`;
+  return `<tr><td style="${S.td}${weight}">${label}</td>${cell(c.new)}${cell(c.resolved)}${cell(c.ongoing)}${cell(c.info)}</tr>`;
+}
+
 function swatch(color: string): string {
   return `<span style="display:inline-block;width:10px;height:10px;background:${color};margin:0 4px 0 8px"></span>`;
 }
 
 export function renderWeeklyHtml(report: WeeklyReport, charts: WeeklyCharts, sources: ChartSources): string {
-  const t = report.counts.total;
   const parts: string[] = [];
   parts.push(
     `<h1 style="${S.h1}">repoclash weekly report — ${e(report.week)}</h1>`,
@@ -100,11 +104,12 @@ export function renderWeeklyHtml(report: WeeklyReport, charts: WeeklyCharts, sou
   parts.push(`<p style="margin:10px 0 0 0;font-weight:600">${e(reportHeadline(report))}</p>`);
   // Counts on top, as Fedora's orphan report does.
   parts.push(
-    `<table style="${S.table};margin-top:14px"><tr><th style="${S.th}"></th><th style="${S.thNum}">new</th><th style="${S.thNum}">resolved</th><th style="${S.thNum}">ongoing</th></tr>` +
+    `<table style="${S.table};margin-top:14px"><tr><th style="${S.th}">warning and above</th><th style="${S.thNum}">new</th><th style="${S.thNum}">resolved</th><th style="${S.thNum}">ongoing</th><th style="${S.thNum}">info (open)</th></tr>` +
       countRows(report)
-        .map(([k, c]) => `<tr><td style="${S.td}">${e(KIND_HEADINGS[k])}</td><td style="${S.tdNum}">${c.new}</td><td style="${S.tdNum}">${c.resolved}</td><td style="${S.tdNum}">${c.ongoing}</td></tr>`)
+        .map(([k, c]) => countRowHtml(e(KIND_HEADINGS[k]), c, ''))
         .join('') +
-      `<tr><td style="${S.td};font-weight:600">Total</td><td style="${S.tdNum};font-weight:600">${t.new}</td><td style="${S.tdNum};font-weight:600">${t.resolved}</td><td style="${S.tdNum};font-weight:600">${t.ongoing}</td></tr></table>`,
+      countRowHtml('Total', countTotal(report), ';font-weight:600') +
+      '</table>',
   );
 
   // Repo health next, before the findings: a broken repo makes every count below incomplete.

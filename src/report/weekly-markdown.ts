@@ -2,7 +2,7 @@
 import { markdownCode, markdownInline, safeText } from './sanitize.js';
 import { KIND_HEADINGS } from './finding-lines.js';
 import { reportHeadline, type ReportedFinding, type WeeklyReport } from './weekly.js';
-import { age, countRows, healthSections, omittedNote, openFor, section, utc } from './weekly-view.js';
+import { age, countRows, countTotal, healthSections, omittedNote, openFor, section, sectionCount, utc } from './weekly-view.js';
 
 /** Markdown-escaped text from repository metadata (see sanitize.ts). */
 export const md = markdownInline;
@@ -12,10 +12,10 @@ export function renderWeeklyMarkdown(report: WeeklyReport): string {
   out.push(`# repoclash weekly report — ${report.week}`, '');
   out.push(`${report.previousWeek ? `Compared with ${report.previousWeek}` : 'First report: everything is new'} · generated ${utc(report.generatedAt)} · profiles: ${report.profiles.map(md).join(', ') || 'none'}`, '');
   out.push(`**${md(reportHeadline(report))}**`, '');
-  out.push('| | new | resolved | ongoing |', '|---|--:|--:|--:|');
-  for (const [kind, c] of countRows(report)) out.push(`| ${KIND_HEADINGS[kind]} | ${c.new} | ${c.resolved} | ${c.ongoing} |`);
-  const t = report.counts.total;
-  out.push(`| **Total** | **${t.new}** | **${t.resolved}** | **${t.ongoing}** |`);
+  out.push('| (warning and above) | new | resolved | ongoing | info (open) |', '|---|--:|--:|--:|--:|');
+  for (const [kind, c] of countRows(report)) out.push(`| ${KIND_HEADINGS[kind]} | ${c.new} | ${c.resolved} | ${c.ongoing} | ${c.info} |`);
+  const t = countTotal(report);
+  out.push(`| **Total** | **${t.new}** | **${t.resolved}** | **${t.ongoing}** | **${t.info}** |`);
 
   // Repo health next, before the findings: a broken repo makes every count below incomplete.
   out.push('', '## Repo health', '');
@@ -29,7 +29,7 @@ export function renderWeeklyMarkdown(report: WeeklyReport): string {
     ['Ongoing', report.ongoing, age, false],
   ];
   for (const [title, list, suffix, details] of sections) {
-    out.push('', `## ${title} (${list.length})`, '');
+    out.push('', `## ${title} (${sectionCount(list)})`, '');
     if (list.length === 0) out.push('None.');
     const s = section(list);
     for (const f of s.listed) {

@@ -2,7 +2,7 @@
 import { safeText } from './sanitize.js';
 import { KIND_HEADINGS } from './finding-lines.js';
 import { reportHeadline, type ReportedFinding, type WeeklyReport } from './weekly.js';
-import { age, countRows, healthSections, omittedNote, openFor, section, utc } from './weekly-view.js';
+import { age, countRows, countTotal, healthSections, omittedNote, openFor, section, sectionCount, type CountRow, utc } from './weekly-view.js';
 
 function findingLines(f: ReportedFinding, suffix: string, details: boolean): string[] {
   const head = `  ${f.severity.toUpperCase().padEnd(7)} ${f.kind.padEnd(10)} ${f.name}${f.scope ? `  [${f.scope}]` : ''}`;
@@ -17,10 +17,10 @@ export function renderWeeklyText(report: WeeklyReport): string {
   out.push(`generated ${utc(report.generatedAt)} · profiles: ${report.profiles.join(', ') || 'none'}`);
   out.push(reportHeadline(report));
   out.push('');
-  out.push(`${''.padEnd(28)}${'new'.padStart(6)}${'resolved'.padStart(10)}${'ongoing'.padStart(9)}`);
-  for (const [kind, c] of countRows(report)) out.push(`${KIND_HEADINGS[kind].padEnd(28)}${String(c.new).padStart(6)}${String(c.resolved).padStart(10)}${String(c.ongoing).padStart(9)}`);
-  const t = report.counts.total;
-  out.push(`${'Total'.padEnd(28)}${String(t.new).padStart(6)}${String(t.resolved).padStart(10)}${String(t.ongoing).padStart(9)}`);
+  const row = (label: string, c: CountRow) => `${label.padEnd(28)}${String(c.new).padStart(6)}${String(c.resolved).padStart(10)}${String(c.ongoing).padStart(9)}${String(c.info).padStart(12)}`;
+  out.push(`${'(warning and above)'.padEnd(28)}${'new'.padStart(6)}${'resolved'.padStart(10)}${'ongoing'.padStart(9)}${'info (open)'.padStart(12)}`);
+  for (const [kind, c] of countRows(report)) out.push(row(KIND_HEADINGS[kind], c));
+  out.push(row('Total', countTotal(report)));
 
   // Repo health next, before the findings: a broken repo makes every count below incomplete.
   const health = healthSections(report);
@@ -34,7 +34,7 @@ export function renderWeeklyText(report: WeeklyReport): string {
     ['Ongoing', report.ongoing, age, false],
   ];
   for (const [title, list, suffix, details] of sections) {
-    out.push('', `${title.toUpperCase()} (${list.length})`);
+    out.push('', `${title.toUpperCase()} (${sectionCount(list)})`);
     if (list.length === 0) out.push('  none');
     const s = section(list);
     for (const f of s.listed) out.push(...findingLines(f, suffix(f), details));

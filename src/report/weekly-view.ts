@@ -41,9 +41,43 @@ export function openFor(f: ReportedFinding): string {
   return `open ${f.weeks === 1 ? '1 week' : `${f.weeks} weeks`} (first reported ${f.since})`;
 }
 
-/** Kinds to show in the counts table: those looked for, or with anything to count. */
-export function countRows(report: WeeklyReport): Array<[FindingKind, ChangeCounts]> {
-  return FINDING_KINDS.map((k) => [k, report.counts.byKind[k]]);
+/** A counts-table row: warnings and errors new / resolved / ongoing, and the info findings open now. */
+export interface CountRow extends ChangeCounts {
+  info: number;
+}
+
+function countOf(list: readonly ReportedFinding[], kind: FindingKind | null): { important: number; info: number } {
+  let important = 0;
+  let info = 0;
+  for (const f of list) {
+    if (kind !== null && f.kind !== kind) continue;
+    if (f.severity === 'info') info++;
+    else important++;
+  }
+  return { important, info };
+}
+
+function countRow(report: WeeklyReport, kind: FindingKind | null): CountRow {
+  const fresh = countOf(report.new, kind);
+  const ongoing = countOf(report.ongoing, kind);
+  // The table counts what the headline counts (warning and above); info findings are only the number open.
+  return { new: fresh.important, resolved: countOf(report.resolved, kind).important, ongoing: ongoing.important, info: fresh.info + ongoing.info };
+}
+
+/** One row per finding kind for the counts table, counted as the headline counts. */
+export function countRows(report: WeeklyReport): Array<[FindingKind, CountRow]> {
+  return FINDING_KINDS.map((k) => [k, countRow(report, k)]);
+}
+
+/** The counts table's total row. */
+export function countTotal(report: WeeklyReport): CountRow {
+  return countRow(report, null);
+}
+
+/** A section heading's count: "8" or "8, and 8,794 info" (info findings are counted, not listed). */
+export function sectionCount(list: readonly ReportedFinding[]): string {
+  const { important, info } = countOf(list, null);
+  return info ? `${important.toLocaleString('en')}, and ${info.toLocaleString('en')} info` : important.toLocaleString('en');
 }
 
 export const utc = (ms: number | string): string => new Date(ms).toISOString().slice(0, 16).replace('T', ' ') + ' UTC';

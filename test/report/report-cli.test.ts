@@ -82,7 +82,11 @@ describe('repoclash report (process)', () => {
     expect(reportHeadline(w11)).toMatch(/^1 new, 1 resolved, 1 ongoing \(warning and above\)/);
     expect(second.stdout).toContain(`2026-W11: ${reportHeadline(w11)}\n`);
     const txt = await readFile(path.join(out, '2026-W11.txt'), 'utf8');
-    expect(txt).toMatch(/NEW THIS WEEK \(\d+\)[\s\S]*loki[\s\S]*RESOLVED \(\d+\)[\s\S]*grafana[\s\S]*ONGOING/);
+    // The counts table counts what the headline counts: warnings and errors, info findings open beside them.
+    const headline = /^(\d+) new, (\d+) resolved, (\d+) ongoing \(warning and above\), and (\d+) info/m.exec(txt);
+    expect(headline).not.toBeNull();
+    expect(txt).toMatch(new RegExp(`^Total\\s+${headline![1]}\\s+${headline![2]}\\s+${headline![3]}\\s+${headline![4]}$`, 'm'));
+    expect(txt).toMatch(/NEW THIS WEEK \(\d+(, and \d+ info)?\)[\s\S]*loki[\s\S]*RESOLVED \(\d+(, and \d+ info)?\)[\s\S]*grafana[\s\S]*ONGOING/);
     expect(txt).toContain('since 2026-W10, 1 week ago');
     expect(txt).toMatch(/Failed fetches:\n {4}gone: still failing/);
 
