@@ -6,10 +6,10 @@
  */
 import { createHash } from 'node:crypto';
 import path from 'node:path';
-import { ChecksumError, describeError, ExpiredError, FetchError, FormatError, SignatureError, type ErrorLocation } from '../errors.js';
+import { ChecksumError, describeError, ExpiredError, FetchError, SignatureError, type ErrorLocation } from '../errors.js';
 import { aptDefaultKeyFiles, verifyClearsigned, verifyDetached, type TrustedKeys } from '../fetch/signature.js';
 import { parsePackageBatches } from '../formats/deb/packages.js';
-import { componentDirectory, isExpired, parseRelease, splitClearsigned, type HashedFile, type ReleaseInfo } from '../formats/deb/release.js';
+import { isExpired, packagesIndexPath, parseRelease, releaseListsFile, splitClearsigned, type HashedFile, type ReleaseInfo } from '../formats/deb/release.js';
 import type { DebRepoConfig } from '../config/types.js';
 import { withReleaseVendor } from '../analysis/release-vendors.js';
 import type { AptReleaseFacts } from '../analysis/types.js';
@@ -19,8 +19,12 @@ import { RepoLocations } from '../fetch/origin.js';
 import { checkNotInFuture, hostClock, checkNotOlder, checkNotShrunk } from './guards.js';
 import { debRecord } from './records.js';
 
-/** Preferred compressions, smallest download first (what apt prefers too). */
-const SUFFIXES = ['.xz', '.gz', '', '.bz2', '.zst'];
+/**
+ * Compressions in apt's order (Acquire::CompressionTypes: xz, bz2, lzma, gz, lz4, zst, then the
+ * uncompressed file), limited to the ones repoclash decompresses. Real apt 2.6, offered
+ * Packages + Packages.gz, fetches Packages.gz; offered all three of apt-ftparchive's, Packages.xz.
+ */
+const SUFFIXES = ['.xz', '.bz2', '.gz', '.zst', ''];
 
 export async function crawlDebRepo(repo: DebRepoConfig, ctx: CrawlContext): Promise<Omit<RepoOutcome, 'ms'>> {
   const where: ErrorLocation = { repo: repo.id };
@@ -45,7 +49,8 @@ export async function crawlDebRepo(repo: DebRepoConfig, ctx: CrawlContext): Prom
   const named = withReleaseVendor(repo, facts);
   if (named !== repo) ctx.store.upsertRepo({ id: repo.id, vendor: named.vendor, role: named.role, format: 'deb' }, ctx.now());
   const files = packagesFiles(repo, release, notes);
-  if (files.length === 0) throw new FormatError(`the Release lists no Packages index for ${describeWanted(repo)}`, releaseWhere);
+  // apt skips such a repo without an error (it has no packages for apt): store it empty, say why.
+  if (files.length === 0) notes.push(`the Release lists no Packages index for ${describeWanted(repo)}, so apt reads no packages from it`);
   // The repo's index identity: every chosen Packages file's hash, in a stable order.
   const indexChecksum = `sha256:${createHash('sha256')
     .update(files.map((f) => `${f.variants[0]!.path} ${f.variants[0]!.hash}`).join('\n'))
@@ -124,25 +129,27 @@ interface PackagesIndex {
   variants: PackagesFile[];
 }
 
-/** The Packages index to fetch for each component × architecture. */
+/**
+ * The Packages index to fetch for each component × architecture, as apt 2.6 picks them: the
+ * component's path exactly as the sources entry writes it, and only when the Release lists the
+ * uncompressed name (apt's MetaKey); then the first listed compression in apt's order.
+ */
 function packagesFiles(repo: DebRepoConfig, release: ReleaseInfo, notes: string[]): PackagesIndex[] {
   const out: PackagesIndex[] = [];
-  const dirs = repo.flat ? [''] : repo.components.map((c) => `${componentDirectory(release, c)}/`);
   // As apt does: binary-all is read only when the Release lists `all` among its Architectures (or
   // lists none) and does not say the arch indexes already carry Architecture: all packages.
   const archIncludesAll = release.noSupportForArchitectureAll.includes('Packages');
   const releaseHasAll = release.architectures.length === 0 || release.architectures.includes('all');
   const arches = [...repo.architectures];
   if (!repo.flat && releaseHasAll && !archIncludesAll && !arches.includes('all')) arches.push('all');
-  for (const dir of dirs) {
-    for (const arch of repo.flat ? [''] : arches) {
-      const stem = repo.flat ? 'Packages' : `${dir}binary-${arch}/Packages`;
-      const variants = SUFFIXES.map((s) => stem + s)
-        .filter((p) => release.sha256.has(p))
-        .map((p) => ({ path: p, ...release.sha256.get(p)! }));
-      if (variants.length > 0) out.push({ stem, variants });
-      else if (arch !== 'all') notes.push(`the Release lists no ${stem} (component or architecture not offered)`);
-    }
+  const stems = repo.flat ? ['Packages'] : repo.components.flatMap((c) => arches.map((arch) => packagesIndexPath(c, arch)));
+  for (const stem of stems) {
+    const variants = SUFFIXES.map((s) => stem + s)
+      .filter((p) => release.sha256.has(p))
+      .map((p) => ({ path: p, ...release.sha256.get(p)! }));
+    if (releaseListsFile(release, stem) && variants.length > 0) out.push({ stem, variants });
+    else if (variants.length > 0) notes.push(`the Release lists ${variants.map((v) => v.path).join(', ')} but not ${stem} itself, so apt skips this index; so does repoclash`);
+    else if (!stem.endsWith('binary-all/Packages')) notes.push(`the Release lists no ${stem} (component or architecture not offered)`);
   }
   return out;
 }

@@ -33,6 +33,11 @@ export interface DebSuite {
   suite: string;
   codename?: string;
   components: string[];
+  /**
+   * The Release's `Components:` when it differs from the directories built: a security suite
+   * lists `updates/main` while its files sit under `main/`.
+   */
+  releaseComponents?: string[];
   /** Default: the non-"all" arches of its packages, or ["amd64"]. */
   architectures?: string[];
   origin?: string;
@@ -255,7 +260,7 @@ export async function buildDebRepo(opts: DebRepoOptions): Promise<DebRepo> {
       butAutomaticUpgrades: s.butAutomaticUpgrades,
       acquireByHash: s.acquireByHash,
       architectures,
-      components: s.components,
+      components: s.releaseComponents ?? s.components,
       date: s.date,
       validUntil: s.validUntil,
     });
@@ -275,6 +280,11 @@ export interface FlatDebRepoOptions {
   date?: Date;
   validUntil?: Date;
   sign?: GpgKey;
+  /**
+   * The Packages files left in the repo and so listed in its Release (default all three): a
+   * Release that lists only `Packages.gz`, or none, is how some hand-made flat repos look.
+   */
+  indexes?: ('Packages' | 'Packages.gz' | 'Packages.xz')[];
 }
 
 /** A flat repository (`deb URI ./`): .debs, Packages*, Release and signatures all in dir. */
@@ -283,6 +293,7 @@ export async function buildFlatDebRepo(opts: FlatDebRepoOptions): Promise<BuiltS
   for (const f of ['Release', 'InRelease', 'Release.gpg', 'Packages', 'Packages.gz', 'Packages.xz']) await rm(path.join(opts.dir, f), { force: true });
   await buildDebs(opts.packages, opts.dir);
   await writePackagesIndex(opts.dir, '.', undefined, opts.dir);
+  for (const f of ['Packages', 'Packages.gz', 'Packages.xz'] as const) if (opts.indexes && !opts.indexes.includes(f)) await rm(path.join(opts.dir, f));
   const releasePath = await writeRelease(opts.dir, {
     origin: opts.origin,
     label: opts.label,

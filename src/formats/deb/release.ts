@@ -248,19 +248,13 @@ export function isExpired(release: Pick<ReleaseInfo, 'validUntil'>, now: Date = 
 }
 
 /**
- * The directory (under `dists/SUITE/`) that holds a component's index files.
- *
- * Usually the component's own name. Security suites are the exception: their Release lists
- * `Components: updates/main …` while its file list, and the archive, have `main/binary-amd64/…`
- * (a left-over of the old `dists/bookworm/updates/` layout). So when the Release lists no file under
- * the component as written but does under its last path segment, that segment is the directory.
+ * Whether the Release lists `file` (a path relative to it) in any of its hash lists: apt's
+ * `MetaIndexParser->Exists`. apt 2.6 fetches an index only when the Release lists its
+ * *uncompressed* name (`main/binary-amd64/Packages`, or `Packages` in a flat repo), even if it then
+ * downloads a compressed variant; a Release listing only `Packages.gz` is skipped.
  */
-export function componentDirectory(release: Pick<ReleaseInfo, 'sha256' | 'sha512' | 'sha1' | 'md5'>, component: string): string {
-  const lists = [release.sha256, release.sha512, release.sha1, release.md5];
-  const listed = (dir: string): boolean => lists.some((list) => [...list.keys()].some((path) => path.startsWith(dir + '/')));
-  if (!component.includes('/') || listed(component)) return component;
-  const last = component.slice(component.lastIndexOf('/') + 1);
-  return listed(last) ? last : component;
+export function releaseListsFile(release: Pick<ReleaseInfo, 'sha256' | 'sha512' | 'sha1' | 'md5'>, file: string): boolean {
+  return [release.sha256, release.sha512, release.sha1, release.md5].some((list) => list.has(file));
 }
 
 /**
@@ -272,7 +266,13 @@ export function releaseComponentFor(release: Pick<ReleaseInfo, 'components'>, so
   return release.components.find((c) => c.endsWith('/' + sourcesComponent)) ?? null;
 }
 
-/** The path, relative to the Release file, of a component's Packages index for an architecture. */
-export function packagesIndexPath(release: Pick<ReleaseInfo, 'sha256' | 'sha512' | 'sha1' | 'md5'>, component: string, arch: string): string {
-  return `${componentDirectory(release, component)}/binary-${arch}/Packages`;
+/**
+ * The path, relative to the Release file, of a component's Packages index for an architecture.
+ * The component is taken exactly as the sources entry writes it: for `updates/main` apt 2.6
+ * requests `dists/SUITE/updates/main/binary-amd64/Packages*` and never falls back to `main/`
+ * (a security-style Release with `Components: updates/main` and files under `main/` is read
+ * through a sources entry that says `main`).
+ */
+export function packagesIndexPath(component: string, arch: string): string {
+  return `${component}/binary-${arch}/Packages`;
 }

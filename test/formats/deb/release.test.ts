@@ -6,9 +6,9 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { FormatError, SignatureError } from '../../../src/errors.js';
 import { parseStanzasText } from '../../../src/formats/deb/deb822.js';
 import {
-  componentDirectory,
   isExpired,
   packagesIndexPath,
+  releaseListsFile,
   parseRelease,
   parseReleaseDate,
   releaseComponentFor,
@@ -101,16 +101,17 @@ describe('parseRelease', () => {
     expect(isExpired(parseRelease('Suite: x\n'), new Date('2999-01-01T00:00:00Z'))).toBe(false);
   });
 
-  it('maps security components to their directories', () => {
+  it('names a component\'s index by the component as written, and says which files the Release lists', () => {
     const sec = parseRelease(SECURITY_RELEASE);
-    expect(componentDirectory(sec, 'updates/main')).toBe('main');
     expect(releaseComponentFor(sec, 'main')).toBe('updates/main');
     expect(releaseComponentFor(sec, 'universe')).toBeNull();
-    expect(packagesIndexPath(sec, 'updates/main', 'amd64')).toBe('main/binary-amd64/Packages');
+    // apt 2.6 requests updates/main/binary-amd64/… for `updates/main` (test/crawl/deb-index-selection.test.ts).
+    expect(packagesIndexPath('updates/main', 'amd64')).toBe('updates/main/binary-amd64/Packages');
+    expect(releaseListsFile(sec, 'main/binary-amd64/Packages')).toBe(true);
+    expect(releaseListsFile(sec, 'updates/main/binary-amd64/Packages')).toBe(false);
     const sid = parseRelease(SID_RELEASE);
-    expect(componentDirectory(sid, 'main')).toBe('main');
     expect(releaseComponentFor(sid, 'main')).toBe('main');
-    expect(packagesIndexPath(sid, 'main', 'amd64')).toBe('main/binary-amd64/Packages');
+    expect(packagesIndexPath('main', 'amd64')).toBe('main/binary-amd64/Packages');
   });
 
   it('refuses bad dates, booleans and hash lines with the line number', () => {
