@@ -192,7 +192,8 @@ describe('the parsers refuse what cannot be true, with repo, file and place', ()
     const xz = (input: Buffer) => execFileSync('xz', ['-0', '-c', '-T1'], { input, maxBuffer: 64 * 1024 * 1024 });
     const blockXz = xz(block);
     await writeFile(path.join(indexDir, 'Packages.xz'), Buffer.concat([xz(head), ...Array.from({ length: 160 }, () => blockXz)]));
-    await unlink(path.join(indexDir, 'Packages'));
+    // The uncompressed Packages stays listed: apt (and repoclash) read an index only when the
+    // Release lists its plain name, then take the .xz first.
     await unlink(path.join(indexDir, 'Packages.gz'));
     const release = (
       await execTool('apt-ftparchive', ['-o', 'APT::FTPArchive::Release::Suite=stable', '-o', 'APT::FTPArchive::Release::Components=main', '-o', 'APT::FTPArchive::Release::Architectures=amd64', 'release', '.'], { cwd: distDir })
