@@ -6,6 +6,7 @@ import { Command, CommanderError } from 'commander';
 import { describeError, isRepoclashError } from '../errors.js';
 import { ExitCode } from './exit-codes.js';
 import { LockedError } from '../store/errors.js';
+import { asStoreFailure } from '../store/index.js';
 import { registerCommands } from './commands.js';
 
 export function buildProgram(): Command {
@@ -62,8 +63,9 @@ export async function main(argv: string[]): Promise<number> {
       process.stderr.write(`${usageLine(describeError(err), helpCommand(commandIn(program, argv)))}\n`);
       return ExitCode.usage;
     }
-    // Configuration and other errors: one line (a bad repos.yaml names file:line:column).
-    process.stderr.write(`repoclash: ${describeError(err)}\n`);
+    // Configuration and other errors: one line (a bad repos.yaml names file:line:column; a damaged
+    // store names its file and the way out).
+    process.stderr.write(`repoclash: ${describeError(asStoreFailure(err))}\n`);
     return ExitCode.usage;
   }
 }

@@ -65,6 +65,17 @@ export interface OpenStoreOptions {
   busyTimeoutMs?: number;
 }
 
+/**
+ * The store this process opened last. better-sqlite3's errors name no file, and damage can first
+ * show in a query long after the open (audit, report): the CLI names this file in its one line.
+ */
+let lastOpened: string | null = null;
+
+/** A SQLite failure (corrupt, not a database, I/O, full, read-only) as a StoreError naming the store file; anything else unchanged. */
+export function asStoreFailure(err: unknown): unknown {
+  return lastOpened === null ? err : storeFailure(err, lastOpened);
+}
+
 export class Store {
   private constructor(
     /** The underlying connection, for the exported function API and tests. */
@@ -74,6 +85,7 @@ export class Store {
 
   static open(options: OpenStoreOptions = {}): Store {
     const file = options.path ?? defaultStorePath();
+    lastOpened = file;
     const readonly = options.readonly ?? false;
     const db = openDatabase(file, { readonly, ...(options.busyTimeoutMs !== undefined && { busyTimeoutMs: options.busyTimeoutMs }) });
     try {

@@ -9,6 +9,7 @@ import { mkdir, mkdtemp, open, readFile, rm, unlink, writeFile } from 'node:fs/p
 import os from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
+import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { repoclash } from '../support/cli.js';
 import { buildDebRepo } from '../support/deb-repo.js';
@@ -158,6 +159,27 @@ describe('the local disk and the store', () => {
     const r = await crawl(rpmYaml(), [], { db });
     expect(r.code).toBe(2);
     expect(r.lines).toEqual([`repoclash: ${db}: database disk image is malformed: the store is damaged; move it aside or restore a backup (the next crawl starts a new one)`]);
+  });
+
+  it('damage first met by a query after the open (audit, report) is the same one line, exit 2', async () => {
+    const dir = path.join(work, 'corrupt-late');
+    await mkdir(dir);
+    await writeFile(path.join(dir, 'repos.yaml'), `repos:\n${rpmYaml()}profiles:\n  p: { repos: [r] }\n`);
+    const db = path.join(dir, 'store.db');
+    // Scribble over the version rows' root page only: the open (schema, migrations) succeeds and
+    // the damage is first met by the command's queries.
+    const seed = new Database(seedDb, { readonly: true });
+    const pageSize = Number(seed.pragma('page_size', { simple: true }));
+    const rootPage = Number(seed.prepare(`SELECT rootpage FROM sqlite_master WHERE name = 'version_tracks'`).pluck().get());
+    seed.close();
+    const bytes = await readFile(seedDb);
+    bytes.fill(0xa5, (rootPage - 1) * pageSize + 8, rootPage * pageSize);
+    await writeFile(db, bytes);
+    for (const command of [['audit'], ['report', '--out', path.join(dir, 'reports')]]) {
+      const r = await repoclash(dir, [...command, '--config', path.join(dir, 'repos.yaml'), '--db', db, '--cache', path.join(dir, 'cache')]);
+      expect(r.code).toBe(2);
+      expect(r.stderr.trim().split('\n')).toEqual([`repoclash: ${db}: database disk image is malformed: the store is damaged; move it aside or restore a backup (the next crawl starts a new one)`]);
+    }
   });
 });
 
