@@ -34,6 +34,11 @@ export async function crawlDebRepo(repo: DebRepoConfig, ctx: CrawlContext): Prom
 
   const { release, index, releaseFile } = await verifiedRelease(repo, ctx, base);
   const releaseWhere = { ...where, file: releaseFile };
+  // A signed Release is only as good as the hashes it lists: with none, nothing it names can be
+  // verified, and apt 2.6 fails the repo ("No Hash entry in Release file"). So do we.
+  if (!repo.trusted && [release.sha512, release.sha256, release.sha1, release.md5].every((list) => list.size === 0)) {
+    throw new ChecksumError('the Release lists no hashes (no SHA256, SHA1 or MD5Sum entries): nothing it names can be verified, and apt refuses it too', releaseWhere);
+  }
   if (repo.checkValidUntil && isExpired(release, new Date(ctx.now()))) {
     throw new ExpiredError(
       `Release file is expired (Valid-Until ${release.validUntil!.toUTCString()}); set check-valid-until: false for this repo to read it anyway`,
@@ -105,7 +110,7 @@ async function verifiedRelease(repo: DebRepoConfig, ctx: CrawlContext, base: str
   if (!plain) throw new FetchError(`not found: neither InRelease nor Release at ${base} (check the repo's uri and suite)`, { ...where, file });
   if (!repo.trusted) {
     const sig = await ctx.http.fetchSmall(joinUrl(base, 'Release.gpg'), { where: { ...where, file: 'Release.gpg' }, notFoundOk: true });
-    if (sig.status !== 'ok') throw new SignatureError('Release is not signed (no InRelease, no Release.gpg); mark the repo trusted to read it anyway', { ...where, file: 'Release.gpg' });
+    if (sig.status !== 'ok') throw new SignatureError('Release is not signed (no InRelease, no Release.gpg): refused, as apt refuses an unsigned repository', { ...where, file: 'Release.gpg' });
     await verifyDetached(plain.body, sig.body, await trustedKeys(repo, ctx), { ...where, file: 'Release.gpg' });
   }
   return { release: parseRelease(plain.body.toString('utf8'), { ...where, file }), index: plain, releaseFile: file };

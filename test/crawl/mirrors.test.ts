@@ -153,6 +153,17 @@ describe('Debian by-hash and the shrink guard', () => {
     store.close();
   });
 
+  it('fails a signed flat repo whose Release lists no hashes, as apt does, and stores nothing', async () => {
+    await buildFlatDebRepo({ dir: path.join(work, 'www/flat-nohash'), packages: [{ name: 'unverifiable', version: '1.0-1', arch: 'amd64' }], sign: key, indexes: [] });
+    const { outcome, store } = await crawl(
+      `  n:\n    vendor: Example\n    role: upstream\n    format: deb\n    uri: ${server.url}/flat-nohash/\n    flat: true\n    signing-key: { file: ${key.publicKeyringPath} }\n`,
+    );
+    expect(outcome.status).toBe('failed');
+    expect(outcome.error!.describe()).toMatch(/^repo n: InRelease: the Release lists no hashes/);
+    expect(store.currentVersions(['n'])).toEqual([]);
+    store.close();
+  });
+
   it('refuses a repo that lost more than half its packages, unless accepted', async () => {
     const many = Array.from({ length: 24 }, (_, i) => pkg(`p${i}`));
     await buildRpmRepo({ dir: path.join(work, 'www/shrink'), rpms: many, revision: '1' });
