@@ -12,6 +12,7 @@ import { startRepoServer, type RepoServer } from '../support/http-server.js';
 import { buildRpmRepo } from '../support/rpm-repo.js';
 import { repoclash as runCli } from '../support/cli.js';
 import { fixturesDir } from '../support/paths.js';
+import { goodAndGoneConfig } from '../support/repos-yaml.js';
 
 let work: string;
 let server: RepoServer;
@@ -35,21 +36,7 @@ afterAll(async () => {
 describe('repoclash crawl (process)', () => {
   it('exits 3 with one line per failed repo and stores the rest; silent without a TTY', async () => {
     const config = path.join(work, 'partial.yaml');
-    await writeFile(
-      config,
-      `repos:
-  good:
-    vendor: Grafana Labs
-    role: upstream
-    format: rpm
-    baseurl: ${server.url}/good/
-  gone:
-    vendor: Nobody
-    role: third-party
-    format: rpm
-    baseurl: http://127.0.0.1:1/nothing/
-`,
-    );
+    await writeFile(config, goodAndGoneConfig(`${server.url}/good/`, 'http://127.0.0.1:1/nothing/'));
     const run = await repoclash(['crawl', '--config', config, '--db', path.join(work, 'partial.db'), '--retries', '0']);
     expect(run.code).toBe(3);
     expect(run.stdout).toBe('');

@@ -12,6 +12,7 @@ import { repoclash as runCli, type RunOptions } from '../support/cli.js';
 import { startRepoServer, type RepoServer } from '../support/http-server.js';
 import { fixturesDir } from '../support/paths.js';
 import { buildRpmRepo } from '../support/rpm-repo.js';
+import { goodAndGoneConfig } from '../support/repos-yaml.js';
 
 let work: string;
 let server: RepoServer;
@@ -109,23 +110,7 @@ describe('--quiet keeps the exit-3 promise: one stderr line per failed repo', ()
 
   beforeAll(async () => {
     config = path.join(work, 'partial.yaml');
-    await writeFile(
-      config,
-      `repos:
-  good:
-    vendor: Grafana Labs
-    role: upstream
-    format: rpm
-    baseurl: ${server.url}/good/
-  gone:
-    vendor: Nobody
-    role: third-party
-    format: rpm
-    baseurl: ${server.url}/nothing/
-profiles:
-  p: { repos: [good, gone], arch: x86_64 }
-`,
-    );
+    await writeFile(config, goodAndGoneConfig(`${server.url}/good/`, `${server.url}/nothing/`, 'p'));
   });
 
   const expectOneLineForGone = (run: { code: number | null; stderr: string }) => {

@@ -1,0 +1,21 @@
+/** repos.yaml texts that several CLI tests share. */
+
+/**
+ * A config with one repo that works (`good`, Grafana Labs' grafana at GOOD_URL) and one whose
+ * location answers nothing (`gone`): the smallest partial crawl, exit 3 with one line for `gone`.
+ * `profile` adds a profile holding both.
+ */
+export function goodAndGoneConfig(goodUrl: string, goneUrl: string, profile?: string): string {
+  return `repos:
+  good:
+    vendor: Grafana Labs
+    role: upstream
+    format: rpm
+    baseurl: ${goodUrl}
+  gone:
+    vendor: Nobody
+    role: third-party
+    format: rpm
+    baseurl: ${goneUrl}
+${profile ? `profiles:\n  ${profile}: { repos: [good, gone], arch: x86_64 }\n` : ''}`;
+}
