@@ -9,7 +9,7 @@ import { winnersFromResolutions } from '../analysis/by-name.js';
 import { compareVersions } from '../analysis/order.js';
 import { applyReleaseVendors } from '../analysis/release-vendors.js';
 import { observedRollbacks } from '../analysis/rollback.js';
-import { resolveProfile } from '../analysis/resolve.js';
+import { resolveProfile } from '../analysis/resolve/resolve.js';
 import type { AnalysisInput, AptReleaseFacts, Candidate, InstalledPackage, Resolution } from '../analysis/types.js';
 import { vendorNormaliser, type VendorNormaliser } from '../analysis/vendors.js';
 import type { Config, ProfileConfig } from '../config/types.js';

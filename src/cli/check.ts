@@ -4,7 +4,7 @@
  */
 import { existsSync } from 'node:fs';
 import { Command, Option } from 'commander';
-import { checkFails, distroRepoOf, runCheck, type CheckResult } from '../analysis/check.js';
+import { checkFails, distroRepoOf, runCheck, type CheckResult } from '../check/check.js';
 import type { Severity } from '../analysis/types.js';
 import { readSubmission } from '../check/inputs.js';
 import type { Submission } from '../check/submission.js';

@@ -8,7 +8,7 @@ import { safeJson } from '../report/sanitize.js';
 import path from 'node:path';
 import { Command, Option } from 'commander';
 import { runAudit } from '../analysis/audit.js';
-import { readInstalledDatabase, readInstalledFile, type InstalledList } from '../config/installed.js';
+import { readInstalledDatabase, readInstalledFile, type InstalledList } from '../host/installed.js';
 import { repoLabel } from '../config/repo-identity.js';
 import type { Config, ProfileConfig, RepoConfig } from '../config/types.js';
 import { UsageError } from '../errors.js';

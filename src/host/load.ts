@@ -7,7 +7,7 @@
  */
 import { candidatesFor, type AuditInput } from '../analysis/audit.js';
 import { winnersFromResolutions } from '../analysis/by-name.js';
-import { resolveProfile } from '../analysis/resolve.js';
+import { resolveProfile } from '../analysis/resolve/resolve.js';
 import type { AptReleaseFacts, Candidate, InstalledPackage, Resolution } from '../analysis/types.js';
 import type { Config, ProfileConfig, RepoConfig } from '../config/types.js';
 import { applyReleaseVendors } from '../analysis/release-vendors.js';

@@ -3,7 +3,7 @@
  * action of `upgrade` and of the sync command, where it comes from and goes to, its clash or
  * ping-pong history, and the fixes. Pure: the CLI loads the data and renders the result.
  */
-import { resolveProfile } from '../analysis/resolve.js';
+import { resolveProfile } from '../analysis/resolve/resolve.js';
 import { repoLabel } from '../config/repo-identity.js';
 import type { Finding } from '../analysis/findings.js';
 import type { Action, AptReleaseFacts, Candidate, InstalledPackage, Resolution } from '../analysis/types.js';

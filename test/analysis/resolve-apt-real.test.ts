@@ -10,7 +10,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parsePreferences } from '../../src/config/apt-preferences.js';
 import type { DebRepoConfig, RepoConfig } from '../../src/config/types.js';
-import { resolveApt } from '../../src/analysis/resolve-apt.js';
+import { resolveApt } from '../../src/analysis/resolve/apt.js';
 import type { AptReleaseFacts, Candidate, InstalledPackage, Resolution } from '../../src/analysis/types.js';
 import { aptCache, aptUpdate, aptUpgradePlan, debSourceLine, makeAptRoot, parseAptPolicy, type AptPolicy, type AptRoot, type DpkgStatusEntry } from '../support/apt.js';
 import { buildDebRepo, type DebSpec, type DebSuite } from '../support/deb-repo.js';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parsePreferences } from '../../src/config/apt-preferences.js';
 import type { DebRepoConfig, RepoConfig } from '../../src/config/types.js';
-import { releaseConditionsOf, resolveApt } from '../../src/analysis/resolve-apt.js';
+import { releaseConditionsOf, resolveApt } from '../../src/analysis/resolve/apt.js';
 import type { AptReleaseFacts, Candidate, InstalledPackage, Resolution } from '../../src/analysis/types.js';
 import { debCandidate, debRepo, installedDeb, profile, releaseFacts } from './resolve-fixtures.js';
 

@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RepoConfig, RpmRepoConfig } from '../../src/config/types.js';
-import { resolveDnf } from '../../src/analysis/resolve-dnf.js';
+import { resolveDnf } from '../../src/analysis/resolve/dnf.js';
 import type { Candidate, InstalledPackage, Resolution } from '../../src/analysis/types.js';
 import { dnfUpgradePlan, seedInstalled, type DnfContext, type DnfPlan, type DnfRepo } from '../support/dnf.js';
 import { buildRpmRepo, buildRpms, type RpmSpec } from '../support/rpm-repo.js';

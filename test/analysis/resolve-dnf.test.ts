@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { RepoConfig, RpmRepoConfig } from '../../src/config/types.js';
-import { resolveDnf } from '../../src/analysis/resolve-dnf.js';
+import { resolveDnf } from '../../src/analysis/resolve/dnf.js';
 import type { Candidate, InstalledPackage, Resolution } from '../../src/analysis/types.js';
 import { installedRpm, profile, rpmCandidate, rpmRepo } from './resolve-fixtures.js';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { RepoConfig } from '../../src/config/types.js';
-import { resolveProfile, winnersOf } from '../../src/analysis/resolve.js';
+import { resolveProfile, winnersOf } from '../../src/analysis/resolve/resolve.js';
 import { debCandidate, debRepo, installedRpm, profile, rpmCandidate, rpmRepo } from './resolve-fixtures.js';
 
 describe('resolveProfile', () => {

@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { aptSystemRepos } from '../../src/config/host.js';
-import { readDpkgStatus } from '../../src/config/installed.js';
+import { readDpkgStatus } from '../../src/host/installed.js';
 import { Store } from '../../src/store/index.js';
 import { cliArgs } from '../support/paths.js';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Finding } from '../../src/analysis/findings.js';
-import { resolveProfile } from '../../src/analysis/resolve.js';
+import { resolveProfile } from '../../src/analysis/resolve/resolve.js';
 import type { AptReleaseFacts, Candidate, InstalledPackage } from '../../src/analysis/types.js';
 import type { ProfileConfig, RepoConfig } from '../../src/config/types.js';
 import { buildHostReport, type HostInput } from '../../src/host/risks.js';

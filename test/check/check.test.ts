@@ -1,13 +1,13 @@
 /** The check analysis on hand-built store records and configs: every check, its verdicts and severities. */
 import { describe, expect, it } from 'vitest';
-import { runCheck, SUBMISSION_REPO, type CheckResult, type NameTakenFinding } from '../../src/analysis/check.js';
+import { runCheck, SUBMISSION_REPO, type CheckResult, type NameTakenFinding } from '../../src/check/check.js';
 import type { AnalysisInput } from '../../src/analysis/types.js';
 import type { Submission } from '../../src/check/submission.js';
 import { nameSubmission } from '../../src/check/submission.js';
 import type { ProfileConfig, RepoConfig, UpgradePathConfig } from '../../src/config/types.js';
 import { UsageError } from '../../src/errors.js';
 import type { StoredVersion, VersionInterval } from '../../src/store/types.js';
-import { at, built, debRepo, debVersion, interval, profile, repoMap, rpmRepo, rpmVersion } from './support/records.js';
+import { at, built, debRepo, debVersion, interval, profile, repoMap, rpmRepo, rpmVersion } from '../analysis/support/records.js';
 
 const NOW = at('2019-05-22');
 

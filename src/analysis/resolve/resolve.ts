@@ -1,11 +1,11 @@
 /** The resolver's entry point: one profile in, who wins each name out, in the package manager's own rules. */
-import type { Winner } from '../store/types.js';
-import { resolveApt } from './resolve-apt.js';
-import { resolveDnf } from './resolve-dnf.js';
-import type { ResolveInput, Resolution } from './types.js';
+import type { Winner } from '../../store/types.js';
+import { resolveApt } from './apt.js';
+import { resolveDnf } from './dnf.js';
+import type { ResolveInput, Resolution } from '../types.js';
 
-export { resolveApt } from './resolve-apt.js';
-export { resolveDnf } from './resolve-dnf.js';
+export { resolveApt } from './apt.js';
+export { resolveDnf } from './dnf.js';
 
 /** dnf's rules for rpm profiles, apt's for deb profiles. */
 export function resolveProfile(input: ResolveInput): Resolution[] {

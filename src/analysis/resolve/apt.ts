@@ -18,11 +18,11 @@
  * it needs ≥ 1000. So: highest priority wins, ties go to the higher version, negatives never win.
  * `apt-get upgrade` and `dist-upgrade` both install the candidate, downgrades (≥ 1000) included.
  */
-import type { AptPin, PinTarget, ReleaseConditions } from '../config/apt-preferences.js';
-import type { DebRepoConfig, ProfileConfig } from '../config/types.js';
-import { compareDebVersions } from '../formats/deb/version.js';
-import { aptExpressionMatches, aptPackagePatternMatches, type AptPackageFacts } from './globs.js';
-import type { Action, AptReleaseFacts, Candidate, InstalledPackage, ResolveInput, Resolution } from './types.js';
+import type { AptPin, PinTarget, ReleaseConditions } from '../../config/apt-preferences.js';
+import type { DebRepoConfig, ProfileConfig } from '../../config/types.js';
+import { compareDebVersions } from '../../formats/deb/version.js';
+import { aptExpressionMatches, aptPackagePatternMatches, type AptPackageFacts } from '../globs.js';
+import type { Action, AptReleaseFacts, Candidate, InstalledPackage, ResolveInput, Resolution } from '../types.js';
 
 /** A package index as pkgPolicy sees it: a repo, or the dpkg status file. */
 type IndexFile = { kind: 'repo'; repo: DebRepoConfig; facts: AptReleaseFacts; order: number } | { kind: 'status' };

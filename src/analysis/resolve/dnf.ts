@@ -32,13 +32,13 @@
  *    by side; an upgrade installs a newer one beside the newest, the older ones are left alone and
  *    nothing is ever downgraded.
  */
-import type { ProfileConfig, RpmRepoConfig } from '../config/types.js';
-import { DNF_DEFAULT_INSTALLONLYPKGS } from '../config/dnf-options.js';
-import { compareEvr } from '../formats/rpm/version.js';
-import { dnfSubjectQuery, type NevraFields } from './globs.js';
-import { modularFilter } from './resolve/dnf-modules.js';
-import { packageFactsIndex, relationMatches, type PackageFacts } from './resolve/dnf-relations.js';
-import type { Action, Candidate, InstalledPackage, ResolveInput, Resolution } from './types.js';
+import type { ProfileConfig, RpmRepoConfig } from '../../config/types.js';
+import { DNF_DEFAULT_INSTALLONLYPKGS } from '../../config/dnf-options.js';
+import { compareEvr } from '../../formats/rpm/version.js';
+import { dnfSubjectQuery, type NevraFields } from '../globs.js';
+import { modularFilter } from './dnf-modules.js';
+import { packageFactsIndex, relationMatches, type PackageFacts } from './dnf-relations.js';
+import type { Action, Candidate, InstalledPackage, ResolveInput, Resolution } from '../types.js';
 
 interface RpmEntry {
   candidate: Candidate;

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DPKG_SHOWFORMAT, parseInstalledList, readDpkgStatus, readInstalledFile, readRpmDatabase, RPM_QUERYFORMAT } from '../../src/config/installed.js';
+import { DPKG_SHOWFORMAT, parseInstalledList, readDpkgStatus, readInstalledFile, readRpmDatabase, RPM_QUERYFORMAT } from '../../src/host/installed.js';
 import { ConfigError } from '../../src/errors.js';
 import { dpkgStatusText } from '../support/apt.js';
 import { seedInstalled } from '../support/dnf.js';
