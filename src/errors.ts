@@ -28,7 +28,9 @@ export type ErrorKind =
   | 'rollback'
   | 'config'
   | 'store'
+  | 'locked'
   | 'cache'
+  | 'mail'
   | 'usage';
 
 export abstract class RepoclashError extends Error {

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { describeError } from '../errors.js';
-import { ExitCode } from './exit-codes.js';
+import { exitCodeFor } from './exit-codes.js';
 import { main } from './main.js';
 
 // A reader that stops early (`repoclash audit --all | head -1`) closes the pipe: the rest of the
@@ -19,6 +19,6 @@ main(process.argv.slice(2)).then(
   },
   (err: unknown) => {
     process.stderr.write(`repoclash: ${describeError(err)}\n`);
-    process.exitCode = ExitCode.usage;
+    process.exitCode = exitCodeFor(err);
   },
 );

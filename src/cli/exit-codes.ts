@@ -1,4 +1,6 @@
-/** Exit codes shared by every command (documented in the README). */
+/** Exit codes shared by every command (documented in the README), and which error ends in which. */
+import { isRepoclashError, type ErrorKind } from '../errors.js';
+
 export const ExitCode = {
   /** Clean: nothing at or above --fail-on, all data present. */
   ok: 0,
@@ -18,3 +20,32 @@ export const ExitCode = {
   vercmpBNewer: 12,
 } as const;
 export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
+
+/**
+ * The exit code of a command that ended with an error, by the error's kind: the one place that
+ * decides it (README, "Exit codes"). A held store lock and an unsent mail have codes of their own;
+ * every other error means nothing (or nothing more) was done: usage.
+ */
+export const EXIT_CODE_OF_KIND: Readonly<Record<ErrorKind, ExitCodeValue>> = {
+  xml: ExitCode.usage,
+  format: ExitCode.usage,
+  version: ExitCode.usage,
+  decompress: ExitCode.usage,
+  'size-limit': ExitCode.usage,
+  checksum: ExitCode.usage,
+  fetch: ExitCode.usage,
+  signature: ExitCode.usage,
+  expired: ExitCode.usage,
+  rollback: ExitCode.usage,
+  config: ExitCode.usage,
+  store: ExitCode.usage,
+  locked: ExitCode.locked,
+  cache: ExitCode.usage,
+  mail: ExitCode.mailFailed,
+  usage: ExitCode.usage,
+};
+
+/** The exit code for any thrown value: a RepoclashError by its kind, anything else usage. */
+export function exitCodeFor(err: unknown): ExitCodeValue {
+  return isRepoclashError(err) ? EXIT_CODE_OF_KIND[err.kind] : ExitCode.usage;
+}

@@ -4,8 +4,7 @@
  */
 import { Command, CommanderError } from 'commander';
 import { describeError, isRepoclashError } from '../errors.js';
-import { ExitCode } from './exit-codes.js';
-import { LockedError } from '../store/errors.js';
+import { ExitCode, exitCodeFor } from './exit-codes.js';
 import { asStoreFailure } from '../store/index.js';
 import { registerCommands } from './commands.js';
 
@@ -55,17 +54,14 @@ export async function main(argv: string[]): Promise<number> {
       // (and commander has printed it).
       return err.exitCode === 0 ? ExitCode.ok : ExitCode.usage;
     }
-    if (err instanceof LockedError) {
-      process.stderr.write(`repoclash: ${describeError(err)}\n`);
-      return ExitCode.locked;
-    }
     if (isRepoclashError(err) && err.kind === 'usage') {
       process.stderr.write(`${usageLine(describeError(err), helpCommand(commandIn(program, argv)))}\n`);
-      return ExitCode.usage;
+      return exitCodeFor(err);
     }
-    // Configuration and other errors: one line (a bad repos.yaml names file:line:column; a damaged
-    // store names its file and the way out).
-    process.stderr.write(`repoclash: ${describeError(asStoreFailure(err))}\n`);
-    return ExitCode.usage;
+    // A held lock, configuration and other errors: one line (a bad repos.yaml names
+    // file:line:column; a damaged store names its file and the way out).
+    const failure = asStoreFailure(err);
+    process.stderr.write(`repoclash: ${describeError(failure)}\n`);
+    return exitCodeFor(failure);
   }
 }

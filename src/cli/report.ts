@@ -19,7 +19,7 @@ import type { RepoHealth } from '../store/health.js';
 import { Store } from '../store/index.js';
 import { loadAuditData } from './analysis-data.js';
 import { addCommonOptions, crawlWithLock, type CrawlOptions } from './crawl.js';
-import { ExitCode } from './exit-codes.js';
+import { ExitCode, exitCodeFor } from './exit-codes.js';
 import { warnPartialData } from './partial-data.js';
 import { windowDaysOption } from './numeric-options.js';
 import { buildRunContext, reposToRefresh, type RunContext } from './run-context.js';
@@ -122,7 +122,7 @@ export async function runReportCommand(options: ReportOptions, env: NodeJS.Proce
       } catch (err) {
         if (!(err instanceof MailSendError)) throw err;
         process.stderr.write(`repoclash: report written to ${outDir} but not mailed: ${err.message}\n`);
-        return ExitCode.mailFailed;
+        return exitCodeFor(err);
       }
     }
   }

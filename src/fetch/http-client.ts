@@ -10,7 +10,7 @@ import { open, readFile, rename, rm, stat } from 'node:fs/promises';
 import { pipeline } from 'node:stream/promises';
 import { Transform } from 'node:stream';
 import { fileURLToPath } from 'node:url';
-import type { RequestError, Response } from 'got';
+import type { Response } from 'got';
 
 // got is loaded on the first request, not at start-up: it is ~40% of the CLI's module loading,
 // and audit, report and check without --refresh never fetch anything.
@@ -447,14 +447,15 @@ function toFetchFailure(err: unknown, url: string, where: ErrorLocation): { retr
   if (err instanceof FetchError) return { retryable: true, error: err };
   // A RequestError can only come from a request, so got is loaded by then.
   if (gotModule !== null && err instanceof gotModule.RequestError) {
+    const { MaxRedirectsError, TimeoutError, ReadError } = gotModule;
     const code = err.code;
-    if (err.name === 'MaxRedirectsError') {
+    if (err instanceof MaxRedirectsError) {
       return { retryable: false, error: new FetchError(`too many redirects (a redirect loop?)${at}`, where, { cause: err }) };
     }
     const transient = ['ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EAI_AGAIN', 'ECONNREFUSED', 'ERR_STREAM_PREMATURE_CLOSE'].includes(code);
     const what =
-      err.name === 'TimeoutError'
-        ? `timed out (${(err as RequestError & { event?: string }).event ?? 'no data'})`
+      err instanceof TimeoutError
+        ? `timed out (${err.event})`
         : code === 'ENOTFOUND'
           ? 'host not found'
           : code === 'ECONNREFUSED'
@@ -462,7 +463,7 @@ function toFetchFailure(err: unknown, url: string, where: ErrorLocation): { retr
             : code === 'ECONNRESET'
               ? 'connection reset'
               : err.message;
-    return { retryable: transient || err.name === 'TimeoutError' || err.name === 'ReadError', error: new FetchError(`${what}${at}`, where, { cause: err }) };
+    return { retryable: transient || err instanceof TimeoutError || err instanceof ReadError, error: new FetchError(`${what}${at}`, where, { cause: err }) };
   }
   const message = err instanceof Error ? err.message : String(err);
   const code = (err as NodeJS.ErrnoException | undefined)?.code;

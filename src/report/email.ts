@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { EmailConfig } from '../config/types.js';
-import { ConfigError } from '../errors.js';
+import { ConfigError, RepoclashError } from '../errors.js';
 
 export interface InlineImage {
   /** Content-ID without the angle brackets; the HTML refers to it as `cid:…`. */
@@ -102,13 +102,14 @@ export interface SendResult {
 }
 
 /** Raised for any failure to hand the mail over; the message is safe to print. */
-export class MailSendError extends Error {
+export class MailSendError extends RepoclashError {
+  readonly kind = 'mail' as const;
   constructor(
     message: string,
+    /** The SMTP client's error code (EAUTH, ECONNECTION, …), when it gave one. */
     readonly code: string | undefined,
   ) {
     super(message);
-    this.name = 'MailSendError';
   }
 }
 

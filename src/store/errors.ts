@@ -13,11 +13,11 @@ export interface LockHolder {
 
 /**
  * Another crawl holds the store lock and the caller chose not to wait (or waited past its
- * timeout). The CLI maps it to exit code 4. Its kind is 'store' because ErrorKind has no 'locked';
- * it deliberately does not extend StoreError so a `catch (StoreError)` never swallows it.
+ * timeout). The CLI maps its kind to exit code 4. It deliberately does not extend StoreError so a
+ * `catch (StoreError)` never swallows it.
  */
 export class LockedError extends RepoclashError {
-  readonly kind = 'store' as const;
+  readonly kind = 'locked' as const;
   readonly holder: LockHolder | null;
 
   constructor(message: string, holder: LockHolder | null, where: ErrorLocation = {}) {
