@@ -8,12 +8,12 @@ import type { FindingKind, Severity } from '../analysis/types.js';
 import { UsageError } from '../errors.js';
 import { renderAuditMarkdown, renderAuditText } from '../report/audit-render.js';
 import { Store } from '../store/index.js';
-import { loadAuditData } from './analysis-data.js';
+import { loadAuditData } from '../run/analysis-input.js';
 import { addCommonOptions, crawlWithLock, type CrawlOptions } from './crawl.js';
 import { ExitCode } from './exit-codes.js';
 import { warnPartialData } from './partial-data.js';
-import { windowDaysOption } from './numeric-options.js';
-import { buildRunContext, collect, reposToRefresh } from './run-context.js';
+import { windowDaysOption } from '../run/numeric-options.js';
+import { buildRunContext, collect, reposToRefresh } from '../run/context.js';
 
 export interface AuditOptions extends CrawlOptions {
   kind?: string[];

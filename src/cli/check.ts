@@ -13,11 +13,11 @@ import { UsageError } from '../errors.js';
 import { renderCheckJson, renderCheckJunit, renderCheckText } from '../report/check-render.js';
 import { repoHealth } from '../store/health.js';
 import { Store } from '../store/index.js';
-import { loadAnalysisData } from './analysis-data.js';
+import { loadAnalysisData } from '../run/analysis-input.js';
 import { addCommonOptions, crawlWithLock, type CrawlOptions } from './crawl.js';
 import { ExitCode } from './exit-codes.js';
 import { warnPartialData } from './partial-data.js';
-import { buildRunContext } from './run-context.js';
+import { buildRunContext } from '../run/context.js';
 
 export interface CheckOptions extends CrawlOptions {
   version?: string;

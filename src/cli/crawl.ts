@@ -8,10 +8,10 @@ import { MetadataCache } from '../fetch/cache.js';
 import { DEFAULT_MAX_DECOMPRESSED_BYTES } from '../fetch/decompress.js';
 import { DEFAULT_FETCH_POLICY, HttpClient } from '../fetch/http-client.js';
 import { acquireCrawlLock, Store } from '../store/index.js';
-import { recordWinners } from './analysis-data.js';
+import { recordWinners } from '../run/analysis-input.js';
 import { ExitCode } from './exit-codes.js';
-import { CONCURRENCY, numberOption, RETRIES, SECONDS } from './numeric-options.js';
-import { buildRunContext, collect, type CommonOptions, type RunContext } from './run-context.js';
+import { CONCURRENCY, numberOption, RETRIES, SECONDS } from '../run/numeric-options.js';
+import { buildRunContext, collect, type CommonOptions, type RunContext } from '../run/context.js';
 
 export interface CrawlOptions extends CommonOptions {
   accept?: boolean;

@@ -21,8 +21,8 @@ import { Store } from '../store/index.js';
 import { addCommonOptions, crawlWithLock, timeoutOption, type CrawlOptions } from './crawl.js';
 import { ExitCode } from './exit-codes.js';
 import { warnPartialData } from './partial-data.js';
-import { windowDaysOption } from './numeric-options.js';
-import { buildRunContext, collect, type RunContext } from './run-context.js';
+import { windowDaysOption } from '../run/numeric-options.js';
+import { buildRunContext, collect, type RunContext } from '../run/context.js';
 
 export interface HostOptions extends CrawlOptions {
   installed?: string;

@@ -17,12 +17,12 @@ import { weeklyCharts } from '../report/weekly-html.js';
 import { renderWeeklyFiles, weeklyMailContent, WEEKLY_EXTENSIONS } from '../report/weekly-output.js';
 import type { RepoHealth } from '../store/health.js';
 import { Store } from '../store/index.js';
-import { loadAuditData } from './analysis-data.js';
+import { loadAuditData } from '../run/analysis-input.js';
 import { addCommonOptions, crawlWithLock, type CrawlOptions } from './crawl.js';
 import { ExitCode, exitCodeFor } from './exit-codes.js';
 import { warnPartialData } from './partial-data.js';
-import { windowDaysOption } from './numeric-options.js';
-import { buildRunContext, reposToRefresh, type RunContext } from './run-context.js';
+import { windowDaysOption } from '../run/numeric-options.js';
+import { buildRunContext, reposToRefresh, type RunContext } from '../run/context.js';
 
 export interface ReportOptions extends CrawlOptions {
   week?: string;

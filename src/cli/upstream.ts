@@ -18,11 +18,11 @@ import { mapPackage, type UpstreamMapping } from '../upstream/mapping.js';
 import { refreshFeeds, type RefreshResult } from '../upstream/refresh.js';
 import { sourceSettings } from '../upstream/settings.js';
 import { feedKey, SOURCE_KINDS, type SourceKind } from '../upstream/types.js';
-import { feedMappingOptions, loadAnalysisData } from './analysis-data.js';
+import { feedMappingOptions, loadAnalysisData } from '../run/analysis-input.js';
 import { addCommonOptions, timeoutOption } from './crawl.js';
-import { numberOption, RETRIES, type NumberRule } from './numeric-options.js';
+import { numberOption, RETRIES, type NumberRule } from '../run/numeric-options.js';
 import { ExitCode } from './exit-codes.js';
-import { buildRunContext, collect, type CommonOptions } from './run-context.js';
+import { buildRunContext, collect, type CommonOptions } from '../run/context.js';
 
 export interface UpstreamOptions extends CommonOptions {
   refresh?: boolean;

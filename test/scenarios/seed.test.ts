@@ -11,7 +11,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runAudit, type AuditResult } from '../../src/analysis/audit.js';
 import type { ClashFinding, LagFinding, PingPongFinding, RegressionFinding } from '../../src/analysis/findings.js';
-import { loadAnalysisData, loadAuditData, recordWinners } from '../../src/cli/analysis-data.js';
+import { loadAnalysisData, loadAuditData, recordWinners } from '../../src/run/analysis-input.js';
 import { parseConfig } from '../../src/config/repos-yaml.js';
 import type { Config } from '../../src/config/types.js';
 import { crawlRepos } from '../../src/crawl/crawl.js';
