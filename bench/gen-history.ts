@@ -14,7 +14,7 @@
 import { copyFileSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { recordWinners } from '../src/run/analysis-input.js';
+import { recordWinners } from '../src/run/winners.js';
 import { parseConfig } from '../src/config/repos-yaml.js';
 import { Store } from '../src/store/index.js';
 import type { VersionRecord } from '../src/store/types.js';

@@ -13,7 +13,7 @@ import { runAudit } from '../src/analysis/audit.js';
 import type { InstalledPackage } from '../src/analysis/types.js';
 import type { Config, DebRepoConfig, ProfileConfig } from '../src/config/types.js';
 import { parseDebVersion } from '../src/formats/deb/version.js';
-import { loadHostData } from '../src/host/load.js';
+import { loadHostData } from '../src/run/analysis-input.js';
 import { buildHostReport } from '../src/host/risks.js';
 import { renderHostText } from '../src/report/host-render.js';
 import { Store } from '../src/store/index.js';

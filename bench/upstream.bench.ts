@@ -10,7 +10,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { hostVariables } from '../src/config/host.js';
-import type { UpstreamSummary } from '../src/cli/upstream.js';
+import type { UpstreamSummary } from '../src/report/upstream-render.js';
 import { debianReposYaml } from './debian-config.js';
 import { buildCli, cliPath, MB, timeProcess, type ProcessTiming } from './process.js';
 import type { BenchRow } from './types.js';

@@ -5,7 +5,7 @@
  * the project Debian's Homepage names. Every other case is listed by kind.
  */
 import { readFileSync } from 'node:fs';
-import type { UpstreamSummary } from '../src/cli/upstream.js';
+import type { UpstreamSummary } from '../src/report/upstream-render.js';
 import { feedFromUrl, projectLocation } from '../src/upstream/mapping.js';
 
 const summary = JSON.parse(readFileSync(process.argv[2]!, 'utf8')) as UpstreamSummary;

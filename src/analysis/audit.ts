@@ -41,7 +41,7 @@ export interface AuditOptions {
   kinds?: FindingKind[];
   /** Only these profiles (default: all); an unknown name is a UsageError. */
   profiles?: string[];
-  /** Observed ping-pong window in days (default 90). */
+  /** Observed ping-pong window in days (default DEFAULT_WINDOW_DAYS, pingpong.ts). */
   windowDays?: number;
 }
 

@@ -49,3 +49,8 @@ export const EXIT_CODE_OF_KIND: Readonly<Record<ErrorKind, ExitCodeValue>> = {
 export function exitCodeFor(err: unknown): ExitCodeValue {
   return isRepoclashError(err) ? EXIT_CODE_OF_KIND[err.kind] : ExitCode.usage;
 }
+
+/** The exit code of a command that finds things: 1 for findings at or above --fail-on, else 3 for partial data, else 0. */
+export function verdict(fails: boolean, partial: boolean): ExitCodeValue {
+  return fails ? ExitCode.findings : partial ? ExitCode.partial : ExitCode.ok;
+}

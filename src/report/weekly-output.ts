@@ -1,4 +1,6 @@
 /** A weekly report's four files and its mail, rendered from one WeeklyReport. */
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import { safeJson } from './sanitize.js';
 import type { MailContent } from './email.js';
 import { reportSubject, type WeeklyReport } from './weekly.js';
@@ -38,4 +40,16 @@ export function weeklyMailContent(report: WeeklyReport, charts: WeeklyCharts = w
       { cid: cid('lag-distribution'), filename: 'lag-distribution.png', png: charts.lagDistribution.png },
     ],
   };
+}
+
+/** Write the four files as OUT/WEEK.{md,html,json,txt}; the paths written, in that order. */
+export async function writeWeeklyFiles(outDir: string, week: string, files: WeeklyFiles): Promise<string[]> {
+  await mkdir(outDir, { recursive: true });
+  const written: string[] = [];
+  for (const ext of WEEKLY_EXTENSIONS) {
+    const file = path.join(outDir, `${week}.${ext}`);
+    await writeFile(file, files[ext]);
+    written.push(file);
+  }
+  return written;
 }

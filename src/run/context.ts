@@ -14,17 +14,7 @@ import { loadYumRepos } from '../config/yum-repos.js';
 import { UsageError } from '../errors.js';
 import { defaultCacheDir } from '../fetch/cache.js';
 import { defaultStorePath } from '../store/db.js';
-
-export interface CommonOptions {
-  config?: string;
-  db?: string;
-  cache?: string;
-  system?: boolean;
-  root?: string;
-  profile?: string[];
-  repo?: string[];
-  quiet?: boolean;
-}
+import type { CommonOptions } from './options.js';
 
 export interface RunContext {
   config: Config;
@@ -152,20 +142,9 @@ function sameRepository(a: RepoConfig, b: RepoConfig): boolean {
   return false;
 }
 
-/** Collect a repeatable option's values. */
-export function collect(value: string, previous: string[] = []): string[] {
-  return [...previous, ...value.split(',').filter((v) => v !== '')];
-}
-
-/**
- * What `--refresh` crawls for an analysis of the selected profiles: their repos and those of the
- * upgrade paths through them (a regression needs both sides fresh), enabled ones only.
- */
-export function reposToRefresh(run: RunContext): RepoConfig[] {
-  const wanted = new Set(run.selectedProfiles.flatMap((p) => p.repos));
-  for (const upgradePath of run.config.upgradePaths) {
-    if (!upgradePath.profiles.some((n) => run.selectedProfiles.some((p) => p.name === n))) continue;
-    for (const n of upgradePath.profiles) for (const id of run.config.profiles.get(n)?.repos ?? []) wanted.add(id);
-  }
-  return [...wanted].map((id) => run.config.repos.get(id)!).filter((r) => r.enabled);
+/** The run context, with its configuration warnings printed (unless --quiet): how most commands begin. */
+export async function startRun(options: CommonOptions): Promise<RunContext> {
+  const run = await buildRunContext(options);
+  if (!options.quiet) for (const w of run.warnings) process.stderr.write(`repoclash: ${w}\n`);
+  return run;
 }

@@ -4,7 +4,6 @@
  * negative timeout handed on to the HTTP client or the analysis.
  */
 import { Option } from 'commander';
-import { DEFAULT_WINDOW_DAYS } from '../analysis/pingpong.js';
 import { UsageError } from '../errors.js';
 
 export interface NumberRule {
@@ -43,7 +42,3 @@ export function numberOption(flags: string, description: string, rule: NumberRul
   return option.argParser((text: string) => parseNumberOption(option.long ?? flags, text, rule));
 }
 
-/** --window-days of audit, host and report. */
-export function windowDaysOption(): Option {
-  return numberOption('--window-days <n>', 'observed ping-pong window in days', DAYS, DEFAULT_WINDOW_DAYS);
-}

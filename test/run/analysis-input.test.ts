@@ -8,7 +8,8 @@
 import { describe, expect, it } from 'vitest';
 import { runAudit } from '../../src/analysis/audit.js';
 import { FINDING_KINDS } from '../../src/analysis/findings.js';
-import { loadAnalysisData, loadAuditData, recordWinners } from '../../src/run/analysis-input.js';
+import { loadAnalysisData, loadAuditData } from '../../src/run/analysis-input.js';
+import { recordWinners } from '../../src/run/winners.js';
 import { parseConfig } from '../../src/config/repos-yaml.js';
 import type { Config } from '../../src/config/types.js';
 import type { Store } from '../../src/store/index.js';

@@ -1,0 +1,40 @@
+/**
+ * The one place a command opens the store: for a crawl (created and migrated on first use) or for
+ * a query, which first checks that there is a store at all — a query must not create an empty one
+ * and report "no findings" from it.
+ */
+import { existsSync } from 'node:fs';
+import { Store } from '../store/index.js';
+import type { RunContext } from './context.js';
+
+/** Whether the run's store exists yet (nothing has been crawled into it otherwise). */
+export function storeExists(run: Pick<RunContext, 'dbPath'>): boolean {
+  return existsSync(run.dbPath);
+}
+
+/** Open the run's store, use it, close it, whatever `use` does. Creates and migrates a new store. */
+export async function withStore<T>(run: Pick<RunContext, 'dbPath'>, use: (store: Store) => T | Promise<T>, options: { readonly?: boolean } = {}): Promise<T> {
+  const store = Store.open({ path: run.dbPath, ...(options.readonly ? { readonly: true } : {}) });
+  try {
+    return await use(store);
+  } finally {
+    store.close();
+  }
+}
+
+/**
+ * withStore() for a query: without a store yet, say so on stderr, with `firstRun` telling how to
+ * make one ("run `repoclash crawl` first"), and return undefined: the command exits 3.
+ */
+export async function queryStore<T>(run: Pick<RunContext, 'dbPath'>, firstRun: string, use: (store: Store) => T | Promise<T>, options: { readonly?: boolean } = {}): Promise<T | undefined> {
+  if (!storeExists(run)) {
+    process.stderr.write(`repoclash: no store at ${run.dbPath} yet: ${firstRun} first\n`);
+    return undefined;
+  }
+  return withStore(run, use, options);
+}
+
+/** The hint when there is no store: crawl first, or (a command with --refresh) refresh this time. */
+export function crawlFirst(command?: string): string {
+  return command === undefined ? 'run `repoclash crawl`' : `run \`repoclash crawl\` (or ${command} --refresh)`;
+}

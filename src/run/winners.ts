@@ -1,0 +1,87 @@
+/**
+ * Who wins each name, recorded after every crawl: ping-pong is read from this history. Resolved
+ * from the same store → analysis input as the findings (analysis-input.ts).
+ */
+import { createHash } from 'node:crypto';
+import { candidatesFor } from '../analysis/audit.js';
+import { winnersFromResolutions } from '../analysis/by-name.js';
+import { resolveProfile } from '../analysis/resolve/resolve.js';
+import type { AnalysisInput, AptReleaseFacts, Candidate } from '../analysis/types.js';
+import { vendorNormaliser } from '../analysis/vendors.js';
+import type { Config, ProfileConfig } from '../config/types.js';
+import type { Store } from '../store/index.js';
+import type { Winner } from '../store/types.js';
+import { configFacts, resolvesPerName, withStoredFacts } from './analysis-input.js';
+
+/** Winners as the store records them (one per name, the profile's preferred arch). */
+export function winnerRows(winners: ReadonlyMap<string, Candidate>): Winner[] {
+  return [...winners.values()]
+    .map((c) => ({ name: c.name, repoId: c.repoId, vendor: c.repoVendor, evr: c.evr }))
+    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}
+
+/** Everything besides the versions that decides a profile's winners: its config, its repos' config and Release facts. */
+function winnerInputsFingerprint(profile: ProfileConfig, config: Config, releases: ReadonlyMap<string, AptReleaseFacts>): string {
+  const { definedAt: _profileAt, ...profileFacts } = profile;
+  const repos = profile.repos.map((id) => {
+    const repo = config.repos.get(id);
+    if (repo === undefined) return null;
+    const { definedAt: _repoAt, ...facts } = repo;
+    return { facts, release: releases.get(id) ?? null };
+  });
+  return createHash('sha256').update(JSON.stringify({ profile: profileFacts, repos, vendorEquivalences: config.vendorEquivalences })).digest('hex');
+}
+
+/**
+ * After a crawl: record who wins each name in every profile with data, so ping-pong can be read
+ * from the winner history later. Profiles none of whose repos has data are skipped.
+ *
+ * With `changedNames` (repo id → names whose versions changed in this crawl), a profile whose
+ * config and Release facts are those its winners were last resolved from, and whose only snapshots
+ * since then are this crawl's, re-resolves and re-records only the changed names; otherwise (first
+ * crawl, config edited, an earlier crawl's winners never recorded) it resolves every name.
+ */
+export function recordWinners(store: Store, configured: Config, now: number, changedNames?: ReadonlyMap<string, readonly string[]>): number {
+  // Winners carry the repo's vendor as the analysis sees it (Release-read for the host's apt repos).
+  const { config, releases } = withStoredFacts(store, configured);
+  const profiles = [...config.profiles.values()].filter((p) => p.repos.some((id) => store.latestSnapshot(id) !== null));
+  if (profiles.length === 0) return 0;
+  const vendors = vendorNormaliser(config.vendorEquivalences);
+  let changed = 0;
+  for (const profile of profiles) {
+    const fingerprint = winnerInputsFingerprint(profile, config, releases);
+    const names = changedNames === undefined ? undefined : namesToReresolve(store, config, profile, fingerprint, changedNames);
+    if (names !== undefined && names.length === 0) {
+      store.setWinnerInputs(profile.name, fingerprint, now);
+      continue;
+    }
+    const input: AnalysisInput = {
+      ...configFacts(config),
+      profiles: [profile],
+      upgradePaths: [],
+      current: store.currentVersions(profile.repos, names),
+      history: [],
+      winnerHistory: [],
+      repoEvents: [],
+      releases,
+      now,
+    };
+    const resolved = resolveProfile({ profile, repos: config.repos, candidates: candidatesFor(profile, input, vendors), releases });
+    changed += store.recordWinners(profile.name, winnerRows(winnersFromResolutions(resolved, profile.arches)), now, names).changed;
+    store.setWinnerInputs(profile.name, fingerprint, now);
+  }
+  return changed;
+}
+
+/** The names to re-resolve in `profile` after a crawl, or undefined when every name must be. */
+function namesToReresolve(store: Store, config: Config, profile: ProfileConfig, fingerprint: string, changedNames: ReadonlyMap<string, readonly string[]>): string[] | undefined {
+  const last = store.winnerInputs(profile.name);
+  if (last === null || last.fingerprint !== fingerprint || !resolvesPerName(profile, config)) return undefined;
+  const changedRepos = profile.repos.filter((id) => changedNames.has(id));
+  // Any other snapshot since the last recording (a crawl whose winners were never recorded) means
+  // changes this crawl does not know about.
+  if (store.snapshotsFetchedAfter(profile.repos, last.recordedAt) !== changedRepos.length) return undefined;
+  const names = new Set<string>();
+  for (const id of changedRepos) for (const n of changedNames.get(id)!) names.add(n);
+  return [...names].sort();
+}
