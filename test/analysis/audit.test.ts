@@ -18,20 +18,21 @@ function validate(schema: object, value: unknown): string[] {
   const check = ajv.getSchema((schema as { $id?: string }).$id ?? '') ?? ajv.compile(schema);
   return check(value) ? [] : (check.errors ?? []).map((e: { instancePath: string; message?: string; params: unknown }) => `${e.instancePath} ${e.message ?? ''} ${JSON.stringify(e.params)}`);
 }
-import { at, built, candidate, debRepo, debVersion, interval, profile, repoMap, rpmRepo, rpmVersion, winner } from './support/records.js';
+import { debRepo, profile, repoMap, rpmRepo } from '../support/config-builders.js';
+import { at, built, candidate, debVersion, interval, rpmVersion, winner } from '../support/record-builders.js';
 
 const repoRoot = path.resolve(fileURLToPath(import.meta.url), '../../..');
 const schema = JSON.parse(readFileSync(path.join(repoRoot, 'schema/audit.schema.json'), 'utf8')) as Record<string, unknown>;
 
 const repos = repoMap(
-  rpmRepo('fedora-29', 'Fedora', 'distro'),
-  rpmRepo('updates-f29', 'Fedora Project', 'distro'),
-  rpmRepo('grafana', 'Grafana Labs', 'upstream'),
-  rpmRepo('prometheus', 'Prometheus', 'upstream'),
-  rpmRepo('fedora-30', 'fedora  project', 'distro'),
-  rpmRepo('disabled', 'Someone', 'third-party', { enabled: false }),
-  debRepo('debian', 'Debian', 'distro'),
-  debRepo('bitcoincore', 'Bitcoin Core', 'upstream'),
+  rpmRepo('fedora-29', { vendor: 'Fedora', role: 'distro' }),
+  rpmRepo('updates-f29', { vendor: 'Fedora Project', role: 'distro' }),
+  rpmRepo('grafana', { vendor: 'Grafana Labs', role: 'upstream' }),
+  rpmRepo('prometheus', { vendor: 'Prometheus', role: 'upstream' }),
+  rpmRepo('fedora-30', { vendor: 'fedora  project', role: 'distro' }),
+  rpmRepo('disabled', { vendor: 'Someone', role: 'third-party', enabled: false }),
+  debRepo('debian', { vendor: 'Debian', role: 'distro' }),
+  debRepo('bitcoincore', { vendor: 'Bitcoin Core', role: 'upstream' }),
 );
 
 const g = (evr: string, date: string) => rpmVersion('grafana', 'grafana', evr, { buildTime: built(date), url: 'https://grafana.com', sourceName: 'grafana' });
@@ -63,7 +64,7 @@ const history = [
 function input(): AuditInput {
   const base: Omit<AuditInput, 'winnersByProfile'> = {
     repos,
-    profiles: [profile('f29', ['fedora-29', 'updates-f29', 'grafana', 'disabled']), profile('f30', ['fedora-30', 'grafana']), profile('bookworm', ['debian', 'bitcoincore'], 'deb')],
+    profiles: [profile('rpm', ['fedora-29', 'updates-f29', 'grafana', 'disabled'], { name: 'f29' }), profile('rpm', ['fedora-30', 'grafana'], { name: 'f30' }), profile('deb', ['debian', 'bitcoincore'], { name: 'bookworm' })],
     upgradePaths: [{ name: 'fedora', profiles: ['f29', 'f30'], definedAt: { file: 'test' } }],
     vendorEquivalences: [['Fedora Project', 'Fedora']],
     aliases: new Map(),

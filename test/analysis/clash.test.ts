@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { groupByName } from '../../src/analysis/by-name.js';
 import { findClashes, linkClashesAcrossProfiles, versionsInterleave } from '../../src/analysis/clash.js';
 import type { Candidate } from '../../src/analysis/types.js';
-import { at, built, candidate, debVersion, rpmVersion } from './support/records.js';
+import { at, built, candidate, debVersion, rpmVersion } from '../support/record-builders.js';
 
 const GRAFANA_LABS = 'Grafana Labs';
 const FEDORA = 'Fedora Project';

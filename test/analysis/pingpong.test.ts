@@ -4,7 +4,7 @@ import { findPingPong, observePingPong, predictPingPong, type PingPongInput } fr
 import { observedRollbackFinding, observedRollbacks, refusedRollbackFindings, rollbackIndex } from '../../src/analysis/rollback.js';
 import type { Candidate } from '../../src/analysis/types.js';
 import type { VersionInterval, WinnerInterval } from '../../src/store/types.js';
-import { at, built, candidate, interval, rpmVersion, winner } from './support/records.js';
+import { at, built, candidate, interval, rpmVersion, winner } from '../support/record-builders.js';
 
 const G = 'Grafana Labs';
 const F = 'Fedora Project';

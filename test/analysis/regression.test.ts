@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { findRegressions, type ProfileVersions } from '../../src/analysis/regression.js';
 import type { UpgradePathConfig } from '../../src/config/types.js';
-import { candidate, debVersion, rpmVersion } from './support/records.js';
+import { candidate, debVersion, rpmVersion } from '../support/record-builders.js';
 
 const F = 'Fedora Project';
 const path = (profiles: string[]): UpgradePathConfig => ({ name: 'fedora', profiles, definedAt: { file: 'test' } });

@@ -15,7 +15,8 @@ import type { AptReleaseFacts, Candidate, InstalledPackage, Resolution } from '.
 import { aptCache, aptUpdate, aptUpgradePlan, debSourceLine, makeAptRoot, parseAptPolicy, type AptPolicy, type AptRoot, type DpkgStatusEntry } from '../support/apt.js';
 import { buildDebRepo, type DebSpec, type DebSuite } from '../support/deb-repo.js';
 import { startRepoServer, type RepoServer } from '../support/http-server.js';
-import { candidatesFromPackages, debRepo, profile } from './resolve-fixtures.js';
+import { candidatesFromPackages } from '../support/candidates-from-repo.js';
+import { debRepo, profile } from '../support/config-builders.js';
 
 const v = (name: string, version: string): DebSpec => ({ name, version });
 

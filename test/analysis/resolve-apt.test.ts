@@ -3,7 +3,8 @@ import { parsePreferences } from '../../src/config/apt-preferences.js';
 import type { DebRepoConfig, RepoConfig } from '../../src/config/types.js';
 import { releaseConditionsOf, resolveApt } from '../../src/analysis/resolve/apt.js';
 import type { AptReleaseFacts, Candidate, InstalledPackage, Resolution } from '../../src/analysis/types.js';
-import { debCandidate, debRepo, installedDeb, profile, releaseFacts } from './resolve-fixtures.js';
+import { debRepo, profile } from '../support/config-builders.js';
+import { debCandidate, installedDeb, releaseFacts } from '../support/record-builders.js';
 
 interface Setup {
   repos: Array<{ repo: DebRepoConfig; facts?: Partial<AptReleaseFacts> }>;

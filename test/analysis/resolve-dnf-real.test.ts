@@ -12,7 +12,8 @@ import { resolveDnf } from '../../src/analysis/resolve/dnf.js';
 import type { Candidate, InstalledPackage, Resolution } from '../../src/analysis/types.js';
 import { dnfUpgradePlan, seedInstalled, type DnfContext, type DnfPlan, type DnfRepo } from '../support/dnf.js';
 import { buildRpmRepo, buildRpms, type RpmSpec } from '../support/rpm-repo.js';
-import { candidatesFromPrimary, profile, rpmRepo } from './resolve-fixtures.js';
+import { candidatesFromPrimary } from '../support/candidates-from-repo.js';
+import { profile, rpmRepo } from '../support/config-builders.js';
 
 const FEDORA = 'Fedora Project';
 const GRAFANA = 'Grafana Labs';

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import type { RepoConfig, RpmRepoConfig } from '../../src/config/types.js';
 import { resolveDnf } from '../../src/analysis/resolve/dnf.js';
 import type { Candidate, InstalledPackage, Resolution } from '../../src/analysis/types.js';
-import { installedRpm, profile, rpmCandidate, rpmRepo } from './resolve-fixtures.js';
+import { profile, rpmRepo } from '../support/config-builders.js';
+import { installedRpm, rpmCandidate } from '../support/record-builders.js';
 
 function run(
   repos: RpmRepoConfig[],

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { RepoConfig } from '../../src/config/types.js';
 import { resolveProfile, winnersOf } from '../../src/analysis/resolve/resolve.js';
-import { debCandidate, debRepo, installedRpm, profile, rpmCandidate, rpmRepo } from './resolve-fixtures.js';
+import { debRepo, profile, rpmRepo } from '../support/config-builders.js';
+import { debCandidate, installedRpm, rpmCandidate } from '../support/record-builders.js';
 
 describe('resolveProfile', () => {
   it("uses dnf's rules for rpm profiles and apt's for deb profiles", () => {

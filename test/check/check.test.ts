@@ -7,7 +7,8 @@ import { nameSubmission } from '../../src/check/submission.js';
 import type { ProfileConfig, RepoConfig, UpgradePathConfig } from '../../src/config/types.js';
 import { UsageError } from '../../src/errors.js';
 import type { StoredVersion, VersionInterval } from '../../src/store/types.js';
-import { at, built, debRepo, debVersion, interval, profile, repoMap, rpmRepo, rpmVersion } from '../analysis/support/records.js';
+import { debRepo, profile, repoMap, rpmRepo } from '../support/config-builders.js';
+import { at, built, debVersion, interval, rpmVersion } from '../support/record-builders.js';
 
 const NOW = at('2019-05-22');
 
@@ -46,8 +47,8 @@ function rpmSubmission(name: string, evr: string, extra: Partial<Submission['nam
   };
 }
 
-const fedora29 = rpmRepo('fedora-29', 'Fedora Project', 'distro');
-const grafanaCom = rpmRepo('grafana-com', 'Grafana Labs', 'upstream');
+const fedora29 = rpmRepo('fedora-29', { vendor: 'Fedora Project', role: 'distro' });
+const grafanaCom = rpmRepo('grafana-com', { vendor: 'Grafana Labs', role: 'upstream' });
 const grafana615 = rpmVersion('grafana-com', 'grafana', '6.1.5-1', { url: 'https://grafana.com', vendor: 'Grafana Labs', sourceName: 'grafana', buildTime: built('2019-04-17'), summary: 'Grafana' });
 const fedoraFiller = rpmVersion('fedora-29', 'bash', '4.4.23-6.fc29', { vendor: 'Fedora Project', sourceName: 'bash' });
 
@@ -56,7 +57,7 @@ function nameTaken(r: CheckResult, name: string): NameTakenFinding | undefined {
 }
 
 describe('name-taken', () => {
-  const seed = analysis({ repos: [fedora29, grafanaCom], profiles: [profile('fedora-29', ['fedora-29', 'grafana-com'])], current: [fedoraFiller, grafana615] });
+  const seed = analysis({ repos: [fedora29, grafanaCom], profiles: [profile('rpm', ['fedora-29', 'grafana-com'], { name: 'fedora-29' })], current: [fedoraFiller, grafana615] });
 
   it('the seed: Fedora grafana 6.1.6 over grafana.com\'s 6.1.5 → error, first-comer grafana.com, same software, its users moved', () => {
     const r = runCheck({ submission: rpmSubmission('grafana', '6.1.6-1.fc29', { url: 'https://grafana.org', summary: 'Metrics dashboard' }), analysis: seed, target: 'fedora-29' });
@@ -90,7 +91,7 @@ describe('name-taken', () => {
   });
 
   it('grafana.com at a better priority keeps the name for new installs, yet its users move on upgrade: priority prunes only the newer versions', () => {
-    const a = analysis({ repos: [fedora29, rpmRepo('grafana-com', 'Grafana Labs', 'upstream', { priority: 10 })], profiles: [profile('fedora-29', ['fedora-29', 'grafana-com'])], current: [fedoraFiller, grafana615] });
+    const a = analysis({ repos: [fedora29, rpmRepo('grafana-com', { vendor: 'Grafana Labs', role: 'upstream', priority: 10 })], profiles: [profile('rpm', ['fedora-29', 'grafana-com'], { name: 'fedora-29' })], current: [fedoraFiller, grafana615] });
     const f = nameTaken(runCheck({ submission: rpmSubmission('grafana', '6.1.6-1.fc29', { url: 'https://grafana.org' }), analysis: a, target: 'fedora-29' }), 'grafana')!;
     expect(f.winnerAfter).toMatchObject({ repoId: 'grafana-com' });
     // grafana.com has nothing newer than 6.1.5, so `dnf upgrade` takes Fedora's 6.1.6 (real dnf 4.14 does).
@@ -98,7 +99,7 @@ describe('name-taken', () => {
   });
 
   it('allow_vendor_change=False: new installs get the submission, installed grafana.com users stay', () => {
-    const a = analysis({ repos: [fedora29, grafanaCom], profiles: [{ ...profile('fedora-29', ['fedora-29', 'grafana-com']), allowVendorChange: false }], current: [fedoraFiller, grafana615] });
+    const a = analysis({ repos: [fedora29, grafanaCom], profiles: [{ ...profile('rpm', ['fedora-29', 'grafana-com'], { name: 'fedora-29' }), allowVendorChange: false }], current: [fedoraFiller, grafana615] });
     const f = nameTaken(runCheck({ submission: rpmSubmission('grafana', '6.1.6-1.fc29', { url: 'https://grafana.org' }), analysis: a, target: 'fedora-29' }), 'grafana')!;
     expect(f.submissionWins).toBe(true);
     expect(f.takenBy[0]!.moved).toEqual({ onUpgrade: false, onSync: false });
@@ -106,9 +107,9 @@ describe('name-taken', () => {
   });
 
   it('a different program under the same name (packet-radio node vs Node.js) → error', () => {
-    const ax25 = rpmRepo('hamradio', 'Ham Radio Packagers', 'third-party');
+    const ax25 = rpmRepo('hamradio', { vendor: 'Ham Radio Packagers', role: 'third-party' });
     const node = rpmVersion('hamradio', 'node', '0.3.2-7', { url: 'http://www.linuxnode.net/', summary: 'Amateur packet radio node front end', sourceName: 'node', vendor: 'Ham Radio Packagers', buildTime: built('2010-01-01') });
-    const a = analysis({ repos: [fedora29, ax25], profiles: [profile('fedora-29', ['fedora-29', 'hamradio'])], current: [fedoraFiller, node] });
+    const a = analysis({ repos: [fedora29, ax25], profiles: [profile('rpm', ['fedora-29', 'hamradio'], { name: 'fedora-29' })], current: [fedoraFiller, node] });
     const r = runCheck({ submission: rpmSubmission('node', '10.15.3-1.fc29', { url: 'https://nodejs.org', summary: 'JavaScript runtime built on V8' }), analysis: a, target: 'fedora-29' });
     const f = nameTaken(r, 'node')!;
     expect(f.software).toBe('different');
@@ -118,10 +119,10 @@ describe('name-taken', () => {
   });
 
   it('a Provides taken by another vendor is reported via provides, without a winner verdict', () => {
-    const docker = rpmRepo('docker-ce', 'Docker Inc.', 'upstream');
+    const docker = rpmRepo('docker-ce', { vendor: 'Docker Inc.', role: 'upstream' });
     const a = analysis({
       repos: [fedora29, docker],
-      profiles: [profile('fedora-29', ['fedora-29', 'docker-ce'])],
+      profiles: [profile('rpm', ['fedora-29', 'docker-ce'], { name: 'fedora-29' })],
       current: [fedoraFiller, rpmVersion('docker-ce', 'docker-ce', '18.09.6-3', { url: 'https://www.docker.com', vendor: 'Docker', buildTime: built('2019-05-01') })],
     });
     const sub = rpmSubmission('moby-engine', '18.09.6-1.fc29', { url: 'https://mobyproject.org', provides: ['docker-ce', 'docker'] });
@@ -136,10 +137,10 @@ describe('name-taken', () => {
   });
 
   it('the distribution shipped the name first (in an earlier release): info when nobody is moved', () => {
-    const fedora28 = rpmRepo('fedora-28', 'Fedora', 'distro');
+    const fedora28 = rpmRepo('fedora-28', { vendor: 'Fedora', role: 'distro' });
     const a = analysis({
       repos: [fedora28, fedora29, grafanaCom],
-      profiles: [profile('fedora-28', ['fedora-28']), profile('fedora-29', ['fedora-29'])],
+      profiles: [profile('rpm', ['fedora-28'], { name: 'fedora-28' }), profile('rpm', ['fedora-29'], { name: 'fedora-29' })],
       current: [fedoraFiller, grafana615, rpmVersion('fedora-28', 'grafana', '5.0.0-1.fc28', { buildTime: built('2018-03-01'), url: 'https://grafana.org', vendor: 'Fedora Project' })],
     });
     const f = nameTaken(runCheck({ submission: rpmSubmission('grafana', '6.1.6-1.fc29', { url: 'https://grafana.org' }), analysis: a, target: 'fedora-29' }), 'grafana')!;
@@ -165,7 +166,7 @@ describe('plain-collision', () => {
   it('the distribution already ships the name from another source → error; a Provides → warning; same source → none', () => {
     const a = analysis({
       repos: [fedora29],
-      profiles: [profile('fedora-29', ['fedora-29'])],
+      profiles: [profile('rpm', ['fedora-29'], { name: 'fedora-29' })],
       current: [
         rpmVersion('fedora-29', 'grafana', '5.4.0-1.fc29', { sourceName: 'grafana-legacy', vendor: 'Fedora Project' }),
         rpmVersion('fedora-29', 'dashboards', '1.0-1.fc29', { sourceName: 'dashboards', vendor: 'Fedora Project' }),
@@ -194,10 +195,10 @@ describe('plain-collision', () => {
 
 describe('lag', () => {
   it('against the newest upstream release of the same software, history included; another program is ignored', () => {
-    const other = rpmRepo('grafana-fork', 'Somebody', 'upstream');
+    const other = rpmRepo('grafana-fork', { vendor: 'Somebody', role: 'upstream' });
     const a = analysis({
       repos: [fedora29, grafanaCom, other],
-      profiles: [profile('fedora-29', ['fedora-29', 'grafana-com'])],
+      profiles: [profile('rpm', ['fedora-29', 'grafana-com'], { name: 'fedora-29' })],
       current: [
         fedoraFiller,
         grafana615,
@@ -221,10 +222,10 @@ describe('lag', () => {
   });
 
   it('an alias name counts; a version at upstream\'s newest is no finding', () => {
-    const go = rpmRepo('go-upstream', 'The Go Authors', 'upstream');
+    const go = rpmRepo('go-upstream', { vendor: 'The Go Authors', role: 'upstream' });
     const a = analysis({
       repos: [fedora29, go],
-      profiles: [profile('fedora-29', ['fedora-29'])],
+      profiles: [profile('rpm', ['fedora-29'], { name: 'fedora-29' })],
       current: [fedoraFiller, rpmVersion('go-upstream', 'go', '1.12.5-1', { url: 'https://golang.org' })],
       aliases: new Map([['golang', ['go']]]),
     });
@@ -237,12 +238,12 @@ describe('lag', () => {
 });
 
 describe('upgrade-path', () => {
-  const f28 = rpmRepo('fedora-28', 'Fedora Project', 'distro');
-  const f28u = rpmRepo('fedora-28-updates', 'Fedora Project', 'distro');
-  const f30 = rpmRepo('fedora-30', 'Fedora Project', 'distro');
+  const f28 = rpmRepo('fedora-28', { vendor: 'Fedora Project', role: 'distro' });
+  const f28u = rpmRepo('fedora-28-updates', { vendor: 'Fedora Project', role: 'distro' });
+  const f30 = rpmRepo('fedora-30', { vendor: 'Fedora Project', role: 'distro' });
   const a = analysis({
     repos: [f28, f28u, fedora29, f30, grafanaCom],
-    profiles: [profile('fedora-28', ['fedora-28', 'fedora-28-updates', 'grafana-com']), profile('fedora-29', ['fedora-29', 'grafana-com']), profile('fedora-30', ['fedora-30', 'grafana-com'])],
+    profiles: [profile('rpm', ['fedora-28', 'fedora-28-updates', 'grafana-com'], { name: 'fedora-28' }), profile('rpm', ['fedora-29', 'grafana-com'], { name: 'fedora-29' }), profile('rpm', ['fedora-30', 'grafana-com'], { name: 'fedora-30' })],
     upgradePaths: [{ name: 'fedora', profiles: ['fedora-28', 'fedora-29', 'fedora-30'], definedAt: { file: 'test' } }],
     current: [
       fedoraFiller,
@@ -273,11 +274,11 @@ describe('upgrade-path', () => {
 
 describe('deb profiles', () => {
   it('a Debian submission over grafana.com\'s apt repo: apt\'s rules decide, its users are moved', () => {
-    const debian = debRepo('bookworm', 'Debian', 'distro');
-    const grafanaApt = debRepo('grafana-apt', 'Grafana Labs', 'upstream');
+    const debian = debRepo('bookworm', { vendor: 'Debian', role: 'distro' });
+    const grafanaApt = debRepo('grafana-apt', { vendor: 'Grafana Labs', role: 'upstream' });
     const a = analysis({
       repos: [debian, grafanaApt],
-      profiles: [profile('bookworm-grafana', ['bookworm', 'grafana-apt'], 'deb')],
+      profiles: [profile('deb', ['bookworm', 'grafana-apt'], { name: 'bookworm-grafana' })],
       current: [debVersion('bookworm', 'bash', '5.2.15-2'), debVersion('grafana-apt', 'grafana', '6.1.5', { url: 'https://grafana.com', arch: 'amd64', firstSeen: at('2019-04-17') })],
     });
     const sub: Submission = {
@@ -299,7 +300,7 @@ describe('deb profiles', () => {
 });
 
 describe('usage errors', () => {
-  const a = analysis({ repos: [fedora29, grafanaCom], profiles: [profile('fedora-29', ['fedora-29', 'grafana-com']), profile('vendor-only', ['grafana-com']), profile('deb', ['grafana-com'], 'deb')], current: [] });
+  const a = analysis({ repos: [fedora29, grafanaCom], profiles: [profile('rpm', ['fedora-29', 'grafana-com'], { name: 'fedora-29' }), profile('rpm', ['grafana-com'], { name: 'vendor-only' }), profile('deb', ['grafana-com'], { name: 'deb' })], current: [] });
   it('unknown target, a target without a distro repo, a format mismatch', () => {
     expect(() => runCheck({ submission: rpmSubmission('x', '1-1'), analysis: a, target: 'nope' })).toThrow(UsageError);
     expect(() => runCheck({ submission: rpmSubmission('x', '1-1'), analysis: a, target: 'vendor-only' })).toThrow(/no enabled distro repo/);
@@ -309,8 +310,8 @@ describe('usage errors', () => {
 
 describe('formats', () => {
   it('another format\'s repos are another namespace: an apt repo\'s grafana does not take an rpm name', () => {
-    const grafanaApt = debRepo('grafana-apt', 'Grafana Labs', 'upstream');
-    const a = analysis({ repos: [fedora29, grafanaApt], profiles: [profile('fedora-29', ['fedora-29'])], current: [fedoraFiller, debVersion('grafana-apt', 'grafana', '6.1.5', { url: 'https://grafana.com' })] });
+    const grafanaApt = debRepo('grafana-apt', { vendor: 'Grafana Labs', role: 'upstream' });
+    const a = analysis({ repos: [fedora29, grafanaApt], profiles: [profile('rpm', ['fedora-29'], { name: 'fedora-29' })], current: [fedoraFiller, debVersion('grafana-apt', 'grafana', '6.1.5', { url: 'https://grafana.com' })] });
     const r = runCheck({ submission: rpmSubmission('grafana', '6.1.6-1.fc29', { url: 'https://grafana.org' }), analysis: a, target: 'fedora-29' });
     expect(r.findings).toEqual([]);
     expect(r.checks.find((c) => c.kind === 'lag')!.skipped).toMatch(/no upstream repo/);

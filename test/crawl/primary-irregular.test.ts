@@ -12,7 +12,7 @@ import { Store } from '../../src/store/index.js';
 import { testCrawlContext } from '../support/crawl-context.js';
 import { dnfRepoquery } from '../support/dnf.js';
 import { buildRpmRepo, rewriteRepodataFile } from '../support/rpm-repo.js';
-import { rpmRepo } from '../analysis/resolve-fixtures.js';
+import { rpmRepo } from '../support/config-builders.js';
 
 let work: string;
 let repoDir: string;

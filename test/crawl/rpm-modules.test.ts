@@ -10,7 +10,7 @@ import { crawlRepos } from '../../src/crawl/crawl.js';
 import { Store } from '../../src/store/index.js';
 import { testCrawlContext } from '../support/crawl-context.js';
 import { addModulesYaml, buildRpmRepo, modulesYamlText } from '../support/rpm-repo.js';
-import { rpmRepo } from '../analysis/resolve-fixtures.js';
+import { rpmRepo } from '../support/config-builders.js';
 
 let work: string;
 

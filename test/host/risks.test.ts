@@ -6,7 +6,8 @@ import type { ProfileConfig, RepoConfig } from '../../src/config/types.js';
 import { buildHostReport, type HostInput } from '../../src/host/risks.js';
 import type { HostRiskKind } from '../../src/host/types.js';
 import { renderHostOneline, renderHostText } from '../../src/report/host-render.js';
-import { debCandidate, debRepo, installedDeb, installedRpm, profile, releaseFacts, rpmCandidate, rpmRepo } from '../analysis/resolve-fixtures.js';
+import { debRepo, profile, rpmRepo } from '../support/config-builders.js';
+import { debCandidate, installedDeb, installedRpm, releaseFacts, rpmCandidate } from '../support/record-builders.js';
 
 function report(
   p: ProfileConfig,
