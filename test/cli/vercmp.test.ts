@@ -1,11 +1,8 @@
-import { spawnSync } from 'node:child_process';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { runVercmpBatch } from '../../src/cli/vercmp.js';
 import { main } from '../../src/cli/main.js';
-
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+import { repoclash } from '../support/cli.js';
+import { repoRoot } from '../support/paths.js';
 
 /** Run the command in this process, capturing what it writes. */
 async function run(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
@@ -30,14 +27,7 @@ async function run(args: string[]): Promise<{ code: number; stdout: string; stde
 
 /** Run the real CLI entry point as a user would. */
 function spawnCli(args: string[], input?: string) {
-  const result = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/bin.ts', 'vercmp', ...args], {
-    cwd: repoRoot,
-    input,
-    encoding: 'utf8',
-    maxBuffer: 64 << 20,
-  });
-  if (result.error) throw result.error;
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+  return repoclash(repoRoot, ['vercmp', ...args], { home: 'inherited', input });
 }
 
 let savedExitCode: typeof process.exitCode;
@@ -125,30 +115,30 @@ describe('runVercmpBatch', () => {
 });
 
 describe('repoclash vercmp (spawned CLI)', () => {
-  it('prints the relation and exits like rpmdev-vercmp', () => {
-    const result = spawnCli(['--scheme', 'rpm', '1.0-1', '2.0-1']);
+  it('prints the relation and exits like rpmdev-vercmp', async () => {
+    const result = await spawnCli(['--scheme', 'rpm', '1.0-1', '2.0-1']);
     expect(result.stdout).toBe('1.0-1 < 2.0-1\n');
     expect(result.code).toBe(12);
   });
 
-  it('exits 2 for an invalid deb version', () => {
-    const result = spawnCli(['--scheme', 'deb', ':1.0', '1.0']);
+  it('exits 2 for an invalid deb version', async () => {
+    const result = await spawnCli(['--scheme', 'deb', ':1.0', '1.0']);
     expect(result.code).toBe(2);
     expect(result.stderr).toContain("version ':1.0' has bad syntax: epoch in version is empty");
   });
 
-  it('--batch reads stdin, answers every line, and exits 2 at the end when a line is bad', () => {
+  it('--batch reads stdin, answers every line, and exits 2 at the end when a line is bad', async () => {
     const lines = ['1.0-1\t1.0-2', '2:1\t1:9', 'garbage', '1.0\t1.0'];
-    const result = spawnCli(['--scheme', 'deb', '--batch'], lines.join('\n') + '\n');
+    const result = await spawnCli(['--scheme', 'deb', '--batch'], lines.join('\n') + '\n');
     expect(result.stdout).toBe('-1\n1\nerror\n0\n');
     expect(result.stderr).toMatch(/line 3/);
     expect(result.code).toBe(2);
   });
 
-  it('--batch is fast: 100k lines well within a few seconds', () => {
+  it('--batch is fast: 100k lines well within a few seconds', async () => {
     const input = Array.from({ length: 100_000 }, (_, k) => `1:${k % 97}.${k}-1~bpo${k % 7}\t1:${k % 89}.${k}-1`).join('\n') + '\n';
     const started = performance.now();
-    const result = spawnCli(['--scheme', 'deb', '--batch'], input);
+    const result = await spawnCli(['--scheme', 'deb', '--batch'], input);
     const seconds = (performance.now() - started) / 1000;
     expect(result.code).toBe(0);
     const answers = result.stdout.split('\n');

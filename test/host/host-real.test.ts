@@ -5,7 +5,6 @@
  * `dnf --assumeno upgrade|distro-sync` and `apt-get -s upgrade|dist-upgrade`. Package by
  * package, the predicted action and target must agree: zero disagreements.
  */
-import { spawn } from 'node:child_process';
 import { mkdir, mkdtemp, rm, writeFile, copyFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -17,14 +16,8 @@ import { dnfUpgradePlan, seedInstalled, type DnfContext, type DnfPlanItem, type 
 import { makeThrowawayKey, type GpgKey } from '../support/gpg.js';
 import { startRepoServer, type RepoServer } from '../support/http-server.js';
 import { buildRpmRepo, buildRpms, type RpmSpec } from '../support/rpm-repo.js';
-import { cliArgs } from '../support/paths.js';
+import { repoclash as runCli, type Run } from '../support/cli.js';
 import { aptActions, dnfActions, disagreements, repoclashAptActions, repoclashDnfActions as repoclashActions } from '../support/host-compare.js';
-
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
 
 let work: string;
 let server: RepoServer;
@@ -32,18 +25,9 @@ let key: GpgKey;
 let emptyDir: string;
 
 function repoclash(args: string[]): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    // HOME stays the same: Debian's rpm finds the installroot's rpmdb at ROOT/$HOME/.rpmdb. As a new
-    // user would run it: from an empty directory, no repos.yaml of its own (the shipped one loads).
-    const env = { ...process.env, XDG_CONFIG_HOME: path.join(emptyDir, 'config') };
-    const child = spawn(process.execPath, [...cliArgs, ...args], { cwd: emptyDir, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
+  // HOME stays the same: Debian's rpm finds the installroot's rpmdb at ROOT/$HOME/.rpmdb. As a new
+  // user would run it: from an empty directory, no repos.yaml of its own (the shipped one loads).
+  return runCli(emptyDir, args, { home: 'inherited', env: { XDG_CONFIG_HOME: path.join(emptyDir, 'config') } });
 }
 
 async function hostJson(root: string, label: string, extra: string[] = []): Promise<{ run: Run; report: HostReport }> {

@@ -3,7 +3,6 @@
  * for one small suite (the host's `-updates` suite, when it has one); without it the command must
  * still run and say that data is missing (exit 3).
  */
-import { spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -11,21 +10,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { aptSystemRepos } from '../../src/config/host.js';
 import { readDpkgStatus } from '../../src/host/installed.js';
 import { Store } from '../../src/store/index.js';
-import { cliArgs } from '../support/paths.js';
+import { repoclash as runCli, type Run } from '../support/cli.js';
 
 let work: string;
 let config: string;
 
-function repoclash(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...cliArgs, ...args], { cwd: work, env: process.env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
+/** The machine's own environment: `host --root /` and `crawl --system` read this host as it is. */
+function repoclash(args: string[]): Promise<Run> {
+  return runCli(work, args, { home: 'inherited' });
 }
 
 beforeAll(async () => {

@@ -16,7 +16,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { reportSubject, type WeeklyReport } from '../../src/report/weekly.js';
 import { startRepoServer, type RepoServer } from '../support/http-server.js';
 import { buildRpmRepo } from '../support/rpm-repo.js';
-import { repoclash, twoVendorConfig, type Run } from './cli-helpers.js';
+import { repoclash, type Run } from '../support/cli.js';
+import { twoVendorConfig } from '../support/repos-yaml.js';
 
 const PASSWORD = 'correct horse battery staple';
 const USER = 'reporter';
@@ -71,7 +72,7 @@ ${extraEmail}`,
 async function report(configText: string, out: string, extra: string[] = [], env: NodeJS.ProcessEnv = { REPOCLASH_TEST_SMTP_PASSWORD: PASSWORD }): Promise<Run> {
   const file = path.join(work, `repos-${Math.random().toString(36).slice(2)}.yaml`);
   await writeFile(file, configText);
-  return repoclash(work, ['report', '--config', file, '--db', path.join(work, 'store.db'), '--week', '2026-W20', '--out', out, '--email', ...extra], env);
+  return repoclash(work, ['report', '--config', file, '--db', path.join(work, 'store.db'), '--week', '2026-W20', '--out', out, '--email', ...extra], { env });
 }
 
 beforeAll(async () => {

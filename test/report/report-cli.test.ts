@@ -11,7 +11,8 @@ import { reportHeadline, type WeeklyReport } from '../../src/report/weekly.js';
 import { Store } from '../../src/store/index.js';
 import { startRepoServer, type RepoServer } from '../support/http-server.js';
 import { buildRpmRepo, type RpmSpec } from '../support/rpm-repo.js';
-import { repoclash, twoVendorConfig } from './cli-helpers.js';
+import { repoclash } from '../support/cli.js';
+import { twoVendorConfig } from '../support/repos-yaml.js';
 
 let work: string;
 let server: RepoServer;

@@ -4,7 +4,6 @@
  * recorded after each crawl as `repoclash crawl` does, then audited — in process and through the
  * real CLI.
  */
-import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -21,7 +20,8 @@ import { buildDebRepo, type DebSpec } from '../support/deb-repo.js';
 import { makeThrowawayKey, type GpgKey } from '../support/gpg.js';
 import { testCrawlContext } from '../support/crawl-context.js';
 import { startRepoServer, type RepoServer } from '../support/http-server.js';
-import { cliArgs } from '../support/paths.js';
+import { repoclash } from '../support/cli.js';
+import { repoRoot } from '../support/paths.js';
 import { buildRpmRepo, type RpmSpec } from '../support/rpm-repo.js';
 
 const DAY = 86_400_000;
@@ -227,18 +227,7 @@ describe('the seed scenarios', () => {
   });
 
   it('the real CLI audits the same store: exit 1 at --fail-on warning, JSON valid against the schema', async () => {
-    const run = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
-      const child = spawn(process.execPath, [...cliArgs, 'audit', '--config', path.join(work, 'repos.yaml'), '--db', path.join(work, 'store.db'), '--format', 'json'], {
-        cwd: work,
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-      child.on('error', reject);
-      child.on('close', (code) => resolve({ code, stdout, stderr }));
-    });
+    const run = await repoclash(work, ['audit', '--config', path.join(work, 'repos.yaml'), '--db', path.join(work, 'store.db'), '--format', 'json'], { home: 'inherited' });
     expect(run.stderr).toBe('');
     expect(run.code).toBe(1);
     const json = JSON.parse(run.stdout) as AuditResult & { partialData: unknown[] };
@@ -249,7 +238,7 @@ describe('the seed scenarios', () => {
     const addFormats = (await import('ajv-formats')).default.default;
     const ajv = new Ajv2020({ allErrors: true });
     addFormats(ajv);
-    const schema = JSON.parse(await readFile(path.join(path.dirname(cliArgs[2]!), '../../schema/audit.schema.json'), 'utf8')) as object;
+    const schema = JSON.parse(await readFile(path.join(repoRoot, 'schema/audit.schema.json'), 'utf8')) as object;
     const validate = ajv.compile(schema);
     expect(validate(json), JSON.stringify(validate.errors)).toBe(true);
   });

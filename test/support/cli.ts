@@ -1,4 +1,8 @@
-/** Run the CLI as a child process, as cron would: its own HOME and XDG dirs, no TTY (optionally into a pipe). */
+/**
+ * The one way tests run the CLI: a child process from source, as cron would — its own HOME and XDG
+ * dirs under the working directory (or the test's own environment), no TTY, stdin from a string or
+ * nothing, optionally piped into a shell command, killed on a condition, or measured for peak RSS.
+ */
 import { spawn } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
@@ -17,7 +21,17 @@ export interface Run {
 }
 
 export interface RunOptions {
+  /** Merged over the environment chosen by `home`. */
   env?: NodeJS.ProcessEnv;
+  /**
+   * `own` (the default): HOME, XDG_DATA_HOME and XDG_CACHE_HOME under the working directory, so the
+   * run cannot see or touch the user's files. `inherited`: the test process's environment as it is —
+   * for runs that must see the machine's own config, or an installroot whose rpmdb rpm looks up
+   * through $HOME.
+   */
+  home?: 'own' | 'inherited';
+  /** Written to stdin, which is otherwise closed. */
+  input?: string;
   /** Polled every 5 ms; when it returns true the process gets SIGKILL. */
   killWhen?: () => boolean;
   /**
@@ -42,18 +56,22 @@ export function repoclash(cwd: string, args: string[], options: RunOptions = {})
       cwd,
       env: {
         ...process.env,
-        HOME: cwd,
-        XDG_DATA_HOME: path.join(cwd, 'data'),
-        XDG_CACHE_HOME: path.join(cwd, 'cache'),
+        ...(options.home === 'inherited' ? {} : { HOME: cwd, XDG_DATA_HOME: path.join(cwd, 'data'), XDG_CACHE_HOME: path.join(cwd, 'cache') }),
         ...(rssFile ? { REPOCLASH_TEST_RSS_FILE: rssFile } : {}),
         ...options.env,
       },
-      stdio: ['ignore', 'pipe', 'pipe'],
+      stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
     });
+    if (options.input !== undefined) {
+      // A run that exits before reading all its input must not fail the test with EPIPE.
+      child.stdin!.on('error', () => undefined);
+      child.stdin!.end(options.input);
+    }
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    // Decoded as streams, so a character split across two chunks stays whole.
+    child.stdout!.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    child.stderr!.setEncoding('utf8').on('data', (d: string) => (stderr += d));
     const timer = options.killWhen
       ? setInterval(() => {
           if (options.killWhen!()) {

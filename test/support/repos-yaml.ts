@@ -19,3 +19,23 @@ export function goodAndGoneConfig(goodUrl: string, goneUrl: string, profile?: st
     baseurl: ${goneUrl}
 ${profile ? `profiles:\n  ${profile}: { repos: [good, gone], arch: x86_64 }\n` : ''}`;
 }
+
+/** A two-repo rpm config (a distro and an upstream vendor in one profile), plus extra YAML. */
+export function twoVendorConfig(baseUrl: string, extraRepos = '', extraTop = ''): string {
+  return `repos:
+  distro:
+    vendor: Fedora Project
+    role: distro
+    format: rpm
+    baseurl: ${baseUrl}/distro/
+  vendor:
+    vendor: Grafana Labs
+    role: upstream
+    format: rpm
+    baseurl: ${baseUrl}/vendor/
+${extraRepos}profiles:
+  p:
+    repos: [distro, vendor${extraRepos ? ', gone' : ''}]
+    arch: x86_64
+${extraTop}`;
+}
