@@ -7,7 +7,8 @@ import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runVercmpBatch, type VercmpScheme } from '../src/cli/vercmp.js';
-import { debVersionPair, rpmEvrPair, seededRandom } from '../test/formats/version-generators.js';
+import { debVersionPair, rpmEvrPair } from '../test/support/random-version-pairs.js';
+import { seededRandom } from '../test/support/seeded-random.js';
 import type { BenchRow } from './types.js';
 
 const LINES = 100_000;

@@ -11,7 +11,7 @@ import {
   varsFromEnv,
 } from '../../src/config/dnf-vars.js';
 import { execTool } from '../support/exec.js';
-import { libdnfSubstitute } from './support/oracles.js';
+import { libdnfSubstitute } from '../support/libdnf-oracles.js';
 
 const vars = new Map([
   ['releasever', '9.4'],

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError } from '../../src/errors.js';
 import { iniGet, parseIni, type IniDocument } from '../../src/config/ini.js';
-import { libdnfParseIni } from './support/oracles.js';
+import { libdnfParseIni } from '../support/libdnf-oracles.js';
 
 const FEDORA_REPO = `[fedora]
 name=Fedora $releasever - $basearch

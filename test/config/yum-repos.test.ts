@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError, UsageError } from '../../src/errors.js';
 import { loadYumRepos, rpmCompatibleArches, type YumReposResult } from '../../src/config/yum-repos.js';
 import type { RpmRepoConfig } from '../../src/config/types.js';
-import { dnfDumpRepos, type DnfDump } from './support/oracles.js';
+import { dnfDumpRepos, type DnfDump } from '../support/libdnf-oracles.js';
 
 type Tree = Record<string, string>;
 

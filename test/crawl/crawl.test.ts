@@ -11,10 +11,10 @@ import type { CrawlContext, RepoOutcome } from '../../src/crawl/context.js';
 import { parseConfig } from '../../src/config/repos-yaml.js';
 import type { RepoConfig } from '../../src/config/types.js';
 import { Store } from '../../src/store/index.js';
-import { buildDebRepo, type DebSpec } from '../../test/support/deb-repo.js';
-import { makeThrowawayKey, type GpgKey } from '../../test/support/gpg.js';
-import { startRepoServer, type RepoServer } from '../../test/support/http-server.js';
-import { buildRpmRepo, type RpmSpec } from '../../test/support/rpm-repo.js';
+import { buildDebRepo, type DebSpec } from '../support/deb-repo.js';
+import { makeThrowawayKey, type GpgKey } from '../support/gpg.js';
+import { startRepoServer, type RepoServer } from '../support/http-server.js';
+import { buildRpmRepo, type RpmSpec } from '../support/rpm-repo.js';
 import { testCrawlContext } from '../support/crawl-context.js';
 
 const grafana = (version: string, release: string, buildTime: number): RpmSpec => ({
@@ -240,7 +240,7 @@ describe('a failing repo fails alone, with one clear line, and keeps what it had
   it('a bad signature', async () => {
     const inRelease = path.join(work, 'www/deb/dists/stable/InRelease');
     const original = await readFile(inRelease);
-    const { clearsign } = await import('../../test/support/gpg.js');
+    const { clearsign } = await import('../support/gpg.js');
     try {
       const o = await crawlWithFault('debian', async () => {
         await clearsign(otherKey, path.join(work, 'www/deb/dists/stable/Release'), inRelease);

@@ -16,8 +16,8 @@ import {
   debVersionPair,
   rpmEvrPair,
   rpmVersionPair,
-  seededRandom,
-} from './version-generators.js';
+} from '../support/random-version-pairs.js';
+import { seededRandom } from '../support/seeded-random.js';
 
 const PYTHON = '/usr/bin/python3';
 const PAIRS_PER_SCHEME = 6000;

@@ -13,7 +13,7 @@ import { weekStart } from '../../src/report/iso-week.js';
 import { buildWeeklyReport, fromStored, toStored, type WeeklyReport } from '../../src/report/weekly.js';
 import { renderWeeklyFiles } from '../../src/report/weekly-output.js';
 import { repoRoot } from '../support/paths.js';
-import { auditOf, clash, lag, predictedPingPong } from './fixtures.js';
+import { auditOf, clash, lag, predictedPingPong } from '../support/finding-builders.js';
 
 const DAY = 86_400_000;
 

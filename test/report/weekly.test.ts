@@ -5,7 +5,7 @@ import { buildWeeklyReport, fromStored, reportHeadline, reportSubject, toStored,
 import { renderWeeklyMarkdown } from '../../src/report/weekly-markdown.js';
 import { renderWeeklyText } from '../../src/report/weekly-text.js';
 import type { RepoHealth } from '../../src/store/health.js';
-import { auditOf, clash, lag, predictedPingPong } from './fixtures.js';
+import { auditOf, clash, lag, predictedPingPong } from '../support/finding-builders.js';
 
 const DAY = 86_400_000;
 const ok = (repoId: string): RepoHealth => ({ repoId, missing: false, lastFailure: null, lastSuccess: 1 });

@@ -14,7 +14,7 @@ import { parseConfig } from '../../src/config/repos-yaml.js';
 import type { Config } from '../../src/config/types.js';
 import type { Store } from '../../src/store/index.js';
 import type { VersionRecord } from '../../src/store/types.js';
-import { dump, memoryStore, meta, put, rec } from '../store/helpers.js';
+import { dump, memoryStore, meta, put, rec } from '../support/store-builders.js';
 
 const DAY = 86_400_000;
 const T0 = Date.UTC(2025, 0, 6);

@@ -7,7 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { RepoclashError } from '../../src/errors.js';
 import { LockedError, type LockHolder } from '../../src/store/errors.js';
 import { acquireCrawlLock, lockPathFor } from '../../src/store/lock.js';
-import { tempDir } from './helpers.js';
+import { tempDir } from '../support/store-builders.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const tmp = tempDir();

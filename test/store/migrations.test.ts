@@ -5,7 +5,7 @@ import { StoreError } from '../../src/errors.js';
 import { defaultStorePath } from '../../src/store/db.js';
 import { LATEST_SCHEMA_VERSION, MIGRATIONS, schemaVersion } from '../../src/store/migrations.js';
 import { Store } from '../../src/store/index.js';
-import { tempDir } from './helpers.js';
+import { tempDir } from '../support/store-builders.js';
 
 const cleanups: Array<() => void> = [];
 afterEach(() => {

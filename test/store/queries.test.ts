@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { currentVersionsSql, versionHistorySql } from '../../src/store/queries.js';
 import type { RepoFacts } from '../../src/store/types.js';
-import { REPO_A, REPO_B, memoryStore, meta, put, rec } from './helpers.js';
+import { REPO_A, REPO_B, memoryStore, meta, put, rec } from '../support/store-builders.js';
 
 const REPO_C: RepoFacts = { id: 'debian', vendor: 'Debian', role: 'distro', format: 'deb' };
 const T1 = 1_000_000;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { StoreError } from '../../src/errors.js';
 import type { DnfRepoFacts, VersionRecord } from '../../src/store/types.js';
-import { REPO_A, REPO_B, dump, memoryStore, meta, put, rec, stagingRows, synthetic } from './helpers.js';
+import { REPO_A, REPO_B, dump, memoryStore, meta, put, rec, stagingRows, synthetic } from '../support/store-builders.js';
 
 const T1 = Date.UTC(2025, 0, 1);
 const T2 = Date.UTC(2025, 0, 2);

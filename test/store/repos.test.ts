@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { StoreError } from '../../src/errors.js';
 import type { RepoFacts } from '../../src/store/types.js';
-import { REPO_A, REPO_B, memoryStore } from './helpers.js';
+import { REPO_A, REPO_B, memoryStore } from '../support/store-builders.js';
 
 describe('repos', () => {
   it('upserts config facts', () => {

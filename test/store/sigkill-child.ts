@@ -10,7 +10,7 @@
 import { writeSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Store } from '../../src/store/index.js';
-import { synthetic } from './helpers.js';
+import { synthetic } from '../support/store-builders.js';
 
 const [file, mode, countText] = process.argv.slice(2) as [string, 'staging' | 'commit', string | undefined];
 const count = Number(countText ?? 200_000);

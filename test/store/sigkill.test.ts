@@ -8,7 +8,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Store } from '../../src/store/index.js';
-import { REPO_A, meta, put, synthetic, tempDir } from './helpers.js';
+import { REPO_A, meta, put, synthetic, tempDir } from '../support/store-builders.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repoRoot = path.resolve(here, '../..');

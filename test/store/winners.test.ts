@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { StoreError } from '../../src/errors.js';
 import type { Winner } from '../../src/store/types.js';
-import { REPO_A, REPO_B, dump, memoryStore } from './helpers.js';
+import { REPO_A, REPO_B, dump, memoryStore } from '../support/store-builders.js';
 
 const fedora = (name: string, evr: string): Winner => ({ name, repoId: 'fedora', vendor: 'Fedora Project', evr });
 const grafana = (name: string, evr: string): Winner => ({ name, repoId: 'grafana', vendor: 'Grafana Labs', evr });

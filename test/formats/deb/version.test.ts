@@ -8,7 +8,7 @@ import {
   parseDebVersionForComparison,
   verrevcmp,
 } from '../../../src/formats/deb/version.js';
-import { readDpkgSyntaxVectors, readOrderVectors } from '../version-vectors.js';
+import { readDpkgSyntaxVectors, readOrderVectors } from '../../support/version-vectors.js';
 
 const orderVectors = readOrderVectors('dpkg.tsv');
 const syntaxVectors = readDpkgSyntaxVectors();

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { VersionSyntaxError } from '../../../src/errors.js';
 import { compareEvr, formatEvr, parseEvr, parseNevra, rpmvercmp } from '../../../src/formats/rpm/version.js';
-import { readOrderVectors } from '../version-vectors.js';
+import { readOrderVectors } from '../../support/version-vectors.js';
 
 const vectors = readOrderVectors('rpmvercmp.tsv');
 

@@ -12,8 +12,9 @@ import { gunzipSync } from 'node:zlib';
 import { SaxesParser } from 'saxes';
 import { describe, expect, it } from 'vitest';
 import { XmlTokenizer } from '../../../src/formats/xml/tokenizer.js';
-import { chunked, saxesEvents, tokenize, type Outcome, type XmlEvent } from './events.js';
-import { generateDocument, mutate, seededRandom } from './generate.js';
+import { chunked, saxesEvents, tokenize, type Outcome, type XmlEvent } from '../../support/xml-event-streams.js';
+import { generateDocument, mutate } from '../../support/random-xml-documents.js';
+import { seededRandom } from '../../support/seeded-random.js';
 
 const repoRoot = path.resolve(fileURLToPath(import.meta.url), '../../../..');
 const fixtures = path.resolve(repoRoot, 'test', 'fixtures', 'rpm');

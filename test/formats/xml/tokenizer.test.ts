@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { XmlError } from '../../../src/errors.js';
 import { XmlTokenizer, type XmlElement } from '../../../src/formats/xml/tokenizer.js';
-import { chunked, tokenize, type XmlEvent } from './events.js';
+import { chunked, tokenize, type XmlEvent } from '../../support/xml-event-streams.js';
 
 const utf8 = (text: string): Uint8Array => new TextEncoder().encode(text);
 

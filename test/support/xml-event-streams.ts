@@ -4,8 +4,8 @@
  * and dropped outside the root element, where only whitespace can occur.
  */
 import { SaxesParser } from 'saxes';
-import { XmlError } from '../../../src/errors.js';
-import { XmlTokenizer, type XmlElement, type XmlName } from '../../../src/formats/xml/tokenizer.js';
+import { XmlError } from '../../src/errors.js';
+import { XmlTokenizer, type XmlElement, type XmlName } from '../../src/formats/xml/tokenizer.js';
 
 export type XmlEvent =
   | { kind: 'open'; name: string; uri: string; attributes: Array<[string, string]> }

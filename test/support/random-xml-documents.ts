@@ -5,21 +5,7 @@
  * CDATA, comments, PIs, multi-byte UTF-8, CR/LF, empty and self-closing elements.
  */
 
-export type Random = () => number;
-
-/** mulberry32: small, fast, good enough, and the same sequence everywhere. */
-export function seededRandom(seed: number): Random {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-const pick = <T>(random: Random, items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
+import { pick, type Random } from './seeded-random.js';
 
 const NAMES = ['a', 'b', 'entry', 'x-y', 'n.1', '_u', 'caf\u00e9', '\u540d\u524d', 'rpm', 'version'];
 const TEXT_PIECES = [

@@ -5,23 +5,9 @@
  * segment dropped), because random pairs almost always differ in their first character.
  */
 
-/** mulberry32: small, fast, and the same sequence on every run for a given seed. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { chance, pick, type Random } from './seeded-random.js';
 
-type Rng = () => number;
-const pick = <T>(rng: Rng, items: readonly T[]): T => items[Math.floor(rng() * items.length)]!;
-const chance = (rng: Rng, p: number): boolean => rng() < p;
-
-function digits(rng: Rng): string {
+function digits(rng: Random): string {
   const r = rng();
   if (r < 0.05) return String(Math.floor(rng() * 1e9)) + String(Math.floor(rng() * 1e9)) + String(Math.floor(rng() * 1e6)); // long
   if (r < 0.15) return '0'.repeat(1 + Math.floor(rng() * 2)) + String(Math.floor(rng() * 20)); // leading zeros
@@ -38,7 +24,7 @@ const DEB_MARKS = ['~', '~~', '+', '.'];
 const DEB_UPSTREAM: Alphabet = { words: DEB_WORDS, separators: DEB_UPSTREAM_SEPARATORS, suffixMarks: DEB_MARKS };
 const DEB_REVISION: Alphabet = { words: DEB_WORDS, separators: DEB_REVISION_SEPARATORS, suffixMarks: DEB_MARKS };
 
-function segments(rng: Rng, words: readonly string[], separators: readonly string[], max: number): string {
+function segments(rng: Random, words: readonly string[], separators: readonly string[], max: number): string {
   let text = digits(rng);
   const count = Math.floor(rng() * max);
   for (let k = 0; k < count; k++) {
@@ -59,7 +45,7 @@ interface Alphabet {
   suffixMarks: readonly string[];
 }
 
-function mutate(rng: Rng, text: string, { words, separators, suffixMarks }: Alphabet): string {
+function mutate(rng: Random, text: string, { words, separators, suffixMarks }: Alphabet): string {
   const r = rng();
   if (r < 0.15) return text.replace(/\d+(?!.*\d)/, (d) => String(BigInt(d) + 1n)); // bump the last number
   if (r < 0.25) return text.replace(/\d+/, (d) => '0' + d); // leading zero: equal
@@ -76,28 +62,28 @@ function mutate(rng: Rng, text: string, { words, separators, suffixMarks }: Alph
   return text;
 }
 
-function mutateOrNew(rng: Rng, a: string, fresh: () => string, edit: (t: string) => string): string {
+function mutateOrNew(rng: Random, a: string, fresh: () => string, edit: (t: string) => string): string {
   return chance(rng, 0.5) ? fresh() : edit(a);
 }
 
 /** A raw rpm version or release string (no `-`, no `:`): the input of rpmvercmp. */
-export function rpmVersionString(rng: Rng): string {
+export function rpmVersionString(rng: Random): string {
   return segments(rng, RPM_WORDS, RPM_SEPARATORS, 5);
 }
 
-export function rpmVersionPair(rng: Rng): [string, string] {
+export function rpmVersionPair(rng: Random): [string, string] {
   const a = rpmVersionString(rng);
   const b = mutateOrNew(rng, a, () => rpmVersionString(rng), (t) => mutate(rng, t, RPM));
   return [a, b === '' ? '0' : b];
 }
 
-function rpmEvr(rng: Rng, version: string, release: string | null): string {
+function rpmEvr(rng: Random, version: string, release: string | null): string {
   const epoch = pick(rng, ['', '', '', '0:', '1:', '2:', '10:', '01:', ':']);
   return `${epoch}${version}${release === null ? '' : '-' + release}`;
 }
 
 /** "[E:]V[-R]" strings: epochs (incl. ":" and "01:"), missing and empty releases. */
-export function rpmEvrPair(rng: Rng): [string, string] {
+export function rpmEvrPair(rng: Random): [string, string] {
   const [va, vb] = rpmVersionPair(rng);
   const release = (): string | null =>
     pick(rng, [null, '1', '1.fc40', '2.el9_2', '', segments(rng, RPM_WORDS, RPM_SEPARATORS, 3)]);
@@ -107,7 +93,7 @@ export function rpmEvrPair(rng: Rng): [string, string] {
 }
 
 /** A valid Debian version: upstream starts with a digit, `-` only with a revision, `:` only with an epoch. */
-function debVersion(rng: Rng, upstream: string, revision: string | null): string {
+function debVersion(rng: Random, upstream: string, revision: string | null): string {
   const epoch = pick(rng, ['', '', '', '0:', '1:', '2:', '01:', '10:']);
   let body = upstream;
   if (epoch !== '' && chance(rng, 0.05)) body += ':' + digits(rng);
@@ -115,11 +101,11 @@ function debVersion(rng: Rng, upstream: string, revision: string | null): string
   return `${epoch}${body}${revision === null ? '' : '-' + revision}`;
 }
 
-export function debUpstreamString(rng: Rng): string {
+export function debUpstreamString(rng: Random): string {
   return segments(rng, DEB_WORDS, DEB_UPSTREAM_SEPARATORS, 5);
 }
 
-function debRevision(rng: Rng): string | null {
+function debRevision(rng: Random): string | null {
   return pick(rng, [
     null,
     null,
@@ -133,7 +119,7 @@ function debRevision(rng: Rng): string | null {
   ]);
 }
 
-export function debVersionPair(rng: Rng): [string, string] {
+export function debVersionPair(rng: Random): [string, string] {
   const ua = debUpstreamString(rng);
   const ub = mutateOrNew(rng, ua, () => debUpstreamString(rng), (t) => mutate(rng, t, DEB_UPSTREAM));
   const ra = debRevision(rng);
@@ -144,7 +130,7 @@ export function debVersionPair(rng: Rng): [string, string] {
 }
 
 /** Strings with anything dpkg's parser has an opinion about: blanks, colons, hyphens, odd bytes. */
-export function debJunkString(rng: Rng): string {
+export function debJunkString(rng: Random): string {
   const alphabet = ['0', '1', '9', 'a', 'Z', '.', '+', '~', '-', ':', ' ', '\t', '@', '_', 'é', '+', '00', '-1', '99999999999'];
   const length = Math.floor(rng() * 8);
   let text = '';
