@@ -10,12 +10,11 @@ import type { Submission } from '../check/submission.js';
 import type { Config, ProfileConfig, RepoFormat } from '../config/types.js';
 import { UsageError } from '../errors.js';
 import { renderCheckJson, renderCheckJunit, renderCheckText } from '../report/check-render.js';
-import { loadAnalysisData } from '../run/analysis-input.js';
+import { healthOf, loadAnalysisData } from '../run/analysis-input.js';
 import { startRun } from '../run/context.js';
 import { addCommonOptions, addRefreshOptions, failOnSeverityOption, formatOption, type CommonOptions, type RefreshOptions } from '../run/options.js';
 import { refreshIfAsked } from '../run/refresh.js';
 import { crawlFirst, queryStore } from '../run/store-access.js';
-import { repoHealth } from '../store/health.js';
 import { ExitCode, verdict } from './exit-codes.js';
 import { warnPartialData } from './partial-data.js';
 
@@ -84,22 +83,21 @@ async function runCheckCommand(arg: string, options: CheckOptions): Promise<numb
   }
   const crawled = await refreshIfAsked(run, options);
   const checked = await queryStore(run, crawlFirst('check'), (store) => {
-    const health = repoHealth(store, reposRelied(run.config, target.format));
+    const { health, partial } = healthOf(store, reposRelied(run.config, target.format));
     const result = runCheck({
       submission: { ...submission, format: submission.format ?? target.format },
       analysis: loadAnalysisData(store, run.config, [], Date.now()).input,
       target: target.name,
       reposWithoutData: new Set(health.filter((h) => h.missing).map((h) => h.repoId)),
     });
-    return { result, health };
+    return { result, health, partial };
   }, { readonly: true });
   if (!checked) return ExitCode.partial;
-  const { result, health } = checked;
+  const { result, health, partial } = checked;
   const fails = checkFails(result, options.failOn);
   if (options.format === 'json') process.stdout.write(renderCheckJson(result, health));
   else if (options.format === 'junit') process.stdout.write(renderCheckJunit(result, health, { failOn: options.failOn }));
   else if (!options.quiet || fails) process.stdout.write(renderCheckText(result, health, { failOn: options.failOn }));
-  const partial = health.some((h) => h.missing || h.lastFailure !== null);
   if (partial) warnPartialData(health, crawled?.failedRepos);
   return verdict(fails, partial);
 }

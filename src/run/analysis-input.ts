@@ -77,8 +77,8 @@ function resolveProfiles(
   return resolutions;
 }
 
-/** The profiles' repos' health; partial when one has no data or failed its last check. */
-function healthOf(store: Store, repoIds: readonly string[]): Pick<AnalysisData, 'health' | 'partial'> {
+/** These repos' health; partial when one has no data or failed its last check. */
+export function healthOf(store: Store, repoIds: readonly string[]): Pick<AnalysisData, 'health' | 'partial'> {
   const health = repoHealth(store, [...new Set(repoIds)]);
   return { health, partial: health.some((h) => h.missing || h.lastFailure !== null) };
 }
