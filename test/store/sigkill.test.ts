@@ -64,6 +64,23 @@ function inspect(file: string) {
   }
 }
 
+/** Size of the database's write-ahead log (0 when there is none). */
+function walBytes(file: string): number {
+  const wal = `${file}-wal`;
+  return existsSync(wal) ? statSync(wal).size : 0;
+}
+
+/** After the kill: a sound file holding the seeded snapshot as it was, and no trace of the new one. */
+function expectOnlyTheOldSnapshot(file: string): void {
+  const after = inspect(file);
+  expect(after.integrity).toBe('ok');
+  expect(after.foreignKeys).toEqual([]);
+  expect(after.stagingTables).toEqual([]);
+  expect(after.snapshots.map((s) => s.indexChecksum)).toEqual(['old']);
+  expect(after.current).toHaveLength(OLD_COUNT);
+  expect(after.current.every((v) => v.version === '1.0' && v.firstSeen === 1_000)).toBe(true);
+}
+
 describe('SIGKILL mid-crawl', () => {
   it('while staging: the old snapshot stays, nothing of the new one reached the file', async () => {
     const file = path.join(tmp.dir, 'staging.db');
@@ -71,16 +88,9 @@ describe('SIGKILL mid-crawl', () => {
     const run = await killAt(file, 'staging', 'staging', 200_000);
     expect(run.output).not.toContain('committing');
     // Staging lives in a TEMP table: the killed crawl wrote nothing to the database's WAL.
-    const wal = `${file}-wal`;
-    expect(existsSync(wal) ? statSync(wal).size : 0).toBe(0);
+    expect(walBytes(file)).toBe(0);
 
-    const after = inspect(file);
-    expect(after.integrity).toBe('ok');
-    expect(after.foreignKeys).toEqual([]);
-    expect(after.stagingTables).toEqual([]);
-    expect(after.snapshots.map((s) => s.indexChecksum)).toEqual(['old']);
-    expect(after.current).toHaveLength(OLD_COUNT);
-    expect(after.current.every((v) => v.version === '1.0' && v.firstSeen === 1_000)).toBe(true);
+    expectOnlyTheOldSnapshot(file);
   });
 
   it('inside the commit transaction: the whole update is lost, the old snapshot stays', async () => {
@@ -88,19 +98,12 @@ describe('SIGKILL mid-crawl', () => {
     seed(file);
     const run = await killAt(file, 'commit', 'mid-commit', 150_000);
     expect(run.output).not.toContain('committed');
-    const wal = `${file}-wal`;
     // The open transaction had spilled pages to the WAL; recovery must ignore those frames.
-    expect(existsSync(wal) ? statSync(wal).size : 0).toBeGreaterThan(0);
+    expect(walBytes(file)).toBeGreaterThan(0);
 
-    const after = inspect(file);
-    expect(after.integrity).toBe('ok');
-    expect(after.foreignKeys).toEqual([]);
-    expect(after.stagingTables).toEqual([]);
-    expect(after.snapshots.map((s) => s.indexChecksum)).toEqual(['old']);
     // The 30,000 old versions were closed and 50,000 new ones inserted inside the killed
     // transaction: none of that may show.
-    expect(after.current).toHaveLength(OLD_COUNT);
-    expect(after.current.every((v) => v.version === '1.0' && v.firstSeen === 1_000)).toBe(true);
+    expectOnlyTheOldSnapshot(file);
     const reopened = Store.open({ path: file });
     expect(reopened.versionHistory(['fedora']).every((h) => h.lastSeen === null)).toBe(true);
     reopened.close();
