@@ -4,7 +4,7 @@
  * every version's pin priority, every candidate and every upgrade / dist-upgrade step must agree.
  * Each package name is one scenario; two apt configurations cover them all.
  */
-import { appendFile, mkdtemp, rm } from 'node:fs/promises';
+import { appendFile, mkdtemp } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -17,6 +17,7 @@ import { buildDebRepo, type DebSpec, type DebSuite } from '../support/deb-repo.j
 import { startRepoServer, type RepoServer } from '../support/http-server.js';
 import { candidatesFromPackages } from '../support/candidates-from-repo.js';
 import { debRepo, profile } from '../support/config-builders.js';
+import { tearDown } from '../support/teardown.js';
 
 const v = (name: string, version: string): DebSpec => ({ name, version });
 
@@ -206,10 +207,7 @@ beforeAll(async () => {
   });
 }, 120_000);
 
-afterAll(async () => {
-  await server?.close();
-  if (work) await rm(work, { recursive: true, force: true });
-});
+afterAll(() => tearDown(work, server));
 
 async function aptRoot(label: string, preferences: string, defaultRelease?: string): Promise<AptRoot> {
   const port = new URL(server.url).port;

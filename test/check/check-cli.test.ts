@@ -4,7 +4,7 @@
  * as a packager would — a real .spec (through rpmspec), a built .rpm, a debian/ directory, a bare
  * name — in a real process, reading exit codes, JSON and JUnit XML.
  */
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { SaxesParser } from 'saxes';
@@ -14,6 +14,7 @@ import { buildDebRepo } from '../support/deb-repo.js';
 import { startRepoServer, type RepoServer } from '../support/http-server.js';
 import { repoclash as runCli, type Run } from '../support/cli.js';
 import { buildRpmRepo, buildRpms } from '../support/rpm-repo.js';
+import { tearDown } from '../support/teardown.js';
 
 let work: string;
 let server: RepoServer;
@@ -88,10 +89,7 @@ upgrade-paths:
   await mkdir(path.join(work, 'specs'));
 }, 120_000);
 
-afterAll(async () => {
-  await server?.close();
-  if (work) await rm(work, { recursive: true, force: true });
-});
+afterAll(() => tearDown(work, server));
 
 async function writeSpec(file: string, text: string): Promise<string> {
   const p = path.join(work, 'specs', file);

@@ -3,12 +3,13 @@
  * data for …)", never "passed", and the exit code is 3. The partial-data lines say whether a repo was
  * never tried or failed (and how), and only repos of the submission's format are named.
  */
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { repoclash as runCli } from '../support/cli.js';
 import { startRepoServer, type RepoServer } from '../support/http-server.js';
+import { tearDown } from '../support/teardown.js';
 
 let work: string;
 let server: RepoServer;
@@ -51,10 +52,7 @@ profiles:
   expect((await repoclash(['crawl', ...common, '--repo', 'grafana-rpm', '--retries', '0'])).code).toBe(3);
 }, 60_000);
 
-afterAll(async () => {
-  await server?.close();
-  if (work) await rm(work, { recursive: true, force: true });
-});
+afterAll(() => tearDown(work, server));
 
 describe('check with no data', () => {
   it('an rpm name: every check "not checked", nothing "passed", exit 3, only rpm repos named', async () => {

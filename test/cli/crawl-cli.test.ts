@@ -2,17 +2,17 @@
  * `repoclash crawl` as cron runs it: a real process, no TTY, exit codes, one line per failed repo,
  * and a SIGKILL in the middle of storing a real 17,649-package repo.
  */
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Store } from '../../src/store/index.js';
-import { startRepoServer, type RepoServer } from '../support/http-server.js';
-import { buildRpmRepo } from '../support/rpm-repo.js';
+import type { RepoServer } from '../support/http-server.js';
 import { repoclash as runCli } from '../support/cli.js';
-import { fixturesDir } from '../support/paths.js';
 import { goodAndGoneConfig } from '../support/repos-yaml.js';
+import { serveGoodRepoAndFixtures } from '../support/good-repo-site.js';
+import { tearDown } from '../support/teardown.js';
 
 let work: string;
 let server: RepoServer;
@@ -22,16 +22,10 @@ const repoclash = (args: string[], options: { killWhen?: () => boolean } = {}) =
 
 beforeAll(async () => {
   work = await mkdtemp(path.join(os.tmpdir(), 'repoclash-cli-'));
-  await buildRpmRepo({ dir: path.join(work, 'www/good'), rpms: [{ name: 'grafana', version: '6.1.5', release: '1', vendor: 'Grafana Labs' }] });
-  server = await startRepoServer({ root: path.join(work, 'www') });
-  fixtureServer = await startRepoServer({ root: path.join(fixturesDir, 'rpm') });
+  ({ server, fixtureServer } = await serveGoodRepoAndFixtures(work));
 }, 120_000);
 
-afterAll(async () => {
-  await server?.close();
-  await fixtureServer?.close();
-  if (work) await rm(work, { recursive: true, force: true });
-});
+afterAll(() => tearDown(work, server, fixtureServer));
 
 describe('repoclash crawl (process)', () => {
   it('exits 3 with one line per failed repo and stores the rest; silent without a TTY', async () => {

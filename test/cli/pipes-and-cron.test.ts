@@ -4,15 +4,15 @@
  * --quiet, which the shipped units use. Real rpm repos on a loopback server; a repo path the server
  * does not have is the failing repo (answered at once and not retried, so the tests stay fast).
  */
-import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { repoclash as runCli, type RunOptions } from '../support/cli.js';
-import { startRepoServer, type RepoServer } from '../support/http-server.js';
-import { fixturesDir } from '../support/paths.js';
-import { buildRpmRepo } from '../support/rpm-repo.js';
+import type { RepoServer } from '../support/http-server.js';
 import { goodAndGoneConfig } from '../support/repos-yaml.js';
+import { serveGoodRepoAndFixtures } from '../support/good-repo-site.js';
+import { tearDown } from '../support/teardown.js';
 
 let work: string;
 let server: RepoServer;
@@ -22,16 +22,10 @@ const repoclash = (args: string[], options: RunOptions = {}) => runCli(work, arg
 
 beforeAll(async () => {
   work = await mkdtemp(path.join(os.tmpdir(), 'repoclash-pipes-'));
-  await buildRpmRepo({ dir: path.join(work, 'www/good'), rpms: [{ name: 'grafana', version: '6.1.5', release: '1', vendor: 'Grafana Labs' }] });
-  server = await startRepoServer({ root: path.join(work, 'www') });
-  fixtureServer = await startRepoServer({ root: path.join(fixturesDir, 'rpm') });
+  ({ server, fixtureServer } = await serveGoodRepoAndFixtures(work));
 }, 120_000);
 
-afterAll(async () => {
-  await server?.close();
-  await fixtureServer?.close();
-  if (work) await rm(work, { recursive: true, force: true });
-});
+afterAll(() => tearDown(work, server, fixtureServer));
 
 describe('a closed stdout (EPIPE)', () => {
   let common: string[];

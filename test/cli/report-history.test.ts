@@ -4,7 +4,7 @@
  * it, and a week in the future is a usage error. Also what the report leads with: the counts that
  * need a person, and repo health before the findings, each failed repo once.
  */
-import { readFile, readdir, rm, mkdtemp, writeFile } from 'node:fs/promises';
+import { readFile, readdir, mkdtemp, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -13,6 +13,7 @@ import { Store } from '../../src/store/index.js';
 import { repoclash as runCli } from '../support/cli.js';
 import { startRepoServer, type RepoServer } from '../support/http-server.js';
 import { buildRpmRepo, type RpmSpec } from '../support/rpm-repo.js';
+import { tearDown } from '../support/teardown.js';
 
 let work: string;
 let server: RepoServer;
@@ -51,10 +52,7 @@ profiles:
   expect((await repoclash(['crawl', '--config', config, '--db', db])).code).toBe(3); // gone fails
 }, 120_000);
 
-afterAll(async () => {
-  await server?.close();
-  if (work) await rm(work, { recursive: true, force: true });
-});
+afterAll(() => tearDown(work, server));
 
 describe('the weekly series', () => {
   it('a --profile report leaves it unchanged: the next full report does not call everything new', async () => {

@@ -3,7 +3,7 @@
  * with Fedora's prometheus 1.8.0, its URL on GitHub, releases served in GitHub's shape on loopback),
  * and failing sources — exit codes, one line per failure, nothing stored from a failed fetch.
  */
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -13,6 +13,7 @@ import { startApiServer, type ApiServer } from '../support/api-server.js';
 import { repoclash as runCli } from '../support/cli.js';
 import { startRepoServer, type RepoServer } from '../support/http-server.js';
 import { buildRpmRepo } from '../support/rpm-repo.js';
+import { tearDown } from '../support/teardown.js';
 
 const DAY = 86_400_000;
 let work: string;
@@ -73,11 +74,7 @@ beforeAll(async () => {
   await writeFile(path.join(work, 'langs.yaml'), `repos:\n${langs}profiles:\n  langs: { repos: [langs] }\n${sourcesYaml()}`);
 }, 120_000);
 
-afterAll(async () => {
-  await repos?.close();
-  await api?.close();
-  if (work) await rm(work, { recursive: true, force: true });
-});
+afterAll(() => tearDown(work, repos, api));
 
 describe('the Prometheus story against GitHub releases', () => {
   const db = () => path.join(work, 'prometheus.db');

@@ -16,6 +16,7 @@ import { makeThrowawayKey, type GpgKey } from '../support/gpg.js';
 import { startRepoServer, type RepoServer } from '../support/http-server.js';
 import { buildRpmRepo, type RpmSpec } from '../support/rpm-repo.js';
 import { testCrawlContext } from '../support/crawl-context.js';
+import { tearDown } from '../support/teardown.js';
 
 const grafana = (version: string, release: string, buildTime: number): RpmSpec => ({
   name: 'grafana',
@@ -84,12 +85,7 @@ beforeAll(async () => {
   server = await startRepoServer({ root: path.join(work, 'www') });
 }, 120_000);
 
-afterAll(async () => {
-  await server?.close();
-  await key?.dispose();
-  await otherKey?.dispose();
-  if (work) await rm(work, { recursive: true, force: true });
-});
+afterAll(() => tearDown(work, server, key, otherKey));
 
 describe('crawl', () => {
   it('stores the first crawl, downloads no index when nothing changed, records changes as intervals', async () => {

@@ -4,7 +4,7 @@
  * and the shrink guard. Real repos (rpmbuild + createrepo_c, apt-ftparchive) on 127.0.0.1.
  */
 import { createHash } from 'node:crypto';
-import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -17,6 +17,7 @@ import { makeThrowawayKey, type GpgKey } from '../support/gpg.js';
 import { testCrawlContext } from '../support/crawl-context.js';
 import { startRepoServer, type RepoServer } from '../support/http-server.js';
 import { buildRpmRepo, type RpmSpec } from '../support/rpm-repo.js';
+import { tearDown } from '../support/teardown.js';
 
 let work: string;
 let server: RepoServer;
@@ -62,12 +63,7 @@ beforeAll(async () => {
   await writeFile(path.join(work, 'www/mirrorlist.txt'), `# mirrors\nhttp://127.0.0.1:1/nothing/\n${server.url}/b/\n`);
 }, 120_000);
 
-afterAll(async () => {
-  await server?.close();
-  await key?.dispose();
-  await otherKey?.dispose();
-  if (work) await rm(work, { recursive: true, force: true });
-});
+afterAll(() => tearDown(work, server, key, otherKey));
 
 describe('mirrors', () => {
   it('metalink: skips the preferred mirror whose repomd.xml is stale and uses the current one', async () => {

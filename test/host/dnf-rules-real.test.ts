@@ -4,7 +4,7 @@
  * store, host config, resolver), each compared with what real dnf 4 does in the same installroot.
  * Repos are built by rpmbuild + createrepo_c, modules.yaml added with modifyrepo_c.
  */
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -14,6 +14,7 @@ import { dnfUpgradePlan, runDnf, seedInstalled, type DnfContext, type DnfRepo } 
 import { dnfPlanLines, planDisagreements, repoclashPlanLines } from '../support/host-compare.js';
 import { startRepoServer, type RepoServer } from '../support/http-server.js';
 import { addModulesYaml, buildRpmRepo, buildRpms, modulesYamlText, type RpmSpec } from '../support/rpm-repo.js';
+import { tearDown } from '../support/teardown.js';
 
 const FEDORA = 'Fedora Project';
 const ROCKY = 'Rocky Enterprise Software Foundation';
@@ -132,10 +133,7 @@ beforeAll(async () => {
   await writeFile(minimalConfig, 'version: 1\nrepos:\n  unused:\n    vendor: Nobody\n    role: third-party\n    format: rpm\n    enabled: false\n    baseurl: http://127.0.0.1:9/\n');
 }, 180_000);
 
-afterAll(async () => {
-  await server?.close();
-  if (work) await rm(work, { recursive: true, force: true });
-});
+afterAll(() => tearDown(work, server));
 
 // ---------------------------------------------------------------------------------- obsoletes ----
 

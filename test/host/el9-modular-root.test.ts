@@ -7,7 +7,7 @@
  * shipped repos.yaml loads, its Debian repos skipped with a note) and is compared with real dnf in
  * the same root — before and after `dnf module disable postgresql`, as PGDG's instructions say.
  */
-import { copyFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -18,6 +18,7 @@ import { makeThrowawayKey, type GpgKey } from '../support/gpg.js';
 import { dnfPlanLines, planDisagreements, repoclashPlanLines } from '../support/host-compare.js';
 import { startRepoServer, type RepoServer } from '../support/http-server.js';
 import { addModulesYaml, buildRpmRepo, buildRpms, modulesYamlText, type RpmSpec } from '../support/rpm-repo.js';
+import { tearDown } from '../support/teardown.js';
 
 const ROCKY = 'Rocky Enterprise Software Foundation';
 const PGDG = 'PostgreSQL Global Development Group';
@@ -224,11 +225,7 @@ beforeAll(async () => {
   ctx = { installroot: root, repos: [], ownRepoFiles: true, releasever: '9', forcearch: 'x86_64' };
 }, 180_000);
 
-afterAll(async () => {
-  await server?.close();
-  await key?.dispose();
-  if (work) await rm(work, { recursive: true, force: true });
-});
+afterAll(() => tearDown(work, server, key));
 
 describe('an EL 9 root with a modular AppStream and PGDG, no --config', () => {
   it("with the postgresql:13 default stream: AppStream's stream wins, PGDG's server is hidden, postgresql17-devel replaces libpq-devel — zero disagreements with real dnf", async () => {

@@ -6,7 +6,7 @@
  * `Packages`, and one listing only `Packages.gz` or only `Packages.xz` is skipped without an error.
  * repoclash must request the same index files and predict the same upgrades.
  */
-import { copyFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -17,6 +17,7 @@ import { buildDebRepo, buildFlatDebRepo } from '../support/deb-repo.js';
 import { makeThrowawayKey, type GpgKey } from '../support/gpg.js';
 import { aptActions, disagreements, repoclashAptActions } from '../support/host-compare.js';
 import { startRepoServer, type RepoServer } from '../support/http-server.js';
+import { tearDown } from '../support/teardown.js';
 
 let work: string;
 let server: RepoServer;
@@ -85,11 +86,7 @@ beforeAll(async () => {
   ours = repoclashAptActions(report, false);
 }, 240_000);
 
-afterAll(async () => {
-  await server?.close();
-  await key?.dispose();
-  if (work) await rm(work, { recursive: true, force: true });
-});
+afterAll(() => tearDown(work, server, key));
 
 describe('apt index selection: component paths', () => {
   it('reads `updates/main` at dists/SUITE/updates/main/ and never falls back to main/, as apt does', () => {

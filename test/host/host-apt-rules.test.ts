@@ -2,7 +2,7 @@
  * apt's own rules that `repoclash host` reads from the root, each checked against real apt on the
  * same root (a private APT_CONFIG whose Dir::Etc is ROOT/etc/apt, offline, repos on 127.0.0.1).
  */
-import { mkdir, mkdtemp, rm, writeFile, copyFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, writeFile, copyFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -14,6 +14,7 @@ import { buildDebRepo, type DebSuite } from '../support/deb-repo.js';
 import { makeThrowawayKey, type GpgKey } from '../support/gpg.js';
 import { aptActions, disagreements, repoclashAptActions } from '../support/host-compare.js';
 import { startRepoServer, type RepoServer } from '../support/http-server.js';
+import { tearDown } from '../support/teardown.js';
 
 let work: string;
 let server: RepoServer;
@@ -47,11 +48,7 @@ beforeAll(async () => {
   server = await startRepoServer({ root: path.join(work, 'srv') });
 }, 120_000);
 
-afterAll(async () => {
-  await server?.close();
-  await key?.dispose();
-  if (work) await rm(work, { recursive: true, force: true });
-});
+afterAll(() => tearDown(work, server, key));
 
 describe('APT::Default-Release from ROOT/etc/apt/apt.conf.d', () => {
   it('apt.conf syntax: scoped names, blocks, comments, #clear, later values win', () => {

@@ -5,7 +5,7 @@
  * `dnf --assumeno upgrade|distro-sync` and `apt-get -s upgrade|dist-upgrade`. Package by
  * package, the predicted action and target must agree: zero disagreements.
  */
-import { mkdir, mkdtemp, rm, writeFile, copyFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, writeFile, copyFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -18,6 +18,7 @@ import { startRepoServer, type RepoServer } from '../support/http-server.js';
 import { buildRpmRepo, buildRpms, type RpmSpec } from '../support/rpm-repo.js';
 import { repoclash as runCli, type Run } from '../support/cli.js';
 import { aptActions, dnfActions, disagreements, repoclashAptActions, repoclashDnfActions as repoclashActions } from '../support/host-compare.js';
+import { tearDown } from '../support/teardown.js';
 
 let work: string;
 let server: RepoServer;
@@ -158,11 +159,7 @@ beforeAll(async () => {
   await mkdir(emptyDir);
 }, 120_000);
 
-afterAll(async () => {
-  await server?.close();
-  await key?.dispose();
-  if (work) await rm(work, { recursive: true, force: true });
-});
+afterAll(() => tearDown(work, server, key));
 
 describe('repoclash host --root: the root itself', () => {
   it('a missing or unreadable --root is its own one-line error (exit 2), not a repos.yaml message', async () => {

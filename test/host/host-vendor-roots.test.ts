@@ -6,7 +6,7 @@
  * Each root's expected verdicts come from the real package manager in the same test.
  */
 import { createHash } from 'node:crypto';
-import { copyFile, mkdir, mkdtemp, readFile, rm, unlink, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readFile, unlink, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -19,6 +19,7 @@ import { makeThrowawayKey, type GpgKey } from '../support/gpg.js';
 import { aptActions, dnfActions, disagreements, repoclashAptActions, repoclashDnfActions } from '../support/host-compare.js';
 import { startRepoServer, type RepoServer } from '../support/http-server.js';
 import { buildRpmRepo, buildRpms, type RpmSpec } from '../support/rpm-repo.js';
+import { tearDown } from '../support/teardown.js';
 
 let work: string;
 let srv: string;
@@ -423,12 +424,7 @@ beforeAll(async () => {
   await copyFile(key.publicKeyArmoredPath, path.join(srv, GRAFANA_RPM, 'gpg.key'));
 }, 180_000);
 
-afterAll(async () => {
-  await server?.close();
-  await key?.dispose();
-  await ppaKey?.dispose();
-  if (work) await rm(work, { recursive: true, force: true });
-});
+afterAll(() => tearDown(work, server, key, ppaKey));
 
 describe('a Fedora 40 root with grafana.com, Docker and PGDG repos, no --config', () => {
   const names = FEDORA_INSTALLED.map((p) => p.name);

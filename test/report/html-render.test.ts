@@ -3,7 +3,7 @@
  * errors, both chart images decode, nothing wider than an 800 px viewport, metadata text escaped.
  * The screenshot is kept in test-results/report.png (the CI artifact).
  */
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -14,6 +14,7 @@ import { buildWeeklyReport, fromStored, toStored, type WeeklyReport } from '../.
 import { renderWeeklyFiles } from '../../src/report/weekly-output.js';
 import { repoRoot } from '../support/paths.js';
 import { auditOf, clash, lag, predictedPingPong } from '../support/finding-builders.js';
+import { tearDown } from '../support/teardown.js';
 
 const DAY = 86_400_000;
 
@@ -73,10 +74,7 @@ beforeAll(async () => {
   });
 }, 60_000);
 
-afterAll(async () => {
-  await browser?.close();
-  if (work) await rm(work, { recursive: true, force: true });
-});
+afterAll(() => tearDown(work, browser));
 
 describe('weekly HTML in Chromium', () => {
   it('renders without console errors or overflow at 800 px, charts displayed, text escaped', async () => {

@@ -3,7 +3,7 @@
  * on a loopback server, `repoclash crawl`, then reports for successive weeks; the second report
  * must say what is new, resolved and ongoing, and the third how long the ongoing ones have run.
  */
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -13,6 +13,7 @@ import { startRepoServer, type RepoServer } from '../support/http-server.js';
 import { buildRpmRepo, type RpmSpec } from '../support/rpm-repo.js';
 import { repoclash } from '../support/cli.js';
 import { twoVendorConfig } from '../support/repos-yaml.js';
+import { tearDown } from '../support/teardown.js';
 
 let work: string;
 let server: RepoServer;
@@ -41,10 +42,7 @@ beforeAll(async () => {
   out = path.join(work, 'out');
 }, 60_000);
 
-afterAll(async () => {
-  await server?.close();
-  if (work) await rm(work, { recursive: true, force: true });
-});
+afterAll(() => tearDown(work, server));
 
 describe('repoclash report (process)', () => {
   it('two reports around a change give new / resolved / ongoing; a third says how long', async () => {

@@ -5,7 +5,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdir, mkdtemp, open, readFile, rm, unlink, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, open, readFile, unlink, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -18,6 +18,7 @@ import { clearsign, makeThrowawayKey, type GpgKey } from '../support/gpg.js';
 import { storedState } from '../support/hostile.js';
 import { startRepoServer, type RepoServer } from '../support/http-server.js';
 import { buildRpmRepo, rewriteRepodataFile } from '../support/rpm-repo.js';
+import { tearDown } from '../support/teardown.js';
 
 let work: string;
 let server: RepoServer;
@@ -56,11 +57,7 @@ beforeAll(async () => {
   await buildRpmRepo({ dir: path.join(work, 'www/rpm'), rpms: [{ name: 'tool', version: '1.0', release: '1', vendor: 'V' }, { name: 'tool', version: '2.0', release: '1', vendor: 'V' }], revision: '2' });
 }, 120_000);
 
-afterAll(async () => {
-  await server?.close();
-  await key?.dispose();
-  if (work) await rm(work, { recursive: true, force: true });
-});
+afterAll(() => tearDown(work, server, key));
 
 describe('not found', () => {
   it('404 and 410 on repomd.xml say "not found" with the URL', async () => {

@@ -3,7 +3,7 @@
  * index afterwards. Real signed Debian repos (apt-ftparchive + gpg) and rpm repos (createrepo_c)
  * on 127.0.0.1, the CLI in a child process.
  */
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -14,6 +14,7 @@ import { makeThrowawayKey, type GpgKey } from '../support/gpg.js';
 import { storedState } from '../support/hostile.js';
 import { startRepoServer, type RepoServer } from '../support/http-server.js';
 import { buildRpmRepo } from '../support/rpm-repo.js';
+import { tearDown } from '../support/teardown.js';
 
 let work: string;
 let server: RepoServer;
@@ -47,11 +48,7 @@ beforeAll(async () => {
   server = await startRepoServer({ root: path.join(work, 'www') });
 }, 60_000);
 
-afterAll(async () => {
-  await server?.close();
-  await key?.dispose();
-  if (work) await rm(work, { recursive: true, force: true });
-});
+afterAll(() => tearDown(work, server, key));
 
 describe('metadata dated in the future is not valid yet', () => {
   it('a Release dated 2099 is refused and stores nothing; the honest Release after it is taken without --accept', async () => {

@@ -12,6 +12,7 @@ import { repoclash, type Run } from '../support/cli.js';
 import { fileTree, plantUntouchable, storedState } from '../support/hostile.js';
 import { startRepoServer, type RepoServer } from '../support/http-server.js';
 import { buildRpmRepo } from '../support/rpm-repo.js';
+import { tearDown } from '../support/teardown.js';
 
 let work: string;
 let server: RepoServer;
@@ -97,11 +98,7 @@ beforeAll(async () => {
   await writeFile(path.join(work, 'outside/passwd'), 'root:x:0:0:root:/root:/bin/bash\n');
 }, 120_000);
 
-afterAll(async () => {
-  await server?.close();
-  await other?.close();
-  if (work) await rm(work, { recursive: true, force: true });
-});
+afterAll(() => tearDown(work, server, other));
 
 describe('origin confinement', () => {
   it('xml:base pointing at another host is refused, and the other host sees no request', async () => {

@@ -5,7 +5,7 @@
  * check, report) in every format (text, markdown, HTML, JSON, JUnit) must carry no raw control
  * character and no password, and still show what the metadata says (escaped).
  */
-import { copyFile, mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readFile, readdir, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
@@ -15,6 +15,7 @@ import { repoclash } from '../support/cli.js';
 import { buildDebRepo } from '../support/deb-repo.js';
 import { makeThrowawayKey, type GpgKey } from '../support/gpg.js';
 import { startRepoServer, type RepoServer } from '../support/http-server.js';
+import { tearDown } from '../support/teardown.js';
 
 const PASSWORD = 'hunter2-secret';
 // Clear screen, OSC 52 (write the clipboard), OSC 0 (window title), C1 CSI, a bidi override, DEL.
@@ -63,11 +64,7 @@ beforeAll(async () => {
   db = path.join(work, 'store.db');
 }, 120_000);
 
-afterAll(async () => {
-  await server?.close();
-  await key?.dispose();
-  if (work) await rm(work, { recursive: true, force: true });
-});
+afterAll(() => tearDown(work, server, key));
 
 /** No raw control character, no password; `label` says which output failed. */
 function expectSafe(label: string, text: string): void {
