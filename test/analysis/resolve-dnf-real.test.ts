@@ -163,6 +163,14 @@ function moveLine(r: Resolution, to: Candidate | null | undefined, action: strin
   return `${verb} ${r.name}.${to.arch} ${r.installed.evr} -> ${to.evr} @${to.repoId}`;
 }
 
+/** The moves resolveDnf predicts for the installed packages on `dnf upgrade` or `dnf distro-sync`, spelled as dnfLines spells dnf's. */
+function predictedMoves(allowVendorChange: boolean, command: 'upgrade' | 'distro-sync'): string[] {
+  return predict(allowVendorChange, true)
+    .map((r) => (command === 'upgrade' ? moveLine(r, r.upgradeTo, r.upgradeAction) : moveLine(r, r.syncTo, r.syncAction)))
+    .filter((l): l is string => l !== null)
+    .sort();
+}
+
 describe('resolveDnf agrees with real dnf 4', () => {
   it('on the winner of every fresh install: priority, cost, epoch, excludepkgs, includepkgs, same NEVRA twice, arch', async () => {
     const ctx = await root('fresh', []);
@@ -180,10 +188,7 @@ describe('resolveDnf agrees with real dnf 4', () => {
     it(`on dnf upgrade with allow_vendor_change=${allowVendorChange ? 'True' : 'False'}`, async () => {
       const ctx = await root(`up-${allowVendorChange}`, INSTALLED);
       const plan = await dnfUpgradePlan({ ...ctx, allowVendorChange, command: 'upgrade' });
-      const predicted = predict(allowVendorChange, true)
-        .map((r) => moveLine(r, r.upgradeTo, r.upgradeAction))
-        .filter((l): l is string => l !== null)
-        .sort();
+      const predicted = predictedMoves(allowVendorChange, 'upgrade');
       expect(predicted).toEqual(dnfLines(plan));
       expect(plan.items.length).toBeGreaterThan(2);
       // Priority prunes the upgrade's candidates (newer versions), not every version of the name.
@@ -196,10 +201,7 @@ describe('resolveDnf agrees with real dnf 4', () => {
     it(`on dnf distro-sync with allow_vendor_change=${allowVendorChange ? 'True' : 'False'} (downgrades to the priority winner)`, async () => {
       const ctx = await root(`sync-${allowVendorChange}`, INSTALLED);
       const plan = await dnfUpgradePlan({ ...ctx, allowVendorChange, command: 'distro-sync' });
-      const predicted = predict(allowVendorChange, true)
-        .map((r) => moveLine(r, r.syncTo, r.syncAction))
-        .filter((l): l is string => l !== null)
-        .sort();
+      const predicted = predictedMoves(allowVendorChange, 'distro-sync');
       expect(predicted).toEqual(dnfLines(plan));
       expect(plan.items.some((i) => i.action === 'downgrade')).toBe(true);
     }, 60_000);
