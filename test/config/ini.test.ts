@@ -5,20 +5,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError } from '../../src/errors.js';
 import { iniGet, parseIni, type IniDocument } from '../../src/config/ini.js';
 import { libdnfParseIni } from '../support/libdnf-oracles.js';
+import { fedoraSection } from '../support/shipped-repo-files.js';
 
-const FEDORA_REPO = `[fedora]
-name=Fedora $releasever - $basearch
-#baseurl=http://download.example/pub/fedora/linux/releases/$releasever/Everything/$basearch/os/
-metalink=https://mirrors.fedoraproject.org/metalink?repo=fedora-$releasever&arch=$basearch
-enabled=1
-countme=1
-metadata_expire=7d
-repo_gpgcheck=0
-type=rpm
-gpgcheck=1
-gpgkey=file:///etc/pki/rpm-gpg/RPM-GPG-KEY-fedora-$releasever-$basearch
-skip_if_unavailable=False
-
+const FEDORA_REPO = `${fedoraSection('https://mirrors.fedoraproject.org')}
 [fedora-debuginfo]
 name=Fedora $releasever - $basearch - Debug
 metalink=https://mirrors.fedoraproject.org/metalink?repo=fedora-debug-$releasever&arch=$basearch

@@ -6,6 +6,7 @@ import { ConfigError, UsageError } from '../../src/errors.js';
 import { loadYumRepos, rpmCompatibleArches, type YumReposResult } from '../../src/config/yum-repos.js';
 import type { RpmRepoConfig } from '../../src/config/types.js';
 import { dnfDumpRepos, type DnfDump } from '../support/libdnf-oracles.js';
+import { fedoraSection, rockySection } from '../support/shipped-repo-files.js';
 
 type Tree = Record<string, string>;
 
@@ -31,19 +32,7 @@ skip_if_unavailable=True
 exclude=kernel-debug*
 `,
   'etc/dnf/vars/pgmajor': '16\n',
-  'etc/yum.repos.d/fedora.repo': `[fedora]
-name=Fedora $releasever - $basearch
-#baseurl=http://download.example/pub/fedora/linux/releases/$releasever/Everything/$basearch/os/
-metalink=https://mirrors.fedoraproject.org/metalink?repo=fedora-$releasever&arch=$basearch
-enabled=1
-countme=1
-metadata_expire=7d
-repo_gpgcheck=0
-type=rpm
-gpgcheck=1
-gpgkey=file:///etc/pki/rpm-gpg/RPM-GPG-KEY-fedora-$releasever-$basearch
-skip_if_unavailable=False
-
+  'etc/yum.repos.d/fedora.repo': `${fedoraSection('https://mirrors.fedoraproject.org')}
 [fedora-debuginfo]
 name=Fedora $releasever - $basearch - Debug
 metalink=https://mirrors.fedoraproject.org/metalink?repo=fedora-debug-$releasever&arch=$basearch
@@ -314,16 +303,7 @@ const ROCKY_HOST: Tree = {
   'etc/yum.conf': '[main]\ngpgcheck=1\nallow_vendor_change=False\nexclude=kernel-rt*\n',
   'etc/dnf/vars/contentdir': 'pub/rocky\n',
   'etc/dnf/vars/rltype': '\n',
-  'etc/yum.repos.d/rocky.repo': `[baseos]
-name=Rocky Linux $releasever - BaseOS
-mirrorlist=https://mirrors.rockylinux.org/mirrorlist?arch=$basearch&repo=BaseOS-$releasever$rltype
-#baseurl=http://dl.rockylinux.org/$contentdir/$releasever/BaseOS/$basearch/os/
-gpgcheck=1
-enabled=1
-countme=1
-metadata_expire=6h
-gpgkey=file:///etc/pki/rpm-gpg/RPM-GPG-KEY-Rocky-9
-
+  'etc/yum.repos.d/rocky.repo': `${rockySection('baseos', true, 'https://mirrors.rockylinux.org')}
 [appstream]
 name=Rocky Linux $releasever - AppStream
 baseurl=http://dl.rockylinux.org/\${contentdir}/$releasever_major/AppStream/$basearch/os/

@@ -19,6 +19,7 @@ import { dnfPlanLines, planDisagreements, repoclashPlanLines } from '../support/
 import { startRepoServer, type RepoServer } from '../support/http-server.js';
 import { addModulesYaml, buildRpmRepo, buildRpms, modulesYamlText, type RpmSpec } from '../support/rpm-repo.js';
 import { tearDown } from '../support/teardown.js';
+import { rockySection } from '../support/shipped-repo-files.js';
 
 const ROCKY = 'Rocky Enterprise Software Foundation';
 const PGDG = 'PostgreSQL Global Development Group';
@@ -62,36 +63,9 @@ function repoFiles(A: string): Record<string, string> {
 # If the mirrorlist does not work for you, you can try the commented out
 # baseurl line instead.
 
-[baseos]
-name=Rocky Linux $releasever - BaseOS
-mirrorlist=${A}/mirrors.rockylinux.org/mirrorlist?arch=$basearch&repo=BaseOS-$releasever$rltype
-#baseurl=http://dl.rockylinux.org/$contentdir/$releasever/BaseOS/$basearch/os/
-gpgcheck=1
-enabled=1
-countme=1
-metadata_expire=6h
-gpgkey=file:///etc/pki/rpm-gpg/RPM-GPG-KEY-Rocky-9
-
-[appstream]
-name=Rocky Linux $releasever - AppStream
-mirrorlist=${A}/mirrors.rockylinux.org/mirrorlist?arch=$basearch&repo=AppStream-$releasever$rltype
-#baseurl=http://dl.rockylinux.org/$contentdir/$releasever/AppStream/$basearch/os/
-gpgcheck=1
-enabled=1
-countme=1
-metadata_expire=6h
-gpgkey=file:///etc/pki/rpm-gpg/RPM-GPG-KEY-Rocky-9
-
-[crb]
-name=Rocky Linux $releasever - CRB
-mirrorlist=${A}/mirrors.rockylinux.org/mirrorlist?arch=$basearch&repo=CRB-$releasever$rltype
-#baseurl=http://dl.rockylinux.org/$contentdir/$releasever/CRB/$basearch/os/
-gpgcheck=1
-enabled=0
-countme=1
-metadata_expire=6h
-gpgkey=file:///etc/pki/rpm-gpg/RPM-GPG-KEY-Rocky-9
-`,
+${rockySection('baseos', true, `${A}/mirrors.rockylinux.org`)}
+${rockySection('appstream', true, `${A}/mirrors.rockylinux.org`)}
+${rockySection('crb', false, `${A}/mirrors.rockylinux.org`)}`,
     'pgdg-redhat-all.repo': `#######################################################
 # PGDG Red Hat Enterprise Linux / Rocky repositories  #
 #######################################################

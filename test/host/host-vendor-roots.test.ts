@@ -20,6 +20,7 @@ import { aptActions, dnfActions, disagreements, repoclashAptActions, repoclashDn
 import { startRepoServer, type RepoServer } from '../support/http-server.js';
 import { buildRpmRepo, buildRpms, type RpmSpec } from '../support/rpm-repo.js';
 import { tearDown } from '../support/teardown.js';
+import { fedoraSection } from '../support/shipped-repo-files.js';
 
 let work: string;
 let srv: string;
@@ -109,19 +110,7 @@ const FEDORA_INSTALLED: RpmSpec[] = [
 /** The repo files, as Fedora 40 and the vendors ship them; `A` is the server's address. */
 function fedoraRepoFiles(A: string): Record<string, string> {
   return {
-    'fedora.repo': `[fedora]
-name=Fedora $releasever - $basearch
-#baseurl=http://download.example/pub/fedora/linux/releases/$releasever/Everything/$basearch/os/
-metalink=${A}/metalink?repo=fedora-$releasever&arch=$basearch
-enabled=1
-countme=1
-metadata_expire=7d
-repo_gpgcheck=0
-type=rpm
-gpgcheck=1
-gpgkey=file:///etc/pki/rpm-gpg/RPM-GPG-KEY-fedora-$releasever-$basearch
-skip_if_unavailable=False
-
+    'fedora.repo': `${fedoraSection(A)}
 [fedora-debuginfo]
 name=Fedora $releasever - $basearch - Debug
 #baseurl=http://download.example/pub/fedora/linux/releases/$releasever/Everything/$basearch/debug/tree/
