@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HostReport } from '../../src/host/types.js';
 import { repoclash } from '../support/cli.js';
 import { dnfUpgradePlan, runDnf, seedInstalled, type DnfContext, type DnfRepo } from '../support/dnf.js';
-import { dnfPlanLines, planDisagreements, repoclashPlanLines } from '../support/host-compare.js';
+import { dnfPlanLines, hostReport, planDisagreements, repoclashPlanLines } from '../support/host-compare.js';
 import { startRepoServer, type RepoServer } from '../support/http-server.js';
 import { addModulesYaml, buildRpmRepo, buildRpms, modulesYamlText, type RpmSpec } from '../support/rpm-repo.js';
 import { tearDown } from '../support/teardown.js';
@@ -28,12 +28,11 @@ let minimalConfig: string;
 const rpm = (name: string, version: string, vendor: string, extra: Partial<RpmSpec> = {}): RpmSpec => ({ name, version, release: '1', vendor, arch: 'x86_64', ...extra });
 
 async function host(root: string, label: string): Promise<HostReport> {
-  const run = await repoclash(work, ['host', '--root', root, '--format', 'json', '--config', minimalConfig, '--db', path.join(work, `${label}.db`), '--cache', path.join(work, 'cache')], {
+  const { report } = await hostReport(work, ['--root', root, '--format', 'json', '--config', minimalConfig, '--db', path.join(work, `${label}.db`), '--cache', path.join(work, 'cache')], {
     // Debian's rpm keeps an installroot's rpmdb under ROOT/$HOME: the same HOME as dnf's.
     env: { HOME: process.env['HOME'] ?? os.homedir() },
   });
-  if (run.code !== 0 && run.code !== 1) throw new Error(`repoclash host exited ${run.code}:\n${run.stderr}\n${run.stdout}`);
-  return JSON.parse(run.stdout) as HostReport;
+  return report;
 }
 
 /** Both commands, real dnf against repoclash: the lines that disagree (none, hopefully) and both sides. */

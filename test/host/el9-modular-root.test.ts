@@ -15,7 +15,7 @@ import type { HostReport } from '../../src/host/types.js';
 import { repoclash } from '../support/cli.js';
 import { dnfUpgradePlan, runDnf, seedInstalled, type DnfContext } from '../support/dnf.js';
 import { makeThrowawayKey, type GpgKey } from '../support/gpg.js';
-import { dnfPlanLines, planDisagreements, repoclashPlanLines } from '../support/host-compare.js';
+import { dnfPlanLines, hostReport, planDisagreements, repoclashPlanLines } from '../support/host-compare.js';
 import { startRepoServer, type RepoServer } from '../support/http-server.js';
 import { addModulesYaml, buildRpmRepo, buildRpms, modulesYamlText, type RpmSpec } from '../support/rpm-repo.js';
 import { tearDown } from '../support/teardown.js';
@@ -114,11 +114,10 @@ repo_gpgcheck = 1
 /** `repoclash host --root R --format json` from the empty directory, no --config. */
 async function host(root: string, db: string): Promise<{ code: number | null; report: HostReport }> {
   // HOME stays: Debian's rpm finds an installroot's rpmdb at ROOT/$HOME/.rpmdb.
-  const run = await repoclash(emptyDir, ['host', '--root', root, '--format', 'json', '--db', db, '--cache', `${db}-cache`], {
+  const { run, report } = await hostReport(emptyDir, ['--root', root, '--format', 'json', '--db', db, '--cache', `${db}-cache`], {
     env: { HOME: process.env['HOME'], XDG_CONFIG_HOME: path.join(emptyDir, 'config') },
   });
-  if (run.code !== 0 && run.code !== 1) throw new Error(`repoclash host exited ${run.code}:\n${run.stderr}\n${run.stdout}`);
-  return { code: run.code, report: JSON.parse(run.stdout) as HostReport };
+  return { code: run.code, report };
 }
 
 async function compare(ctx: DnfContext, db: string) {

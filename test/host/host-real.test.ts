@@ -16,8 +16,8 @@ import { dnfUpgradePlan, seedInstalled, type DnfContext, type DnfPlanItem, type 
 import { makeThrowawayKey, type GpgKey } from '../support/gpg.js';
 import { startRepoServer, type RepoServer } from '../support/http-server.js';
 import { buildRpmRepo, buildRpms, type RpmSpec } from '../support/rpm-repo.js';
-import { repoclash as runCli, type Run } from '../support/cli.js';
-import { aptActions, dnfActions, disagreements, repoclashAptActions, repoclashDnfActions as repoclashActions } from '../support/host-compare.js';
+import { repoclash as runCli, type Run, type RunOptions } from '../support/cli.js';
+import { aptActions, dnfActions, disagreements, hostReport, repoclashAptActions, repoclashDnfActions as repoclashActions } from '../support/host-compare.js';
 import { tearDown } from '../support/teardown.js';
 
 let work: string;
@@ -25,16 +25,18 @@ let server: RepoServer;
 let key: GpgKey;
 let emptyDir: string;
 
+/**
+ * HOME stays the same: Debian's rpm finds the installroot's rpmdb at ROOT/$HOME/.rpmdb. As a new
+ * user would run it: from an empty directory, no repos.yaml of its own (the shipped one loads).
+ */
+const asNewUser = (): RunOptions => ({ home: 'inherited', env: { XDG_CONFIG_HOME: path.join(emptyDir, 'config') } });
+
 function repoclash(args: string[]): Promise<Run> {
-  // HOME stays the same: Debian's rpm finds the installroot's rpmdb at ROOT/$HOME/.rpmdb. As a new
-  // user would run it: from an empty directory, no repos.yaml of its own (the shipped one loads).
-  return runCli(emptyDir, args, { home: 'inherited', env: { XDG_CONFIG_HOME: path.join(emptyDir, 'config') } });
+  return runCli(emptyDir, args, asNewUser());
 }
 
 async function hostJson(root: string, label: string, extra: string[] = []): Promise<{ run: Run; report: HostReport }> {
-  const run = await repoclash(['host', '--root', root, '--format', 'json', '--db', path.join(work, `${label}.db`), '--cache', path.join(work, `${label}-cache`), ...extra]);
-  if (run.code !== 0 && run.code !== 1) throw new Error(`repoclash host exited ${run.code}:\n${run.stderr}\n${run.stdout}`);
-  return { run, report: JSON.parse(run.stdout) as HostReport };
+  return hostReport(emptyDir, ['--root', root, '--format', 'json', '--db', path.join(work, `${label}.db`), '--cache', path.join(work, `${label}-cache`), ...extra], asNewUser());
 }
 
 // ---------------------------------------------------------------- dnf ----------------------------

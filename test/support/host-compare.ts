@@ -5,7 +5,18 @@
 import { formatEvr, parseEvr } from '../../src/formats/rpm/version.js';
 import type { HostReport } from '../../src/host/types.js';
 import type { AptPlanItem } from './apt.js';
+import { repoclash, type Run, type RunOptions } from './cli.js';
 import type { DnfPlan, DnfPlanItem } from './dnf.js';
+
+/**
+ * `repoclash host ARGS` (ARGS with `--format json`): the run and its report. An exit code outside
+ * `accepted` throws with the output, since no report can be read from it.
+ */
+export async function hostReport(cwd: string, args: readonly string[], options: RunOptions = {}, accepted: readonly number[] = [0, 1]): Promise<{ run: Run; report: HostReport }> {
+  const run = await repoclash(cwd, ['host', ...args], options);
+  if (run.code === null || !accepted.includes(run.code)) throw new Error(`repoclash host exited ${run.code}:\n${run.stderr}\n${run.stdout}`);
+  return { run, report: JSON.parse(run.stdout) as HostReport };
+}
 
 const canonEvr = (evr: string): string => formatEvr(parseEvr(evr));
 
