@@ -1,0 +1,145 @@
+/**
+ * Order-preserving version sort keys: a printable-ASCII string per version whose plain
+ * code-unit / byte order (JS `<`, SQLite's BINARY collation, PostgreSQL's `COLLATE "C"`) is the
+ * version order of its format — rpm's labelCompare (epoch, then rpmvercmp of version and release)
+ * or dpkg's (epoch, then verrevcmp of upstream and revision) — and equal exactly when the two
+ * versions compare equal ("1.0" and "1.00" share a key). The store keeps one beside every version
+ * so SQL can pick a name's best version (`max(sort_key)`) without handing every row to JS.
+ *
+ * Both orders are lexicographic orders over a token sequence once each version string is cut into
+ * tokens, and each token's encoding below is self-delimiting, so comparing two keys walks the two
+ * token sequences side by side:
+ *
+ * - rpm (src/formats/rpm/version.ts): separators (anything but ASCII letters, digits, `~`, `^`)
+ *   only cut segments; the tokens then order `~` < end of string < `^` < letter run (strcmp) <
+ *   digit run (numerically). A version's key ends with its end token, so a key is never a prefix
+ *   of a different one and version and release keys can be concatenated.
+ * - dpkg (src/formats/deb/version.ts): a string is a sequence of (non-digit run, number) pairs,
+ *   compared pair by pair; a missing pair counts as ("", 0), so trailing ("", 0) pairs are dropped
+ *   and "1.0" = "1.00" = "1.0" + "". Inside a run, characters weigh `~` < run end < letters <
+ *   non-ASCII bytes < other ASCII. Only the first pair can have an empty run, so the end-of-string
+ *   mark only ever meets a run's first character; an empty string is written as the pair ("", 0)
+ *   followed by the end mark. The blank "no version" (epoch 0, '' and '') sorts before every real
+ *   version in dpkg, even "0": its key is the empty string.
+ *
+ * Numbers of any length (leading zeros ignored) are written as the digit count's own length, the
+ * digit count, then the digits: "0" for zero, "13" + "7" → "117", "2" + "12" + "123456789012"…
+ */
+import type { RepoFormat } from '../config/types.js';
+
+/** The parts of a version as the store keeps them (rpm: E, V, R; deb: epoch, upstream, revision). */
+export interface SortKeyParts {
+  epoch: number;
+  version: string;
+  release: string;
+}
+
+function isDigit(c: number): boolean {
+  return c >= 0x30 && c <= 0x39;
+}
+function isAlpha(c: number): boolean {
+  return (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a);
+}
+
+/** A digit run (no sign) as an order-preserving, self-delimiting key part; leading zeros ignored. */
+function numberKey(digits: string): string {
+  let start = 0;
+  while (start < digits.length && digits.charCodeAt(start) === 0x30) start++;
+  const significant = digits.length - start;
+  if (significant === 0) return '0';
+  const count = String(significant);
+  return String(count.length) + count + digits.slice(start);
+}
+
+// rpm token marks, in token order. Letter runs end with RPM_LETTERS_END, below every letter.
+const RPM_TILDE = '!';
+const RPM_END = '#';
+const RPM_CARET = '%';
+const RPM_LETTERS = '&';
+const RPM_NUMBER = '+';
+const RPM_LETTERS_END = '.';
+
+/** One rpm version or release string, as rpmvercmp orders it. */
+export function rpmStringKey(text: string): string {
+  let key = '';
+  let i = 0;
+  const n = text.length;
+  while (i < n) {
+    const c = text.charCodeAt(i);
+    if (c === 0x7e) {
+      key += RPM_TILDE;
+      i++;
+    } else if (c === 0x5e) {
+      key += RPM_CARET;
+      i++;
+    } else if (isDigit(c)) {
+      let end = i + 1;
+      while (end < n && isDigit(text.charCodeAt(end))) end++;
+      key += RPM_NUMBER + numberKey(text.slice(i, end));
+      i = end;
+    } else if (isAlpha(c)) {
+      let end = i + 1;
+      while (end < n && isAlpha(text.charCodeAt(end))) end++;
+      key += RPM_LETTERS + text.slice(i, end) + RPM_LETTERS_END;
+      i = end;
+    } else {
+      i++; // a separator (every non-ASCII code unit too): it only cuts segments
+    }
+  }
+  return key + RPM_END;
+}
+
+/** rpm's labelCompare order: epoch, then version and release with rpmvercmp. */
+export function rpmSortKey(v: SortKeyParts): string {
+  return numberKey(String(v.epoch)) + rpmStringKey(v.version) + rpmStringKey(v.release);
+}
+
+// dpkg: inside a non-digit run, `~` < run end < letters (themselves) < non-ASCII byte < other ASCII.
+const DEB_TILDE = '!';
+const DEB_RUN_END = '#';
+/** The end of the string, met only by a run's first character: above `~`, below letters. */
+const DEB_END = '$';
+const DEB_BYTE = '{';
+const DEB_PUNCT = '|';
+
+const hex2 = (byte: number): string => (byte < 0x10 ? '0' : '') + byte.toString(16);
+const NON_ASCII = /[^\x00-\x7f]/;
+
+/** One character of a dpkg non-digit run (a UTF-8 byte, as dpkg reads it). */
+function debCharKey(c: number): string {
+  if (c === 0x7e) return DEB_TILDE;
+  if (isAlpha(c)) return String.fromCharCode(c);
+  if (c >= 0x80) return DEB_BYTE + hex2(c);
+  return DEB_PUNCT + hex2(c);
+}
+
+/** One upstream or revision string, as dpkg's verrevcmp orders it. */
+export function debStringKey(text: string): string {
+  const s = NON_ASCII.test(text) ? Buffer.from(text, 'utf8').toString('latin1') : text;
+  const pairs: string[] = [];
+  let kept = 0; // pairs up to the last one that is not ("", 0)
+  let i = 0;
+  const n = s.length;
+  while (i < n) {
+    let run = '';
+    while (i < n && !isDigit(s.charCodeAt(i))) run += debCharKey(s.charCodeAt(i++));
+    const start = i;
+    while (i < n && isDigit(s.charCodeAt(i))) i++;
+    const number = numberKey(s.slice(start, i));
+    pairs.push(run + DEB_RUN_END + number);
+    if (run !== '' || number !== '0') kept = pairs.length;
+  }
+  if (kept === 0) return DEB_RUN_END + '0' + DEB_END;
+  return pairs.slice(0, kept).join('') + DEB_END;
+}
+
+/** dpkg's order: epoch, then upstream and revision with verrevcmp; the blank version first. */
+export function debSortKey(v: SortKeyParts): string {
+  if (v.epoch === 0 && v.version === '' && v.release === '') return '';
+  return numberKey(String(v.epoch)) + debStringKey(v.version) + debStringKey(v.release);
+}
+
+/** The sort key of a version of `format` (see the module comment). */
+export function versionSortKey(format: RepoFormat, v: SortKeyParts): string {
+  return format === 'rpm' ? rpmSortKey(v) : debSortKey(v);
+}
