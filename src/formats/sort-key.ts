@@ -22,8 +22,7 @@
  *   followed by the end mark. The blank "no version" (epoch 0, '' and '') sorts before every real
  *   version in dpkg, even "0": its key is the empty string.
  *
- * Numbers of any length (leading zeros ignored) are written as the digit count's own length, the
- * digit count, then the digits: "0" for zero, "13" + "7" → "117", "2" + "12" + "123456789012"…
+ * Numbers of any length (leading zeros ignored) are written as their digit count, then the digits.
  */
 import type { RepoFormat } from '../config/types.js';
 
@@ -41,14 +40,19 @@ function isAlpha(c: number): boolean {
   return (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a);
 }
 
-/** A digit run (no sign) as an order-preserving, self-delimiting key part; leading zeros ignored. */
+/**
+ * A digit run (no sign) as an order-preserving, self-delimiting key part; leading zeros ignored:
+ * "0" for zero, else the count of significant digits then the digits ("7" → "17", "120" →
+ * "3120"); from ten digits on, ":" + the count's own length + the count + the digits.
+ */
 function numberKey(digits: string): string {
   let start = 0;
   while (start < digits.length && digits.charCodeAt(start) === 0x30) start++;
   const significant = digits.length - start;
   if (significant === 0) return '0';
+  if (significant < 10) return String(significant) + (start === 0 ? digits : digits.slice(start));
   const count = String(significant);
-  return String(count.length) + count + digits.slice(start);
+  return ':' + String(count.length) + count + digits.slice(start);
 }
 
 // rpm token marks, in token order. Letter runs end with RPM_LETTERS_END, below every letter.
@@ -94,23 +98,40 @@ export function rpmSortKey(v: SortKeyParts): string {
   return numberKey(String(v.epoch)) + rpmStringKey(v.version) + rpmStringKey(v.release);
 }
 
-// dpkg: inside a non-digit run, `~` < run end < letters (themselves) < non-ASCII byte < other ASCII.
+/**
+ * dpkg's non-digit run characters, one key character each (two more for rare bytes), in dpkg's
+ * weight order: `~` '!', run end '"', end of string '#', letters '$'..'W' (A–Z, a–z), a UTF-8
+ * byte ≥ 0x80 'X' + two hex digits, a control character 'Y' + two hex digits, then the other
+ * ASCII characters by code 'Z'..'z' (space, then . + - : and the rest). One character for what
+ * versions are made of keeps keys short: SQL sorts and compares them.
+ */
 const DEB_TILDE = '!';
-const DEB_RUN_END = '#';
+const DEB_RUN_END = '"';
 /** The end of the string, met only by a run's first character: above `~`, below letters. */
-const DEB_END = '$';
-const DEB_BYTE = '{';
-const DEB_PUNCT = '|';
+const DEB_END = '#';
+const DEB_BYTE = 'X';
+const DEB_CONTROL = 'Y';
 
 const hex2 = (byte: number): string => (byte < 0x10 ? '0' : '') + byte.toString(16);
+
+/** Key text of each ASCII character inside a run (digits never are). */
+const DEB_ASCII: readonly string[] = (() => {
+  const table: string[] = [];
+  let letter = 0x24;
+  for (let c = 0x41; c <= 0x5a; c++) table[c] = String.fromCharCode(letter++);
+  for (let c = 0x61; c <= 0x7a; c++) table[c] = String.fromCharCode(letter++);
+  let other = 0x5a;
+  for (let c = 0x20; c <= 0x7f; c++) if (table[c] === undefined && !isDigit(c) && c !== 0x7e) table[c] = String.fromCharCode(other++);
+  for (let c = 0; c < 0x20; c++) table[c] = DEB_CONTROL + hex2(c);
+  table[0x7e] = DEB_TILDE;
+  return table;
+})();
+
 const NON_ASCII = /[^\x00-\x7f]/;
 
 /** One character of a dpkg non-digit run (a UTF-8 byte, as dpkg reads it). */
 function debCharKey(c: number): string {
-  if (c === 0x7e) return DEB_TILDE;
-  if (isAlpha(c)) return String.fromCharCode(c);
-  if (c >= 0x80) return DEB_BYTE + hex2(c);
-  return DEB_PUNCT + hex2(c);
+  return c >= 0x80 ? DEB_BYTE + hex2(c) : DEB_ASCII[c]!;
 }
 
 /** One upstream or revision string, as dpkg's verrevcmp orders it. */

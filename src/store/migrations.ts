@@ -8,11 +8,17 @@
  */
 import { StoreError } from '../errors.js';
 import type { Db } from './db.js';
+import { fillSortKeys } from './sort-keys.js';
 
 export interface Migration {
   version: number;
   name: string;
   sql: string;
+  /**
+   * Runs after `sql`, in the same transaction, for what SQL cannot compute (values derived in JS).
+   * Another backend (PostgreSQL) runs the same JS over its own rows.
+   */
+  fill?: (db: Db) => void;
 }
 
 export const MIGRATIONS: readonly Migration[] = [
@@ -176,6 +182,19 @@ export const MIGRATIONS: readonly Migration[] = [
         facts       TEXT NOT NULL CHECK (json_valid(facts))
       ) STRICT;`,
   },
+  {
+    version: 8,
+    name: 'version sort keys',
+    // An order-preserving key per version (src/formats/sort-key.ts: its byte order is rpm's or
+    // dpkg's version order for the repo's format), so a name's best version is max(sort_key) in
+    // SQL. Computed in JS — at staging for new rows, here for existing ones — not by an SQL
+    // function: every backend fills it the same way. PostgreSQL must compare it with COLLATE "C"
+    // (the key is printable ASCII; a locale collation would reorder it). NULL only before the fill.
+    sql: `ALTER TABLE version_tracks ADD COLUMN sort_key TEXT;`,
+    fill: (db) => {
+      fillSortKeys(db);
+    },
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.reduce((max, m) => Math.max(max, m.version), 0);
@@ -224,6 +243,7 @@ export function migrate(db: Db, file?: string, now: () => number = Date.now): { 
       if (current >= migration.version) return;
       try {
         db.exec(migration.sql);
+        migration.fill?.(db);
       } catch (err) {
         throw new StoreError(
           `migration ${migration.version} (${migration.name}) failed: ${err instanceof Error ? err.message : String(err)}`,

@@ -13,7 +13,9 @@
  * connection. A killed commit is an uncommitted WAL transaction, which SQLite discards on the next
  * open. Either way the store holds exactly the previous or the new snapshot.
  */
+import type { RepoFormat } from '../config/types.js';
 import { StoreError } from '../errors.js';
+import { versionSortKey } from '../formats/sort-key.js';
 import type { Db } from './db.js';
 import { requireRepo } from './repos.js';
 import type { CommitResult, DnfRepoFacts, SnapshotMeta, VersionRecord } from './types.js';
@@ -32,6 +34,7 @@ const STAGING_DDL = `
     url         TEXT,
     summary     TEXT,
     build_time  INTEGER,
+    sort_key    TEXT NOT NULL,
     PRIMARY KEY (staging_id, name, arch, epoch, version, release)
   ) WITHOUT ROWID`;
 
@@ -51,8 +54,8 @@ function prepareStatements(db: Db) {
     // that would also silently drop rows violating NOT NULL.
     stage: db.prepare(
       `INSERT INTO temp.staging_versions
-         (staging_id, name, arch, epoch, version, release, evr, vendor, source_name, url, summary, build_time)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+         (staging_id, name, arch, epoch, version, release, evr, vendor, source_name, url, summary, build_time, sort_key)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
     ),
     dropStaging: db.prepare('DELETE FROM temp.staging_versions WHERE staging_id = ?'),
     head: db.prepare<[string], SnapshotHead>(
@@ -84,9 +87,9 @@ function prepareStatements(db: Db) {
     open: db.prepare(
       `INSERT INTO version_tracks
          (repo_id, name, arch, epoch, version, release, evr, vendor, source_name, url, summary, build_time,
-          first_seen, last_seen)
+          first_seen, last_seen, sort_key)
        SELECT @repo, s.name, s.arch, s.epoch, s.version, s.release, s.evr, s.vendor, s.source_name, s.url,
-              s.summary, s.build_time, @at, NULL
+              s.summary, s.build_time, @at, NULL, s.sort_key
        FROM temp.staging_versions AS s
        WHERE s.staging_id = @sid
          AND NOT EXISTS (SELECT 1 FROM version_tracks AS v
@@ -134,13 +137,15 @@ export class RepoUpdate {
   private count = 0;
   private state: 'open' | 'committed' | 'aborted' = 'open';
   private dnfFacts: DnfRepoFacts | null = null;
+  /** The repo's stored format: which order its versions' sort keys follow. */
+  private readonly format: RepoFormat;
 
   constructor(
     private readonly db: Db,
     meta: SnapshotMeta,
     private readonly batchSize: number = DEFAULT_BATCH_SIZE,
   ) {
-    requireRepo(db, meta.repoId);
+    this.format = requireRepo(db, meta.repoId);
     if (!Number.isFinite(meta.fetchedAt)) throw new StoreError('fetchedAt must be a time in ms', { repo: meta.repoId });
     this.meta = { ...meta };
   }
@@ -189,6 +194,7 @@ export class RepoUpdate {
             r.url,
             r.summary,
             r.buildTime,
+            versionSortKey(this.format, r),
           );
         }
       })();

@@ -3,7 +3,9 @@
  * repo events (checks that produced no snapshot: failures, refused rollbacks).
  */
 import { StoreError } from '../errors.js';
+import type { RepoFormat } from '../config/types.js';
 import type { Db } from './db.js';
+import { fillSortKeys } from './sort-keys.js';
 import type { RepoEvent, RepoEventKind, RepoFacts } from './types.js';
 
 const ROLES: ReadonlySet<string> = new Set(['distro', 'upstream', 'third-party']);
@@ -13,24 +15,30 @@ export function upsertRepo(db: Db, repo: RepoFacts, at: number = Date.now()): vo
   if (!repo.id) throw new StoreError('a repo needs an id');
   if (!ROLES.has(repo.role)) throw new StoreError(`unknown role "${repo.role}"`, { repo: repo.id });
   if (!FORMATS.has(repo.format)) throw new StoreError(`unknown format "${repo.format}"`, { repo: repo.id });
-  db.prepare(
-    `INSERT INTO repos (id, vendor, role, format, updated_at) VALUES (@id, @vendor, @role, @format, @at)
-     ON CONFLICT (id) DO UPDATE SET vendor = excluded.vendor, role = excluded.role, format = excluded.format,
-       updated_at = excluded.updated_at
-     WHERE (vendor, role, format) IS NOT (excluded.vendor, excluded.role, excluded.format)`,
-  ).run({ id: repo.id, vendor: repo.vendor, role: repo.role, format: repo.format, at });
+  db.transaction(() => {
+    const before = db.prepare<[string], { format: string }>('SELECT format FROM repos WHERE id = ?').get(repo.id);
+    db.prepare(
+      `INSERT INTO repos (id, vendor, role, format, updated_at) VALUES (@id, @vendor, @role, @format, @at)
+       ON CONFLICT (id) DO UPDATE SET vendor = excluded.vendor, role = excluded.role, format = excluded.format,
+         updated_at = excluded.updated_at
+       WHERE (vendor, role, format) IS NOT (excluded.vendor, excluded.role, excluded.format)`,
+    ).run({ id: repo.id, vendor: repo.vendor, role: repo.role, format: repo.format, at });
+    // The stored versions' sort keys follow their repo's format.
+    if (before !== undefined && before.format !== repo.format) fillSortKeys(db, repo.id);
+  })();
 }
 
 export function listRepos(db: Db): RepoFacts[] {
   return db.prepare<[], RepoFacts>('SELECT id, vendor, role, format FROM repos ORDER BY id').all();
 }
 
-/** Throws a StoreError naming the repo when the crawler forgot to upsert it first. */
-export function requireRepo(db: Db, repoId: string): void {
-  const found = db.prepare<[string], { n: number }>('SELECT count(*) AS n FROM repos WHERE id = ?').get(repoId);
-  if (!found?.n) {
+/** The repo's stored format; throws a StoreError naming the repo when the crawler forgot to upsert it first. */
+export function requireRepo(db: Db, repoId: string): RepoFormat {
+  const found = db.prepare<[string], { format: RepoFormat }>('SELECT format FROM repos WHERE id = ?').get(repoId);
+  if (!found) {
     throw new StoreError('repo is not registered in the store (upsertRepo it before storing data)', { repo: repoId });
   }
+  return found.format;
 }
 
 export function recordRepoEvent(db: Db, event: RepoEvent): void {

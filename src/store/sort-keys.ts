@@ -1,0 +1,39 @@
+/**
+ * The version sort key beside each stored version (`version_tracks.sort_key`, migration 8): the
+ * order-preserving key of src/formats/sort-key.ts for the repo's format, so SQL can pick a name's
+ * best version with `max(sort_key)`. Computed in JS (at staging, and here for rows written before
+ * the column existed or under another format) so every store backend fills it the same way.
+ */
+import type { RepoFormat } from '../config/types.js';
+import { versionSortKey } from '../formats/sort-key.js';
+import type { Db } from './db.js';
+
+/** Rows read per round: bounded memory on a store of millions of versions. */
+const BATCH = 5000;
+
+type KeyInputRow = [id: number, format: RepoFormat, epoch: number, version: string, release: string];
+
+/**
+ * (Re)compute the sort key of every version row, or only of `repoId`'s rows, from its repo's
+ * stored format. Runs inside the caller's transaction; returns the rows written.
+ */
+export function fillSortKeys(db: Db, repoId: string | null = null): number {
+  const select = db
+    .prepare<{ after: number; repo: string | null; batch: number }, KeyInputRow>(
+      `SELECT v.id, r.format, v.epoch, v.version, v.release
+       FROM version_tracks AS v JOIN repos AS r ON r.id = v.repo_id
+       WHERE v.id > @after AND (@repo IS NULL OR v.repo_id = @repo)
+       ORDER BY v.id LIMIT @batch`,
+    )
+    .raw();
+  const update = db.prepare<[string, number]>('UPDATE version_tracks SET sort_key = ? WHERE id = ?');
+  let after = 0;
+  let count = 0;
+  for (;;) {
+    const rows = select.all({ after, repo: repoId, batch: BATCH });
+    if (rows.length === 0) return count;
+    for (const [id, format, epoch, version, release] of rows) update.run(versionSortKey(format, { epoch, version, release }), id);
+    count += rows.length;
+    after = rows[rows.length - 1]![0];
+  }
+}

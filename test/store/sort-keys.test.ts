@@ -1,0 +1,73 @@
+/**
+ * The stored version sort keys (migration 8): written at staging for new rows, filled by the
+ * migration for rows stored before it, and recomputed when a repo's format changes — always the
+ * key of src/formats/sort-key.ts for the repo's stored format.
+ */
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { afterEach, describe, expect, it } from 'vitest';
+import { versionSortKey } from '../../src/formats/sort-key.js';
+import { Store } from '../../src/store/index.js';
+import { meta, memoryStore, put, rec, tempDir } from './helpers.js';
+
+const cleanups: Array<() => void> = [];
+afterEach(() => {
+  while (cleanups.length) cleanups.pop()!();
+});
+
+type KeyRow = { repo: string; format: 'rpm' | 'deb'; epoch: number; version: string; release: string; key: string | null };
+function keyRows(db: Database.Database): KeyRow[] {
+  return db
+    .prepare<[], KeyRow>(
+      `SELECT v.repo_id AS repo, r.format, v.epoch, v.version, v.release, v.sort_key AS key
+       FROM version_tracks AS v JOIN repos AS r ON r.id = v.repo_id ORDER BY v.id`,
+    )
+    .all();
+}
+const expectedKey = (r: KeyRow) => versionSortKey(r.format, r);
+
+const RECORDS = [rec('a', '1.0'), rec('b', '2.0~rc1', '3', { epoch: 2 }), rec('c', '1.0^git1', 'fc40'), rec('d', '10.2.1', '0+deb12u1')];
+
+describe('version sort keys in the store', () => {
+  it('are written with every new version, in its repo\'s format', () => {
+    const store = memoryStore({ id: 'r', vendor: 'R', role: 'distro', format: 'rpm' }, { id: 'd', vendor: 'D', role: 'distro', format: 'deb' });
+    put(store, meta('r', 1000, 'r1'), RECORDS);
+    put(store, meta('d', 1000, 'd1'), RECORDS);
+    const rows = keyRows(store.db);
+    expect(rows).toHaveLength(8);
+    for (const row of rows) expect(row.key).toBe(expectedKey(row));
+    // The two formats disagree on "1.0^git1" vs "1.0-fc40"-style strings: the key follows the repo.
+    expect(rows.find((r) => r.repo === 'r' && r.version === '1.0^git1')!.key).not.toBe(rows.find((r) => r.repo === 'd' && r.version === '1.0^git1')!.key);
+    store.close();
+  });
+
+  it('are filled by migration 8 for versions stored before it', () => {
+    const t = tempDir();
+    cleanups.push(t.cleanup);
+    const file = path.join(t.dir, 'old.db');
+    const store = Store.open({ path: file });
+    store.upsertRepo({ id: 'd', vendor: 'D', role: 'distro', format: 'deb' }, 0);
+    put(store, meta('d', 1000, 'd1'), RECORDS);
+    put(store, meta('d', 2000, 'd2'), RECORDS.slice(1)); // a closed interval too
+    store.close();
+    // Back to schema 7: no sort_key column.
+    const raw = new Database(file);
+    raw.exec('ALTER TABLE version_tracks DROP COLUMN sort_key; DELETE FROM schema_version WHERE version = 8;');
+    raw.close();
+
+    const migrated = Store.open({ path: file });
+    const rows = keyRows(migrated.db);
+    expect(rows).toHaveLength(4);
+    for (const row of rows) expect(row.key).toBe(expectedKey(row));
+    migrated.close();
+  });
+
+  it('follow a repo whose format changed', () => {
+    const store = memoryStore({ id: 'x', vendor: 'X', role: 'distro', format: 'rpm' });
+    put(store, meta('x', 1000, 'x1'), RECORDS);
+    store.upsertRepo({ id: 'x', vendor: 'X', role: 'distro', format: 'deb' }, 2000);
+    const rows = keyRows(store.db);
+    for (const row of rows) expect([row.format, row.key]).toEqual(['deb', expectedKey(row)]);
+    store.close();
+  });
+});
