@@ -17,7 +17,7 @@ import { compareFindings, FINDING_KINDS, SEVERITIES, type Finding } from './find
 import { findFeedLag } from './feed-lag.js';
 import { findLag, toUpstreamReleases } from './lag.js';
 import { findPingPong } from './pingpong.js';
-import { findRegressions, type ProfileVersions } from './regression.js';
+import { findRegressions, type BestVersions, type ProfileVersions } from './regression.js';
 import { observedRollbackFinding, observedRollbacks, refusedRollbackFindings, rollbackIndex } from './rollback.js';
 import type { AnalysisInput, Candidate, FindingKind, Severity } from './types.js';
 import { vendorNormaliser, type VendorNormaliser } from './vendors.js';
@@ -28,12 +28,14 @@ export interface AuditInput extends AnalysisInput {
   /** Per profile, who wins each name now (resolver output via winnersFromResolutions). */
   winnersByProfile: ReadonlyMap<string, ReadonlyMap<string, Candidate>>;
   /**
-   * Per profile, each name's best candidate (bestByName over candidatesFor, one per name), when the
-   * loader reduced them while reading the store; regressions use these instead of `current`, so
-   * `current` may then hold only the names the other kinds look at. Only the version parts, repo,
-   * arch and role of these candidates are read.
+   * Per audited upgrade path, per profile of it: best candidates (bestByName over candidatesFor,
+   * one per name) when the loader picked them while reading the store; regressions use these
+   * instead of `current`, so `current` may then hold only the names the other kinds look at. They
+   * may be the bests of only the names that can regress (the same names in every profile of the
+   * path), so whether the profile has any version at all comes with them. Only the version parts,
+   * repo, arch and role of these candidates are read.
    */
-  bestVersions?: ReadonlyMap<string, readonly Candidate[]>;
+  bestVersions?: ReadonlyMap<string, ReadonlyMap<string, BestVersions>>;
 }
 
 export interface AuditOptions {
@@ -86,6 +88,11 @@ function currentByRepo(input: AnalysisInput): Map<string, AnalysisInput['current
 }
 
 /** Which arches of a profile's repos are installable: its `arches`, or any binary arch when it lists none. */
+/** archFilter's rule as data, for a store query: only the profile's arches (null: any), never the non-binary ones. */
+export function archScope(profile: ProfileConfig): { arches: readonly string[] | null; excludedArches: readonly string[] } {
+  return { arches: profile.arches.length ? profile.arches : null, excludedArches: [...NON_BINARY_ARCHES] };
+}
+
 export function archFilter(profile: ProfileConfig): (arch: string) => boolean {
   const arches = profile.arches.length ? new Set(profile.arches) : null;
   return (arch) => !NON_BINARY_ARCHES.has(arch) && (arches === null || arches.has(arch));
@@ -232,7 +239,7 @@ export function runAudit(input: AuditInput, options: AuditOptions = {}): AuditRe
       const versions = new Map<string, ProfileVersions>();
       for (const name of path.profiles) {
         const p = configured.get(name);
-        if (p) versions.set(name, { format: p.format, candidates: input.bestVersions?.get(name) ?? candidatesOf(p) });
+        if (p) versions.set(name, { format: p.format, ...(input.bestVersions?.get(path.name)?.get(name) ?? { candidates: candidatesOf(p) }) });
       }
       findings.push(...findRegressions(path, versions));
     }

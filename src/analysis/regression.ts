@@ -18,8 +18,20 @@ import { classifyGap, compareUpstream, type Gap } from './upstream-version.js';
 
 export interface ProfileVersions {
   format: RepoFormat;
-  /** The profile's current versions (compatible arches only). */
+  /** The profile's current versions (compatible arches only), or their bests (see BestVersions). */
   candidates: readonly Candidate[];
+  /** Whether the profile has any current version; default: whether `candidates` is not empty. */
+  hasVersions?: boolean;
+}
+
+/**
+ * Each name's best candidate in a profile, as a loader picks them from the store: of every name,
+ * or only of the names that can regress (then the same names in every profile of the path, and
+ * `hasVersions` says whether the profile ships anything else).
+ */
+export interface BestVersions {
+  candidates: readonly Candidate[];
+  hasVersions: boolean;
 }
 
 function side(profile: string, c: Candidate): RegressionSide {
@@ -48,7 +60,7 @@ export function findRegressions(path: UpgradePathConfig, profiles: ReadonlyMap<s
     const newerName = path.profiles[i + 1]!;
     const older = profiles.get(olderName);
     const newer = profiles.get(newerName);
-    if (!older || !newer || newer.candidates.length === 0) continue;
+    if (!older || !newer || !(newer.hasVersions ?? newer.candidates.length > 0)) continue;
     // Order by the newer release's format: that is the package manager doing the upgrade.
     const format = newer.format;
     const olderBest = bestOf(olderName, older);

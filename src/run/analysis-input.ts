@@ -5,9 +5,8 @@
  * they see the same picture. Three slices of one shape: everything (loadAnalysisData), the names
  * findings can be about (loadAuditData), the installed names of one host (loadHostData).
  */
-import { archFilter, candidatesFor, type AuditInput } from '../analysis/audit.js';
+import { candidatesFor, type AuditInput } from '../analysis/audit.js';
 import { winnersFromResolutions } from '../analysis/by-name.js';
-import { compareVersions } from '../analysis/order.js';
 import { applyReleaseVendors } from '../analysis/release-vendors.js';
 import { observedRollbacks } from '../analysis/rollback.js';
 import { resolveProfile } from '../analysis/resolve/resolve.js';
@@ -18,6 +17,7 @@ import { repoHealth, type RepoHealth } from '../store/health.js';
 import type { Store } from '../store/index.js';
 import type { DnfRepoFacts, StoredFeedRelease } from '../store/types.js';
 import { mapPackage, type MappingOptions } from '../upstream/mapping.js';
+import { regressionBestVersions } from './regression-input.js';
 import { feedKey } from '../upstream/types.js';
 
 /**
@@ -136,8 +136,8 @@ const PINGPONG_MIN_INTERVALS = 3;
  * the names each kind can be about — shipped by several vendors in a profile (clash, predicted
  * ping-pong), a winner that changed twice (observed ping-pong), a version that left a repo
  * (rollback), shipped upstream or aliased to an upstream name (lag) — and only those names' versions,
- * history and winners are read, complete in every configured repo. Upgrade-path regressions need
- * every name: each profile's best version per name is reduced while streaming six columns.
+ * history and winners are read, complete in every configured repo. Upgrade-path regressions read
+ * each profile's best versions of the names whose best goes back or vanishes (regression-input.ts).
  * Winners are resolved for the selected names only: apt decides per name, and so does dnf unless
  * includepkgs/excludepkgs patterns are read against the whole sack (then that profile reads it all).
  */
@@ -179,7 +179,7 @@ export function loadAuditData(store: Store, configured: Config, profiles: readon
     releases,
     now,
     winnersByProfile: new Map(),
-    bestVersions: bestVersionsOfPaths(store, config, profiles, vendors),
+    bestVersions: regressionBestVersions(store, config, profiles, vendors),
     upstreamFeeds: feeds.releases,
     upstreamMapping: feeds.mapping,
     ...(options.includePrereleases ? { includePrereleases: true } : {}),
@@ -189,44 +189,6 @@ export function loadAuditData(store: Store, configured: Config, profiles: readon
     return candidatesFor(profile, sackInput, vendors);
   });
   return { input, resolutions, ...healthOf(store, profiles.flatMap((p) => p.repos)) };
-}
-
-/**
- * For every profile of an upgrade path through an audited profile: each name's best candidate, as
- * bestByName(candidatesFor(profile)) would pick it (same repo order, same row order, first of
- * equals), from a stream of version parts. Fields regressions do not read are left empty.
- */
-function bestVersionsOfPaths(store: Store, config: Config, audited: readonly ProfileConfig[], vendors: VendorNormaliser): Map<string, Candidate[]> {
-  const names = new Set(audited.map((p) => p.name));
-  const out = new Map<string, Candidate[]>();
-  for (const path of config.upgradePaths) {
-    if (!path.profiles.some((n) => names.has(n))) continue;
-    for (const name of path.profiles) {
-      const profile = config.profiles.get(name);
-      if (profile && !out.has(name)) out.set(name, bestVersionsOf(store, config, profile, vendors));
-    }
-  }
-  return out;
-}
-
-function bestVersionsOf(store: Store, config: Config, profile: ProfileConfig, vendors: VendorNormaliser): Candidate[] {
-  const installable = archFilter(profile);
-  const best = new Map<string, Candidate>();
-  for (const repoId of profile.repos) {
-    const repo = config.repos.get(repoId);
-    if (!repo || !repo.enabled) continue;
-    const repoVendor = vendors.canonical(repo.vendor);
-    for (const [name, arch, epoch, version, release, evr] of store.currentVersionParts(repoId)) {
-      if (!installable(arch)) continue;
-      const held = best.get(name);
-      if (held !== undefined && compareVersions(profile.format, { epoch, version, release }, held) <= 0) continue;
-      best.set(name, {
-        repoId, name, arch, epoch, version, release, evr, vendor: null, sourceName: null, url: null, summary: null, buildTime: null, firstSeen: 0,
-        repoVendor, role: repo.role, format: repo.format,
-      });
-    }
-  }
-  return [...best.values()];
 }
 
 /**

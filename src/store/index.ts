@@ -21,7 +21,9 @@ import {
   currentVersionParts,
   currentVersions,
   dnfFacts,
+  hasCurrentVersions,
   latestSnapshot,
+  namesGoingBack,
   namesIn,
   namesWithClosedIntervals,
   namesWithSeveralVendors,
@@ -48,6 +50,7 @@ import type {
   StoredReport,
   StoredVersion,
   VersionInterval,
+  VersionScope,
   Winner,
   WinnerChanges,
   WinnerInterval,
@@ -140,8 +143,16 @@ export class Store {
   currentVersions(repoIds?: readonly string[], names?: readonly string[]): StoredVersion[] {
     return currentVersions(this.db, repoIds, names);
   }
-  currentVersionParts(repoId: string): IterableIterator<VersionPartsRow> {
-    return currentVersionParts(this.db, repoId);
+  currentVersionParts(repoId: string, names?: readonly string[]): IterableIterator<VersionPartsRow> {
+    return currentVersionParts(this.db, repoId, names);
+  }
+  /** Whether the scope holds any current version. */
+  hasCurrentVersions(scope: VersionScope): boolean {
+    return hasCurrentVersions(this.db, scope);
+  }
+  /** Names whose best version (by sort key) goes back, or that vanish, from `older` to `newer` (both of one format). */
+  namesGoingBack(older: VersionScope, newer: VersionScope): string[] {
+    return namesGoingBack(this.db, older, newer);
   }
   namesWithSeveralVendors(vendorOfRepo: Readonly<Record<string, string>>): string[] {
     return namesWithSeveralVendors(this.db, vendorOfRepo);
@@ -242,7 +253,7 @@ export class Store {
 
 export { IN_MEMORY, defaultStorePath, openDatabase, type Db } from './db.js';
 export { LATEST_SCHEMA_VERSION, MIGRATIONS, migrate, schemaVersion } from './migrations.js';
-export { currentVersionParts, currentVersions, dnfFacts, latestSnapshot, namesIn, namesWithClosedIntervals, namesWithSeveralVendors, snapshots, snapshotsFetchedAfter, versionHistory, versionPartsHistory, type VersionPartsRow } from './queries.js';
+export { currentVersionParts, currentVersions, dnfFacts, hasCurrentVersions, latestSnapshot, namesGoingBack, namesIn, namesWithClosedIntervals, namesWithSeveralVendors, snapshots, snapshotsFetchedAfter, versionHistory, versionPartsHistory, type VersionPartsRow } from './queries.js';
 export { DEFAULT_BATCH_SIZE, RepoUpdate, recordUnchanged, withRepoUpdate } from './repo-update.js';
 export { listRepos, recordRepoEvent, releaseFacts, repoEvents, setReleaseFacts, upsertRepo } from './repos.js';
 export { latestReport, listReports, saveReport } from './reports.js';

@@ -8,7 +8,7 @@
  * so every query is one prepared statement whatever the list length.
  */
 import type { Db } from './db.js';
-import type { DnfRepoFacts, Snapshot, StoredVersion, VersionInterval } from './types.js';
+import type { DnfRepoFacts, Snapshot, StoredVersion, VersionInterval, VersionScope } from './types.js';
 
 /** Column order is the contract with toVersion(). */
 const RECORD_COLUMNS = `v.repo_id, v.name, v.arch, v.epoch, v.version, v.release, v.evr, v.vendor,
@@ -126,16 +126,54 @@ export type VersionPartsRow = [name: string, arch: string, epoch: number, versio
 /**
  * One repo's current versions reduced to what ordering needs, streamed in currentVersions() order
  * (the open-interval index): finding each name's best version reads six columns, not thirteen,
- * and builds no object per version.
+ * and builds no object per version. With `names`, only those names' versions.
  */
-export function currentVersionParts(db: Db, repoId: string): IterableIterator<VersionPartsRow> {
+export function currentVersionParts(db: Db, repoId: string, names?: readonly string[]): IterableIterator<VersionPartsRow> {
+  const byName = names === undefined ? '' : 'AND name IN (SELECT value FROM json_each(?))';
   return db
-    .prepare<[string], VersionPartsRow>(
+    .prepare<string[], VersionPartsRow>(
       `SELECT name, arch, epoch, version, release, evr FROM version_tracks
-       WHERE repo_id = ? AND last_seen IS NULL ORDER BY name, arch, epoch, version, release`,
+       WHERE repo_id = ? AND last_seen IS NULL ${byName} ORDER BY name, arch, epoch, version, release`,
     )
     .raw()
-    .iterate(repoId);
+    .iterate(...(names === undefined ? [repoId] : [repoId, JSON.stringify(names)]));
+}
+
+/** The WHERE clause selecting the current versions of a VersionScope whose parameters start with `p`. */
+function scopeWhere(p: string): string {
+  return `last_seen IS NULL AND repo_id IN (SELECT value FROM json_each(@${p}Repos))
+    AND (@${p}Arches IS NULL OR arch IN (SELECT value FROM json_each(@${p}Arches)))
+    AND arch NOT IN (SELECT value FROM json_each(@${p}Excluded))`;
+}
+
+function scopeParams(p: string, scope: VersionScope): Record<string, string | null> {
+  return {
+    [`${p}Repos`]: JSON.stringify(scope.repoIds),
+    [`${p}Arches`]: scope.arches === null ? null : JSON.stringify(scope.arches),
+    [`${p}Excluded`]: JSON.stringify(scope.excludedArches),
+  };
+}
+
+/** Whether the scope holds any current version. */
+export function hasCurrentVersions(db: Db, scope: VersionScope): boolean {
+  return db.prepare(`SELECT EXISTS (SELECT 1 FROM version_tracks WHERE ${scopeWhere('s')})`).pluck().get(scopeParams('s', scope)) === 1;
+}
+
+/**
+ * The names whose best version in `older` is higher than their best in `newer`, or that `newer`
+ * does not ship at all: the only names an upgrade from one to the other can regress. The best
+ * version is max(sort_key) (migration 8), so this holds only when every repo of both scopes
+ * keys its versions in the same format. A few hundred names instead of every version row.
+ */
+export function namesGoingBack(db: Db, older: VersionScope, newer: VersionScope): string[] {
+  return db
+    .prepare<Record<string, string | null>, string>(
+      `WITH o AS (SELECT name, max(sort_key) AS k FROM version_tracks WHERE ${scopeWhere('o')} GROUP BY name),
+            n AS (SELECT name, max(sort_key) AS k FROM version_tracks WHERE ${scopeWhere('n')} GROUP BY name)
+       SELECT o.name FROM o LEFT JOIN n ON n.name = o.name WHERE n.k IS NULL OR n.k < o.k ORDER BY o.name`,
+    )
+    .pluck()
+    .all({ ...scopeParams('o', older), ...scopeParams('n', newer) });
 }
 
 function names(db: Db, sql: string, ...params: string[]): string[] {

@@ -76,6 +76,15 @@ export interface StoredVersion extends VersionRecord {
   firstSeen: number;
 }
 
+/** The current versions a profile sees: those of its enabled repos, in the arches it can install. */
+export interface VersionScope {
+  repoIds: readonly string[];
+  /** Only these arches; null for any. */
+  arches: readonly string[] | null;
+  /** Never these arches (source packages), whatever `arches` says. */
+  excludedArches: readonly string[];
+}
+
 /** One interval during which a version was present in a repo. */
 export interface VersionInterval extends StoredVersion {
   /** Last check at which it was present; null while it still is. */

@@ -9,8 +9,9 @@ import { describe, expect, it } from 'vitest';
 import { compareDebVersions, parseDebVersionForComparison, verrevcmp, type DebVersion } from '../../src/formats/deb/version.js';
 import { compareEvr, parseEvr, rpmvercmp, type Evr } from '../../src/formats/rpm/version.js';
 import { debSortKey, debStringKey, rpmSortKey, rpmStringKey } from '../../src/formats/sort-key.js';
-import { debJunkString, debVersionPair, rpmEvrPair, rpmVersionPair, seededRandom } from './version-generators.js';
-import { readOrderVectors } from './version-vectors.js';
+import { debJunkString, debVersionPair, rpmEvrPair, rpmVersionPair } from '../support/random-version-pairs.js';
+import { seededRandom } from '../support/seeded-random.js';
+import { readOrderVectors } from '../support/version-vectors.js';
 
 type Order = -1 | 0 | 1;
 const keyOrder = (a: string, b: string): Order => (a < b ? -1 : a > b ? 1 : 0);

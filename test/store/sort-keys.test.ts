@@ -8,7 +8,7 @@ import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { versionSortKey } from '../../src/formats/sort-key.js';
 import { Store } from '../../src/store/index.js';
-import { meta, memoryStore, put, rec, tempDir } from './helpers.js';
+import { meta, memoryStore, put, rec, tempDir } from '../support/store-builders.js';
 
 const cleanups: Array<() => void> = [];
 afterEach(() => {
