@@ -11,7 +11,7 @@ import { applyReleaseVendors } from '../analysis/release-vendors.js';
 import { observedRollbacks } from '../analysis/rollback.js';
 import { resolveProfile } from '../analysis/resolve/resolve.js';
 import type { AnalysisInput, AptReleaseFacts, Candidate, InstalledPackage, Resolution } from '../analysis/types.js';
-import { vendorNormaliser, type VendorNormaliser } from '../analysis/vendors.js';
+import { vendorNormaliser } from '../analysis/vendors.js';
 import type { Config, ProfileConfig, RepoConfig } from '../config/types.js';
 import { repoHealth, type RepoHealth } from '../store/health.js';
 import type { Store } from '../store/index.js';
