@@ -11,15 +11,13 @@ import type { Candidate } from '../analysis/types.js';
 import { UsageError } from '../errors.js';
 import { renderExplainJson, renderExplainText, renderUpstreamSummary, summarizeUpstream, type PackageMapping } from '../report/upstream-render.js';
 import { feedMappingOptions, loadAnalysisData } from '../run/analysis-input.js';
-import { startRun, type RunContext } from '../run/context.js';
+import { startRun } from '../run/context.js';
 import { numberOption, type NumberRule } from '../run/numeric-options.js';
 import { addCommonOptions, collect, formatOption, noWaitOption, retriesOption, timeoutOption, type CommonOptions } from '../run/options.js';
-import { httpClientFor, withCrawlLock } from '../run/refresh.js';
+import { refreshMappedFeeds } from '../run/feed-refresh.js';
 import { crawlFirst, queryStore } from '../run/store-access.js';
 import type { Store } from '../store/index.js';
 import { mapPackage } from '../upstream/mapping.js';
-import { refreshFeeds, type RefreshResult } from '../upstream/refresh.js';
-import { sourceSettings } from '../upstream/settings.js';
 import { feedKey, SOURCE_KINDS, type SourceKind } from '../upstream/types.js';
 import { ExitCode } from './exit-codes.js';
 
@@ -81,7 +79,7 @@ async function runUpstreamCommand(options: UpstreamOptions): Promise<number> {
     };
     let mappings = mapAll();
     if (options.explain !== undefined) return explain(options.explain, mappings, store, options);
-    const refreshFailed = options.refresh ? await refreshMappedFeeds(run, store, mappings, sources, options, now) : false;
+    const refreshFailed = options.refresh ? await refreshMappedFeeds(run, store, mappings.map((m) => m.mapping), { ...options, sources, now }) : false;
     if (options.refresh) mappings = mapAll(); // projects found missing move the chains on
 
     const mapping = feedMappingOptions(store, run.config);
@@ -97,31 +95,6 @@ async function runUpstreamCommand(options: UpstreamOptions): Promise<number> {
     return (options.refresh ? refreshFailed : summary.feeds.failed > 0) ? ExitCode.partial : ExitCode.ok;
   });
   return code ?? ExitCode.partial;
-}
-
-/** --refresh: fetch the mapped feeds under the crawl lock; true when some feed failed (partial data). */
-async function refreshMappedFeeds(run: RunContext, store: Store, mappings: readonly PackageMapping[], sources: readonly SourceKind[], options: UpstreamOptions, now: number): Promise<boolean> {
-  const settings = await sourceSettings(run.config.upstreamSources, options.concurrency);
-  const checks = store.feedChecks();
-  const maxAgeMs = options.maxAge * 3600_000;
-  const results = await withCrawlLock(run, options, () =>
-    refreshFeeds(
-      mappings.map((m) => m.mapping),
-      {
-        http: httpClientFor(options),
-        cacheDir: run.cacheDir,
-        settings,
-        sink: store,
-        maxAgeMs,
-        skip: (key) => {
-          const check = checks.get(key);
-          return check?.status === 'not-found' && now - check.checkedAt < maxAgeMs;
-        },
-        ...(sources.length ? { sources } : {}),
-      },
-    ),
-  );
-  return reportFeedResults(results, options.quiet === true);
 }
 
 /** --explain NAME: how each package of that name (or source name) was mapped, and what its feed says. */
@@ -145,21 +118,3 @@ function explain(name: string, mappings: readonly PackageMapping[], store: Store
   process.stdout.write(renderExplainText(hits, lags, checks, feeds));
   return ExitCode.ok;
 }
-
-/**
- * One line per failed feed, one per package none of whose candidate projects exists, one per
- * unconfigured source; true when some feed failed (partial data).
- */
-function reportFeedResults(results: RefreshResult, quiet: boolean): boolean {
-  const unconfigured = new Map<SourceKind, number>();
-  for (const r of results.feeds) {
-    if (r.status === 'failed') process.stderr.write(`repoclash: ${r.message}\n`);
-    else if (r.status === 'not-configured') unconfigured.set(r.source, (unconfigured.get(r.source) ?? 0) + 1);
-  }
-  if (!quiet) for (const u of results.unresolved) process.stderr.write(`repoclash: upstream of ${u.name}: no such project (tried ${u.tried.join(', ')})\n`);
-  for (const [source, n] of unconfigured) {
-    if (!quiet) process.stderr.write(`repoclash: upstream source ${source} has no address (set upstream-sources.${source} in repos.yaml): ${n} feed${n === 1 ? '' : 's'} skipped\n`);
-  }
-  return results.feeds.some((r) => r.status === 'failed');
-}
-
