@@ -18,7 +18,7 @@ function validate(schema: object, value: unknown): string[] {
   const check = ajv.getSchema((schema as { $id?: string }).$id ?? '') ?? ajv.compile(schema);
   return check(value) ? [] : (check.errors ?? []).map((e: { instancePath: string; message?: string; params: unknown }) => `${e.instancePath} ${e.message ?? ''} ${JSON.stringify(e.params)}`);
 }
-import { debRepo, profile, repoMap, rpmRepo } from '../support/config-builders.js';
+import { debRepo, profile, repoMap, rpmRepo, upgradePath } from '../support/config-builders.js';
 import { at, built, candidate, debVersion, interval, rpmVersion, winner } from '../support/record-builders.js';
 
 const repoRoot = path.resolve(fileURLToPath(import.meta.url), '../../..');
@@ -65,7 +65,7 @@ function input(): AuditInput {
   const base: Omit<AuditInput, 'winnersByProfile'> = {
     repos,
     profiles: [profile('rpm', ['fedora-29', 'updates-f29', 'grafana', 'disabled'], { name: 'f29' }), profile('rpm', ['fedora-30', 'grafana'], { name: 'f30' }), profile('deb', ['debian', 'bitcoincore'], { name: 'bookworm' })],
-    upgradePaths: [{ name: 'fedora', profiles: ['f29', 'f30'], definedAt: { file: 'test' } }],
+    upgradePaths: [upgradePath('fedora', ['f29', 'f30'])],
     vendorEquivalences: [['Fedora Project', 'Fedora']],
     aliases: new Map(),
     current,

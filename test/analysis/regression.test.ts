@@ -1,10 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { findRegressions, type ProfileVersions } from '../../src/analysis/regression.js';
-import type { UpgradePathConfig } from '../../src/config/types.js';
+import { upgradePath } from '../support/config-builders.js';
 import { candidate, debVersion, rpmVersion } from '../support/record-builders.js';
 
 const F = 'Fedora Project';
-const path = (profiles: string[]): UpgradePathConfig => ({ name: 'fedora', profiles, definedAt: { file: 'test' } });
 
 const f29: ProfileVersions = {
   format: 'rpm',
@@ -28,7 +27,7 @@ const f30: ProfileVersions = {
 };
 
 describe('findRegressions — seed (c): Fedora 30 ships a lower grafana than Fedora 29 updates', () => {
-  const found = findRegressions(path(['f29', 'f30']), new Map([['f29', f29], ['f30', f30]]));
+  const found = findRegressions(upgradePath('fedora', ['f29', 'f30']), new Map([['f29', f29], ['f30', f30]]));
   const byName = new Map(found.map((f) => [f.name, f]));
 
   it('compares the best over all of N’s repos (updates included) with the best of N+1', () => {
@@ -61,12 +60,12 @@ describe('findRegressions — seed (c): Fedora 30 ships a lower grafana than Fed
   });
 
   it('skips a step whose newer profile has no versions at all (not crawled)', () => {
-    expect(findRegressions(path(['f29', 'f30']), new Map([['f29', f29], ['f30', { format: 'rpm', candidates: [] }]]))).toEqual([]);
+    expect(findRegressions(upgradePath('fedora', ['f29', 'f30']), new Map([['f29', f29], ['f30', { format: 'rpm', candidates: [] }]]))).toEqual([]);
   });
 
   it('walks every step of a longer path', () => {
     const f31: ProfileVersions = { format: 'rpm', candidates: [candidate(rpmVersion('fedora-31', 'bash', '5.0.1-1.fc31'), F, 'distro')] };
-    const steps = findRegressions(path(['f29', 'f30', 'f31']), new Map([['f29', f29], ['f30', f30], ['f31', f31]]));
+    const steps = findRegressions(upgradePath('fedora', ['f29', 'f30', 'f31']), new Map([['f29', f29], ['f30', f30], ['f31', f31]]));
     expect(steps.filter((f) => f.key.includes('f30>f31')).map((f) => [f.name, f.change])).toEqual([
       ['grafana', 'dropped'],
       ['bash', 'lower'],
@@ -86,7 +85,7 @@ describe('findRegressions — deb', () => {
       ],
     };
     const trixie: ProfileVersions = { format: 'deb', candidates: [candidate(debVersion('trixie', 'libc6', '2.36.1-8'), 'Debian', 'distro', 'deb')] };
-    const [f] = findRegressions({ name: 'debian', profiles: ['bookworm', 'trixie'], definedAt: { file: 't' } }, new Map([['bookworm', bookworm], ['trixie', trixie]]));
+    const [f] = findRegressions(upgradePath('debian', ['bookworm', 'trixie'], { definedAt: { file: 't' } }), new Map([['bookworm', bookworm], ['trixie', trixie]]));
     expect(f).toMatchObject({ change: 'lower', gap: 'none', severity: 'warning', from: { repoId: 'bookworm-security', evr: '2.36.1-8+deb12u1' } });
   });
 });

@@ -7,7 +7,7 @@ import { nameSubmission } from '../../src/check/submission.js';
 import type { ProfileConfig, RepoConfig, UpgradePathConfig } from '../../src/config/types.js';
 import { UsageError } from '../../src/errors.js';
 import type { StoredVersion, VersionInterval } from '../../src/store/types.js';
-import { debRepo, profile, repoMap, rpmRepo } from '../support/config-builders.js';
+import { debRepo, profile, repoMap, rpmRepo, upgradePath } from '../support/config-builders.js';
 import { at, built, debVersion, interval, rpmVersion } from '../support/record-builders.js';
 
 const NOW = at('2019-05-22');
@@ -244,7 +244,7 @@ describe('upgrade-path', () => {
   const a = analysis({
     repos: [f28, f28u, fedora29, f30, grafanaCom],
     profiles: [profile('rpm', ['fedora-28', 'fedora-28-updates', 'grafana-com'], { name: 'fedora-28' }), profile('rpm', ['fedora-29', 'grafana-com'], { name: 'fedora-29' }), profile('rpm', ['fedora-30', 'grafana-com'], { name: 'fedora-30' })],
-    upgradePaths: [{ name: 'fedora', profiles: ['fedora-28', 'fedora-29', 'fedora-30'], definedAt: { file: 'test' } }],
+    upgradePaths: [upgradePath('fedora', ['fedora-28', 'fedora-29', 'fedora-30'])],
     current: [
       fedoraFiller,
       grafana615,

@@ -3,7 +3,7 @@
  * test cares about spelled out. Defaults are the package managers' own defaults (dnf priority 99 and
  * cost 1000, apt's "stable main amd64"); vendor defaults to the repo id, role to third-party.
  */
-import type { DebRepoConfig, ProfileConfig, RepoConfig, RepoRole, RpmRepoConfig } from '../../src/config/types.js';
+import type { DebRepoConfig, ProfileConfig, RepoConfig, RepoRole, RpmRepoConfig, UpgradePathConfig } from '../../src/config/types.js';
 
 const definedAt = { file: 'test' };
 
@@ -55,6 +55,11 @@ export function profile(format: 'rpm' | 'deb', repos: string[], over: Partial<Pr
     definedAt,
     ...over,
   };
+}
+
+/** An upgrade path through `profiles`, oldest first. */
+export function upgradePath(name: string, profiles: string[], over: Partial<UpgradePathConfig> = {}): UpgradePathConfig {
+  return { name, profiles, definedAt, ...over };
 }
 
 export function repoMap(...repos: RepoConfig[]): Map<string, RepoConfig> {
