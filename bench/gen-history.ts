@@ -16,7 +16,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { recordWinners } from '../src/run/winners.js';
 import { parseConfig } from '../src/config/repos-yaml.js';
-import { Store } from '../src/store/index.js';
+import { SqliteStore } from '../src/store/sqlite-store.js';
 import type { VersionRecord } from '../src/store/types.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -132,7 +132,7 @@ export function ensureHistoryStores(onWeek?: (week: number) => void): HistorySto
   writeFileSync(out.config, configText());
   const config = parseConfig(configText(), out.config);
   const work = path.join(historyDir, 'work.db');
-  const store = Store.open({ path: work });
+  const store = SqliteStore.open({ path: work });
   try {
     for (const r of REPOS) store.upsertRepo({ id: r.id, vendor: r.vendor, role: r.role, format: r.format }, T0);
     const states = REPOS.map((r) => new RepoState(r));

@@ -10,7 +10,7 @@
  */
 import { UsageError } from '../errors.js';
 import type { ProfileConfig, RepoConfig } from '../config/types.js';
-import type { VersionInterval, WinnerInterval } from '../store/types.js';
+import type { VersionInterval, WinnerInterval } from '../store/index.js';
 import { groupByName } from './by-name.js';
 import { findClashes, linkClashesAcrossProfiles } from './clash.js';
 import { compareFindings, FINDING_KINDS, SEVERITIES, type Finding } from './findings.js';

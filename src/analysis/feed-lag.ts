@@ -6,7 +6,7 @@
  * a year of the feed's newest release (Prometheus 1.8.x, last released in 2017, is not current once
  * 2.x ships for years).
  */
-import type { StoredFeedRelease } from '../store/types.js';
+import type { StoredFeedRelease } from '../store/index.js';
 import { orderableVersion } from '../upstream/tag-version.js';
 import { mapPackage, type MappingOptions } from '../upstream/mapping.js';
 import { feedKey, type FeedRef } from '../upstream/types.js';

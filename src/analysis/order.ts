@@ -6,7 +6,7 @@
 import { compareDebVersions } from '../formats/deb/version.js';
 import { compareEvr, type Order } from '../formats/rpm/version.js';
 import type { RepoFormat } from '../config/types.js';
-import type { VersionRecord } from '../store/types.js';
+import type { VersionRecord } from '../store/index.js';
 import { upstreamOf } from './upstream-version.js';
 
 export type VersionParts = Pick<VersionRecord, 'epoch' | 'version' | 'release'>;
@@ -25,11 +25,6 @@ export function newest<T extends VersionParts>(format: RepoFormat, items: Iterab
   let best: T | undefined;
   for (const item of items) if (best === undefined || compareVersions(format, item, best) > 0) best = item;
   return best;
-}
-
-/** When a version appeared, in ms: its build time when known (the vendor's own clock), else first_seen. */
-export function appearedAt(v: { buildTime: number | null; firstSeen: number }, evidence: 'buildTime' | 'firstSeen'): number {
-  return evidence === 'buildTime' && v.buildTime !== null ? v.buildTime * 1000 : v.firstSeen;
 }
 
 /** name → the highest of the items with that name. */

@@ -20,7 +20,7 @@
  * alone → warning.
  */
 import type { RepoFormat } from '../config/types.js';
-import type { VersionInterval, WinnerInterval } from '../store/types.js';
+import type { VersionInterval, WinnerInterval } from '../store/index.js';
 import { groupByName } from './by-name.js';
 import { findingKey, type LeadStep, type PingPongFinding, type TimeEvidence, type WinnerStep } from './findings.js';
 import { compareVersions, type VersionParts } from './order.js';

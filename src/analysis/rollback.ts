@@ -19,7 +19,7 @@
  * observed and recovered → info (a stale mirror that came back); refused → info (the guard held).
  */
 import type { RepoFormat } from '../config/types.js';
-import type { RepoEvent, VersionInterval } from '../store/types.js';
+import type { RepoEvent, VersionInterval } from '../store/index.js';
 import { groupByName } from './by-name.js';
 import { findingKey, WHOLE_REPO, type RollbackFinding } from './findings.js';
 import { compareVersions } from './order.js';

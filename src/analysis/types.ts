@@ -3,8 +3,11 @@
  * and the config, builds these, and renders what comes back.
  */
 import type { ProfileConfig, RepoConfig, RepoFormat, RepoRole, UpgradePathConfig } from '../config/types.js';
-import type { DnfRepoFacts, StoredFeedRelease, StoredVersion, VersionInterval, WinnerInterval, RepoEvent } from '../store/types.js';
+import type { AptReleaseFacts, DnfRepoFacts, PackageVersion, StoredFeedRelease, StoredVersion, VersionInterval, WinnerInterval, RepoEvent } from '../store/index.js';
 import type { MappingOptions } from '../upstream/mapping.js';
+
+/** The store owns it (the crawler stores it, the resolvers read it); named here for the analysis's callers. */
+export type { AptReleaseFacts };
 
 /** One installable version from one repo, with the facts of the repo that ships it. */
 export interface Candidate extends StoredVersion {
@@ -14,30 +17,8 @@ export interface Candidate extends StoredVersion {
   format: RepoFormat;
 }
 
-/** What apt's pinning needs to know of a deb repo's Release (stored by the crawler). */
-export interface AptReleaseFacts {
-  origin: string | null;
-  label: string | null;
-  /** a= (Suite). */
-  archive: string | null;
-  codename: string | null;
-  version: string | null;
-  notAutomatic: boolean;
-  butAutomaticUpgrades: boolean;
-  /** Host name of the repo's URI (for `Pin: origin`); "" for file: repos. */
-  host: string;
-  /** Components this repo was crawled with. */
-  components: string[];
-}
-
 /** A package installed on a host (rpm database or dpkg status). */
-export interface InstalledPackage {
-  name: string;
-  arch: string;
-  epoch: number;
-  version: string;
-  release: string;
-  evr: string;
+export interface InstalledPackage extends PackageVersion {
   /** rpm: the package header's Vendor; deb: null. */
   vendor: string | null;
   /** Seconds since the epoch, when known. */

@@ -4,7 +4,7 @@
  */
 import { healthLines } from '../report/audit-render.js';
 import { safeLine } from '../report/sanitize.js';
-import type { RepoHealth } from '../store/health.js';
+import type { RepoHealth } from '../store/index.js';
 
 /** One line per unhealthy repo, except those this run's crawl has already named. */
 export function warnPartialData(health: readonly RepoHealth[], alreadyNamed: ReadonlySet<string> = new Set()): void {

@@ -3,7 +3,7 @@
  * and what the failed repo had stored stays as it was.
  */
 import pLimit from 'p-limit';
-import { storeFailure } from '../store/db.js';
+import { storeFailure } from '../store/index.js';
 import { FetchError, isRepoclashError, StoreError, type RepoclashError } from '../errors.js';
 import type { RepoConfig } from '../config/types.js';
 import type { CrawlContext, RepoOutcome } from './context.js';

@@ -12,7 +12,7 @@ import { parsePackageBatches } from '../formats/deb/packages.js';
 import { isExpired, packagesIndexPath, parseRelease, releaseListsFile, splitClearsigned, type HashedFile, type ReleaseInfo } from '../formats/deb/release.js';
 import type { DebRepoConfig } from '../config/types.js';
 import { withReleaseVendor } from '../analysis/release-vendors.js';
-import type { AptReleaseFacts } from '../analysis/types.js';
+import type { AptReleaseFacts } from '../store/index.js';
 import type { CrawlContext, RepoOutcome } from './context.js';
 import { ensureCached, fetchIndex, joinUrl, readCached, type FetchedIndex } from './fetch-steps.js';
 import { RepoLocations } from '../fetch/origin.js';

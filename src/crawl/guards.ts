@@ -5,7 +5,7 @@
  * (a freeze attack that locks the repo out until someone runs --accept).
  */
 import { ExpiredError, RollbackError, type ErrorLocation } from '../errors.js';
-import type { Snapshot } from '../store/types.js';
+import type { Snapshot } from '../store/index.js';
 
 /** How far ahead of this host's clock a server's clock may be (as apt, a small allowance). */
 export const MAX_CLOCK_SKEW_SECONDS = 600;

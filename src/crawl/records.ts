@@ -4,7 +4,7 @@ import { formatEvr, parseNevra } from '../formats/rpm/version.js';
 import { parseDebVersion } from '../formats/deb/version.js';
 import type { ErrorLocation } from '../errors.js';
 import { redactCredentials } from '../report/sanitize.js';
-import type { VersionRecord } from '../store/types.js';
+import type { VersionRecord } from '../store/index.js';
 
 export function rpmRecord(pkg: RpmPackage): VersionRecord {
   return {

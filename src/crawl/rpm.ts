@@ -19,7 +19,7 @@ import { importedKey } from './keys.js';
 import { rpmRecord } from './records.js';
 import { parseModulesYaml, type ModuleMetadata } from '../formats/rpm/modules.js';
 import { isKeptProvide } from '../config/dnf-options.js';
-import type { DnfRepoFacts } from '../store/types.js';
+import type { DnfRepoFacts } from '../store/index.js';
 
 const REPOMD = 'repodata/repomd.xml';
 

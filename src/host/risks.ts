@@ -8,7 +8,7 @@ import { repoLabel } from '../config/repo-identity.js';
 import type { Finding } from '../analysis/findings.js';
 import type { Action, AptReleaseFacts, Candidate, InstalledPackage, Resolution } from '../analysis/types.js';
 import type { ProfileConfig, RepoConfig } from '../config/types.js';
-import type { DnfRepoFacts } from '../store/types.js';
+import type { DnfRepoFacts } from '../store/index.js';
 import { compareDebVersions } from '../formats/deb/version.js';
 import { compareEvr } from '../formats/rpm/version.js';
 import { fixesFor, type FixContext } from './fixes.js';

@@ -8,7 +8,7 @@ import type { CheckFinding, CheckPerformed, CheckResult } from '../check/check.j
 import { safeJson, safeText } from './sanitize.js';
 import { atOrAbove } from '../analysis/findings.js';
 import type { Severity } from '../analysis/types.js';
-import type { RepoHealth } from '../store/health.js';
+import type { RepoHealth } from '../store/index.js';
 import { healthLines } from './audit-render.js';
 
 const day = (ms: number): string => new Date(ms).toISOString().slice(0, 10);

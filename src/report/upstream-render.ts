@@ -4,7 +4,7 @@
  */
 import type { LagFinding } from '../analysis/findings.js';
 import type { Candidate } from '../analysis/types.js';
-import type { FeedCheck } from '../store/types.js';
+import type { FeedCheck } from '../store/index.js';
 import type { UpstreamMapping } from '../upstream/mapping.js';
 import { feedKey, type SourceKind } from '../upstream/types.js';
 

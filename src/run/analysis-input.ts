@@ -13,9 +13,7 @@ import { resolveProfile } from '../analysis/resolve/resolve.js';
 import type { AnalysisInput, AptReleaseFacts, Candidate, InstalledPackage, Resolution } from '../analysis/types.js';
 import { vendorNormaliser } from '../analysis/vendors.js';
 import type { Config, ProfileConfig, RepoConfig } from '../config/types.js';
-import { repoHealth, type RepoHealth } from '../store/health.js';
-import type { Store } from '../store/index.js';
-import type { DnfRepoFacts, StoredFeedRelease } from '../store/types.js';
+import { repoHealth, type RepoHealth, type Store, type DnfRepoFacts, type StoredFeedRelease } from '../store/index.js';
 import { mapPackage, type MappingOptions } from '../upstream/mapping.js';
 import { regressionBestVersions } from './regression-input.js';
 import { feedKey } from '../upstream/types.js';
@@ -53,7 +51,7 @@ export function configFacts(config: Config): Pick<AnalysisInput, 'repos' | 'prof
  * crawled Release says they are (release-vendors.ts): what every slice and the winners start from.
  */
 export function withStoredFacts(store: Store, configured: Config): { config: Config; releases: Map<string, AptReleaseFacts> } {
-  const releases = new Map([...store.releaseFacts()].map(([id, facts]) => [id, facts as AptReleaseFacts]));
+  const releases = store.releaseFacts();
   return { config: { ...configured, repos: applyReleaseVendors(configured.repos, releases) }, releases };
 }
 

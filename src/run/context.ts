@@ -13,7 +13,7 @@ import type { Config, ProfileConfig, RepoConfig } from '../config/types.js';
 import { loadYumRepos } from '../config/yum-repos.js';
 import { UsageError } from '../errors.js';
 import { defaultCacheDir } from '../fetch/cache.js';
-import { defaultStorePath } from '../store/db.js';
+import { defaultStorePath } from '../store/index.js';
 import type { CommonOptions } from './options.js';
 
 export interface RunContext {

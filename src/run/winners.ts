@@ -9,8 +9,7 @@ import { resolveProfile } from '../analysis/resolve/resolve.js';
 import type { AnalysisInput, AptReleaseFacts, Candidate } from '../analysis/types.js';
 import { vendorNormaliser } from '../analysis/vendors.js';
 import type { Config, ProfileConfig } from '../config/types.js';
-import type { Store } from '../store/index.js';
-import type { Winner } from '../store/types.js';
+import type { Store, Winner } from '../store/index.js';
 import { configFacts, resolvesPerName, withStoredFacts } from './analysis-input.js';
 
 /** Winners as the store records them (one per name, the profile's preferred arch). */

@@ -1,5 +1,5 @@
 /** Repo health: which repos never stored data, and which failed their last check (stale data). */
-import type { Store } from './index.js';
+import type { Store } from './store.js';
 
 export interface RepoHealth {
   repoId: string;

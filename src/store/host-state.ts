@@ -4,12 +4,7 @@
  * holds exactly the last run's view of every host that shares this store.
  */
 import type { Db } from './db.js';
-
-export interface HostPackageState {
-  name: string;
-  arch: string;
-  stranded: boolean;
-}
+import type { HostPackageState } from './types.js';
 
 /** The last run's view of `host` ("name\tarch" → stranded), or null when it never ran. */
 export function previousHostState(db: Db, host: string): Map<string, boolean> | null {

@@ -1,5 +1,7 @@
 /**
- * The store: SQLite (better-sqlite3) keeping repo snapshots and version history as intervals.
+ * The store's public surface: the `Store` interface (./store.ts), the plain data it takes and gives
+ * (./types.ts), how to open one, the crawl lock, and repo health. Everything else under src/store/
+ * is the SQLite implementation's inside; code outside the store imports from here only.
  *
  * Usage, as the crawler sees it:
  *
@@ -12,255 +14,26 @@
  *   store.close(); release();
  *
  * The analysis reads plain arrays: currentVersions(), versionHistory(), snapshots(), and records
- * its winners with recordWinners(). A `Store` wraps one connection; the functions it delegates to
- * are exported too (they take the raw `Db`) for code that already holds a connection.
+ * its winners with recordWinners().
  */
-import { defaultStorePath, openDatabase, storeFailure, type Db } from './db.js';
-import { migrate, requireCurrentSchema } from './migrations.js';
-import {
-  currentVersionParts,
-  currentVersions,
-  dnfFacts,
-  hasCurrentVersions,
-  latestSnapshot,
-  namesGoingBack,
-  namesIn,
-  namesWithClosedIntervals,
-  namesWithSeveralVendors,
-  snapshots,
-  snapshotsFetchedAfter,
-  versionHistory,
-  versionPartsHistory,
-  type VersionPartsRow,
-} from './queries.js';
-import { RepoUpdate, recordUnchanged, withRepoUpdate } from './repo-update.js';
-import { listRepos, recordRepoEvent, releaseFacts, repoEvents, setReleaseFacts, upsertRepo } from './repos.js';
-import { latestReport, listReports, saveReport } from './reports.js';
-import type {
-  CommitResult,
-  DnfRepoFacts,
-  RepoEvent,
-  RepoEventKind,
-  RepoFacts,
-  Snapshot,
-  SnapshotMeta,
-  FeedCheck,
-  FeedReleaseInput,
-  StoredFeedRelease,
-  StoredReport,
-  StoredVersion,
-  VersionInterval,
-  VersionScope,
-  Winner,
-  WinnerChanges,
-  WinnerInterval,
-} from './types.js';
-import { currentWinners, namesWithWinnerChanges, recordWinners, setWinnerInputs, winnerHistory, winnerInputs } from './winners.js';
-import { previousHostState, saveHostState, type HostPackageState } from './host-state.js';
-import { feedChecks, feedReleases, mappingFacts, recordFeedCheck, recordFeedReleases } from './upstream.js';
-import { hasRepo, renameRepo } from './repo-identity.js';
+import { SqliteStore, type OpenStoreOptions } from './sqlite-store.js';
+import type { Store as StoreInterface } from './store.js';
 
-export interface OpenStoreOptions {
-  /** Database file; default `$XDG_DATA_HOME/repoclash/repoclash.db`. ":memory:" for tests. */
-  path?: string;
-  /** Open for reading only (audit, report): no migration, and an outdated schema is an error. */
-  readonly?: boolean;
-  busyTimeoutMs?: number;
-}
+/** What every caller holds: the store's operations, whichever database is behind them. */
+export type Store = StoreInterface;
 
-/**
- * The store this process opened last. better-sqlite3's errors name no file, and damage can first
- * show in a query long after the open (audit, report): the CLI names this file in its one line.
- */
-let lastOpened: string | null = null;
+/** Opening a store: migrates it (or, read-only, requires the current schema). */
+export const Store = {
+  open(options: OpenStoreOptions = {}): Store {
+    return SqliteStore.open(options);
+  },
+};
 
-/** A SQLite failure (corrupt, not a database, I/O, full, read-only) as a StoreError naming the store file; anything else unchanged. */
-export function asStoreFailure(err: unknown): unknown {
-  return lastOpened === null ? err : storeFailure(err, lastOpened);
-}
-
-export class Store {
-  private constructor(
-    /** The underlying connection, for the exported function API and tests. */
-    readonly db: Db,
-    readonly path: string,
-  ) {}
-
-  static open(options: OpenStoreOptions = {}): Store {
-    const file = options.path ?? defaultStorePath();
-    lastOpened = file;
-    const readonly = options.readonly ?? false;
-    const db = openDatabase(file, { readonly, ...(options.busyTimeoutMs !== undefined && { busyTimeoutMs: options.busyTimeoutMs }) });
-    try {
-      if (readonly) requireCurrentSchema(db, file);
-      else migrate(db, file);
-    } catch (err) {
-      db.close();
-      throw storeFailure(err, file);
-    }
-    return new Store(db, file);
-  }
-
-  close(): void {
-    if (!this.db.open) return;
-    // Lets SQLite refresh planner statistics where they went stale (cheap; recommended on close).
-    if (!this.db.readonly) this.db.pragma('optimize');
-    this.db.close();
-  }
-
-  // ── repos ──
-  upsertRepo(repo: RepoFacts, at?: number): void {
-    upsertRepo(this.db, repo, at);
-  }
-  setReleaseFacts(repoId: string, facts: unknown): void {
-    setReleaseFacts(this.db, repoId, facts);
-  }
-  releaseFacts(): Map<string, unknown> {
-    return releaseFacts(this.db);
-  }
-  repos(): RepoFacts[] {
-    return listRepos(this.db);
-  }
-  recordRepoEvent(event: RepoEvent): void {
-    recordRepoEvent(this.db, event);
-  }
-  repoEvents(filter?: { repoId?: string; since?: number; kind?: RepoEventKind }): RepoEvent[] {
-    return repoEvents(this.db, filter);
-  }
-
-  // ── writing a crawl ──
-  beginRepoUpdate(meta: SnapshotMeta, batchSize?: number): RepoUpdate {
-    return new RepoUpdate(this.db, meta, batchSize);
-  }
-  withRepoUpdate(meta: SnapshotMeta, fill: (update: RepoUpdate) => Promise<void> | void): Promise<CommitResult> {
-    return withRepoUpdate(this.db, meta, fill);
-  }
-  recordUnchanged(repoId: string, indexChecksum: string, checkedAt: number): boolean {
-    return recordUnchanged(this.db, repoId, indexChecksum, checkedAt);
-  }
-
-  // ── reading ──
-  currentVersions(repoIds?: readonly string[], names?: readonly string[]): StoredVersion[] {
-    return currentVersions(this.db, repoIds, names);
-  }
-  currentVersionParts(repoId: string, names?: readonly string[]): IterableIterator<VersionPartsRow> {
-    return currentVersionParts(this.db, repoId, names);
-  }
-  /** Whether the scope holds any current version. */
-  hasCurrentVersions(scope: VersionScope): boolean {
-    return hasCurrentVersions(this.db, scope);
-  }
-  /** Names whose best version (by sort key) goes back, or that vanish, from `older` to `newer` (both of one format). */
-  namesGoingBack(older: VersionScope, newer: VersionScope): string[] {
-    return namesGoingBack(this.db, older, newer);
-  }
-  namesWithSeveralVendors(vendorOfRepo: Readonly<Record<string, string>>): string[] {
-    return namesWithSeveralVendors(this.db, vendorOfRepo);
-  }
-  namesWithClosedIntervals(repoIds: readonly string[]): string[] {
-    return namesWithClosedIntervals(this.db, repoIds);
-  }
-  versionPartsHistory(repoIds: readonly string[], names: readonly string[]): VersionInterval[] {
-    return versionPartsHistory(this.db, repoIds, names);
-  }
-  namesIn(repoIds: readonly string[]): string[] {
-    return namesIn(this.db, repoIds);
-  }
-  versionHistory(repoIds?: readonly string[], names?: readonly string[]): VersionInterval[] {
-    return versionHistory(this.db, repoIds, names);
-  }
-  snapshots(repoId?: string): Snapshot[] {
-    return snapshots(this.db, repoId);
-  }
-  latestSnapshot(repoId: string): Snapshot | null {
-    return latestSnapshot(this.db, repoId);
-  }
-  snapshotsFetchedAfter(repoIds: readonly string[], after: number): number {
-    return snapshotsFetchedAfter(this.db, repoIds, after);
-  }
-  /** rpm repos: obsoletes, install-only provides and modules of each repo's current snapshot. */
-  dnfFacts(repoIds: readonly string[]): Map<string, DnfRepoFacts> {
-    return dnfFacts(this.db, repoIds);
-  }
-
-  // ── winners ──
-  recordWinners(profile: string, winners: readonly Winner[], at: number, names?: readonly string[]): WinnerChanges {
-    return recordWinners(this.db, profile, winners, at, names);
-  }
-  winnerInputs(profile: string): { fingerprint: string; recordedAt: number } | null {
-    return winnerInputs(this.db, profile);
-  }
-  setWinnerInputs(profile: string, fingerprint: string, at: number): void {
-    setWinnerInputs(this.db, profile, fingerprint, at);
-  }
-  winnerHistory(profile?: string, names?: readonly string[]): WinnerInterval[] {
-    return winnerHistory(this.db, profile, names);
-  }
-  currentWinners(profile: string): WinnerInterval[] {
-    return currentWinners(this.db, profile);
-  }
-  namesWithWinnerChanges(profiles: readonly string[], minIntervals: number): string[] {
-    return namesWithWinnerChanges(this.db, profiles, minIntervals);
-  }
-
-  // ── repo identity ──
-  hasRepo(id: string): boolean {
-    return hasRepo(this.db, id);
-  }
-  /** Move repo `from`'s whole history to id `to` (which must not exist yet). */
-  renameRepo(from: string, to: string): boolean {
-    return renameRepo(this.db, from, to);
-  }
-
-  // ── host audit state ──
-  previousHostState(host: string): Map<string, boolean> | null {
-    return previousHostState(this.db, host);
-  }
-  saveHostState(host: string, packages: readonly HostPackageState[], at: number): void {
-    saveHostState(this.db, host, packages, at);
-  }
-
-  // ── upstream release feeds ──
-  recordFeedReleases(feed: string, releases: readonly FeedReleaseInput[], projectUrls: readonly string[], at: number): { added: number } {
-    return recordFeedReleases(this.db, feed, releases, projectUrls, at);
-  }
-  recordFeedCheck(feed: string, status: 'not-found' | 'failed', message: string | null, at: number): void {
-    recordFeedCheck(this.db, feed, status, message, at);
-  }
-  /** The lag analysis's separate input: stored releases by feed. */
-  feedReleases(feeds?: readonly string[]): Map<string, StoredFeedRelease[]> {
-    return feedReleases(this.db, feeds);
-  }
-  feedChecks(): Map<string, FeedCheck> {
-    return feedChecks(this.db);
-  }
-  /** Name, source name and URL of the current packages of `repoIds`, for the upstream mapping. */
-  mappingFacts(repoIds: readonly string[]): Array<{ repoId: string; name: string; sourceName: string | null; url: string | null }> {
-    return mappingFacts(this.db, repoIds);
-  }
-
-  // ── reports ──
-  saveReport(week: string, findings: unknown, createdAt?: number): number {
-    return saveReport(this.db, week, findings, createdAt);
-  }
-  reports(week?: string): StoredReport[] {
-    return listReports(this.db, week);
-  }
-  latestReport(beforeWeek?: string): StoredReport | null {
-    return latestReport(this.db, beforeWeek);
-  }
-}
-
-export { IN_MEMORY, defaultStorePath, openDatabase, type Db } from './db.js';
-export { LATEST_SCHEMA_VERSION, MIGRATIONS, migrate, schemaVersion } from './migrations.js';
-export { currentVersionParts, currentVersions, dnfFacts, hasCurrentVersions, latestSnapshot, namesGoingBack, namesIn, namesWithClosedIntervals, namesWithSeveralVendors, snapshots, snapshotsFetchedAfter, versionHistory, versionPartsHistory, type VersionPartsRow } from './queries.js';
-export { DEFAULT_BATCH_SIZE, RepoUpdate, recordUnchanged, withRepoUpdate } from './repo-update.js';
-export { listRepos, recordRepoEvent, releaseFacts, repoEvents, setReleaseFacts, upsertRepo } from './repos.js';
-export { latestReport, listReports, saveReport } from './reports.js';
-export { currentWinners, namesWithWinnerChanges, recordWinners, setWinnerInputs, winnerHistory, winnerInputs } from './winners.js';
-export { previousHostState, saveHostState, type HostPackageState } from './host-state.js';
-export { feedChecks, feedReleases, mappingFacts, recordFeedCheck, recordFeedReleases } from './upstream.js';
-export { hasRepo, renameRepo } from './repo-identity.js';
+export type { OpenStoreOptions };
+export type { RepoUpdater } from './store.js';
+export type * from './types.js';
+export { asStoreFailure } from './sqlite-store.js';
+export { defaultStorePath, storeFailure } from './db.js';
+export { repoHealth, type RepoHealth } from './health.js';
 export { acquireCrawlLock, lockPathFor, type AcquireLockOptions, type ReleaseLock } from './lock.js';
 export { LockedError, type LockHolder } from './errors.js';
-export type * from './types.js';

@@ -8,7 +8,7 @@
  * so every query is one prepared statement whatever the list length.
  */
 import type { Db } from './db.js';
-import type { DnfRepoFacts, Snapshot, StoredVersion, VersionInterval, VersionScope } from './types.js';
+import type { DnfRepoFacts, Snapshot, StoredVersion, VersionInterval, VersionPartsRow, VersionScope } from './types.js';
 
 /** Column order is the contract with toVersion(). */
 const RECORD_COLUMNS = `v.repo_id, v.name, v.arch, v.epoch, v.version, v.release, v.evr, v.vendor,
@@ -121,8 +121,6 @@ export function currentVersions(db: Db, repoIds?: readonly string[], names?: rea
 }
 
 /** The columns of a current version that ordering needs, in currentVersions() order. */
-export type VersionPartsRow = [name: string, arch: string, epoch: number, version: string, release: string, evr: string];
-
 /**
  * One repo's current versions reduced to what ordering needs, streamed in currentVersions() order
  * (the open-interval index): finding each name's best version reads six columns, not thirteen,

@@ -276,25 +276,6 @@ export class RepoUpdate {
 }
 
 /**
- * Run `fill` to stream records into a new update, commit on success, abort on any throw (the
- * repo's stored data stays as it was).
- */
-export async function withRepoUpdate(
-  db: Db,
-  meta: SnapshotMeta,
-  fill: (update: RepoUpdate) => Promise<void> | void,
-): Promise<CommitResult> {
-  const update = new RepoUpdate(db, meta);
-  try {
-    await fill(update);
-    return update.commit();
-  } catch (err) {
-    update.abort();
-    throw err;
-  }
-}
-
-/**
  * The cheap path for an index whose checksum the crawler already knows is unchanged (it did not
  * even download the records): extend the current snapshot's checked_at. Returns false, changing
  * nothing, when there is no snapshot or its checksum differs.

@@ -6,7 +6,7 @@ import { StoreError } from '../errors.js';
 import type { RepoFormat } from '../config/types.js';
 import type { Db } from './db.js';
 import { fillSortKeys } from './sort-keys.js';
-import type { RepoEvent, RepoEventKind, RepoFacts } from './types.js';
+import type { AptReleaseFacts, RepoEvent, RepoEventFilter, RepoFacts } from './types.js';
 
 const ROLES: ReadonlySet<string> = new Set(['distro', 'upstream', 'third-party']);
 const FORMATS: ReadonlySet<string> = new Set(['rpm', 'deb']);
@@ -51,7 +51,7 @@ export function recordRepoEvent(db: Db, event: RepoEvent): void {
   );
 }
 
-export function repoEvents(db: Db, filter: { repoId?: string; since?: number; kind?: RepoEventKind } = {}): RepoEvent[] {
+export function repoEvents(db: Db, filter: RepoEventFilter = {}): RepoEvent[] {
   return db
     .prepare<[{ repo: string | null; since: number | null; kind: string | null }], RepoEvent>(
       `SELECT repo_id AS repoId, at, kind, message FROM repo_events
@@ -65,12 +65,13 @@ export function repoEvents(db: Db, filter: { repoId?: string; since?: number; ki
  * The Release facts of a deb repo (what apt's pinning matches on), stored as JSON by the crawler
  * after a verified Release; the store does not interpret them.
  */
-export function setReleaseFacts(db: Db, repoId: string, facts: unknown): void {
+export function setReleaseFacts(db: Db, repoId: string, facts: AptReleaseFacts): void {
   requireRepo(db, repoId);
   db.prepare('UPDATE repos SET release_facts = ? WHERE id = ?').run(JSON.stringify(facts), repoId);
 }
 
-export function releaseFacts(db: Db): Map<string, unknown> {
+export function releaseFacts(db: Db): Map<string, AptReleaseFacts> {
   const rows = db.prepare<[], [string, string]>('SELECT id, release_facts FROM repos WHERE release_facts IS NOT NULL').raw().all();
-  return new Map(rows.map(([id, json]) => [id, JSON.parse(json) as unknown]));
+  // Written only by setReleaseFacts from an AptReleaseFacts: the JSON column is the one place its type is asserted.
+  return new Map(rows.map(([id, json]) => [id, JSON.parse(json) as AptReleaseFacts]));
 }

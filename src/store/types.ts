@@ -20,8 +20,8 @@ export interface RepoFacts {
   format: RepoFormat;
 }
 
-/** One binary package version as both formats reduce to it. */
-export interface VersionRecord {
+/** Which package, at which version: what a repo record and an installed package both name. */
+export interface PackageVersion {
   name: string;
   arch: string;
   epoch: number;
@@ -31,12 +31,32 @@ export interface VersionRecord {
   release: string;
   /** Full display form, e.g. "1:2.3-4.fc39" or deb "1:2.3-4". */
   evr: string;
+}
+
+/** One binary package version as both formats reduce to it. */
+export interface VersionRecord extends PackageVersion {
   vendor: string | null;
   sourceName: string | null;
   url: string | null;
   summary: string | null;
   /** Seconds since the epoch, as in the package metadata. */
   buildTime: number | null;
+}
+
+/** What apt's pinning needs to know of a deb repo's Release (stored by the crawler). */
+export interface AptReleaseFacts {
+  origin: string | null;
+  label: string | null;
+  /** a= (Suite). */
+  archive: string | null;
+  codename: string | null;
+  version: string | null;
+  notAutomatic: boolean;
+  butAutomaticUpgrades: boolean;
+  /** Host name of the repo's URI (for `Pin: origin`); "" for file: repos. */
+  host: string;
+  /** Components this repo was crawled with. */
+  components: string[];
 }
 
 /** What the crawler knows about a fetch before it streams the records. */
@@ -85,6 +105,9 @@ export interface VersionScope {
   excludedArches: readonly string[];
 }
 
+/** A current version reduced to what ordering needs (currentVersionParts): no object per row. */
+export type VersionPartsRow = [name: string, arch: string, epoch: number, version: string, release: string, evr: string];
+
 /** One interval during which a version was present in a repo. */
 export interface VersionInterval extends StoredVersion {
   /** Last check at which it was present; null while it still is. */
@@ -108,6 +131,12 @@ export interface WinnerInterval extends Winner {
   to: number | null;
 }
 
+/** The fingerprint of the inputs the profile's winners were last recorded from. */
+export interface WinnerInputs {
+  fingerprint: string;
+  recordedAt: number;
+}
+
 /** What recordWinners changed. */
 export interface WinnerChanges {
   /** Names whose winner changed (an interval closed and a new one opened). */
@@ -126,6 +155,21 @@ export interface RepoEvent {
   at: number;
   kind: RepoEventKind;
   message: string;
+}
+
+/** Which events repoEvents() returns; every field narrows. */
+export interface RepoEventFilter {
+  repoId?: string;
+  /** ms: events at or after. */
+  since?: number;
+  kind?: RepoEventKind;
+}
+
+/** One package's state in the last `host` run: whether it was stranded. */
+export interface HostPackageState {
+  name: string;
+  arch: string;
+  stranded: boolean;
 }
 
 export interface StoredReport {
@@ -181,6 +225,14 @@ export interface FeedCheck {
   projectUrls: string[];
   /** Last successful check (ms), null if none. */
   lastOkAt: number | null;
+}
+
+/** A current package's naming facts, as the upstream mapping reads them. */
+export interface MappingFact {
+  repoId: string;
+  name: string;
+  sourceName: string | null;
+  url: string | null;
 }
 
 /** A package of an rpm repo, as the dnf facts name it. */

@@ -4,7 +4,7 @@
  * a failed check records only its failure, never touching the releases stored before.
  */
 import type { Db } from './db.js';
-import type { FeedCheck, FeedReleaseInput, StoredFeedRelease } from './types.js';
+import type { FeedCheck, FeedReleaseInput, MappingFact, StoredFeedRelease } from './types.js';
 
 /** Store a successful fetch of `feed`: new versions added, known ones refreshed, last_seen = at. */
 export function recordFeedReleases(db: Db, feed: string, releases: readonly FeedReleaseInput[], projectUrls: readonly string[], at: number): { added: number } {
@@ -82,7 +82,7 @@ export function feedChecks(db: Db): Map<string, FeedCheck> {
  * What the upstream mapping reads of each current package in `repoIds`: name, source name and
  * URL / Homepage, one row per distinct triple — three columns instead of whole version rows.
  */
-export function mappingFacts(db: Db, repoIds: readonly string[]): Array<{ repoId: string; name: string; sourceName: string | null; url: string | null }> {
+export function mappingFacts(db: Db, repoIds: readonly string[]): MappingFact[] {
   if (repoIds.length === 0) return [];
   return db
     .prepare<[string], { repoId: string; name: string; sourceName: string | null; url: string | null }>(

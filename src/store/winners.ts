@@ -6,7 +6,7 @@
  */
 import { StoreError } from '../errors.js';
 import type { Db } from './db.js';
-import type { Winner, WinnerChanges, WinnerInterval } from './types.js';
+import type { Winner, WinnerChanges, WinnerInputs, WinnerInterval } from './types.js';
 
 interface OpenWinner {
   id: number;
@@ -124,7 +124,7 @@ export function namesWithWinnerChanges(db: Db, profiles: readonly string[], minI
 }
 
 /** What a profile's winners were last resolved from (a fingerprint) and when, or null. */
-export function winnerInputs(db: Db, profile: string): { fingerprint: string; recordedAt: number } | null {
+export function winnerInputs(db: Db, profile: string): WinnerInputs | null {
   return (
     db
       .prepare<[string], { fingerprint: string; recordedAt: number }>('SELECT fingerprint, recorded_at AS recordedAt FROM winner_inputs WHERE profile = ?')

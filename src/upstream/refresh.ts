@@ -8,7 +8,7 @@ import pLimit from 'p-limit';
 import { isRepoclashError } from '../errors.js';
 import { MetadataCache } from '../fetch/cache.js';
 import type { HttpClient } from '../fetch/http-client.js';
-import type { FeedCheck, FeedReleaseInput } from '../store/types.js';
+import type { FeedCheck, FeedReleaseInput } from '../store/index.js';
 import { HostLimiter } from './host-limiter.js';
 import { JsonClient } from './json-client.js';
 import { contradictsHomepage, type UpstreamMapping } from './mapping.js';

@@ -8,6 +8,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Store } from '../../src/store/index.js';
+import { SqliteStore } from '../../src/store/sqlite-store.js';
 import type { RepoServer } from '../support/http-server.js';
 import { repoclash as runCli } from '../support/cli.js';
 import { goodAndGoneConfig } from '../support/repos-yaml.js';
@@ -91,7 +92,7 @@ describe('repoclash crawl (process)', () => {
     const raw = new Database(db);
     expect(raw.pragma('integrity_check', { simple: true })).toBe('ok');
     raw.close();
-    const store = Store.open({ path: db });
+    const store = SqliteStore.open({ path: db });
     expect(store.currentVersions(['good']).map((v) => v.name)).toEqual(['grafana']);
     // Either the kill came before the commit (no snapshot) or after it (a whole one): never half.
     const centos = store.latestSnapshot('centos');

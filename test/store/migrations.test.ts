@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { StoreError } from '../../src/errors.js';
 import { defaultStorePath } from '../../src/store/db.js';
 import { LATEST_SCHEMA_VERSION, MIGRATIONS, schemaVersion } from '../../src/store/migrations.js';
-import { Store } from '../../src/store/index.js';
+import { SqliteStore } from '../../src/store/sqlite-store.js';
 import { tempDir } from '../support/store-builders.js';
 
 const cleanups: Array<() => void> = [];
@@ -25,7 +25,7 @@ describe('migrations', () => {
 
   it('create the schema from an empty file, with WAL and foreign keys on', () => {
     const file = freshPath();
-    const store = Store.open({ path: file });
+    const store = SqliteStore.open({ path: file });
     try {
       expect(schemaVersion(store.db)).toBe(LATEST_SCHEMA_VERSION);
       const tables = store.db
@@ -46,8 +46,8 @@ describe('migrations', () => {
 
   it('reopen without re-applying anything', () => {
     const file = freshPath();
-    Store.open({ path: file }).close();
-    const store = Store.open({ path: file });
+    SqliteStore.open({ path: file }).close();
+    const store = SqliteStore.open({ path: file });
     try {
       const rows = store.db.prepare<[], { version: number }>('SELECT version FROM schema_version ORDER BY version').all();
       expect(rows.map((r) => r.version)).toEqual(MIGRATIONS.map((m) => m.version));
@@ -58,23 +58,23 @@ describe('migrations', () => {
 
   it('refuse a schema newer than this code knows', () => {
     const file = freshPath();
-    Store.open({ path: file }).close();
+    SqliteStore.open({ path: file }).close();
     const raw = new Database(file);
     raw.prepare('INSERT INTO schema_version (version, name, applied_at) VALUES (?, ?, ?)').run(LATEST_SCHEMA_VERSION + 1, 'future', 0);
     raw.close();
-    expect(() => Store.open({ path: file })).toThrow(StoreError);
-    expect(() => Store.open({ path: file })).toThrow(/newer than this repoclash knows/);
-    expect(() => Store.open({ path: file, readonly: true })).toThrow(StoreError);
+    expect(() => SqliteStore.open({ path: file })).toThrow(StoreError);
+    expect(() => SqliteStore.open({ path: file })).toThrow(/newer than this repoclash knows/);
+    expect(() => SqliteStore.open({ path: file, readonly: true })).toThrow(StoreError);
   });
 
   it('readonly open refuses a missing or unmigrated store instead of creating one', () => {
     const file = freshPath();
-    expect(() => Store.open({ path: file, readonly: true })).toThrow(StoreError);
-    Store.open({ path: file }).close();
+    expect(() => SqliteStore.open({ path: file, readonly: true })).toThrow(StoreError);
+    SqliteStore.open({ path: file }).close();
     const unmigrated = path.join(path.dirname(file), 'x.db');
     new Database(unmigrated).close();
-    expect(() => Store.open({ path: unmigrated, readonly: true })).toThrow(/older than/);
-    const reader = Store.open({ path: file, readonly: true });
+    expect(() => SqliteStore.open({ path: unmigrated, readonly: true })).toThrow(/older than/);
+    const reader = SqliteStore.open({ path: file, readonly: true });
     expect(reader.repos()).toEqual([]);
     reader.close();
   });

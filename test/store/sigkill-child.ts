@@ -9,12 +9,12 @@
  */
 import { writeSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Store } from '../../src/store/index.js';
+import { SqliteStore } from '../../src/store/sqlite-store.js';
 import { synthetic } from '../support/store-builders.js';
 
 const [file, mode, countText] = process.argv.slice(2) as [string, 'staging' | 'commit', string | undefined];
 const count = Number(countText ?? 200_000);
-const store = Store.open({ path: file });
+const store = SqliteStore.open({ path: file });
 // A small page cache makes the commit spill pages to the WAL before it ends: the case to prove safe.
 if (mode === 'commit') store.db.pragma('cache_size = 64');
 const update = store.beginRepoUpdate(

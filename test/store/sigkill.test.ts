@@ -7,7 +7,7 @@ import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { Store } from '../../src/store/index.js';
+import { SqliteStore } from '../../src/store/sqlite-store.js';
 import { REPO_A, meta, put, synthetic, tempDir } from '../support/store-builders.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -19,7 +19,7 @@ const tmp = tempDir();
 afterAll(() => tmp.cleanup());
 
 function seed(file: string): void {
-  const store = Store.open({ path: file });
+  const store = SqliteStore.open({ path: file });
   store.upsertRepo(REPO_A, 0);
   put(store, meta('fedora', 1_000, 'old'), synthetic(OLD_COUNT, 0));
   store.close(); // last connection: checkpoints and removes the WAL
@@ -48,7 +48,7 @@ function killAt(file: string, mode: string, line: string, count: number): Promis
 }
 
 function inspect(file: string) {
-  const store = Store.open({ path: file });
+  const store = SqliteStore.open({ path: file });
   try {
     return {
       integrity: store.db.pragma('integrity_check', { simple: true }),
@@ -104,7 +104,7 @@ describe('SIGKILL mid-crawl', () => {
     // The 30,000 old versions were closed and 50,000 new ones inserted inside the killed
     // transaction: none of that may show.
     expectOnlyTheOldSnapshot(file);
-    const reopened = Store.open({ path: file });
+    const reopened = SqliteStore.open({ path: file });
     expect(reopened.versionHistory(['fedora']).every((h) => h.lastSeen === null)).toBe(true);
     reopened.close();
   });

@@ -7,7 +7,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { versionSortKey } from '../../src/formats/sort-key.js';
-import { Store } from '../../src/store/index.js';
+import { SqliteStore } from '../../src/store/sqlite-store.js';
 import { meta, memoryStore, put, rec, tempDir } from '../support/store-builders.js';
 
 const cleanups: Array<() => void> = [];
@@ -45,7 +45,7 @@ describe('version sort keys in the store', () => {
     const t = tempDir();
     cleanups.push(t.cleanup);
     const file = path.join(t.dir, 'old.db');
-    const store = Store.open({ path: file });
+    const store = SqliteStore.open({ path: file });
     store.upsertRepo({ id: 'd', vendor: 'D', role: 'distro', format: 'deb' }, 0);
     put(store, meta('d', 1000, 'd1'), RECORDS);
     put(store, meta('d', 2000, 'd2'), RECORDS.slice(1)); // a closed interval too
@@ -55,7 +55,7 @@ describe('version sort keys in the store', () => {
     raw.exec('ALTER TABLE version_tracks DROP COLUMN sort_key; DELETE FROM schema_version WHERE version = 8;');
     raw.close();
 
-    const migrated = Store.open({ path: file });
+    const migrated = SqliteStore.open({ path: file });
     const rows = keyRows(migrated.db);
     expect(rows).toHaveLength(4);
     for (const row of rows) expect(row.key).toBe(expectedKey(row));

@@ -2,7 +2,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Store } from '../../src/store/index.js';
+import { SqliteStore } from '../../src/store/sqlite-store.js';
+import type { Store } from '../../src/store/index.js';
 import type { RepoFacts, SnapshotMeta, VersionRecord } from '../../src/store/types.js';
 
 export function tempDir(): { dir: string; cleanup: () => void } {
@@ -44,8 +45,8 @@ export function meta(repoId: string, fetchedAt: number, indexChecksum: string, e
   return { repoId, fetchedAt, indexChecksum, revision: String(fetchedAt / 1000), metadataTime: fetchedAt / 1000, ...extra };
 }
 
-export function memoryStore(...repos: RepoFacts[]): Store {
-  const store = Store.open({ path: ':memory:' });
+export function memoryStore(...repos: RepoFacts[]): SqliteStore {
+  const store = SqliteStore.open({ path: ':memory:' });
   for (const r of repos) store.upsertRepo(r, 0);
   return store;
 }
@@ -58,11 +59,11 @@ export function put(store: Store, m: SnapshotMeta, records: Iterable<VersionReco
 }
 
 /** Every row of a table, for before/after comparisons. */
-export function dump(store: Store, table: string): unknown[] {
+export function dump(store: SqliteStore, table: string): unknown[] {
   return store.db.prepare(`SELECT * FROM ${table} ORDER BY rowid`).all();
 }
 
-export function stagingRows(store: Store): number {
+export function stagingRows(store: SqliteStore): number {
   const exists = store.db
     .prepare<[], { n: number }>(`SELECT count(*) AS n FROM temp.sqlite_schema WHERE name = 'staging_versions'`)
     .get();

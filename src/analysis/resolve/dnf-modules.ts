@@ -19,7 +19,7 @@
 import type { DnfHostRules, RpmRepoConfig } from '../../config/types.js';
 import type { ModuleStream } from '../../formats/rpm/modules.js';
 import { parseNevra } from '../../formats/rpm/version.js';
-import type { DnfRepoFacts } from '../../store/types.js';
+import type { DnfRepoFacts } from '../../store/index.js';
 
 export interface ModularCandidate {
   repoId: string;

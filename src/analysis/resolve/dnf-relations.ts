@@ -4,7 +4,7 @@
  * a candidate package looked up from its repo's dnf facts.
  */
 import { compareEvr, parseEvr, type Evr } from '../../formats/rpm/version.js';
-import type { DnfRelation, DnfRepoFacts } from '../../store/types.js';
+import type { DnfRelation, DnfRepoFacts } from '../../store/index.js';
 
 /**
  * Does `rel` (name, optional flags EQ/LT/LE/GT/GE and EVR) match a package of this name and EVR?

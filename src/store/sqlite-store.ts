@@ -1,0 +1,243 @@
+/**
+ * The store on SQLite (better-sqlite3): the embedded default, one file keeping repo snapshots and
+ * version history as intervals. It implements the Store interface (./store.ts) by delegating to
+ * one module per table group, each taking the raw connection.
+ */
+import { defaultStorePath, openDatabase, storeFailure, type Db } from './db.js';
+import { migrate, requireCurrentSchema } from './migrations.js';
+import {
+  currentVersionParts,
+  currentVersions,
+  dnfFacts,
+  hasCurrentVersions,
+  latestSnapshot,
+  namesGoingBack,
+  namesIn,
+  namesWithClosedIntervals,
+  namesWithSeveralVendors,
+  snapshots,
+  snapshotsFetchedAfter,
+  versionHistory,
+  versionPartsHistory,
+} from './queries.js';
+import { RepoUpdate, recordUnchanged } from './repo-update.js';
+import { listRepos, recordRepoEvent, releaseFacts, repoEvents, setReleaseFacts, upsertRepo } from './repos.js';
+import { latestReport, listReports, saveReport } from './reports.js';
+import type {
+  AptReleaseFacts,
+  CommitResult,
+  DnfRepoFacts,
+  FeedCheck,
+  FeedReleaseInput,
+  HostPackageState,
+  MappingFact,
+  RepoEvent,
+  RepoEventFilter,
+  RepoFacts,
+  Snapshot,
+  SnapshotMeta,
+  StoredFeedRelease,
+  StoredReport,
+  StoredVersion,
+  VersionInterval,
+  VersionPartsRow,
+  VersionScope,
+  Winner,
+  WinnerChanges,
+  WinnerInputs,
+  WinnerInterval,
+} from './types.js';
+import { fillRepoUpdate, type Store } from './store.js';
+import { currentWinners, namesWithWinnerChanges, recordWinners, setWinnerInputs, winnerHistory, winnerInputs } from './winners.js';
+import { previousHostState, saveHostState } from './host-state.js';
+import { feedChecks, feedReleases, mappingFacts, recordFeedCheck, recordFeedReleases } from './upstream.js';
+import { hasRepo, renameRepo } from './repo-identity.js';
+
+export interface OpenStoreOptions {
+  /** Database file; default `$XDG_DATA_HOME/repoclash/repoclash.db`. ":memory:" for tests. */
+  path?: string;
+  /** Open for reading only (audit, report): no migration, and an outdated schema is an error. */
+  readonly?: boolean;
+  busyTimeoutMs?: number;
+}
+
+/**
+ * The store this process opened last. better-sqlite3's errors name no file, and damage can first
+ * show in a query long after the open (audit, report): the CLI names this file in its one line.
+ */
+let lastOpened: string | null = null;
+
+/** A SQLite failure (corrupt, not a database, I/O, full, read-only) as a StoreError naming the store file; anything else unchanged. */
+export function asStoreFailure(err: unknown): unknown {
+  return lastOpened === null ? err : storeFailure(err, lastOpened);
+}
+
+export class SqliteStore implements Store {
+  private constructor(
+    /** The underlying connection: SQLite-specific, for the store's own tests only. */
+    readonly db: Db,
+    readonly path: string,
+  ) {}
+
+  static open(options: OpenStoreOptions = {}): SqliteStore {
+    const file = options.path ?? defaultStorePath();
+    lastOpened = file;
+    const readonly = options.readonly ?? false;
+    const db = openDatabase(file, { readonly, ...(options.busyTimeoutMs !== undefined && { busyTimeoutMs: options.busyTimeoutMs }) });
+    try {
+      if (readonly) requireCurrentSchema(db, file);
+      else migrate(db, file);
+    } catch (err) {
+      db.close();
+      throw storeFailure(err, file);
+    }
+    return new SqliteStore(db, file);
+  }
+
+  close(): void {
+    if (!this.db.open) return;
+    // Lets SQLite refresh planner statistics where they went stale (cheap; recommended on close).
+    if (!this.db.readonly) this.db.pragma('optimize');
+    this.db.close();
+  }
+
+  // ── repos ──
+  upsertRepo(repo: RepoFacts, at?: number): void {
+    upsertRepo(this.db, repo, at);
+  }
+  setReleaseFacts(repoId: string, facts: AptReleaseFacts): void {
+    setReleaseFacts(this.db, repoId, facts);
+  }
+  releaseFacts(): Map<string, AptReleaseFacts> {
+    return releaseFacts(this.db);
+  }
+  repos(): RepoFacts[] {
+    return listRepos(this.db);
+  }
+  recordRepoEvent(event: RepoEvent): void {
+    recordRepoEvent(this.db, event);
+  }
+  repoEvents(filter?: RepoEventFilter): RepoEvent[] {
+    return repoEvents(this.db, filter);
+  }
+
+  // ── writing a crawl ──
+  beginRepoUpdate(meta: SnapshotMeta, batchSize?: number): RepoUpdate {
+    return new RepoUpdate(this.db, meta, batchSize);
+  }
+  withRepoUpdate(meta: SnapshotMeta, fill: (update: RepoUpdate) => Promise<void> | void): Promise<CommitResult> {
+    return fillRepoUpdate(new RepoUpdate(this.db, meta), fill);
+  }
+  recordUnchanged(repoId: string, indexChecksum: string, checkedAt: number): boolean {
+    return recordUnchanged(this.db, repoId, indexChecksum, checkedAt);
+  }
+
+  // ── reading ──
+  currentVersions(repoIds?: readonly string[], names?: readonly string[]): StoredVersion[] {
+    return currentVersions(this.db, repoIds, names);
+  }
+  currentVersionParts(repoId: string, names?: readonly string[]): IterableIterator<VersionPartsRow> {
+    return currentVersionParts(this.db, repoId, names);
+  }
+  hasCurrentVersions(scope: VersionScope): boolean {
+    return hasCurrentVersions(this.db, scope);
+  }
+  namesGoingBack(older: VersionScope, newer: VersionScope): string[] {
+    return namesGoingBack(this.db, older, newer);
+  }
+  namesWithSeveralVendors(vendorOfRepo: Readonly<Record<string, string>>): string[] {
+    return namesWithSeveralVendors(this.db, vendorOfRepo);
+  }
+  namesWithClosedIntervals(repoIds: readonly string[]): string[] {
+    return namesWithClosedIntervals(this.db, repoIds);
+  }
+  versionPartsHistory(repoIds: readonly string[], names: readonly string[]): VersionInterval[] {
+    return versionPartsHistory(this.db, repoIds, names);
+  }
+  namesIn(repoIds: readonly string[]): string[] {
+    return namesIn(this.db, repoIds);
+  }
+  versionHistory(repoIds?: readonly string[], names?: readonly string[]): VersionInterval[] {
+    return versionHistory(this.db, repoIds, names);
+  }
+  snapshots(repoId?: string): Snapshot[] {
+    return snapshots(this.db, repoId);
+  }
+  latestSnapshot(repoId: string): Snapshot | null {
+    return latestSnapshot(this.db, repoId);
+  }
+  snapshotsFetchedAfter(repoIds: readonly string[], after: number): number {
+    return snapshotsFetchedAfter(this.db, repoIds, after);
+  }
+  /** rpm repos: obsoletes, install-only provides and modules of each repo's current snapshot. */
+  dnfFacts(repoIds: readonly string[]): Map<string, DnfRepoFacts> {
+    return dnfFacts(this.db, repoIds);
+  }
+
+  // ── winners ──
+  recordWinners(profile: string, winners: readonly Winner[], at: number, names?: readonly string[]): WinnerChanges {
+    return recordWinners(this.db, profile, winners, at, names);
+  }
+  winnerInputs(profile: string): WinnerInputs | null {
+    return winnerInputs(this.db, profile);
+  }
+  setWinnerInputs(profile: string, fingerprint: string, at: number): void {
+    setWinnerInputs(this.db, profile, fingerprint, at);
+  }
+  winnerHistory(profile?: string, names?: readonly string[]): WinnerInterval[] {
+    return winnerHistory(this.db, profile, names);
+  }
+  currentWinners(profile: string): WinnerInterval[] {
+    return currentWinners(this.db, profile);
+  }
+  namesWithWinnerChanges(profiles: readonly string[], minIntervals: number): string[] {
+    return namesWithWinnerChanges(this.db, profiles, minIntervals);
+  }
+
+  // ── repo identity ──
+  hasRepo(id: string): boolean {
+    return hasRepo(this.db, id);
+  }
+  /** Move repo `from`'s whole history to id `to` (which must not exist yet). */
+  renameRepo(from: string, to: string): boolean {
+    return renameRepo(this.db, from, to);
+  }
+
+  // ── host audit state ──
+  previousHostState(host: string): Map<string, boolean> | null {
+    return previousHostState(this.db, host);
+  }
+  saveHostState(host: string, packages: readonly HostPackageState[], at: number): void {
+    saveHostState(this.db, host, packages, at);
+  }
+
+  // ── upstream release feeds ──
+  recordFeedReleases(feed: string, releases: readonly FeedReleaseInput[], projectUrls: readonly string[], at: number): { added: number } {
+    return recordFeedReleases(this.db, feed, releases, projectUrls, at);
+  }
+  recordFeedCheck(feed: string, status: 'not-found' | 'failed', message: string | null, at: number): void {
+    recordFeedCheck(this.db, feed, status, message, at);
+  }
+  /** The lag analysis's separate input: stored releases by feed. */
+  feedReleases(feeds?: readonly string[]): Map<string, StoredFeedRelease[]> {
+    return feedReleases(this.db, feeds);
+  }
+  feedChecks(): Map<string, FeedCheck> {
+    return feedChecks(this.db);
+  }
+  /** Name, source name and URL of the current packages of `repoIds`, for the upstream mapping. */
+  mappingFacts(repoIds: readonly string[]): MappingFact[] {
+    return mappingFacts(this.db, repoIds);
+  }
+
+  // ── reports ──
+  saveReport(week: string, findings: unknown, createdAt?: number): number {
+    return saveReport(this.db, week, findings, createdAt);
+  }
+  reports(week?: string): StoredReport[] {
+    return listReports(this.db, week);
+  }
+  latestReport(beforeWeek?: string): StoredReport | null {
+    return latestReport(this.db, beforeWeek);
+  }
+}

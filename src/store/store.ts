@@ -1,0 +1,144 @@
+/**
+ * The store as every caller sees it, whichever database is behind it (SQLite by default; see
+ * ./sqlite-store.ts). Plain data in and out (./types.ts): no SQL, no connection object.
+ *
+ * Synchronous on purpose: the crawler, the analysis adapters and every test read and write it
+ * without awaiting, and the embedded SQLite store answers in microseconds. Only the repo update's
+ * `fill` is async, because it consumes the crawler's stream.
+ */
+import type {
+  AptReleaseFacts,
+  CommitResult,
+  DnfRepoFacts,
+  FeedCheck,
+  FeedReleaseInput,
+  HostPackageState,
+  MappingFact,
+  RepoEvent,
+  RepoEventFilter,
+  RepoFacts,
+  Snapshot,
+  SnapshotMeta,
+  StoredFeedRelease,
+  StoredReport,
+  StoredVersion,
+  VersionInterval,
+  VersionPartsRow,
+  VersionScope,
+  VersionRecord,
+  Winner,
+  WinnerChanges,
+  WinnerInputs,
+  WinnerInterval,
+} from './types.js';
+
+/**
+ * One repo's pending update. Feed it with add()/addMany() from any async loop, then commit() or
+ * abort(). Nothing is visible to readers, and nothing of the repo's stored data changes, until
+ * commit() returns.
+ */
+export interface RepoUpdater {
+  readonly meta: Readonly<SnapshotMeta>;
+  /** Records added so far (duplicates included): the snapshot's package count. */
+  readonly recordCount: number;
+  add(record: VersionRecord): void;
+  addMany(records: Iterable<VersionRecord>): void;
+  /** rpm repos: the dnf facts of this index, written with its snapshot. */
+  setDnfFacts(facts: DnfRepoFacts): void;
+  /** Hand the buffered records to the database (staging); nothing becomes visible yet. */
+  flush(): void;
+  /** Make the new snapshot visible, all or nothing. */
+  commit(): CommitResult;
+  /** Drop everything staged. Safe to call more than once and after a failed commit. */
+  abort(): void;
+}
+
+export interface Store {
+  /** Where the store is (a file path, or a URL without its password): what messages name. */
+  readonly path: string;
+  close(): void;
+
+  // ── repos ──
+  upsertRepo(repo: RepoFacts, at?: number): void;
+  /** deb repos: what apt's pinning matches on, from the last verified Release. */
+  setReleaseFacts(repoId: string, facts: AptReleaseFacts): void;
+  releaseFacts(): Map<string, AptReleaseFacts>;
+  repos(): RepoFacts[];
+  recordRepoEvent(event: RepoEvent): void;
+  repoEvents(filter?: RepoEventFilter): RepoEvent[];
+
+  // ── writing a crawl ──
+  beginRepoUpdate(meta: SnapshotMeta, batchSize?: number): RepoUpdater;
+  /** Stream records into a new update with `fill`; commit on success, abort on any throw. */
+  withRepoUpdate(meta: SnapshotMeta, fill: (update: RepoUpdater) => Promise<void> | void): Promise<CommitResult>;
+  /**
+   * An index the crawler knows is unchanged: extend the current snapshot's check. False, changing
+   * nothing, when there is no snapshot or its checksum differs.
+   */
+  recordUnchanged(repoId: string, indexChecksum: string, checkedAt: number): boolean;
+
+  // ── reading ──
+  currentVersions(repoIds?: readonly string[], names?: readonly string[]): StoredVersion[];
+  /** One repo's current versions (of `names`, when given) as bare tuples, in currentVersions() order, streamed. */
+  currentVersionParts(repoId: string, names?: readonly string[]): IterableIterator<VersionPartsRow>;
+  /** Whether the scope holds any current version. */
+  hasCurrentVersions(scope: VersionScope): boolean;
+  /** Names whose best version (by sort key) goes back, or that vanish, from `older` to `newer` (both of one format). */
+  namesGoingBack(older: VersionScope, newer: VersionScope): string[];
+  namesWithSeveralVendors(vendorOfRepo: Readonly<Record<string, string>>): string[];
+  namesWithClosedIntervals(repoIds: readonly string[]): string[];
+  versionPartsHistory(repoIds: readonly string[], names: readonly string[]): VersionInterval[];
+  namesIn(repoIds: readonly string[]): string[];
+  versionHistory(repoIds?: readonly string[], names?: readonly string[]): VersionInterval[];
+  snapshots(repoId?: string): Snapshot[];
+  latestSnapshot(repoId: string): Snapshot | null;
+  snapshotsFetchedAfter(repoIds: readonly string[], after: number): number;
+  /** rpm repos: obsoletes, install-only provides and modules of each repo's current snapshot. */
+  dnfFacts(repoIds: readonly string[]): Map<string, DnfRepoFacts>;
+
+  // ── winners ──
+  recordWinners(profile: string, winners: readonly Winner[], at: number, names?: readonly string[]): WinnerChanges;
+  winnerInputs(profile: string): WinnerInputs | null;
+  setWinnerInputs(profile: string, fingerprint: string, at: number): void;
+  winnerHistory(profile?: string, names?: readonly string[]): WinnerInterval[];
+  currentWinners(profile: string): WinnerInterval[];
+  namesWithWinnerChanges(profiles: readonly string[], minIntervals: number): string[];
+
+  // ── repo identity ──
+  hasRepo(id: string): boolean;
+  /** Move repo `from`'s whole history to id `to` (which must not exist yet). */
+  renameRepo(from: string, to: string): boolean;
+
+  // ── host audit state ──
+  /** The last run's view of `host` ("name\tarch" → stranded), or null when it never ran. */
+  previousHostState(host: string): Map<string, boolean> | null;
+  saveHostState(host: string, packages: readonly HostPackageState[], at: number): void;
+
+  // ── upstream release feeds ──
+  recordFeedReleases(feed: string, releases: readonly FeedReleaseInput[], projectUrls: readonly string[], at: number): { added: number };
+  recordFeedCheck(feed: string, status: 'not-found' | 'failed', message: string | null, at: number): void;
+  /** The lag analysis's separate input: stored releases by feed. */
+  feedReleases(feeds?: readonly string[]): Map<string, StoredFeedRelease[]>;
+  feedChecks(): Map<string, FeedCheck>;
+  /** Name, source name and URL of the current packages of `repoIds`, for the upstream mapping. */
+  mappingFacts(repoIds: readonly string[]): MappingFact[];
+
+  // ── reports ──
+  saveReport(week: string, findings: unknown, createdAt?: number): number;
+  reports(week?: string): StoredReport[];
+  latestReport(beforeWeek?: string): StoredReport | null;
+}
+
+/**
+ * What withRepoUpdate means for any store: run `fill` on a fresh update, commit on success, abort on
+ * any throw (the repo's stored data stays as it was).
+ */
+export async function fillRepoUpdate<U extends RepoUpdater>(update: U, fill: (update: U) => Promise<void> | void): Promise<CommitResult> {
+  try {
+    await fill(update);
+    return update.commit();
+  } catch (err) {
+    update.abort();
+    throw err;
+  }
+}
