@@ -16,8 +16,7 @@ import type { BestVersions } from '../analysis/regression.js';
 import type { Candidate } from '../analysis/types.js';
 import type { VendorNormaliser } from '../analysis/vendors.js';
 import type { Config, ProfileConfig, UpgradePathConfig } from '../config/types.js';
-import type { Store } from '../store/index.js';
-import type { VersionScope } from '../store/types.js';
+import type { Store, VersionScope } from '../store/index.js';
 
 /**
  * Per upgrade path through one of `audited`, per profile of the path: the best candidates
