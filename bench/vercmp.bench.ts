@@ -6,7 +6,8 @@
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { runVercmpBatch, type VercmpScheme } from '../src/cli/vercmp.js';
+import type { PackageFormat } from '../src/formats/types.js';
+import { runVercmpBatch } from '../src/cli/vercmp.js';
 import { debVersionPair, rpmEvrPair } from '../test/support/random-version-pairs.js';
 import { seededRandom } from '../test/support/seeded-random.js';
 import type { BenchRow } from './types.js';
@@ -14,7 +15,7 @@ import type { BenchRow } from './types.js';
 const LINES = 100_000;
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
-const PEERS: Record<VercmpScheme, string> = {
+const PEERS: Record<PackageFormat, string> = {
   rpm: `
 import sys, rpm
 def evr(s):
@@ -38,7 +39,7 @@ sys.stdout.write("\\n".join(out) + "\\n")
 `,
 };
 
-function input(scheme: VercmpScheme): string {
+function input(scheme: PackageFormat): string {
   const rng = seededRandom(scheme === 'rpm' ? 1 : 2);
   const make = scheme === 'rpm' ? rpmEvrPair : debVersionPair;
   const lines: string[] = [];

@@ -15,16 +15,17 @@
  * new/resolved tracking exact); `linkClashesAcrossProfiles` fills each finding's `alsoIn` with
  * the other profiles, so a renderer can group them.
  */
-import type { RepoFormat } from '../config/types.js';
+import type { PackageFormat } from '../formats/types.js';
 import { byVendor, hasSeveralVendors, type WinnersByName } from './by-name.js';
 import { findingKey, type ClashFinding, type ClashVendor, type TimeEvidence, type VersionRef } from './findings.js';
-import { compareVersions, newest } from './order.js';
+import { versionScheme } from '../formats/version-scheme.js';
+import { newest } from './order.js';
 import { judgeSameSoftware, type SoftwareFacts } from './same-software.js';
 import type { Candidate, Severity } from './types.js';
 
 export interface ClashInput {
   profile: string;
-  format: RepoFormat;
+  format: PackageFormat;
   /** The profile's current versions by name (candidates carry canonical repo vendors). */
   byName: ReadonlyMap<string, readonly Candidate[]>;
   winners: WinnersByName;
@@ -40,7 +41,7 @@ function distinctEvrs(candidates: readonly Candidate[]): Candidate[] {
   return [...seen.values()];
 }
 
-function summariseVendor(format: RepoFormat, vendor: string, candidates: readonly Candidate[]): ClashVendor {
+function summariseVendor(format: PackageFormat, vendor: string, candidates: readonly Candidate[]): ClashVendor {
   let earliestBuildTime: number | null = null;
   let earliestFirstSeen = Number.POSITIVE_INFINITY;
   for (const c of candidates) {
@@ -82,16 +83,16 @@ const FIRST_SEEN_MARGIN_MS = 60 * 60 * 1000;
  * Ordered by version, do the vendors' versions alternate — some vendor has versions both below and
  * above another vendor's (A < B < A)? Versions shipped by several vendors alike are neutral.
  */
-export function versionsInterleave(format: RepoFormat, perVendor: ReadonlyMap<string, readonly Candidate[]>): boolean {
+export function versionsInterleave(format: PackageFormat, perVendor: ReadonlyMap<string, readonly Candidate[]>): boolean {
   const all: Array<{ vendor: string; c: Candidate }> = [];
   for (const [vendor, cs] of perVendor) for (const c of distinctEvrs(cs)) all.push({ vendor, c });
-  all.sort((a, b) => compareVersions(format, a.c, b.c));
+  all.sort((a, b) => versionScheme(format).compare(a.c, b.c));
   const closed = new Set<string>();
   let runVendor: string | null = null;
   for (let i = 0; i < all.length; ) {
     // One step = every entry with this same version.
     let j = i + 1;
-    while (j < all.length && compareVersions(format, all[j]!.c, all[i]!.c) === 0) j++;
+    while (j < all.length && versionScheme(format).compare(all[j]!.c, all[i]!.c) === 0) j++;
     const vendor = all[i]!.vendor;
     const shared = all.slice(i + 1, j).some((e) => e.vendor !== vendor);
     i = j;

@@ -14,6 +14,7 @@ import type { LagFinding } from './findings.js';
 import { lagOf, type UpstreamRelease } from './lag.js';
 import { bestByName } from './order.js';
 import type { Candidate } from './types.js';
+import type { PackageFormat } from '../formats/types.js';
 
 const YEAR_MS = 365 * 86_400_000;
 
@@ -42,7 +43,7 @@ export function feedUpstreamReleases(feed: string, stored: readonly StoredFeedRe
 
 export interface FeedLagInput {
   profile: string;
-  format: 'rpm' | 'deb';
+  format: PackageFormat;
   candidates: readonly Candidate[];
   /** Stored feed releases, by feed key. */
   feeds: ReadonlyMap<string, readonly StoredFeedRelease[]>;

@@ -5,7 +5,7 @@
  * objects themselves; schema/audit.schema.json describes them.
  */
 import type { FindingBase, FindingKind, Severity } from './types.js';
-import type { Gap } from './upstream-version.js';
+import type { Gap } from '../formats/upstream-version.js';
 
 /** One version of one repo, as findings cite it. */
 export interface VersionRef {

@@ -2,7 +2,7 @@
  * Lag: a distro package against the upstream's own releases of the same software. The upstream's
  * releases are the versions of `upstream`-role repos (any profile, any format: the upstream's
  * releases do not depend on how they are packaged) under the same name or a name that `aliases`
- * maps the distro name to. Only upstream versions are compared (upstreamOf: epoch, release,
+ * maps the distro name to. Only upstream versions are compared (the scheme's `upstream`: epoch, release,
  * Debian revision, +dfsg, ~bpo… stripped), so 2.0.0-1.fc30 and 2.0.0+ds-1 are the same release.
  *
  * For the best distro version of each name in the profile (over its `distro`-role repos):
@@ -17,11 +17,11 @@
  * Severity: error for a major gap or an abandoned series; warning for a minor gap or more than
  * 90 days behind; info otherwise.
  */
-import type { RepoFormat } from '../config/types.js';
+import type { PackageFormat } from '../formats/types.js';
 import { findingKey, type LagFinding, type TimeEvidence } from './findings.js';
 import { bestByName, safeUpstreamOf } from './order.js';
 import type { Candidate, Severity } from './types.js';
-import { classifyGap, compareUpstream } from './upstream-version.js';
+import { classifyGap, compareUpstream } from '../formats/upstream-version.js';
 
 const DAY_MS = 86_400_000;
 export const LAG_WARNING_DAYS = 90;
@@ -46,7 +46,7 @@ export interface UpstreamRelease {
 /** Build UpstreamReleases from versions of upstream repos; unparseable versions are left out. */
 export function toUpstreamReleases(
   versions: Iterable<{ repoId: string; name: string; evr: string; buildTime: number | null; firstSeen: number; current: boolean }>,
-  formatOf: (repoId: string) => RepoFormat | undefined,
+  formatOf: (repoId: string) => PackageFormat | undefined,
 ): Map<string, UpstreamRelease[]> {
   const byName = new Map<string, UpstreamRelease[]>();
   for (const v of versions) {
@@ -64,7 +64,7 @@ export function toUpstreamReleases(
 
 export interface LagInput {
   profile: string;
-  format: RepoFormat;
+  format: PackageFormat;
   /** The profile's current versions; only those of `distro`-role repos are judged. */
   candidates: readonly Candidate[];
   /** Upstream releases by (upstream) name, from toUpstreamReleases. */
@@ -95,7 +95,7 @@ function lagSeverity(f: Pick<LagFinding, 'gap' | 'abandonedSeries' | 'daysBehind
 /** Lag of one distro candidate against the given upstream releases; null when it is not behind. */
 export function lagOf(
   profile: string,
-  format: RepoFormat,
+  format: PackageFormat,
   distro: Candidate,
   allReleases: readonly UpstreamRelease[],
   now: number,

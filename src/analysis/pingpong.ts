@@ -19,11 +19,11 @@
  * Severity: observed with 3+ flips, or observed and predicted → error; observed or predicted
  * alone → warning.
  */
-import type { RepoFormat } from '../config/types.js';
+import type { PackageFormat } from '../formats/types.js';
 import type { VersionInterval, WinnerInterval } from '../store/index.js';
 import { groupByName } from './by-name.js';
 import { findingKey, type LeadStep, type PingPongFinding, type TimeEvidence, type WinnerStep } from './findings.js';
-import { compareVersions, type VersionParts } from './order.js';
+import { versionScheme, type VersionParts } from '../formats/version-scheme.js';
 import { causedByRollback, type RollbackPeriod } from './rollback.js';
 import type { Candidate, Severity } from './types.js';
 
@@ -99,7 +99,7 @@ export interface PredictedPingPong {
 }
 
 /** Replay the vendors' releases in time order; null unless the lead changed hands twice or more. */
-export function predictPingPong(format: RepoFormat, releases: readonly VendorRelease[]): PredictedPingPong | null {
+export function predictPingPong(format: PackageFormat, releases: readonly VendorRelease[]): PredictedPingPong | null {
   // One entry per (vendor, evr): the earliest dates of its copies (arches, repos, intervals).
   const unique = new Map<string, VendorRelease>();
   for (const r of releases) {
@@ -125,9 +125,9 @@ export function predictPingPong(format: RepoFormat, releases: readonly VendorRel
     // Same date: released together, no order between them — the highest of the batch counts.
     let top: VendorRelease = list[i]!;
     let j = i + 1;
-    for (; j < list.length && when(list[j]!) === t; j++) if (compareVersions(format, list[j]!, top) > 0) top = list[j]!;
+    for (; j < list.length && when(list[j]!) === t; j++) if (versionScheme(format).compare(list[j]!, top) > 0) top = list[j]!;
     i = j;
-    if (leader !== null && compareVersions(format, top, leader) <= 0) continue;
+    if (leader !== null && versionScheme(format).compare(top, leader) <= 0) continue;
     if (leader === null || top.vendor !== leader.vendor) leads.push({ at: t, vendor: top.vendor, evr: top.evr });
     leader = top;
   }
@@ -137,7 +137,7 @@ export function predictPingPong(format: RepoFormat, releases: readonly VendorRel
 
 export interface PingPongInput {
   profile: string;
-  format: RepoFormat;
+  format: PackageFormat;
   /** The profile's current versions by name. */
   byName: ReadonlyMap<string, readonly Candidate[]>;
   /** Stored history (intervals) of the profile's repos, by name. */

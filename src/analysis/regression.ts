@@ -10,14 +10,16 @@
  * Severity: dropped → info; lower → warning, or error when N's version comes from a distro repo
  * and N+1's is lower by a major upstream version (the distro itself goes back a major release).
  */
-import type { RepoFormat, UpgradePathConfig } from '../config/types.js';
+import type { UpgradePathConfig } from '../config/types.js';
+import type { PackageFormat } from '../formats/types.js';
 import { findingKey, type RegressionFinding, type RegressionSide } from './findings.js';
-import { bestByName, compareVersions, safeUpstreamOf } from './order.js';
+import { versionScheme } from '../formats/version-scheme.js';
+import { bestByName, safeUpstreamOf } from './order.js';
 import type { Candidate, Severity } from './types.js';
-import { classifyGap, compareUpstream, type Gap } from './upstream-version.js';
+import { classifyGap, compareUpstream, type Gap } from '../formats/upstream-version.js';
 
 export interface ProfileVersions {
-  format: RepoFormat;
+  format: PackageFormat;
   /** The profile's current versions (compatible arches only), or their bests (see BestVersions). */
   candidates: readonly Candidate[];
   /** Whether the profile has any current version; default: whether `candidates` is not empty. */
@@ -39,7 +41,7 @@ function side(profile: string, c: Candidate): RegressionSide {
 }
 
 /** How far the upstream version went back from `from` to `to`; 'none' when only the packaging did. */
-function upstreamDrop(format: RepoFormat, from: Candidate, to: Candidate): Gap | null {
+function upstreamDrop(format: PackageFormat, from: Candidate, to: Candidate): Gap | null {
   const a = safeUpstreamOf(format, from.evr);
   const b = safeUpstreamOf(format, to.evr);
   if (a === null || b === null) return null;
@@ -67,7 +69,7 @@ export function findRegressions(path: UpgradePathConfig, profiles: ReadonlyMap<s
     const newerBest = bestOf(newerName, newer);
     for (const [name, from] of olderBest) {
       const to = newerBest.get(name);
-      if (to !== undefined && compareVersions(format, from, to) <= 0) continue;
+      if (to !== undefined && versionScheme(format).compare(from, to) <= 0) continue;
       const gap = to === undefined ? null : upstreamDrop(format, from, to);
       const severity: Severity = to === undefined ? 'info' : from.role === 'distro' && gap === 'major' ? 'error' : 'warning';
       out.push({

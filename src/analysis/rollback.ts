@@ -18,11 +18,11 @@
  * Severity: observed and not recovered → warning (the repo really serves an older version now);
  * observed and recovered → info (a stale mirror that came back); refused → info (the guard held).
  */
-import type { RepoFormat } from '../config/types.js';
+import type { PackageFormat } from '../formats/types.js';
 import type { RepoEvent, VersionInterval } from '../store/index.js';
 import { groupByName } from './by-name.js';
 import { findingKey, WHOLE_REPO, type RollbackFinding } from './findings.js';
-import { compareVersions } from './order.js';
+import { versionScheme } from '../formats/version-scheme.js';
 
 export interface RollbackPeriod {
   repoId: string;
@@ -47,14 +47,14 @@ function presentAfter(iv: VersionInterval, t: number): boolean {
   return iv.firstSeen <= t && (iv.lastSeen === null || iv.presentUntil > t);
 }
 
-function bestOf(format: RepoFormat, intervals: readonly VersionInterval[], keep: (iv: VersionInterval) => boolean): VersionInterval | null {
+function bestOf(format: PackageFormat, intervals: readonly VersionInterval[], keep: (iv: VersionInterval) => boolean): VersionInterval | null {
   let best: VersionInterval | null = null;
-  for (const iv of intervals) if (keep(iv) && (best === null || compareVersions(format, iv, best) > 0)) best = iv;
+  for (const iv of intervals) if (keep(iv) && (best === null || versionScheme(format).compare(iv, best) > 0)) best = iv;
   return best;
 }
 
 /** Observed rollbacks of one repo's name, from its version intervals. */
-function rollbacksOfName(format: RepoFormat, intervals: readonly VersionInterval[]): RollbackPeriod[] {
+function rollbacksOfName(format: PackageFormat, intervals: readonly VersionInterval[]): RollbackPeriod[] {
   // Only a closing interval can lower the best; a name whose versions never vanished has none.
   if (intervals.length < 2 || intervals.every((iv) => iv.lastSeen === null)) return [];
   // Moments where the state can change: each opening (state at t) and each closing (state just after t).
@@ -72,10 +72,10 @@ function rollbacksOfName(format: RepoFormat, intervals: readonly VersionInterval
     const best = bestOf(format, intervals, (iv) => (after ? presentAfter(iv, t) : presentAt(iv, t)));
     if (best === null) continue; // the name is absent for a while: a removal, judged when it returns
     if (open !== null) {
-      if (compareVersions(format, best, open.lost) < 0) continue; // still rolled back
+      if (versionScheme(format).compare(best, open.lost) < 0) continue; // still rolled back
       open.period.recoveredAt = t;
       open = null;
-    } else if (high !== null && compareVersions(format, best, high) < 0) {
+    } else if (high !== null && versionScheme(format).compare(best, high) < 0) {
       const period: RollbackPeriod = {
         repoId: high.repoId,
         name: high.name,
@@ -98,7 +98,7 @@ function rollbacksOfName(format: RepoFormat, intervals: readonly VersionInterval
  * Observed rollbacks in the version history (every repo, every name). `formatOf` gives a repo's
  * format; repos it does not know (no longer configured) are skipped.
  */
-export function observedRollbacks(history: readonly VersionInterval[], formatOf: (repoId: string) => RepoFormat | undefined): RollbackPeriod[] {
+export function observedRollbacks(history: readonly VersionInterval[], formatOf: (repoId: string) => PackageFormat | undefined): RollbackPeriod[] {
   const byRepo = new Map<string, VersionInterval[]>();
   for (const iv of history) {
     // Cheap filter first: most names have one interval and nothing closed.

@@ -2,7 +2,8 @@
  * The analysis's inputs and outputs: plain data in, findings out, no I/O. The CLI reads the store
  * and the config, builds these, and renders what comes back.
  */
-import type { ProfileConfig, RepoConfig, RepoFormat, RepoRole, UpgradePathConfig } from '../config/types.js';
+import type { ProfileConfig, RepoConfig, RepoRole, UpgradePathConfig } from '../config/types.js';
+import type { PackageFormat } from '../formats/types.js';
 import type { AptReleaseFacts, DnfRepoFacts, PackageVersion, StoredFeedRelease, StoredVersion, VersionInterval, WinnerInterval, RepoEvent } from '../store/index.js';
 import type { MappingOptions } from '../upstream/mapping.js';
 
@@ -14,7 +15,7 @@ export interface Candidate extends StoredVersion {
   /** The repo's vendor (repos.yaml), normalised through vendor-equivalences. */
   repoVendor: string;
   role: RepoRole;
-  format: RepoFormat;
+  format: PackageFormat;
 }
 
 /** A package installed on a host (rpm database or dpkg status). */

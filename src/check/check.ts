@@ -27,10 +27,9 @@
  * preference to a provider, so a Provides alone does not take users over; it still shadows the
  * name for dependency resolution, which is what its finding says.
  */
-import type { ProfileConfig, RepoConfig, RepoFormat } from '../config/types.js';
+import type { ProfileConfig, RepoConfig } from '../config/types.js';
+import type { PackageFormat } from '../formats/types.js';
 import { UsageError } from '../errors.js';
-import { parseDebVersion } from '../formats/deb/version.js';
-import { parseEvr } from '../formats/rpm/version.js';
 import type { Submission, SubmittedName } from './submission.js';
 import { candidatesFor } from '../analysis/audit.js';
 import { byVendor } from '../analysis/by-name.js';
@@ -40,17 +39,16 @@ import { feedUpstreamReleases } from '../analysis/feed-lag.js';
 import { lagOf, toUpstreamReleases, type UpstreamRelease } from '../analysis/lag.js';
 import { mapPackage } from '../upstream/mapping.js';
 import { feedKey } from '../upstream/types.js';
-import { compareVersions, newest, safeUpstreamOf } from '../analysis/order.js';
+import { versionScheme } from '../formats/version-scheme.js';
+import { newest } from '../analysis/order.js';
 import { resolveProfile } from '../analysis/resolve/resolve.js';
 import { judgeSameSoftware, type SoftwareFacts } from '../analysis/same-software.js';
 import type { AnalysisInput, AptReleaseFacts, Candidate, InstalledPackage, Resolution, Severity } from '../analysis/types.js';
-import type { Gap } from '../analysis/upstream-version.js';
-import { classifyGap, compareUpstream } from '../analysis/upstream-version.js';
+import type { Gap } from '../formats/upstream-version.js';
 import { vendorNormaliser, type VendorNormaliser } from '../analysis/vendors.js';
 
 export const CHECK_SCHEMA_VERSION = 1;
 export type CheckKind = 'name-taken' | 'plain-collision' | 'lag' | 'upgrade-path';
-export const CHECK_KINDS: readonly CheckKind[] = ['name-taken', 'plain-collision', 'lag', 'upgrade-path'];
 /** Repo id of the virtual repo the submission is placed in for the resolver. */
 export const SUBMISSION_REPO = '(submission)';
 
@@ -162,7 +160,7 @@ export interface CheckResult {
   schemaVersion: typeof CHECK_SCHEMA_VERSION;
   generatedAt: string;
   target: string;
-  format: RepoFormat;
+  format: PackageFormat;
   distroVendor: string;
   submission: {
     kind: Submission['kind'];
@@ -192,13 +190,6 @@ function compareCheckFindings(a: CheckFinding, b: CheckFinding): number {
 
 const checkKey = (kind: CheckKind, target: string, subject: string): string => `check|${kind}|${target}|${subject}`;
 
-/** The version's parts as the store keeps them (rpm E/V/R, deb epoch/upstream/revision). */
-function versionParts(format: RepoFormat, text: string): { epoch: number; version: string; release: string } {
-  if (format === 'rpm') return parseEvr(text);
-  const v = parseDebVersion(text);
-  return { epoch: v.epoch, version: v.upstream, release: v.revision };
-}
-
 /** The profile's first enabled distro-role repo: the distribution the submission goes to. */
 export function distroRepoOf(profile: ProfileConfig, repos: ReadonlyMap<string, RepoConfig>): RepoConfig {
   for (const id of profile.repos) {
@@ -209,7 +200,7 @@ export function distroRepoOf(profile: ProfileConfig, repos: ReadonlyMap<string, 
 }
 
 /** An arch of the submitted package the profile installs (a bare name or `any` takes the profile's first). */
-function installableArch(profile: ProfileConfig, format: RepoFormat, arch: string | null): string {
+function installableArch(profile: ProfileConfig, format: PackageFormat, arch: string | null): string {
   if (arch !== null && (profile.arches.length === 0 || profile.arches.includes(arch))) return arch;
   return profile.arches[0] ?? (format === 'rpm' ? 'noarch' : 'all');
 }
@@ -217,14 +208,14 @@ function installableArch(profile: ProfileConfig, format: RepoFormat, arch: strin
 function submissionCandidate(
   submitted: SubmittedName,
   submission: Submission,
-  format: RepoFormat,
+  format: PackageFormat,
   profile: ProfileConfig,
   distroRepo: RepoConfig,
   distroVendor: string,
   now: number,
 ): Candidate | null {
   if (submission.version === null) return null;
-  const parts = versionParts(format, submission.version);
+  const parts = versionScheme(format).parse(submission.version);
   return {
     repoId: SUBMISSION_REPO,
     name: submitted.name,
@@ -245,7 +236,7 @@ function submissionCandidate(
 }
 
 /** Per vendor: earliest times and newest version, like a clash's vendor summary. */
-function summarise(vendor: string, candidates: readonly Candidate[], format: RepoFormat): ClashVendor {
+function summarise(vendor: string, candidates: readonly Candidate[], format: PackageFormat): ClashVendor {
   let earliestBuildTime: number | null = null;
   let earliestFirstSeen = Number.POSITIVE_INFINITY;
   for (const c of candidates) {
@@ -293,7 +284,7 @@ function toInstalled(c: Candidate): InstalledPackage {
 /** Everything the checks of one run share. */
 interface Context {
   input: CheckInput;
-  format: RepoFormat;
+  format: PackageFormat;
   profile: ProfileConfig;
   distroRepo: RepoConfig;
   distroVendor: string;
@@ -311,7 +302,7 @@ interface Context {
  * format's repos are another package manager's namespace: Debian's bash does not collide with a
  * Fedora bash, and no dnf user is moved by an apt repo.
  */
-function indexAllCandidates(analysis: AnalysisInput, vendors: VendorNormaliser, names: ReadonlySet<string>, format: RepoFormat): Map<string, Candidate[]> {
+function indexAllCandidates(analysis: AnalysisInput, vendors: VendorNormaliser, names: ReadonlySet<string>, format: PackageFormat): Map<string, Candidate[]> {
   const out = new Map<string, Candidate[]>();
   for (const v of analysis.current) {
     if (!names.has(v.name) || v.arch === 'src' || v.arch === 'nosrc' || v.arch === 'source') continue;
@@ -521,13 +512,6 @@ function feedReleasesFor(ctx: Context, sub: Candidate): UpstreamRelease[] | null
   return null;
 }
 
-function upstreamGap(format: RepoFormat, lower: string, higher: string): Gap | null {
-  const a = safeUpstreamOf(format, lower);
-  const b = safeUpstreamOf(format, higher);
-  if (a === null || b === null) return null;
-  return compareUpstream(a, b) === 0 ? 'none' : classifyGap(a, b);
-}
-
 /** One step of the upgrade-path check: the submission against one other release's best distro version. */
 function upgradeStep(
   ctx: Context,
@@ -540,7 +524,7 @@ function upgradeStep(
   const distro = candidatesFor(other, ctx.input.analysis, ctx.vendors).filter((c) => c.name === submitted.name && c.role === 'distro');
   const best = newest(other.format, distro);
   if (!best) return null;
-  const order = compareVersions(ctx.format, sub, best);
+  const order = versionScheme(ctx.format).compare(sub, best);
   if (problem === 'below-earlier' ? order >= 0 : order <= 0) return null;
   const [lower, higher] = order < 0 ? [sub.evr, best.evr] : [best.evr, sub.evr];
   return {
@@ -557,7 +541,7 @@ function upgradeStep(
     problem,
     submitted: { profile: ctx.profile.name, evr: sub.evr },
     other: { profile: other.name, repoId: best.repoId, evr: best.evr },
-    gap: upstreamGap(ctx.format, lower, higher),
+    gap: versionScheme(ctx.format).gap(lower, higher),
   };
 }
 

@@ -4,7 +4,7 @@
  * about the software (URL/Homepage, summary, source package), and the version. The check analysis
  * sees only this.
  */
-import type { RepoFormat } from '../config/types.js';
+import type { PackageFormat } from '../formats/types.js';
 
 export type SubmissionKind = 'name' | 'spec' | 'debian' | 'rpm' | 'deb';
 
@@ -27,7 +27,7 @@ export interface Submission {
   /** The file or directory read; null for a bare name. */
   path: string | null;
   /** null for a bare name: the target profile decides. */
-  format: RepoFormat | null;
+  format: PackageFormat | null;
   sourceName: string;
   names: SubmittedName[];
   /** Full version text: rpm "[E:]V-R", deb "[E:]U[-R]"; null when a bare name came without --version. */

@@ -7,7 +7,8 @@ import { checkFails, distroRepoOf, runCheck } from '../check/check.js';
 import type { Severity } from '../analysis/types.js';
 import { readSubmission } from '../check/inputs.js';
 import type { Submission } from '../check/submission.js';
-import type { Config, ProfileConfig, RepoFormat } from '../config/types.js';
+import type { Config, ProfileConfig } from '../config/types.js';
+import type { PackageFormat } from '../formats/types.js';
 import { UsageError } from '../errors.js';
 import { renderCheckJson, renderCheckJunit, renderCheckText } from '../report/check-render.js';
 import { healthOf, loadAnalysisData } from '../run/analysis-input.js';
@@ -70,7 +71,7 @@ export function chooseTarget(config: Config, submission: Submission, explicit: s
  * The repos whose data the check relies on: every enabled repo of the submission's format (a name
  * is checked against all of them). Another format's repos are another package manager's names.
  */
-function reposRelied(config: Config, format: RepoFormat): string[] {
+function reposRelied(config: Config, format: PackageFormat): string[] {
   return [...config.repos.values()].filter((r) => r.enabled && r.format === format).map((r) => r.id);
 }
 

@@ -20,6 +20,7 @@ import type { Store } from '../store/index.js';
 import { mapPackage } from '../upstream/mapping.js';
 import { feedKey, SOURCE_KINDS, type SourceKind } from '../upstream/types.js';
 import { ExitCode } from './exit-codes.js';
+import type { PackageFormat } from '../formats/types.js';
 
 interface UpstreamOptions extends CommonOptions {
   refresh?: boolean;
@@ -59,7 +60,7 @@ export function registerUpstream(program: Command): void {
 }
 
 /** The distro packages of a profile, best version per name. */
-function distroPackages(candidates: readonly Candidate[], format: 'rpm' | 'deb'): Candidate[] {
+function distroPackages(candidates: readonly Candidate[], format: PackageFormat): Candidate[] {
   return [...bestByName(format, candidates.filter((c) => c.role === 'distro')).values()];
 }
 

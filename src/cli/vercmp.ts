@@ -4,49 +4,10 @@
  * newer). `--batch` compares `A<TAB>B` lines from stdin and prints -1/0/1 per line.
  */
 import { Option, type Command } from 'commander';
-import { describeError, UsageError, VersionSyntaxError } from '../errors.js';
-import {
-  compareDebVersions,
-  inspectDebVersion,
-  parseDebVersionForComparison,
-  type DebVersion,
-} from '../formats/deb/version.js';
-import { compareEvr, parseEvr, type Evr, type Order } from '../formats/rpm/version.js';
+import { describeError, UsageError } from '../errors.js';
+import type { Order, PackageFormat } from '../formats/types.js';
+import { versionScheme } from '../formats/version-scheme.js';
 import { ExitCode } from './exit-codes.js';
-
-export type VercmpScheme = 'rpm' | 'deb';
-
-export interface VersionComparison {
-  order: Order;
-  /** dpkg's warnings for versions it accepts but frowns upon (deb only). */
-  warnings: string[];
-}
-
-/** rpm.labelCompare refuses an EVR without a version ("1:-1"); so does rpmdev-vercmp. */
-function parseEvrToCompare(text: string): Evr {
-  const evr = parseEvr(text);
-  if (evr.version === '') throw new VersionSyntaxError(`invalid rpm version '${text}': version is empty`);
-  return evr;
-}
-
-/**
- * rpm: both sides parsed as [E:]V[-R] and compared like rpm.labelCompare. deb: read like
- * `dpkg --compare-versions` reads them. Throws VersionSyntaxError for what the tool rejects.
- */
-export function compareVersions(scheme: VercmpScheme, a: string, b: string): VersionComparison {
-  if (scheme === 'rpm') return { order: compareEvr(parseEvrToCompare(a), parseEvrToCompare(b)), warnings: [] };
-  const warnings: string[] = [];
-  const read = (text: string): DebVersion => {
-    // '' and '<unknown>' are dpkg's "no version"; everything else is parsed, keeping warnings.
-    if (text === '' || text === '<unknown>') return parseDebVersionForComparison(text);
-    const inspected = inspectDebVersion(text);
-    warnings.push(...inspected.warnings);
-    return inspected.version;
-  };
-  const va = read(a);
-  const vb = a === b ? va : read(b);
-  return { order: compareDebVersions(va, vb), warnings };
-}
 
 const RELATION: Record<Order, string> = { [-1]: '<', 0: '==', 1: '>' };
 const EXIT_FOR: Record<Order, number> = {
@@ -69,7 +30,7 @@ export interface BatchResult {
  * before the LF is dropped. Output is built in memory and written once by the caller: one write
  * per line would make 100k lines take seconds.
  */
-export function runVercmpBatch(scheme: VercmpScheme, input: string): BatchResult {
+export function runVercmpBatch(scheme: PackageFormat, input: string): BatchResult {
   const lines = input.split('\n');
   if (lines.length > 0 && lines[lines.length - 1] === '') lines.pop();
   const out: string[] = new Array<string>(lines.length);
@@ -84,7 +45,7 @@ export function runVercmpBatch(scheme: VercmpScheme, input: string): BatchResult
       continue;
     }
     try {
-      const { order, warnings } = compareVersions(scheme, line.slice(0, tab), line.slice(tab + 1));
+      const { order, warnings } = versionScheme(scheme).compareText(line.slice(0, tab), line.slice(tab + 1));
       out[n] = String(order);
       for (const w of warnings) problems.push(`line ${n + 1}: warning: ${w}`);
     } catch (err) {
@@ -107,7 +68,7 @@ async function readAll(stream: NodeJS.ReadableStream): Promise<string> {
 }
 
 interface VercmpOptions {
-  scheme: VercmpScheme;
+  scheme: PackageFormat;
   batch?: boolean;
 }
 
@@ -137,7 +98,7 @@ export function registerVercmp(program: Command): void {
       if (a === undefined || b === undefined) {
         throw new UsageError('vercmp needs two versions (or --batch)');
       }
-      const { order, warnings } = compareVersions(options.scheme, a, b);
+      const { order, warnings } = versionScheme(options.scheme).compareText(a, b);
       for (const w of warnings) process.stderr.write(`repoclash: warning: ${w}\n`);
       process.stdout.write(`${a} ${RELATION[order]} ${b}\n`);
       process.exitCode = EXIT_FOR[order];

@@ -9,13 +9,13 @@
  */
 import { readFileSync } from 'node:fs';
 import { ConfigError } from '../errors.js';
+import type { PackageFormat } from '../formats/types.js';
 import type {
   Config,
   DebRepoConfig,
   EmailConfig,
   ProfileConfig,
   RepoConfig,
-  RepoFormat,
   RepoRole,
   RpmRepoConfig,
   SigningKey,
@@ -56,7 +56,7 @@ const RPM_KEYS = [...COMMON_REPO_KEYS, 'baseurl', 'metalink', 'mirrorlist', 'pri
 const DEB_KEYS = [...COMMON_REPO_KEYS, 'uri', 'suite', 'components', 'architectures', 'flat', 'pin-priority', 'trusted'];
 const PROFILE_KEYS = ['repos', 'arch', 'allow-vendor-change', 'vendor-sticky', 'default-release', 'apt-preferences'];
 const ROLES: readonly RepoRole[] = ['distro', 'upstream', 'third-party'];
-const FORMATS: readonly RepoFormat[] = ['rpm', 'deb'];
+const FORMATS: readonly PackageFormat[] = ['rpm', 'deb'];
 
 export function loadConfigFile(file: string, options: LoadOptions = {}): Config {
   let text: string;
@@ -256,7 +256,7 @@ function readProfile(name: string, value: YamlValue, repos: Map<string, RepoConf
   if (kept.length === 0 && allIds.length > 0) return null;
   const ids = kept.map((k) => k.id);
   const items = kept.map((k) => k.item);
-  let format: RepoFormat | undefined;
+  let format: PackageFormat | undefined;
   for (let i = 0; i < items.length; i++) {
     const item: YamlValue = items[i]!;
     const repo = repos.get(ids[i]!);
@@ -310,7 +310,7 @@ function readEmail(value: YamlValue): EmailConfig {
 }
 
 /** Architectures a host of `arch` installs from, most preferred first. */
-export function compatibleArches(format: RepoFormat, arch: string): string[] {
+export function compatibleArches(format: PackageFormat, arch: string): string[] {
   if (format === 'deb') return arch === 'all' ? ['all'] : [arch, 'all'];
   const multilib: Record<string, string[]> = {
     x86_64: ['x86_64', 'noarch'],

@@ -4,10 +4,10 @@
  * files, apt sources) both load into these types, so the rest of the pipeline never cares where a
  * repo was defined.
  */
+import type { PackageFormat } from '../formats/types.js';
 import type { AptPin } from './apt-preferences.js';
 
 export type RepoRole = 'distro' | 'upstream' | 'third-party';
-export type RepoFormat = 'rpm' | 'deb';
 
 /** Where a setting was written, for messages that send the user to the right line. */
 export interface SourcePosition {
@@ -118,7 +118,7 @@ export interface ProfileConfig {
   name: string;
   /** Repo ids, in the order the package manager loads them (dnf's tie-breaker). */
   repos: string[];
-  format: RepoFormat;
+  format: PackageFormat;
   /** Compatible architectures, most preferred first (rpm: x86_64, noarch; deb: amd64, all). */
   arches: string[];
   /** dnf allow_vendor_change (default true, as in dnf4 and dnf5). */

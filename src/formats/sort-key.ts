@@ -24,7 +24,7 @@
  *
  * Numbers of any length (leading zeros ignored) are written as their digit count, then the digits.
  */
-import type { RepoFormat } from '../config/types.js';
+import type { PackageFormat } from './types.js';
 
 /** The parts of a version as the store keeps them (rpm: E, V, R; deb: epoch, upstream, revision). */
 export interface SortKeyParts {
@@ -161,6 +161,6 @@ export function debSortKey(v: SortKeyParts): string {
 }
 
 /** The sort key of a version of `format` (see the module comment). */
-export function versionSortKey(format: RepoFormat, v: SortKeyParts): string {
+export function versionSortKey(format: PackageFormat, v: SortKeyParts): string {
   return format === 'rpm' ? rpmSortKey(v) : debSortKey(v);
 }

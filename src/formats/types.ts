@@ -3,6 +3,12 @@
  * or deb822 text.
  */
 
+/** The two package formats: rpm (dnf, yum) and deb (apt). Every `'rpm' | 'deb'` in the code is this. */
+export type PackageFormat = 'rpm' | 'deb';
+
+/** The answer of a version comparison: a before b, equal, a after b. */
+export type Order = -1 | 0 | 1;
+
 /** A dependency-style entry: `name`, optionally with a relation and a version. */
 export interface Relation {
   name: string;

@@ -21,6 +21,7 @@ import type { InstalledPackage } from '../analysis/types.js';
 import { ConfigError, VersionSyntaxError } from '../errors.js';
 import { parseDebVersion } from '../formats/deb/version.js';
 import { formatEvr, parseNevra } from '../formats/rpm/version.js';
+import type { PackageFormat } from '../formats/types.js';
 
 const run = promisify(execFile);
 
@@ -221,6 +222,6 @@ export async function readDpkgStatus(root: string): Promise<InstalledList> {
 }
 
 /** The root's own package database, of the kind its repositories use. */
-export function readInstalledDatabase(root: string, format: 'rpm' | 'deb'): Promise<InstalledList> {
+export function readInstalledDatabase(root: string, format: PackageFormat): Promise<InstalledList> {
   return format === 'rpm' ? readRpmDatabase(root) : readDpkgStatus(root);
 }

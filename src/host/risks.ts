@@ -9,8 +9,8 @@ import type { Finding } from '../analysis/findings.js';
 import type { Action, AptReleaseFacts, Candidate, InstalledPackage, Resolution } from '../analysis/types.js';
 import type { ProfileConfig, RepoConfig } from '../config/types.js';
 import type { DnfRepoFacts } from '../store/index.js';
-import { compareDebVersions } from '../formats/deb/version.js';
-import { compareEvr } from '../formats/rpm/version.js';
+import type { PackageFormat } from '../formats/types.js';
+import { versionScheme } from '../formats/version-scheme.js';
 import { fixesFor, type FixContext } from './fixes.js';
 import {
   HOST_ACTIONS,
@@ -59,12 +59,12 @@ function archChangeLegal(from: string, to: string): boolean {
   return from === to || from === 'noarch' || to === 'noarch';
 }
 
-function compareTo(format: ProfileConfig['format'], c: Candidate, inst: InstalledPackage): number {
-  return format === 'rpm' ? compareEvr(c, inst) : compareDebVersions(c.evr, inst.evr);
+function compareTo(format: PackageFormat, c: Candidate, inst: InstalledPackage): number {
+  return versionScheme(format).compare(c, inst);
 }
 
 /** Offers the package manager could take for this installed package (not excluded, legal arch). */
-function usableOffers(r: Resolution, format: ProfileConfig['format']): Candidate[] {
+function usableOffers(r: Resolution, format: PackageFormat): Candidate[] {
   const inst = r.installed!;
   return r.ranked.filter((e) => e.excluded === undefined && (format === 'deb' || archChangeLegal(inst.arch, e.candidate.arch))).map((e) => e.candidate);
 }
@@ -86,7 +86,7 @@ function hostAction(a: Action | undefined): HostAction {
  * The host's reading of a resolution. The resolver's `none` becomes `stranded` when every usable
  * offer is lower than the installed version: the package will never be updated again.
  */
-export function classifyResolution(r: Resolution, format: ProfileConfig['format']): { action: HostAction; syncAction: HostAction } {
+export function classifyResolution(r: Resolution, format: PackageFormat): { action: HostAction; syncAction: HostAction } {
   const inst = r.installed;
   if (!inst) return { action: 'none', syncAction: 'none' };
   const offers = usableOffers(r, format);
@@ -99,7 +99,7 @@ export function classifyResolution(r: Resolution, format: ProfileConfig['format'
 }
 
 /** Which repo and vendor the installed version belongs to. */
-function fromSide(r: Resolution, format: ProfileConfig['format']): HostSide {
+function fromSide(r: Resolution, format: PackageFormat): HostSide {
   const inst = r.installed!;
   const same = r.ranked
     .map((e) => e.candidate)
@@ -109,7 +109,7 @@ function fromSide(r: Resolution, format: ProfileConfig['format']): HostSide {
   return { vendor: same[0]?.repoVendor ?? NOT_IN_ANY_REPO, repo: same[0]?.repoId ?? null };
 }
 
-function target(c: Candidate | null | undefined, format: ProfileConfig['format'], installedName: string): HostTarget | null {
+function target(c: Candidate | null | undefined, format: PackageFormat, installedName: string): HostTarget | null {
   if (!c) return null;
   // dnf compares header vendors; apt knows only where a version comes from.
   const t: HostTarget = { vendor: format === 'rpm' ? (c.vendor ?? c.repoVendor) : c.repoVendor, repo: c.repoId, evr: c.evr };

@@ -9,7 +9,7 @@
 import type { AuditResult } from '../analysis/audit.js';
 import { compareFindings, FINDING_KINDS, type Finding, type LagFinding, type PingPongFinding } from '../analysis/findings.js';
 import type { FindingKind, Severity } from '../analysis/types.js';
-import type { Gap } from '../analysis/upstream-version.js';
+import type { Gap } from '../formats/upstream-version.js';
 import type { RepoHealth, RepoEvent } from '../store/index.js';
 import { findingDetails } from './finding-lines.js';
 import { weeksBetween } from './iso-week.js';

@@ -11,7 +11,7 @@
  * (the stream of six columns per version this module replaced).
  */
 import { archFilter, archScope } from '../analysis/audit.js';
-import { compareVersions } from '../analysis/order.js';
+import { versionScheme } from '../formats/version-scheme.js';
 import type { BestVersions } from '../analysis/regression.js';
 import type { Candidate } from '../analysis/types.js';
 import type { VendorNormaliser } from '../analysis/vendors.js';
@@ -120,7 +120,7 @@ function bestVersionsOf(store: Store, config: Config, profile: ProfileConfig, ve
     for (const [name, arch, epoch, version, release, evr] of store.currentVersionParts(repoId, names)) {
       if (!installable(arch)) continue;
       const held = best.get(name);
-      if (held !== undefined && compareVersions(profile.format, { epoch, version, release }, held) <= 0) continue;
+      if (held !== undefined && versionScheme(profile.format).compare({ epoch, version, release }, held) <= 0) continue;
       best.set(name, {
         repoId, name, arch, epoch, version, release, evr, vendor: null, sourceName: null, url: null, summary: null, buildTime: null, firstSeen: 0,
         repoVendor, role: repo.role, format: repo.format,

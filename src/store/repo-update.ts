@@ -13,7 +13,7 @@
  * connection. A killed commit is an uncommitted WAL transaction, which SQLite discards on the next
  * open. Either way the store holds exactly the previous or the new snapshot.
  */
-import type { RepoFormat } from '../config/types.js';
+import type { PackageFormat } from '../formats/types.js';
 import { StoreError } from '../errors.js';
 import { versionSortKey } from '../formats/sort-key.js';
 import type { Db } from './db.js';
@@ -138,7 +138,7 @@ export class RepoUpdate {
   private state: 'open' | 'committed' | 'aborted' = 'open';
   private dnfFacts: DnfRepoFacts | null = null;
   /** The repo's stored format: which order its versions' sort keys follow. */
-  private readonly format: RepoFormat;
+  private readonly format: PackageFormat;
 
   constructor(
     private readonly db: Db,

@@ -3,7 +3,7 @@
  * repo events (checks that produced no snapshot: failures, refused rollbacks).
  */
 import { StoreError } from '../errors.js';
-import type { RepoFormat } from '../config/types.js';
+import type { PackageFormat } from '../formats/types.js';
 import type { Db } from './db.js';
 import { fillSortKeys } from './sort-keys.js';
 import type { AptReleaseFacts, RepoEvent, RepoEventFilter, RepoFacts } from './types.js';
@@ -33,8 +33,8 @@ export function listRepos(db: Db): RepoFacts[] {
 }
 
 /** The repo's stored format; throws a StoreError naming the repo when the crawler forgot to upsert it first. */
-export function requireRepo(db: Db, repoId: string): RepoFormat {
-  const found = db.prepare<[string], { format: RepoFormat }>('SELECT format FROM repos WHERE id = ?').get(repoId);
+export function requireRepo(db: Db, repoId: string): PackageFormat {
+  const found = db.prepare<[string], { format: PackageFormat }>('SELECT format FROM repos WHERE id = ?').get(repoId);
   if (!found) {
     throw new StoreError('repo is not registered in the store (upsertRepo it before storing data)', { repo: repoId });
   }

@@ -4,14 +4,14 @@
  * best version with `max(sort_key)`. Computed in JS (at staging, and here for rows written before
  * the column existed or under another format) so every store backend fills it the same way.
  */
-import type { RepoFormat } from '../config/types.js';
+import type { PackageFormat } from '../formats/types.js';
 import { versionSortKey } from '../formats/sort-key.js';
 import type { Db } from './db.js';
 
 /** Rows read per round: bounded memory on a store of millions of versions. */
 const BATCH = 5000;
 
-type KeyInputRow = [id: number, format: RepoFormat, epoch: number, version: string, release: string];
+type KeyInputRow = [id: number, format: PackageFormat, epoch: number, version: string, release: string];
 
 /**
  * (Re)compute the sort key of every version row, or only of `repoId`'s rows, from its repo's

@@ -7,17 +7,17 @@
  * because it is copied from the package metadata as is.
  */
 
+import type { PackageFormat } from '../formats/types.js';
 import type { ModuleMetadata } from '../formats/rpm/modules.js';
 
 export type RepoRole = 'distro' | 'upstream' | 'third-party';
-export type RepoFormat = 'rpm' | 'deb';
 
 /** What the analysis needs to know about a repo from repos.yaml; upserted by the crawler. */
 export interface RepoFacts {
   id: string;
   vendor: string;
   role: RepoRole;
-  format: RepoFormat;
+  format: PackageFormat;
 }
 
 /** Which package, at which version: what a repo record and an installed package both name. */

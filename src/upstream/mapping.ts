@@ -17,6 +17,7 @@
  * (`/package/NAME` on an npm host, `/project/NAME` on a PyPI host…), never by a fixed host list.
  */
 import { parseFeedKey, type FeedRef } from './types.js';
+import type { PackageFormat } from '../formats/types.js';
 
 export type MappingRule = 'override' | 'homepage' | 'naming' | 'forge' | 'anitya';
 
@@ -32,7 +33,7 @@ export interface PackageFacts {
   sourceName: string | null;
   /** rpm URL / deb Homepage. */
   url: string | null;
-  format: 'rpm' | 'deb';
+  format: PackageFormat;
 }
 
 export interface UpstreamMapping {
@@ -146,7 +147,7 @@ export function npmAlternatives(x: string, homepage: FeedRef | null): string[] {
 }
 
 /** Step 3: the conventions distributions name language-ecosystem packages by. */
-export function feedFromName(name: string, format: 'rpm' | 'deb'): { feed: FeedRef; detail: string } | null {
+export function feedFromName(name: string, format: PackageFormat): { feed: FeedRef; detail: string } | null {
   let m: RegExpExecArray | null;
   if (format === 'deb') {
     if ((m = /^node-types-(.+)$/.exec(name))) return { feed: { source: 'npm', project: `@types/${m[1]}` }, detail: 'Debian name node-types-* → npm package @types/*' };

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { findLag, majorOf, toUpstreamReleases, type UpstreamRelease } from '../../src/analysis/lag.js';
-import type { RepoFormat } from '../../src/config/types.js';
+import type { PackageFormat } from '../../src/formats/types.js';
 import type { StoredVersion } from '../../src/store/types.js';
 import { at, built, candidate, debVersion, rpmVersion } from '../support/record-builders.js';
 
 const F = 'Fedora Project';
-const FORMATS: Record<string, RepoFormat> = { prometheus: 'rpm', grafana: 'rpm', go: 'rpm', bitcoincore: 'deb' };
+const FORMATS: Record<string, PackageFormat> = { prometheus: 'rpm', grafana: 'rpm', go: 'rpm', bitcoincore: 'deb' };
 
 function upstream(versions: Array<StoredVersion & { current?: boolean }>): Map<string, UpstreamRelease[]> {
   return toUpstreamReleases(

@@ -1,8 +1,8 @@
 /**
  * Upgrade-path regressions through the store's sort keys (regression-input.ts: the store selects
  * the names whose best version goes back or vanishes, only those are read) against the old JS
- * path (every version of every repo read into objects, bests picked by compareVersions): the same
- * findings, over stores whose versions put the keys to work — epochs, `~`, equal versions spelled
+ * path (every version of every repo read into objects, bests picked by the version scheme): the
+ * same findings, over stores whose versions put the keys to work — epochs, `~`, equal versions spelled
  * differently in two repos (the first of equals is reported), source and foreign-arch packages
  * (a profile with an arch, one without), a
  * three-profile path, a profile not crawled yet, a path between two formats.

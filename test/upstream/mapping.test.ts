@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { contradictsHomepage, feedFromName, feedFromUrl, mapPackage, npmAlternatives } from '../../src/upstream/mapping.js';
 import { feedKey } from '../../src/upstream/types.js';
 import { looksLikePrerelease, orderableVersion, versionFromTag } from '../../src/upstream/tag-version.js';
-import { compareUpstream } from '../../src/analysis/upstream-version.js';
+import { compareUpstream } from '../../src/formats/upstream-version.js';
 
 const key = (m: ReturnType<typeof mapPackage>) => (m.feed ? feedKey(m.feed) : null);
 

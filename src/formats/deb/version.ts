@@ -4,8 +4,7 @@
  * compare. Checked against dpkg and python3-apt in test/formats/version-differential.test.ts.
  */
 import { VersionSyntaxError, type ErrorLocation } from '../../errors.js';
-
-export type Order = -1 | 0 | 1;
+import type { Order } from '../types.js';
 
 export interface DebVersion {
   epoch: number;

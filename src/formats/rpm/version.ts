@@ -7,8 +7,7 @@
  * test/fixtures/vectors/rpmvercmp.tsv.
  */
 import { VersionSyntaxError, type ErrorLocation } from '../../errors.js';
-
-export type Order = -1 | 0 | 1;
+import type { Order } from '../types.js';
 
 const TILDE = 0x7e;
 const CARET = 0x5e;

@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { VersionSyntaxError } from '../../src/errors.js';
-import { classifyGap, compareUpstream, upstreamOf } from '../../src/analysis/upstream-version.js';
+import { classifyGap, compareUpstream } from '../../src/formats/upstream-version.js';
+import type { PackageFormat } from '../../src/formats/types.js';
+import { versionScheme } from '../../src/formats/version-scheme.js';
+
+const upstreamOf = (format: PackageFormat, version: string): string => versionScheme(format).upstream(version);
 
 describe('upstreamOf rpm', () => {
   it.each([
