@@ -3,7 +3,8 @@
  * is the version behind upstream, would it break the upgrade path — from what the store holds.
  */
 import type { Command } from 'commander';
-import { checkFails, distroRepoOf, runCheck } from '../check/check.js';
+import { checkFails, runCheck } from '../check/check.js';
+import { distroRepoOf } from '../check/context.js';
 import type { Severity } from '../analysis/types.js';
 import { readSubmission } from '../check/inputs.js';
 import type { Submission } from '../check/submission.js';

@@ -4,7 +4,7 @@
  * <testcase> per check performed; a finding at or above --fail-on is a <failure>, a finding below
  * it goes to the test case's <system-out>, a check that could not run is <skipped>.
  */
-import type { CheckFinding, CheckPerformed, CheckResult } from '../check/check.js';
+import type { CheckFinding, CheckPerformed, CheckResult } from '../check/types.js';
 import { safeJson, safeText } from './sanitize.js';
 import { atOrAbove } from '../analysis/findings.js';
 import type { Severity } from '../analysis/types.js';

@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { SaxesParser } from 'saxes';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CheckResult, NameTakenFinding } from '../../src/check/check.js';
+import type { CheckResult, NameTakenFinding } from '../../src/check/types.js';
 import { buildDebRepo } from '../support/deb-repo.js';
 import { startRepoServer, type RepoServer } from '../support/http-server.js';
 import { repoclash as runCli, type Run } from '../support/cli.js';

@@ -1,6 +1,7 @@
 /** The check analysis on hand-built store records and configs: every check, its verdicts and severities. */
 import { describe, expect, it } from 'vitest';
-import { runCheck, SUBMISSION_REPO, type CheckResult, type NameTakenFinding } from '../../src/check/check.js';
+import { runCheck } from '../../src/check/check.js';
+import { SUBMISSION_REPO, type CheckResult, type NameTakenFinding } from '../../src/check/types.js';
 import type { AnalysisInput } from '../../src/analysis/types.js';
 import type { Submission } from '../../src/check/submission.js';
 import { nameSubmission } from '../../src/check/submission.js';
