@@ -2,7 +2,7 @@
  * Typed errors. Every error that reaches a user carries where it happened (repo, file and, when it
  * helps, line/column or byte offset) so the crawl can print one line naming the culprit and go on.
  */
-import { safeLine } from './report/sanitize.js';
+import { safeLine } from './sanitize.js';
 
 export interface ErrorLocation {
   /** Repo id from repos.yaml (or the host's repo config). */

@@ -3,8 +3,7 @@
  * its macros expanded by rpm itself) and `rpm -qp` (a built .rpm), and the parser of its output.
  */
 import { FormatError } from '../errors.js';
-import { formatEvr } from '../formats/rpm/version.js';
-import { sourceRpmName } from '../crawl/records.js';
+import { formatEvr, sourceRpmName } from '../formats/rpm/version.js';
 
 /**
  * One `@PKG` line per package (tab-separated fields; `%|TAG?{…}:{}|` prints nothing for a missing

@@ -5,7 +5,7 @@ import { atOrAbove, FINDING_KINDS } from '../analysis/findings.js';
 import type { FindingKind, Severity } from '../analysis/types.js';
 import { UsageError } from '../errors.js';
 import { renderAuditMarkdown, renderAuditText } from '../report/audit-render.js';
-import { safeJson } from '../report/sanitize.js';
+import { safeJson } from '../sanitize.js';
 import { loadAuditData } from '../run/analysis-input.js';
 import { startRun } from '../run/context.js';
 import { addCommonOptions, addRefreshOptions, collect, failOnSeverityOption, formatOption, windowDaysOption, type CommonOptions, type RefreshOptions } from '../run/options.js';

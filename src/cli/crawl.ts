@@ -1,7 +1,7 @@
 /** `repoclash crawl`: fetch what changed in the selected repos and store it. */
 import type { Command } from 'commander';
 import type { RepoOutcome } from '../crawl/context.js';
-import { safeJson, safeText } from '../report/sanitize.js';
+import { safeJson, safeText } from '../sanitize.js';
 import { startRun } from '../run/context.js';
 import { addCommonOptions, addCrawlOptions, formatOption, type CommonOptions, type CrawlRunOptions } from '../run/options.js';
 import { crawlWithLock } from '../run/refresh.js';

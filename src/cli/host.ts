@@ -11,7 +11,7 @@ import { UsageError } from '../errors.js';
 import { buildHostReport } from '../host/risks.js';
 import { DEFAULT_FAIL_ON, HOST_RISK_KINDS, type HostReport, type HostRiskKind } from '../host/types.js';
 import { renderHostOneline, renderHostText } from '../report/host-render.js';
-import { safeJson } from '../report/sanitize.js';
+import { safeJson } from '../sanitize.js';
 import { loadHostData } from '../run/analysis-input.js';
 import { buildRunContext } from '../run/context.js';
 import { hostRun } from '../run/host-context.js';

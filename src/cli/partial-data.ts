@@ -3,7 +3,7 @@
  * --quiet — cron mails only what is printed, and a broken repo must not go unseen.
  */
 import { healthLines } from '../report/audit-render.js';
-import { safeLine } from '../report/sanitize.js';
+import { safeLine } from '../sanitize.js';
 import type { RepoHealth } from '../store/index.js';
 
 /** One line per unhealthy repo, except those this run's crawl has already named. */

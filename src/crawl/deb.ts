@@ -11,7 +11,7 @@ import { aptDefaultKeyFiles, verifyClearsigned, verifyDetached, type TrustedKeys
 import { parsePackageBatches } from '../formats/deb/packages.js';
 import { isExpired, packagesIndexPath, parseRelease, releaseListsFile, splitClearsigned, type HashedFile, type ReleaseInfo } from '../formats/deb/release.js';
 import type { DebRepoConfig } from '../config/types.js';
-import { withReleaseVendor } from '../analysis/release-vendors.js';
+import { withReleaseVendor } from '../config/release-vendors.js';
 import type { AptReleaseFacts } from '../store/index.js';
 import type { CrawlContext, RepoOutcome } from './context.js';
 import { ensureCached, fetchIndex, joinUrl, readCached, type FetchedIndex } from './fetch-steps.js';

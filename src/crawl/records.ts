@@ -1,9 +1,9 @@
 /** Parser records → the store's VersionRecord, one mapping per format. */
 import type { DebPackage, RpmPackage } from '../formats/types.js';
-import { formatEvr, parseNevra } from '../formats/rpm/version.js';
+import { formatEvr, sourceRpmName } from '../formats/rpm/version.js';
 import { parseDebVersion } from '../formats/deb/version.js';
 import type { ErrorLocation } from '../errors.js';
-import { redactCredentials } from '../report/sanitize.js';
+import { redactCredentials } from '../sanitize.js';
 import type { VersionRecord } from '../store/index.js';
 
 export function rpmRecord(pkg: RpmPackage): VersionRecord {
@@ -20,16 +20,6 @@ export function rpmRecord(pkg: RpmPackage): VersionRecord {
     summary: pkg.summary,
     buildTime: pkg.buildTime,
   };
-}
-
-/** `grafana-6.1.6-1.fc29.src.rpm` → `grafana`; null when absent or not a NEVRA. */
-export function sourceRpmName(sourcerpm: string | null): string | null {
-  if (!sourcerpm) return null;
-  try {
-    return parseNevra(sourcerpm).name;
-  } catch {
-    return null;
-  }
 }
 
 export function debRecord(pkg: DebPackage, where: ErrorLocation = {}): VersionRecord {

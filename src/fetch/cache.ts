@@ -16,7 +16,7 @@ import { lstat, mkdir, open, rename, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { CacheError, ChecksumError, type ErrorLocation } from '../errors.js';
-import { redactCredentials } from '../report/sanitize.js';
+import { redactCredentials } from '../sanitize.js';
 import { assertDigest, normalizeChecksumType, StreamDigest, verifyStream, type ChecksumAlgorithm, type ExpectedDigest } from './checksum.js';
 import type { Validators } from './http-client.js';
 

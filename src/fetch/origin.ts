@@ -8,7 +8,7 @@
  * configured. Credentials stay with the location they were configured for.
  */
 import { FetchError, type ErrorLocation } from '../errors.js';
-import { redactCredentials } from '../report/sanitize.js';
+import { redactCredentials } from '../sanitize.js';
 
 /** Parse a URL; null when it is not one. */
 function parse(text: string): URL | null {

@@ -3,7 +3,7 @@ import type { AuditResult } from '../analysis/audit.js';
 import { atOrAbove, FINDING_KINDS, SEVERITIES, type Finding } from '../analysis/findings.js';
 import type { Severity } from '../analysis/types.js';
 import type { RepoHealth } from '../store/index.js';
-import { markdownCode, markdownInline, safeText } from './sanitize.js';
+import { markdownCode, markdownInline, safeText } from '../sanitize.js';
 import { findingDetails, KIND_HEADINGS } from './finding-lines.js';
 
 const plural = (n: number, word: string): string => `${n.toLocaleString('en')} ${word}${n === 1 ? '' : 's'}`;

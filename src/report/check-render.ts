@@ -5,7 +5,7 @@
  * it goes to the test case's <system-out>, a check that could not run is <skipped>.
  */
 import type { CheckFinding, CheckPerformed, CheckResult } from '../check/types.js';
-import { safeJson, safeText } from './sanitize.js';
+import { safeJson, safeText } from '../sanitize.js';
 import { atOrAbove } from '../analysis/findings.js';
 import type { Severity } from '../analysis/types.js';
 import type { RepoHealth } from '../store/index.js';

@@ -1,6 +1,6 @@
 /** `repoclash host` output: text for people, one line for a motd; JSON is the report itself. */
 import type { HostAction, HostFix, HostReport, HostRisk, HostTarget } from '../host/types.js';
-import { safeText } from './sanitize.js';
+import { safeText } from '../sanitize.js';
 
 const ACTION_WORDS: Record<HostAction, [string, string]> = {
   'vendor-change': ['vendor change', 'vendor changes'],

@@ -4,7 +4,7 @@
  * a data: URI in reports/YYYY-Www.html, a cid: reference in the mail. Every text from metadata is
  * escaped; long package names wrap instead of widening the page.
  */
-import { escapeHtml, safeHtmlDocument } from './sanitize.js';
+import { escapeHtml, safeHtmlDocument } from '../sanitize.js';
 import { KIND_HEADINGS } from './finding-lines.js';
 import { CHART_COLORS, cssColor, findingsPerWeekChart, lagDistributionChart, type ChartImage } from './charts.js';
 import { reportHeadline, type ReportedFinding, type WeeklyReport } from './weekly.js';

@@ -1,5 +1,5 @@
 /** The weekly report as markdown (reports/YYYY-Www.md), for a wiki page or an issue. */
-import { markdownCode, markdownInline, safeText } from './sanitize.js';
+import { markdownCode, markdownInline, safeText } from '../sanitize.js';
 import { KIND_HEADINGS } from './finding-lines.js';
 import { reportHeadline, type ReportedFinding, type WeeklyReport } from './weekly.js';
 import { age, countRows, countTotal, healthSections, omittedNote, openFor, section, sectionCount, utc } from './weekly-view.js';

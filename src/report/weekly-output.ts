@@ -1,7 +1,7 @@
 /** A weekly report's four files and its mail, rendered from one WeeklyReport. */
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { safeJson } from './sanitize.js';
+import { safeJson } from '../sanitize.js';
 import type { MailContent } from './email.js';
 import { reportSubject, type WeeklyReport } from './weekly.js';
 import { pngDataUri, renderWeeklyHtml, weeklyCharts, type WeeklyCharts } from './weekly-html.js';

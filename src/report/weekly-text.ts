@@ -1,5 +1,5 @@
 /** The weekly report as plain text: the mail's text/plain part and reports/YYYY-Www.txt. */
-import { safeText } from './sanitize.js';
+import { safeText } from '../sanitize.js';
 import { KIND_HEADINGS } from './finding-lines.js';
 import { reportHeadline, type ReportedFinding, type WeeklyReport } from './weekly.js';
 import { age, countRows, countTotal, healthSections, omittedNote, openFor, section, sectionCount, type CountRow, utc } from './weekly-view.js';

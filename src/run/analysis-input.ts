@@ -7,7 +7,7 @@
  */
 import { candidatesFor, type AuditInput } from '../analysis/audit.js';
 import { winnersFromResolutions } from '../analysis/by-name.js';
-import { applyReleaseVendors } from '../analysis/release-vendors.js';
+import { applyReleaseVendors } from '../config/release-vendors.js';
 import { observedRollbacks } from '../analysis/rollback.js';
 import { resolveProfile } from '../analysis/resolve/resolve.js';
 import type { AnalysisInput, AptReleaseFacts, Candidate, InstalledPackage, Resolution } from '../analysis/types.js';

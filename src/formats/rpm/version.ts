@@ -203,3 +203,13 @@ export function parseNevra(text: string, where?: ErrorLocation): Nevra {
   if (leadingEpoch !== undefined && !Number.isSafeInteger(leadingEpoch)) fail('epoch is too big');
   return { name, epoch: leadingEpoch ?? epoch, version, release, arch };
 }
+
+/** `grafana-6.1.6-1.fc29.src.rpm` → `grafana`; null when absent or not a NEVRA. */
+export function sourceRpmName(sourcerpm: string | null): string | null {
+  if (!sourcerpm) return null;
+  try {
+    return parseNevra(sourcerpm).name;
+  } catch {
+    return null;
+  }
+}

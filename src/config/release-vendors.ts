@@ -5,17 +5,22 @@
  * Release names neither. A repo whose Origin is the host's distro (os-release ID, compared without
  * case) is the distro's own. Pure: the stored Release facts in, the repos as the analysis sees them out.
  */
-import type { DebRepoConfig, RepoConfig } from '../config/types.js';
-import type { AptReleaseFacts } from './types.js';
+import type { DebRepoConfig, RepoConfig } from './types.js';
+
+/** What a Release says about who publishes it: the two fields of the stored Release facts this reads. */
+export interface ReleaseNames {
+  origin: string | null;
+  label: string | null;
+}
 
 /** Who publishes a repo according to its Release, or null when it names nobody. */
-export function releaseVendor(facts: Pick<AptReleaseFacts, 'origin' | 'label'>): string | null {
+export function releaseVendor(facts: ReleaseNames): string | null {
   const named = (v: string | null) => (v !== null && v.trim() !== '' ? v.trim() : null);
   return named(facts.origin) ?? named(facts.label);
 }
 
 /** The repo with vendor and role from its Release facts (unchanged when it has none yet). */
-export function withReleaseVendor(repo: DebRepoConfig, facts: Pick<AptReleaseFacts, 'origin' | 'label'> | undefined): DebRepoConfig {
+export function withReleaseVendor(repo: DebRepoConfig, facts: ReleaseNames | undefined): DebRepoConfig {
   if (!repo.vendorFromRelease || !facts) return repo;
   const vendor = releaseVendor(facts);
   if (vendor === null) return repo;
@@ -25,7 +30,7 @@ export function withReleaseVendor(repo: DebRepoConfig, facts: Pick<AptReleaseFac
 }
 
 /** Every repo of a config, with Release-read vendors applied. */
-export function applyReleaseVendors(repos: ReadonlyMap<string, RepoConfig>, releases: ReadonlyMap<string, AptReleaseFacts>): Map<string, RepoConfig> {
+export function applyReleaseVendors(repos: ReadonlyMap<string, RepoConfig>, releases: ReadonlyMap<string, ReleaseNames>): Map<string, RepoConfig> {
   const out = new Map<string, RepoConfig>();
   for (const [id, repo] of repos) out.set(id, repo.format === 'deb' ? withReleaseVendor(repo, releases.get(id)) : repo);
   return out;
