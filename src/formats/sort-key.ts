@@ -23,9 +23,8 @@
  *   version in dpkg, even "0": its key is the empty string.
  *
  * Numbers of any length (leading zeros ignored) are written as their digit count, then the digits.
+ * Reached through a format's version scheme: `versionScheme(format).sortKey(parts)`.
  */
-import type { PackageFormat } from './types.js';
-
 /** The parts of a version as the store keeps them (rpm: E, V, R; deb: epoch, upstream, revision). */
 export interface SortKeyParts {
   epoch: number;
@@ -158,9 +157,4 @@ export function debStringKey(text: string): string {
 export function debSortKey(v: SortKeyParts): string {
   if (v.epoch === 0 && v.version === '' && v.release === '') return '';
   return numberKey(String(v.epoch)) + debStringKey(v.version) + debStringKey(v.release);
-}
-
-/** The sort key of a version of `format` (see the module comment). */
-export function versionSortKey(format: PackageFormat, v: SortKeyParts): string {
-  return format === 'rpm' ? rpmSortKey(v) : debSortKey(v);
 }

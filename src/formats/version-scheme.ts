@@ -8,12 +8,14 @@
  * - compareText: two version texts the way the tool's own command reads them (rpmdev-vercmp,
  *   `dpkg --compare-versions`), with dpkg's warnings — the contract of `repoclash vercmp`;
  * - upstream: the version the upstream project released, inside a package version;
- * - gap: how far apart the upstream parts of two package versions are (upstream-version.ts).
+ * - gap: how far apart the upstream parts of two package versions are (upstream-version.ts);
+ * - sortKey: a string whose byte order is `compare`'s, for SQL (sort-key.ts).
  */
 import { VersionSyntaxError, type ErrorLocation } from '../errors.js';
 import { compareDebVersions, inspectDebVersion, parseDebVersion, parseDebVersionForComparison, type DebVersion } from './deb/version.js';
 import { debUpstreamOf } from './deb/upstream.js';
 import { compareEvr, parseEvr, type Evr } from './rpm/version.js';
+import { debSortKey, rpmSortKey } from './sort-key.js';
 import type { Order, PackageFormat } from './types.js';
 import { classifyGap, type Gap } from './upstream-version.js';
 
@@ -37,6 +39,8 @@ export interface VersionScheme {
   upstream(text: string): string;
   /** The gap between the upstream parts of two package versions; null when either does not parse. */
   gap(a: string, b: string): Gap | null;
+  /** An order-preserving key: plain byte order of two keys is `compare` of the two versions. */
+  sortKey(v: VersionParts): string;
 }
 
 /** The upstream part, or null for a version the tool rejects. */
@@ -71,6 +75,7 @@ const rpm: VersionScheme = {
   // `~rc1` and `^20240101git…` stay, they are part of what upstream released.
   upstream: (text) => parseEvr(text).version,
   gap: (a, b) => gapOf(rpm, a, b),
+  sortKey: rpmSortKey,
 };
 
 const asDeb = (v: VersionParts): DebVersion => ({ epoch: v.epoch, upstream: v.version, revision: v.release });
@@ -97,6 +102,7 @@ const deb: VersionScheme = {
   },
   upstream: debUpstreamOf,
   gap: (a, b) => gapOf(deb, a, b),
+  sortKey: debSortKey,
 };
 
 const SCHEMES: Record<PackageFormat, VersionScheme> = { rpm, deb };

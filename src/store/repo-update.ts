@@ -15,7 +15,7 @@
  */
 import type { PackageFormat } from '../formats/types.js';
 import { StoreError } from '../errors.js';
-import { versionSortKey } from '../formats/sort-key.js';
+import { versionScheme } from '../formats/version-scheme.js';
 import type { Db } from './db.js';
 import { requireRepo } from './repos.js';
 import type { CommitResult, DnfRepoFacts, SnapshotMeta, VersionRecord } from './types.js';
@@ -194,7 +194,7 @@ export class RepoUpdate {
             r.url,
             r.summary,
             r.buildTime,
-            versionSortKey(this.format, r),
+            versionScheme(this.format).sortKey(r),
           );
         }
       })();

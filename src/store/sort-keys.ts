@@ -5,7 +5,7 @@
  * the column existed or under another format) so every store backend fills it the same way.
  */
 import type { PackageFormat } from '../formats/types.js';
-import { versionSortKey } from '../formats/sort-key.js';
+import { versionScheme } from '../formats/version-scheme.js';
 import type { Db } from './db.js';
 
 /** Rows read per round: bounded memory on a store of millions of versions. */
@@ -32,7 +32,7 @@ export function fillSortKeys(db: Db, repoId: string | null = null): number {
   for (;;) {
     const rows = select.all({ after, repo: repoId, batch: BATCH });
     if (rows.length === 0) return count;
-    for (const [id, format, epoch, version, release] of rows) update.run(versionSortKey(format, { epoch, version, release }), id);
+    for (const [id, format, epoch, version, release] of rows) update.run(versionScheme(format).sortKey({ epoch, version, release }), id);
     count += rows.length;
     after = rows[rows.length - 1]![0];
   }

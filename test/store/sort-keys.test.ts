@@ -6,7 +6,7 @@
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
-import { versionSortKey } from '../../src/formats/sort-key.js';
+import { versionScheme } from '../../src/formats/version-scheme.js';
 import { SqliteStore } from '../../src/store/sqlite-store.js';
 import { meta, memoryStore, put, rec, tempDir } from '../support/store-builders.js';
 
@@ -24,7 +24,7 @@ function keyRows(db: Database.Database): KeyRow[] {
     )
     .all();
 }
-const expectedKey = (r: KeyRow) => versionSortKey(r.format, r);
+const expectedKey = (r: KeyRow) => versionScheme(r.format).sortKey(r);
 
 const RECORDS = [rec('a', '1.0'), rec('b', '2.0~rc1', '3', { epoch: 2 }), rec('c', '1.0^git1', 'fc40'), rec('d', '10.2.1', '0+deb12u1')];
 

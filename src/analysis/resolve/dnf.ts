@@ -19,7 +19,7 @@
  *    distro-sync", but libsolv applies it to distro-sync as well (observed).
  * 6. `dnf distro-sync` moves to the resolved best, down if need be; a package no repo carries stays.
  * 7. Modular filtering (EL 8/9) hides packages before anything else is decided: see
- *    resolve/dnf-modules.ts. A hidden package counts as excluded.
+ *    dnf-modules.ts. A hidden package counts as excluded.
  * 8. Obsoletes: a package whose `Obsoletes:` matches an installed package (by name and EVR range)
  *    is one of that package's upgrade and distro-sync candidates, next to its own newer versions.
  *    libsolv prunes them together (priority, arch, best version per name), then drops a candidate
