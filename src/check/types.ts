@@ -34,7 +34,7 @@ export interface CheckPerformed {
   findings: string[];
 }
 
-export interface CheckFindingBase {
+interface CheckFindingBase {
   kind: CheckKind;
   severity: Severity;
   key: string;
