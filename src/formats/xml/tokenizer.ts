@@ -34,6 +34,7 @@
  */
 import type { ErrorLocation } from '../../errors.js';
 import { XmlError } from '../../errors.js';
+import { sliceable } from '../sliceable-buffer.js';
 import {
   AMP,
   BANG,
@@ -1033,9 +1034,5 @@ function describeByte(c: number): string {
 
 /** Buffer#toString minus its encoding dispatch: this is called for every decoded string. */
 function utf8(buf: Buffer, start: number, end: number): string {
-  return (buf as SliceableBuffer).utf8Slice(start, end);
-}
-
-interface SliceableBuffer extends Buffer {
-  utf8Slice(start: number, end: number): string;
+  return sliceable(buf).utf8Slice(start, end);
 }
