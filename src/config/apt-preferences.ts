@@ -4,8 +4,9 @@
  */
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { ConfigError, FormatError } from '../errors.js';
-import { parseStanzasText, type Stanza } from '../formats/deb/deb822.js';
+import { ConfigError } from '../errors.js';
+import type { Stanza } from '../formats/deb/deb822.js';
+import { configStanzas } from './config-files.js';
 
 /** Which packages a pin applies to. */
 export type PackagePattern =
@@ -141,13 +142,7 @@ function pinFromStanza(s: Stanza, file: string): AptPin {
  * Parse one preferences file. A stanza holding only Explanation lines is a comment and is skipped.
  */
 export function parsePreferences(text: string, file: string): AptPin[] {
-  let stanzas: Stanza[];
-  try {
-    stanzas = parseStanzasText(text, { file }, { comments: true });
-  } catch (err) {
-    if (err instanceof FormatError) throw new ConfigError(err.message, { file, line: err.line }, { cause: err });
-    throw err;
-  }
+  const stanzas = configStanzas(text, file);
   return stanzas.filter((s) => s.names().some((n) => n.toLowerCase() !== 'explanation')).map((s) => pinFromStanza(s, file));
 }
 

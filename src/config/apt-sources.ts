@@ -3,10 +3,10 @@
  * describes them, into one typed entry per (type, URI, suite). Pure parsers plus a loader that
  * reads them under a root directory (so tests and containers can point it elsewhere).
  */
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import path from 'node:path';
-import { ConfigError, FormatError, type ErrorLocation } from '../errors.js';
-import { parseStanzasText, type Stanza } from '../formats/deb/deb822.js';
+import { ConfigError, type ErrorLocation } from '../errors.js';
+import { configStanzas, readIfExists } from './config-files.js';
 
 export type AptSourceType = 'deb' | 'deb-src';
 
@@ -167,13 +167,7 @@ export function parseSourcesList(text: string, file: string): AptSourceEntry[] {
  * the stanza's line. `Enabled: no` stanzas are returned with `enabled: false`.
  */
 export function parseSourcesDeb822(text: string, file: string): AptSourceEntry[] {
-  let stanzas: Stanza[];
-  try {
-    stanzas = parseStanzasText(text, { file }, { comments: true });
-  } catch (err) {
-    if (err instanceof FormatError) throw new ConfigError(err.message, { file, line: err.line }, { cause: err });
-    throw err;
-  }
+  const stanzas = configStanzas(text, file);
   const out: AptSourceEntry[] = [];
   for (const s of stanzas) {
     const where = { file, line: s.line };
@@ -207,15 +201,6 @@ export function parseSourcesDeb822(text: string, file: string): AptSourceEntry[]
 
 /** apt ignores files in sources.list.d whose names use other characters (with a notice). */
 const VALID_PART_NAME = /^[A-Za-z0-9_.-]+$/;
-
-async function readIfExists(file: string): Promise<string | null> {
-  try {
-    return await readFile(file, 'utf8');
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    throw new ConfigError(`cannot read: ${(err as Error).message}`, { file }, { cause: err });
-  }
-}
 
 async function listDir(dir: string): Promise<string[]> {
   try {

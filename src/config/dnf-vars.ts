@@ -26,8 +26,9 @@
  *     neither can be overridden by env or files (dnf 4.14 in fact lets a vars file replace
  *     basearch; we follow the documented rule and report the attempt as a warning).
  */
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
+import { dnfDirEntries } from './config-files.js';
 
 export type DnfVars = ReadonlyMap<string, string>;
 
@@ -200,12 +201,7 @@ export async function readVarsDirs(root: string, dirs: readonly string[]): Promi
   const vars = new Map<string, string>();
   for (const dir of dirs) {
     const abs = path.join(root, dir);
-    let names: string[];
-    try {
-      names = await readdir(abs);
-    } catch {
-      continue;
-    }
+    const names = await dnfDirEntries(abs);
     // dnf takes os.listdir order; sorting only matters if a dir held two files of one name (never).
     for (const name of names.sort()) {
       const file = path.join(abs, name);

@@ -30,10 +30,11 @@
  * skipped with a warning instead, as dnf does. A dnf.conf that does not parse always throws
  * (dnf refuses to run).
  */
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { ConfigError, UsageError } from '../errors.js';
+import { dnfDirEntries, readIfExists } from './config-files.js';
 import { parseDnfBool, parseDnfInt, parseDnfList, replacesAppendList } from './dnf-options.js';
 import { platformStream, readModuleStates } from './dnf-modules-state.js';
 import { basearchOf, combineDnfVars, readVarsDirs, rpmArchFromMachine, substituteDnfVars, varsFromEnv, type DnfVars } from './dnf-vars.js';
@@ -112,15 +113,6 @@ export function rpmCompatibleArches(arch: string): string[] {
   return [...(natives[arch] ?? [arch]), 'noarch'];
 }
 
-async function readIfExists(file: string): Promise<string | null> {
-  try {
-    return await readFile(file, 'utf8');
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    throw new ConfigError(`cannot read: ${(err as Error).message}`, { file }, { cause: err });
-  }
-}
-
 /** dnf sorts all .repo paths by their components, with the `.repo` suffix removed. */
 function compareRepoPaths(a: string, b: string): number {
   const pa = a.slice(0, -'.repo'.length).split(path.sep);
@@ -137,12 +129,7 @@ async function listRepoFiles(root: string, reposdirs: readonly string[]): Promis
   const files: string[] = [];
   for (const dir of reposdirs) {
     const abs = path.join(root, dir);
-    let names: string[];
-    try {
-      names = await readdir(abs);
-    } catch {
-      continue;
-    }
+    const names = await dnfDirEntries(abs);
     for (const name of names) {
       // glob('*.repo') skips hidden files.
       if (!name.endsWith('.repo') || name.startsWith('.')) continue;

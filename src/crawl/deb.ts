@@ -14,7 +14,7 @@ import type { DebRepoConfig } from '../config/types.js';
 import { withReleaseVendor } from '../config/release-vendors.js';
 import type { AptReleaseFacts } from '../store/index.js';
 import type { CrawlContext, RepoOutcome } from './context.js';
-import { ensureCached, fetchIndex, joinUrl, readCached, type FetchedIndex } from './fetch-steps.js';
+import { ensureCached, fetchIndex, joinUrl, readCached, unchangedOutcome, type FetchedIndex } from './fetch-steps.js';
 import { RepoLocations } from '../fetch/origin.js';
 import { checkNotInFuture, hostClock, checkNotOlder, checkNotShrunk } from './guards.js';
 import { debRecord } from './records.js';
@@ -62,11 +62,8 @@ export async function crawlDebRepo(repo: DebRepoConfig, ctx: CrawlContext): Prom
     .digest('hex')}`;
   const previous = ctx.store.latestSnapshot(repo.id);
   const fetchedAt = ctx.now();
-  if (previous?.indexChecksum === indexChecksum) {
-    ctx.store.recordUnchanged(repo.id, indexChecksum, fetchedAt);
-    await index.remember();
-    return { repoId: repo.id, status: 'unchanged', packages: previous.packageCount, added: 0, removed: 0, notes };
-  }
+  const unchanged = await unchangedOutcome(ctx, repo.id, index, indexChecksum, previous, fetchedAt, notes);
+  if (unchanged) return unchanged;
   const revision = release.date ? release.date.toUTCString() : null;
   // A signed Release with a Valid-Until carries its own freshness, as apt reads it: the signature
   // and the expiry bound how old it may be, so no stored high-water mark can lock it out.

@@ -1,12 +1,14 @@
 /**
- * The two fetch steps every repo crawl is made of: an index document fetched conditionally (a 304
- * reuses the cached body), and data files fetched by checksum into the content-addressed cache.
+ * The fetch steps every repo crawl is made of: an index document fetched conditionally (a 304
+ * reuses the cached body), the stop when that index is the one already stored, and data files
+ * fetched by checksum into the content-addressed cache.
  */
 import { FetchError, type ErrorLocation } from '../errors.js';
 import { validDigest } from '../fetch/cache.js';
 import { decompress } from '../fetch/decompress.js';
 import type { Validators } from '../fetch/http-client.js';
-import type { CrawlContext } from './context.js';
+import type { Snapshot } from '../store/index.js';
+import type { CrawlContext, RepoOutcome } from './context.js';
 
 export interface FetchedIndex {
   url: string;
@@ -33,6 +35,25 @@ export async function fetchIndex(ctx: CrawlContext, url: string, where: ErrorLoc
     notModified: false,
     remember: () => ctx.cache.putIndex(url, result.validators, result.body),
   };
+}
+
+/**
+ * When the index's checksum equals the stored snapshot's, only the check is recorded (and the
+ * index's validators remembered): the outcome to return. null when the index changed.
+ */
+export async function unchangedOutcome(
+  ctx: CrawlContext,
+  repoId: string,
+  index: FetchedIndex,
+  indexChecksum: string,
+  previous: Snapshot | null,
+  checkedAt: number,
+  notes: string[],
+): Promise<Omit<RepoOutcome, 'ms'> | null> {
+  if (previous?.indexChecksum !== indexChecksum) return null;
+  ctx.store.recordUnchanged(repoId, indexChecksum, checkedAt);
+  await index.remember();
+  return { repoId, status: 'unchanged', packages: previous.packageCount, added: 0, removed: 0, notes };
 }
 
 export interface ExpectedFile {

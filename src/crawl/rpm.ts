@@ -12,7 +12,7 @@ import { describeIrregularities, parsePrimaryBatches, type PrimaryIrregularities
 import { findData, parseRepomd, repomdTimestamp, type RepomdData } from '../formats/rpm/repomd.js';
 import type { RpmRepoConfig } from '../config/types.js';
 import type { CrawlContext, RepoOutcome } from './context.js';
-import { ensureCached, fetchIndex, joinUrl, readCached, type FetchedIndex } from './fetch-steps.js';
+import { ensureCached, fetchIndex, joinUrl, readCached, unchangedOutcome, type FetchedIndex } from './fetch-steps.js';
 import { RepoLocations } from '../fetch/origin.js';
 import { checkNotInFuture, hostClock, checkNotOlder, checkNotShrunk, repomdRevisionTime } from './guards.js';
 import { importedKey } from './keys.js';
@@ -53,11 +53,8 @@ export async function crawlRpmRepo(repo: RpmRepoConfig, ctx: CrawlContext): Prom
   const previous = ctx.store.latestSnapshot(repo.id);
   const fetchedAt = ctx.now();
 
-  if (previous?.indexChecksum === indexChecksum) {
-    ctx.store.recordUnchanged(repo.id, indexChecksum, fetchedAt);
-    await index.remember();
-    return { repoId: repo.id, status: 'unchanged', packages: previous.packageCount, added: 0, removed: 0, notes };
-  }
+  const unchanged = await unchangedOutcome(ctx, repo.id, index, indexChecksum, previous, fetchedAt, notes);
+  if (unchanged) return unchanged;
   const metadataTime = repomdTimestamp(repomd);
   if (!ctx.accept) checkNotOlder(previous, { metadataTime, revision: repomd.revision }, { ...where, file: REPOMD });
 
