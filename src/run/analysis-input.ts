@@ -132,8 +132,8 @@ const PINGPONG_MIN_INTERVALS = 3;
  * The audit's (and the weekly report's) slice of the store, which gives the same findings as
  * loadAnalysisData() without reading every version of every repo into objects. The store selects
  * the names each kind can be about — shipped by several vendors in a profile (clash, predicted
- * ping-pong), a winner that changed twice (observed ping-pong), a version that left a repo
- * (rollback), shipped upstream or aliased to an upstream name (lag) — and only those names' versions,
+ * ping-pong), a winner that changed twice (observed ping-pong), a best version that went back in a
+ * repo (rollback), shipped upstream or aliased to an upstream name (lag) — and only those names' versions,
  * history and winners are read, complete in every configured repo. Upgrade-path regressions read
  * each profile's best versions of the names whose best goes back or vanishes (regression-input.ts).
  * Winners are resolved for the selected names only: apt decides per name, and so does dnf unless
@@ -152,11 +152,17 @@ export function loadAuditData(store: Store, configured: Config, profiles: readon
     for (const id of enabledRepos(p)) vendorOfRepo[id] = vendors.canonical(config.repos.get(id)!.vendor);
     add(store.namesWithSeveralVendors(vendorOfRepo));
   }
-  // A version that left a repo is common (every update); a best version that went back is not:
-  // screen those names' histories on light rows and read in full only the ones that did.
+  // A version that left a repo is common (every update); a best version that went back is not.
+  // The store screens by sort key (a version gone while a lower one stayed or came later; where a
+  // repo's stored format is not its configured one, any version gone), those names' histories are
+  // judged on light rows, and only the ones that did go back are read in full.
   const auditedRepos = [...new Set(profiles.flatMap((p) => p.repos))];
   const formatOf = (id: string) => config.repos.get(id)?.format;
-  const screened = store.versionPartsHistory(auditedRepos, store.namesWithClosedIntervals(auditedRepos));
+  const storedFormat = new Map(store.repos().map((r) => [r.id, r.format]));
+  const keyed = auditedRepos.filter((id) => storedFormat.get(id) === formatOf(id));
+  const unkeyed = auditedRepos.filter((id) => !keyed.includes(id));
+  const mayHaveGoneBack = new Set([...store.namesWithLowerLaterVersions(keyed), ...store.namesWithClosedIntervals(unkeyed)]);
+  const screened = store.versionPartsHistory(auditedRepos, [...mayHaveGoneBack].sort());
   add(observedRollbacks(screened, formatOf).map((period) => period.name));
   add(store.namesWithWinnerChanges(profiles.map((p) => p.name), PINGPONG_MIN_INTERVALS));
   const upstreamNames = new Set(store.namesIn([...config.repos.values()].filter((r) => r.role === 'upstream').map((r) => r.id)));

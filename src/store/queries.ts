@@ -203,6 +203,25 @@ export function namesWithClosedIntervals(db: Db, repoIds: readonly string[]): st
   );
 }
 
+/**
+ * Names of which a version vanished from one of the repos while a lower version (by sort key,
+ * migration 8) stayed, or was there after it, in the same repo: the only names whose best version
+ * in a repo can have gone back. An update (the old version closes as a higher one opens) is not
+ * one, so after a year of weekly updates this is a few hundred names instead of every updated one.
+ * Each repo's keys must follow the format its history is judged by.
+ */
+export function namesWithLowerLaterVersions(db: Db, repoIds: readonly string[]): string[] {
+  if (repoIds.length === 0) return [];
+  return names(
+    db,
+    `SELECT DISTINCT gone.name FROM version_tracks AS gone
+       JOIN version_tracks AS lower ON lower.repo_id = gone.repo_id AND lower.name = gone.name
+     WHERE gone.repo_id IN (SELECT value FROM json_each(?)) AND gone.last_seen IS NOT NULL
+       AND lower.sort_key < gone.sort_key AND (lower.last_seen IS NULL OR lower.last_seen > gone.last_seen)`,
+    JSON.stringify(repoIds),
+  );
+}
+
 /** Every name the repos ship or shipped. */
 export function namesIn(db: Db, repoIds: readonly string[]): string[] {
   if (repoIds.length === 0) return [];

@@ -14,6 +14,7 @@ import {
   namesGoingBack,
   namesIn,
   namesWithClosedIntervals,
+  namesWithLowerLaterVersions,
   namesWithSeveralVendors,
   snapshots,
   snapshotsFetchedAfter,
@@ -150,6 +151,9 @@ export class SqliteStore implements Store {
   }
   namesWithClosedIntervals(repoIds: readonly string[]): string[] {
     return namesWithClosedIntervals(this.db, repoIds);
+  }
+  namesWithLowerLaterVersions(repoIds: readonly string[]): string[] {
+    return namesWithLowerLaterVersions(this.db, repoIds);
   }
   versionPartsHistory(repoIds: readonly string[], names: readonly string[]): VersionInterval[] {
     return versionPartsHistory(this.db, repoIds, names);

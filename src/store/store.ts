@@ -87,6 +87,11 @@ export interface Store {
   namesGoingBack(older: VersionScope, newer: VersionScope): string[];
   namesWithSeveralVendors(vendorOfRepo: Readonly<Record<string, string>>): string[];
   namesWithClosedIntervals(repoIds: readonly string[]): string[];
+  /**
+   * Names of which a version vanished from one of the repos while a lower one (by sort key) stayed
+   * or came later there: the only names whose best version in a repo can have gone back.
+   */
+  namesWithLowerLaterVersions(repoIds: readonly string[]): string[];
   versionPartsHistory(repoIds: readonly string[], names: readonly string[]): VersionInterval[];
   namesIn(repoIds: readonly string[]): string[];
   versionHistory(repoIds?: readonly string[], names?: readonly string[]): VersionInterval[];

@@ -70,4 +70,25 @@ describe('version sort keys in the store', () => {
     for (const row of rows) expect([row.format, row.key]).toEqual(['deb', expectedKey(row)]);
     store.close();
   });
+
+  it('screen the names whose best version in a repo can have gone back', () => {
+    const store = memoryStore({ id: 'r', vendor: 'R', role: 'distro', format: 'rpm' }, { id: 'o', vendor: 'O', role: 'distro', format: 'rpm' });
+    const crawls: Array<Record<string, string[]>> = [
+      { update: ['1.0'], rolled: ['2.0'], stale: ['1.0'], removed: ['1.0'], elsewhere: ['3.0'] },
+      { update: ['2.0'], rolled: ['2.0', '1.0'], stale: ['2.0'], removed: ['1.0'], elsewhere: ['3.0'] },
+      // "rolled": 2.0 withdrawn, 1.0 stays; "stale": a stale mirror serves 1.0 again for a week.
+      { update: ['3.0'], rolled: ['1.0'], stale: ['1.0'], elsewhere: ['3.0'] },
+      { update: ['3.0'], rolled: ['1.0'], stale: ['2.0'], elsewhere: ['3.0'] },
+    ];
+    crawls.forEach((crawl, week) =>
+      put(store, meta('r', 1000 * (week + 1), `r${week}`), Object.entries(crawl).flatMap(([name, versions]) => versions.map((v) => rec(name, v)))),
+    );
+    // In another repo, "elsewhere" goes back; the screen is per repo.
+    put(store, meta('o', 1000, 'o1'), [rec('elsewhere', '2.0')]);
+    put(store, meta('o', 2000, 'o2'), [rec('elsewhere', '1.0')]);
+    expect(store.namesWithLowerLaterVersions(['r']).sort()).toEqual(['rolled', 'stale']);
+    expect(store.namesWithLowerLaterVersions(['r', 'o']).sort()).toEqual(['elsewhere', 'rolled', 'stale']);
+    expect(store.namesWithLowerLaterVersions([])).toEqual([]);
+    store.close();
+  });
 });
