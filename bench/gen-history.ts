@@ -18,6 +18,7 @@ import { recordWinners } from '../src/run/winners.js';
 import { parseConfig } from '../src/config/repos-yaml.js';
 import { SqliteStore } from '../src/store/sqlite-store.js';
 import type { VersionRecord } from '../src/store/types.js';
+import type { PackageFormat } from '../src/formats/types.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const GENERATOR = 'v2';
@@ -29,7 +30,7 @@ interface RepoSpec {
   id: string;
   vendor: string;
   role: 'distro' | 'third-party';
-  format: 'rpm' | 'deb';
+  format: PackageFormat;
   /** Names pkgN for N in [from, from + count). */
   from: number;
   count: number;

@@ -3,6 +3,7 @@ import { groupByName } from '../../src/analysis/by-name.js';
 import { findClashes, linkClashesAcrossProfiles, versionsInterleave } from '../../src/analysis/clash.js';
 import type { Candidate } from '../../src/analysis/types.js';
 import { at, built, candidate, debVersion, rpmVersion } from '../support/record-builders.js';
+import type { PackageFormat } from '../../src/formats/types.js';
 
 const GRAFANA_LABS = 'Grafana Labs';
 const FEDORA = 'Fedora Project';
@@ -14,7 +15,7 @@ function fedoraGrafana(evr: string, date: string, url = 'https://grafana.org/'):
   return candidate(rpmVersion('updates-f29', 'grafana', evr, { buildTime: built(date), url, sourceName: 'grafana' }), FEDORA, 'distro');
 }
 
-function clashes(cands: Candidate[], winner?: Candidate, format: 'rpm' | 'deb' = 'rpm') {
+function clashes(cands: Candidate[], winner?: Candidate, format: PackageFormat = 'rpm') {
   const winners = new Map<string, Candidate>(winner ? [[winner.name, winner]] : []);
   return findClashes({ profile: 'f29', format, byName: groupByName(cands), winners });
 }

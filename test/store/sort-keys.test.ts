@@ -9,13 +9,14 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { versionScheme } from '../../src/formats/version-scheme.js';
 import { SqliteStore } from '../../src/store/sqlite-store.js';
 import { meta, memoryStore, put, rec, tempDir } from '../support/store-builders.js';
+import type { PackageFormat } from '../../src/formats/types.js';
 
 const cleanups: Array<() => void> = [];
 afterEach(() => {
   while (cleanups.length) cleanups.pop()!();
 });
 
-type KeyRow = { repo: string; format: 'rpm' | 'deb'; epoch: number; version: string; release: string; key: string | null };
+type KeyRow = { repo: string; format: PackageFormat; epoch: number; version: string; release: string; key: string | null };
 function keyRows(db: Database.Database): KeyRow[] {
   return db
     .prepare<[], KeyRow>(

@@ -10,8 +10,9 @@ import { parsePackages } from '../../src/formats/deb/packages.js';
 import { parsePrimary } from '../../src/formats/rpm/primary.js';
 import type { Candidate } from '../../src/analysis/types.js';
 import type { VersionRecord } from '../../src/store/types.js';
+import type { PackageFormat } from '../../src/formats/types.js';
 
-function asCandidate(record: VersionRecord, repoId: string, repoVendor: string, format: 'rpm' | 'deb', role: RepoRole): Candidate {
+function asCandidate(record: VersionRecord, repoId: string, repoVendor: string, format: PackageFormat, role: RepoRole): Candidate {
   return { ...record, repoId, firstSeen: 0, repoVendor, role, format };
 }
 

@@ -4,6 +4,7 @@
  * cost 1000, apt's "stable main amd64"); vendor defaults to the repo id, role to third-party.
  */
 import type { DebRepoConfig, ProfileConfig, RepoConfig, RepoRole, RpmRepoConfig, UpgradePathConfig } from '../../src/config/types.js';
+import type { PackageFormat } from '../../src/formats/types.js';
 
 const definedAt = { file: 'test' };
 
@@ -43,7 +44,7 @@ export function debRepo(id: string, over: Partial<DebRepoConfig> = {}): DebRepoC
 }
 
 /** A profile over `repos` (named "p" unless `over.name` says otherwise), with the format's usual arches. */
-export function profile(format: 'rpm' | 'deb', repos: string[], over: Partial<ProfileConfig> = {}): ProfileConfig {
+export function profile(format: PackageFormat, repos: string[], over: Partial<ProfileConfig> = {}): ProfileConfig {
   return {
     name: 'p',
     repos,

@@ -7,6 +7,7 @@ import type { RepoRole } from '../../src/config/types.js';
 import type { StoredVersion, VersionInterval, WinnerInterval } from '../../src/store/types.js';
 import { parseDebVersion } from '../../src/formats/deb/version.js';
 import { formatEvr, parseEvr } from '../../src/formats/rpm/version.js';
+import type { PackageFormat } from '../../src/formats/types.js';
 
 /** ms since the epoch of a UTC date ("2019-05-22" or a full ISO time). */
 export function at(date: string): number {
@@ -63,7 +64,7 @@ export function debVersion(repoId: string, name: string, evr: string, facts: Ver
 }
 
 /** A stored version as a resolver candidate of a repo with this vendor and role. */
-export function candidate(v: StoredVersion, repoVendor: string, role: RepoRole, format: 'rpm' | 'deb' = 'rpm'): Candidate {
+export function candidate(v: StoredVersion, repoVendor: string, role: RepoRole, format: PackageFormat = 'rpm'): Candidate {
   return { ...v, repoVendor, role, format };
 }
 
@@ -83,7 +84,7 @@ interface ParsedVersion {
 }
 
 /** A candidate written by hand for the resolver tests: the repo's vendor is its id, first seen at 0. */
-function handCandidate(repoId: string, name: string, arch: string, format: 'rpm' | 'deb', v: ParsedVersion, over: Partial<Candidate>): Candidate {
+function handCandidate(repoId: string, name: string, arch: string, format: PackageFormat, v: ParsedVersion, over: Partial<Candidate>): Candidate {
   return {
     name,
     arch,
