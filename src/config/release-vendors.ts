@@ -4,6 +4,7 @@
  * apt-forktracer call the publisher — with the Label as a fallback and the URI's host when the
  * Release names neither. A repo whose Origin is the host's distro (os-release ID, compared without
  * case) is the distro's own. Pure: the stored Release facts in, the repos as the analysis sees them out.
+ * Also the URI host apt's `Pin: origin` matches, which the crawler stores with those facts.
  */
 import type { DebRepoConfig, RepoConfig } from './types.js';
 
@@ -34,4 +35,14 @@ export function applyReleaseVendors(repos: ReadonlyMap<string, RepoConfig>, rele
   const out = new Map<string, RepoConfig>();
   for (const [id, repo] of repos) out.set(id, repo.format === 'deb' ? withReleaseVendor(repo, releases.get(id)) : repo);
   return out;
+}
+
+/** The host apt's `Pin: origin` matches for a source URI: its host name; "" for a file: repo (or a URI that does not parse). */
+export function aptOriginHost(uri: string): string {
+  try {
+    const u = new URL(uri);
+    return u.protocol === 'file:' ? '' : u.hostname;
+  } catch {
+    return '';
+  }
 }

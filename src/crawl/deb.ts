@@ -11,7 +11,7 @@ import { aptDefaultKeyFiles, verifyClearsigned, verifyDetached, type TrustedKeys
 import { parsePackageBatches } from '../formats/deb/packages.js';
 import { isExpired, packagesIndexPath, parseRelease, releaseListsFile, splitClearsigned, type HashedFile, type ReleaseInfo } from '../formats/deb/release.js';
 import type { DebRepoConfig } from '../config/types.js';
-import { withReleaseVendor } from '../config/release-vendors.js';
+import { aptOriginHost, withReleaseVendor } from '../config/release-vendors.js';
 import type { AptReleaseFacts } from '../store/index.js';
 import type { CrawlContext, RepoOutcome } from './context.js';
 import { ensureCached, fetchIndex, joinUrl, readCached, unchangedOutcome, type FetchedIndex } from './fetch-steps.js';
@@ -197,12 +197,6 @@ function describeWanted(repo: DebRepoConfig): string {
 
 /** What apt's pinning matches on, kept per repo for the resolver. */
 export function releaseFactsOf(repo: DebRepoConfig, release: ReleaseInfo): AptReleaseFacts {
-  let host = '';
-  try {
-    host = repo.uri.startsWith('file:') ? '' : new URL(repo.uri).hostname;
-  } catch {
-    host = '';
-  }
   return {
     origin: release.origin,
     label: release.label,
@@ -211,7 +205,7 @@ export function releaseFactsOf(repo: DebRepoConfig, release: ReleaseInfo): AptRe
     version: release.version,
     notAutomatic: release.notAutomatic,
     butAutomaticUpgrades: release.butAutomaticUpgrades,
-    host,
+    host: aptOriginHost(repo.uri),
     components: repo.components,
   };
 }

@@ -7,6 +7,7 @@
 import path from 'node:path';
 import { parsePreferences, type AptPin } from '../config/apt-preferences.js';
 import { repoLabel } from '../config/repo-identity.js';
+import { aptOriginHost } from '../config/release-vendors.js';
 import type { ProfileConfig, RepoConfig, RpmRepoConfig } from '../config/types.js';
 import type { AptReleaseFacts, Resolution } from '../analysis/types.js';
 import type { HostAction, HostFix, HostRisk } from './types.js';
@@ -123,19 +124,10 @@ function pinSelecting(ctx: FixContext, id: string, keep: readonly string[]): str
   const repo = ctx.repos.get(id);
   const kept = keep.map(facts).filter((f): f is AptReleaseFacts => f !== undefined);
   if (target?.origin && kept.every((k) => k.origin !== target.origin)) return `release o=${target.origin}`;
-  const host = target?.host ?? (repo?.format === 'deb' ? hostOf(repo.uri) : '');
+  const host = target?.host ?? (repo?.format === 'deb' ? aptOriginHost(repo.uri) : '');
   if (host !== '' && kept.every((k) => k.host !== host)) return `origin ${host}`;
   const archive = target?.archive ?? (repo?.format === 'deb' ? repo.suite : '');
   return target?.origin ? `release o=${target.origin},a=${archive}` : `release a=${archive}`;
-}
-
-function hostOf(uri: string): string {
-  try {
-    const u = new URL(uri);
-    return u.protocol === 'file:' ? '' : u.hostname;
-  } catch {
-    return '';
-  }
 }
 
 /** Insert pins where apt would read them: after /etc/apt/preferences, preferences.d in name order. */

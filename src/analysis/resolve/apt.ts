@@ -20,6 +20,7 @@
  */
 import type { AptPin, PinTarget, ReleaseConditions } from '../../config/apt-preferences.js';
 import type { DebRepoConfig, ProfileConfig } from '../../config/types.js';
+import { aptOriginHost } from '../../config/release-vendors.js';
 import { compareDebVersions } from '../../formats/deb/version.js';
 import { aptExpressionMatches, aptPackagePatternMatches, type AptPackageFacts } from '../globs.js';
 import type { Action, AptReleaseFacts, Candidate, InstalledPackage, ResolveInput, Resolution } from '../types.js';
@@ -44,15 +45,6 @@ interface AptVersion {
 const DEFAULT_RELEASE_PRIORITY = 990;
 const STATUS_ARCHIVE = 'now';
 
-function hostOf(uri: string): string {
-  try {
-    const u = new URL(uri);
-    return u.protocol === 'file:' ? '' : u.hostname;
-  } catch {
-    return '';
-  }
-}
-
 function factsFor(repo: DebRepoConfig, releases: ReadonlyMap<string, AptReleaseFacts> | undefined): AptReleaseFacts {
   return (
     releases?.get(repo.id) ?? {
@@ -63,7 +55,7 @@ function factsFor(repo: DebRepoConfig, releases: ReadonlyMap<string, AptReleaseF
       version: null,
       notAutomatic: false,
       butAutomaticUpgrades: false,
-      host: hostOf(repo.uri),
+      host: aptOriginHost(repo.uri),
       components: repo.components,
     }
   );
