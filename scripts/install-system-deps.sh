@@ -23,6 +23,7 @@ packages=(
   gpgv ca-certificates             # signature checks (the verifier apt runs); TLS to repositories
   xz-utils bzip2 zstd gzip         # decompressors for repository metadata node:zlib lacks
   python3 make g++                 # node-gyp, when better-sqlite3 is built from source
+  libpq-dev                        # the PostgreSQL client library the libpq binding builds against (a PostgreSQL store)
 )
 if $tests; then
   packages+=(
@@ -31,6 +32,7 @@ if $tests; then
     gnupg                              # throwaway signing keys (gpg, gpg-agent)
     chromium                           # renders the HTML report (playwright-core drives /usr/bin/chromium)
     openssl                            # self-signed certificate for the SMTP tests
+    postgresql                         # a throwaway server for the suite's PostgreSQL run (scripts/with-test-postgres.sh)
   )
 fi
 if $bench; then

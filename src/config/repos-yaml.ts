@@ -14,6 +14,7 @@ import type {
   Config,
   DebRepoConfig,
   EmailConfig,
+  StoreConfig,
   ProfileConfig,
   RepoConfig,
   RepoRole,
@@ -47,7 +48,7 @@ class MissingHostVariable extends Error {
   }
 }
 
-const TOP_KEYS = ['version', 'vars', 'repos', 'profiles', 'upgrade-paths', 'vendor-equivalences', 'aliases', 'report', 'upstreams', 'upstream-sources'] as const;
+const TOP_KEYS = ['version', 'vars', 'repos', 'profiles', 'upgrade-paths', 'vendor-equivalences', 'aliases', 'report', 'upstreams', 'upstream-sources', 'store'] as const;
 const UPSTREAM_SOURCE_KEYS = ['npm', 'github', 'gitlab', 'pypi', 'crates', 'cpan', 'anitya', 'anitya-distribution'];
 /** `github:owner/repo`, `gitlab:host/group/project`, `npm:name`, `pypi:name`, `crates:name`, `cpan:Dist`, `anitya:ID|Distro/name`. */
 const FEED_KEY = /^(?:github:[^/\s]+\/[^/\s]+|gitlab:[^/\s]+(?:\/[^/\s]+){2,}|(?:npm|pypi|crates|cpan|anitya):\S+)$/;
@@ -144,7 +145,10 @@ export function parseConfig(text: string, file: string, options: LoadOptions = {
   const emailNode = report?.get('email');
   const email = emailNode?.present ? readEmail(emailNode) : undefined;
 
-  return { file, repos, skippedRepos, profiles, upgradePaths, vendorEquivalences, aliases, upstreams, upstreamSources, ...(email ? { email } : {}) };
+  const storeNode = top.get('store');
+  const store = storeNode?.present ? readStore(storeNode) : undefined;
+
+  return { file, repos, skippedRepos, profiles, upgradePaths, vendorEquivalences, aliases, upstreams, upstreamSources, ...(email ? { email } : {}), ...(store ? { store } : {}) };
 }
 
 /** One note for all skipped repos: which variable they need and where it would come from. */
@@ -284,6 +288,19 @@ function readProfile(name: string, value: YamlValue, repos: Map<string, RepoConf
     ...(f.get('default-release')?.present ? { defaultRelease: f.get('default-release')!.string() } : {}),
     aptPreferences,
     definedAt: value.position(),
+  };
+}
+
+/** `store:` — where the store is (a file path or a postgres:// URL); a password only by reference, as for email. */
+function readStore(value: YamlValue): StoreConfig {
+  const f = value.fields(['url', 'password-env', 'password-file', 'password']);
+  if (f.has('password')) f.get('password')!.fail('never put a password in repos.yaml: use password-env or password-file');
+  const url = f.get('url');
+  if (!url?.present) value.fail('"url" is required');
+  return {
+    url: url.string(),
+    ...(f.get('password-env')?.present ? { passwordEnv: f.get('password-env')!.string() } : {}),
+    ...(f.get('password-file')?.present ? { passwordFile: f.get('password-file')!.string() } : {}),
   };
 }
 

@@ -157,6 +157,16 @@ export interface EmailConfig {
   caFile?: string;
 }
 
+/** `store:` in repos.yaml: the store's location (overridden by --db) and where its password is. */
+export interface StoreConfig {
+  /** A file path or a postgres:// URL (no password in it). */
+  url: string;
+  /** Name of an environment variable holding the password. */
+  passwordEnv?: string;
+  /** Path of a file holding the password. */
+  passwordFile?: string;
+}
+
 /** A repos.yaml repo left out because its location needs a host variable this host lacks. */
 export interface SkippedRepo {
   id: string;
@@ -178,6 +188,7 @@ export interface Config {
   /** distro name → upstream names that are the same software (e.g. golang → go). */
   aliases: Map<string, string[]>;
   email?: EmailConfig;
+  store?: StoreConfig;
   /**
    * `upstreams:` — distro package (or source package) name → release feed (`github:owner/repo`,
    * `npm:name`, …), overriding or adding to the automatic mapping. Validated as feed keys.

@@ -15,12 +15,16 @@ import { UsageError } from '../errors.js';
 import { defaultCacheDir } from '../fetch/cache.js';
 import { defaultStorePath } from '../store/index.js';
 import type { CommonOptions } from './options.js';
+import { resolveStoreLocation, type OpenStoreOptions } from '../store/index.js';
 
 export interface RunContext {
   config: Config;
   configFile: string;
   configDir: string;
+  /** The store: a SQLite file path or a postgres:// URL (--db, else repos.yaml `store.url`, else the default file). */
   dbPath: string;
+  /** Where a PostgreSQL store's password is (repos.yaml `store:`); spread into Store.open(). */
+  storeAuth: Pick<OpenStoreOptions, 'passwordEnv' | 'passwordFile'>;
   cacheDir: string;
   root: string;
   /** Repos chosen by --profile / --repo (all enabled repos when neither is given). */
@@ -93,7 +97,11 @@ export async function buildRunContext(options: CommonOptions): Promise<RunContex
     config,
     configFile,
     configDir: path.dirname(configFile),
-    dbPath: path.resolve(options.db ?? defaultStorePath()),
+    dbPath: resolveStoreLocation(options.db ?? config.store?.url ?? defaultStorePath()),
+    storeAuth: {
+      ...(config.store?.passwordEnv !== undefined && { passwordEnv: config.store.passwordEnv }),
+      ...(config.store?.passwordFile !== undefined && { passwordFile: config.store.passwordFile }),
+    },
     cacheDir: path.resolve(options.cache ?? defaultCacheDir()),
     root,
     selectedRepos,

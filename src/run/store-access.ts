@@ -3,18 +3,17 @@
  * a query, which first checks that there is a store at all — a query must not create an empty one
  * and report "no findings" from it.
  */
-import { existsSync } from 'node:fs';
-import { Store } from '../store/index.js';
+import { hasStoreAt, Store } from '../store/index.js';
 import type { RunContext } from './context.js';
 
 /** Whether the run's store exists yet (nothing has been crawled into it otherwise). */
 export function storeExists(run: Pick<RunContext, 'dbPath'>): boolean {
-  return existsSync(run.dbPath);
+  return hasStoreAt(run.dbPath);
 }
 
 /** Open the run's store, use it, close it, whatever `use` does. Creates and migrates a new store. */
-export async function withStore<T>(run: Pick<RunContext, 'dbPath'>, use: (store: Store) => T | Promise<T>, options: { readonly?: boolean } = {}): Promise<T> {
-  const store = Store.open({ path: run.dbPath, ...(options.readonly ? { readonly: true } : {}) });
+export async function withStore<T>(run: Pick<RunContext, 'dbPath' | 'storeAuth'>, use: (store: Store) => T | Promise<T>, options: { readonly?: boolean } = {}): Promise<T> {
+  const store = Store.open({ path: run.dbPath, ...run.storeAuth, ...(options.readonly ? { readonly: true } : {}) });
   try {
     return await use(store);
   } finally {
@@ -26,7 +25,7 @@ export async function withStore<T>(run: Pick<RunContext, 'dbPath'>, use: (store:
  * withStore() for a query: without a store yet, say so on stderr, with `firstRun` telling how to
  * make one ("run `repoclash crawl` first"), and return undefined: the command exits 3.
  */
-export async function queryStore<T>(run: Pick<RunContext, 'dbPath'>, firstRun: string, use: (store: Store) => T | Promise<T>, options: { readonly?: boolean } = {}): Promise<T | undefined> {
+export async function queryStore<T>(run: Pick<RunContext, 'dbPath' | 'storeAuth'>, firstRun: string, use: (store: Store) => T | Promise<T>, options: { readonly?: boolean } = {}): Promise<T | undefined> {
   if (!storeExists(run)) {
     process.stderr.write(`repoclash: no store at ${run.dbPath} yet: ${firstRun} first\n`);
     return undefined;

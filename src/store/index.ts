@@ -16,20 +16,58 @@
  * The analysis reads plain arrays: currentVersions(), versionHistory(), snapshots(), and records
  * its winners with recordWinners().
  */
-import { SqliteStore, type OpenStoreOptions } from './sqlite-store.js';
+import path from 'node:path';
+import { existsSync } from 'node:fs';
+import { isPostgresUrl, type PasswordSource } from './postgres/location.js';
+import { PostgresStore } from './postgres/store.js';
+import { SqliteStore, type OpenStoreOptions as SqliteOptions } from './sqlite-store.js';
 import type { Store as StoreInterface } from './store.js';
 
 /** What every caller holds: the store's operations, whichever database is behind them. */
 export type Store = StoreInterface;
 
-/** Opening a store: migrates it (or, read-only, requires the current schema). */
+export interface OpenStoreOptions extends SqliteOptions, PasswordSource {
+  /**
+   * Where the store is: a SQLite file (`sqlite:FILE` too; default
+   * `$XDG_DATA_HOME/repoclash/repoclash.db`; ":memory:" for tests) or a PostgreSQL URL
+   * `postgres://…` (./postgres/). The password fields are for PostgreSQL only.
+   */
+  path?: string;
+}
+
+/** Opening a store: migrates it (or, read-only, requires the current schema). A postgres:// URL opens PostgreSQL. */
 export const Store = {
   open(options: OpenStoreOptions = {}): Store {
-    return SqliteStore.open(options);
+    const { passwordEnv, passwordFile, ...rest } = options;
+    if (rest.path !== undefined && isPostgresUrl(rest.path)) {
+      return PostgresStore.open({
+        url: rest.path,
+        ...(rest.readonly !== undefined && { readonly: rest.readonly }),
+        ...(passwordEnv !== undefined && { passwordEnv }),
+        ...(passwordFile !== undefined && { passwordFile }),
+      });
+    }
+    return SqliteStore.open({ ...rest, ...(rest.path !== undefined && { path: sqliteFile(rest.path) }) });
   },
 };
 
-export type { OpenStoreOptions };
+/** `sqlite:FILE` names a SQLite file explicitly (as `store copy --from` does); a bare path is one too. */
+function sqliteFile(location: string): string {
+  return location.startsWith('sqlite:') ? location.slice('sqlite:'.length) : location;
+}
+
+/** Whether there is a store to read yet: a SQLite file exists; a PostgreSQL server is asked when opened. */
+export function hasStoreAt(location: string): boolean {
+  return isPostgresUrl(location) || existsSync(sqliteFile(location));
+}
+
+/** A --db value or repos.yaml `store.url` as a location: files resolved against the working directory, URLs as given. */
+export function resolveStoreLocation(location: string): string {
+  if (isPostgresUrl(location) || location === ':memory:') return location;
+  return path.resolve(sqliteFile(location));
+}
+
+export { isPostgresUrl };
 export type { RepoUpdater } from './store.js';
 export type * from './types.js';
 export { asStoreFailure } from './sqlite-store.js';

@@ -14,6 +14,7 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { StoreError } from '../errors.js';
 import { IN_MEMORY } from './db.js';
+import { isPostgresUrl } from './postgres/location.js';
 import { LockedError, type LockHolder } from './errors.js';
 
 /** What the lock file holds: the public holder facts plus what staleness and release need. */
@@ -170,7 +171,8 @@ function describeHolder(h: LockHolder): string {
  * until `timeoutMs` passes (LockedError). An in-memory store needs no lock.
  */
 export async function acquireCrawlLock(dbPath: string, options: AcquireLockOptions): Promise<ReleaseLock> {
-  if (dbPath === IN_MEMORY) return () => {};
+  // PostgreSQL has no file to lock beside it: crawlers there take per-repo advisory locks instead.
+  if (dbPath === IN_MEMORY || isPostgresUrl(dbPath)) return () => {};
   const file = lockPathFor(dbPath);
   mkdirSync(path.dirname(file), { recursive: true });
   const mine: LockFileContent = { pid: process.pid, hostname: os.hostname(), startedAt: Date.now(), token: randomUUID() };

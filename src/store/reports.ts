@@ -20,10 +20,16 @@ function parse(row: ReportRow): StoredReport {
 }
 
 /** Save a report's findings (a week may be reported more than once; readers take the latest). */
-export function saveReport(db: Db, week: string, findings: unknown, createdAt: number = Date.now()): number {
+/** What every store checks before saving a report: an ISO week and serialisable findings (returned as JSON). */
+export function validateReport(week: string, findings: unknown): string {
   if (!ISO_WEEK.test(week)) throw new StoreError(`"${week}" is not an ISO week like 2025-W07`);
   const json = JSON.stringify(findings);
   if (json === undefined) throw new StoreError('report findings are not JSON-serialisable');
+  return json;
+}
+
+export function saveReport(db: Db, week: string, findings: unknown, createdAt: number = Date.now()): number {
+  const json = validateReport(week, findings);
   return Number(
     db.prepare('INSERT INTO reports (week, created_at, findings) VALUES (?, ?, ?)').run(week, createdAt, json).lastInsertRowid,
   );

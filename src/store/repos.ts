@@ -11,10 +11,15 @@ import type { AptReleaseFacts, RepoEvent, RepoEventFilter, RepoFacts } from './t
 const ROLES: ReadonlySet<string> = new Set(['distro', 'upstream', 'third-party']);
 const FORMATS: ReadonlySet<string> = new Set(['rpm', 'deb']);
 
-export function upsertRepo(db: Db, repo: RepoFacts, at: number = Date.now()): void {
+/** What every store checks before storing a repo's facts. */
+export function validateRepoFacts(repo: RepoFacts): void {
   if (!repo.id) throw new StoreError('a repo needs an id');
   if (!ROLES.has(repo.role)) throw new StoreError(`unknown role "${repo.role}"`, { repo: repo.id });
   if (!FORMATS.has(repo.format)) throw new StoreError(`unknown format "${repo.format}"`, { repo: repo.id });
+}
+
+export function upsertRepo(db: Db, repo: RepoFacts, at: number = Date.now()): void {
+  validateRepoFacts(repo);
   db.transaction(() => {
     const before = db.prepare<[string], { format: string }>('SELECT format FROM repos WHERE id = ?').get(repo.id);
     db.prepare(

@@ -123,6 +123,10 @@ export class SqliteStore implements Store {
   }
 
   // ── writing a crawl ──
+  /** A no-op: on SQLite the crawl lock file (lock.ts) keeps whole crawls apart. */
+  lockRepo(_repoId: string): Promise<() => void> {
+    return Promise.resolve(() => {});
+  }
   beginRepoUpdate(meta: SnapshotMeta, batchSize?: number): RepoUpdate {
     return new RepoUpdate(this.db, meta, batchSize);
   }

@@ -68,6 +68,12 @@ export interface Store {
   repoEvents(filter?: RepoEventFilter): RepoEvent[];
 
   // ── writing a crawl ──
+  /**
+   * Hold repo `repoId` for one crawl of it; call the result to let go. Crawlers sharing a store
+   * (PostgreSQL, many hosts) take turns per repo, the later one finding what the earlier stored;
+   * on SQLite the crawl lock file already keeps whole crawls apart and this is a no-op.
+   */
+  lockRepo(repoId: string): Promise<() => void>;
   beginRepoUpdate(meta: SnapshotMeta, batchSize?: number): RepoUpdater;
   /** Stream records into a new update with `fill`; commit on success, abort on any throw. */
   withRepoUpdate(meta: SnapshotMeta, fill: (update: RepoUpdater) => Promise<void> | void): Promise<CommitResult>;

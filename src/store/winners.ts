@@ -26,7 +26,8 @@ function sameWinner(a: OpenWinner, b: Winner): boolean {
  * write nothing; a changed name closes its interval at `at` and opens a new one; a name (of
  * `names`, when given) missing from `winners` that had one is closed. One transaction.
  */
-export function recordWinners(db: Db, profile: string, winners: readonly Winner[], at: number, names?: readonly string[]): WinnerChanges {
+/** What every store checks before recording winners: one per name, all inside `names`. By name. */
+export function validateWinners(profile: string, winners: readonly Winner[], names: readonly string[] | undefined): Map<string, Winner> {
   const byName = new Map<string, Winner>();
   for (const w of winners) {
     if (byName.has(w.name)) throw new StoreError(`two winners given for "${w.name}" in profile ${profile}`);
@@ -36,6 +37,11 @@ export function recordWinners(db: Db, profile: string, winners: readonly Winner[
   for (const w of winners) {
     if (inScope !== null && !inScope.has(w.name)) throw new StoreError(`a winner for "${w.name}" outside the names given for profile ${profile}`);
   }
+  return byName;
+}
+
+export function recordWinners(db: Db, profile: string, winners: readonly Winner[], at: number, names?: readonly string[]): WinnerChanges {
+  const byName = validateWinners(profile, winners, names);
   const readOpen = db.prepare<string[], OpenWinner & { name: string }>(
     `SELECT id, name, repo_id AS repoId, vendor, evr, from_at AS "from" FROM winner_tracks
      WHERE profile = ? AND to_at IS NULL ${names === undefined ? '' : 'AND name IN (SELECT value FROM json_each(?))'}`,

@@ -36,7 +36,7 @@ describe('repoclash crawl (process)', () => {
     expect(run.code).toBe(3);
     expect(run.stdout).toBe('');
     expect(run.stderr.trim().split('\n')).toEqual(['repoclash: repo gone: repodata/repomd.xml: connection refused: http://127.0.0.1:1/nothing/repodata/repomd.xml']);
-    const store = Store.open({ path: path.join(work, 'partial.db'), readonly: true });
+    const store = SqliteStore.open({ path: path.join(work, 'partial.db'), readonly: true });
     expect(store.currentVersions(['good']).map((v) => v.name)).toEqual(['grafana']);
     store.close();
 
@@ -105,7 +105,7 @@ describe('repoclash crawl (process)', () => {
     // The lock of the killed crawl is stale (its pid is dead): the next crawl takes over and finishes.
     const again = await repoclash(['crawl', '--config', config, '--db', db]);
     expect(again.code).toBe(0);
-    const after = Store.open({ path: db, readonly: true });
+    const after = SqliteStore.open({ path: db, readonly: true });
     expect(after.currentVersions(['centos'])).toHaveLength(17_649);
     after.close();
   });

@@ -12,7 +12,7 @@ import { loadAnalysisData, loadAuditData } from '../../src/run/analysis-input.js
 import { recordWinners } from '../../src/run/winners.js';
 import { parseConfig } from '../../src/config/repos-yaml.js';
 import type { Config } from '../../src/config/types.js';
-import type { SqliteStore } from '../../src/store/sqlite-store.js';
+import type { Store } from '../../src/store/index.js';
 import type { VersionRecord } from '../../src/store/types.js';
 import { dump, memoryStore, meta, put, rec } from '../support/store-builders.js';
 
@@ -110,12 +110,12 @@ describe('recordWinners after a crawl', () => {
   ];
 
   /** Crawl the weeks into a fresh store, recording winners the crawl's way or by resolving everything. */
-  function crawled(config: Config, incremental: boolean, upTo = weeks.length): SqliteStore {
+  function crawled(config: Config, incremental: boolean, upTo = weeks.length): Store {
     const store = memoryStore(...[...config.repos.values()].map((r) => ({ id: r.id, vendor: r.vendor, role: r.role, format: r.format })));
     weeks.slice(0, upTo).forEach((repos, week) => crawlWeek(store, config, week, repos, incremental));
     return store;
   }
-  function crawlWeek(store: SqliteStore, config: Config, week: number, repos: Record<string, VersionRecord[]>, incremental: boolean): void {
+  function crawlWeek(store: Store, config: Config, week: number, repos: Record<string, VersionRecord[]>, incremental: boolean): void {
     const at = T0 + week * 7 * DAY;
     const changed = new Map<string, string[]>();
     for (const [id, records] of Object.entries(repos)) changed.set(id, put(store, meta(id, at, `${id}-${week}`), records).changedNames);

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { SqliteStore } from '../../src/store/sqlite-store.js';
 import { currentVersionsSql, versionHistorySql } from '../../src/store/queries.js';
 import type { RepoFacts } from '../../src/store/types.js';
 import { REPO_A, REPO_B, memoryStore, meta, put, rec } from '../support/store-builders.js';
@@ -7,8 +8,7 @@ const REPO_C: RepoFacts = { id: 'debian', vendor: 'Debian', role: 'distro', form
 const T1 = 1_000_000;
 const T2 = 2_000_000;
 
-function seeded() {
-  const store = memoryStore(REPO_A, REPO_B, REPO_C);
+function seeded(store = memoryStore(REPO_A, REPO_B, REPO_C)) {
   put(store, meta('fedora', T1, 'f1'), [rec('zsh', '5.9'), rec('bash', '5.2'), rec('grafana', '9.0')]);
   put(store, meta('grafana', T1, 'g1'), [rec('grafana', '10.0')]);
   put(store, meta('grafana', T2, 'g2'), [rec('grafana', '11.0')]);
@@ -54,9 +54,13 @@ describe('snapshots', () => {
   });
 });
 
-describe('query plans', () => {
+// SQLite's planner, whatever store the suite runs on (PostgreSQL plans its own way).
+describe('query plans (SQLite)', () => {
   function plan(sql: string, params: string[]): string[] {
-    return seeded()
+    const sqlite = SqliteStore.open({ path: ':memory:' });
+    for (const repo of [REPO_A, REPO_B, REPO_C]) sqlite.upsertRepo(repo, 0);
+    seeded(sqlite);
+    return sqlite
       .db.prepare<string[], { detail: string }>(`EXPLAIN QUERY PLAN ${sql}`)
       .all(...params)
       .map((r) => r.detail);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { StoreError } from '../../src/errors.js';
 import type { DnfRepoFacts, VersionRecord } from '../../src/store/types.js';
-import { REPO_A, REPO_B, dump, memoryStore, meta, put, rec, stagingRows, synthetic } from '../support/store-builders.js';
+import { REPO_A, REPO_B, dump, memoryStore, meta, put, rec, stagingRows, synthetic, totalChanges } from '../support/store-builders.js';
 
 const T1 = Date.UTC(2025, 0, 1);
 const T2 = Date.UTC(2025, 0, 2);
@@ -59,15 +59,15 @@ describe('unchanged index', () => {
     const store = memoryStore(REPO_A);
     put(store, meta('fedora', T1, 'sum1'), synthetic(500));
     const tracksBefore = dump(store, 'version_tracks');
-    const changesBefore = store.db.prepare<[], { n: number }>('SELECT total_changes() AS n').get()!.n;
+    const changesBefore = totalChanges(store);
 
     const result = put(store, meta('fedora', T2, 'sum1'), synthetic(500));
     expect(result).toMatchObject({ unchanged: true, added: 0, removed: 0, refreshed: 0 });
     expect(dump(store, 'version_tracks')).toEqual(tracksBefore);
     // Main-database changes: total_changes also counts the 500 staged rows and their deletion (temp)
     // plus the one snapshot row touched; no version_tracks row may be among them.
-    const changesAfter = store.db.prepare<[], { n: number }>('SELECT total_changes() AS n').get()!.n;
-    expect(changesAfter - changesBefore).toBe(500 + 500 + 1);
+    const changesAfter = totalChanges(store);
+    if (changesBefore !== null) expect(changesAfter! - changesBefore).toBe(500 + 500 + 1);
     expect(store.snapshots('fedora')).toHaveLength(1);
     expect(store.latestSnapshot('fedora')).toMatchObject({ fetchedAt: T1, checkedAt: T2, checkCount: 2 });
     expect(stagingRows(store)).toBe(0);
@@ -77,9 +77,9 @@ describe('unchanged index', () => {
     const store = memoryStore(REPO_A);
     put(store, meta('fedora', T1, 'sum1'), synthetic(50));
     const tracksBefore = dump(store, 'version_tracks');
-    const changesBefore = store.db.prepare<[], { n: number }>('SELECT total_changes() AS n').get()!.n;
+    const changesBefore = totalChanges(store);
     expect(store.recordUnchanged('fedora', 'sum1', T2)).toBe(true);
-    expect(store.db.prepare<[], { n: number }>('SELECT total_changes() AS n').get()!.n - changesBefore).toBe(1);
+    if (changesBefore !== null) expect(totalChanges(store)! - changesBefore).toBe(1);
     expect(dump(store, 'version_tracks')).toEqual(tracksBefore);
     expect(store.latestSnapshot('fedora')).toMatchObject({ checkedAt: T2, checkCount: 2 });
 

@@ -7,6 +7,8 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { versionScheme } from '../../src/formats/version-scheme.js';
+import type { Store } from '../../src/store/index.js';
+import { PostgresStore } from '../../src/store/postgres/store.js';
 import { SqliteStore } from '../../src/store/sqlite-store.js';
 import { meta, memoryStore, put, rec, tempDir } from '../support/store-builders.js';
 import type { PackageFormat } from '../../src/formats/types.js';
@@ -17,13 +19,12 @@ afterEach(() => {
 });
 
 type KeyRow = { repo: string; format: PackageFormat; epoch: number; version: string; release: string; key: string | null };
-function keyRows(db: Database.Database): KeyRow[] {
-  return db
-    .prepare<[], KeyRow>(
-      `SELECT v.repo_id AS repo, r.format, v.epoch, v.version, v.release, v.sort_key AS key
-       FROM version_tracks AS v JOIN repos AS r ON r.id = v.repo_id ORDER BY v.id`,
-    )
-    .all();
+function keyRows(store: Store): KeyRow[] {
+  const sql = `SELECT v.repo_id AS repo, r.format, v.epoch, v.version, v.release, v.sort_key AS key
+       FROM version_tracks AS v JOIN repos AS r ON r.id = v.repo_id ORDER BY v.id`;
+  if (store instanceof PostgresStore) return store.db.objects<KeyRow>(sql);
+  if (store instanceof SqliteStore) return store.db.prepare<[], KeyRow>(sql).all();
+  throw new Error('unknown store kind');
 }
 const expectedKey = (r: KeyRow) => versionScheme(r.format).sortKey(r);
 
@@ -34,7 +35,7 @@ describe('version sort keys in the store', () => {
     const store = memoryStore({ id: 'r', vendor: 'R', role: 'distro', format: 'rpm' }, { id: 'd', vendor: 'D', role: 'distro', format: 'deb' });
     put(store, meta('r', 1000, 'r1'), RECORDS);
     put(store, meta('d', 1000, 'd1'), RECORDS);
-    const rows = keyRows(store.db);
+    const rows = keyRows(store);
     expect(rows).toHaveLength(8);
     for (const row of rows) expect(row.key).toBe(expectedKey(row));
     // The two formats disagree on "1.0^git1" vs "1.0-fc40"-style strings: the key follows the repo.
@@ -57,7 +58,7 @@ describe('version sort keys in the store', () => {
     raw.close();
 
     const migrated = SqliteStore.open({ path: file });
-    const rows = keyRows(migrated.db);
+    const rows = keyRows(migrated);
     expect(rows).toHaveLength(4);
     for (const row of rows) expect(row.key).toBe(expectedKey(row));
     migrated.close();
@@ -67,7 +68,7 @@ describe('version sort keys in the store', () => {
     const store = memoryStore({ id: 'x', vendor: 'X', role: 'distro', format: 'rpm' });
     put(store, meta('x', 1000, 'x1'), RECORDS);
     store.upsertRepo({ id: 'x', vendor: 'X', role: 'distro', format: 'deb' }, 2000);
-    const rows = keyRows(store.db);
+    const rows = keyRows(store);
     for (const row of rows) expect([row.format, row.key]).toEqual(['deb', expectedKey(row)]);
     store.close();
   });

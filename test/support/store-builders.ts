@@ -3,7 +3,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { SqliteStore } from '../../src/store/sqlite-store.js';
+import { PostgresStore } from '../../src/store/postgres/store.js';
 import type { Store } from '../../src/store/index.js';
+import { openTestStore } from './test-store.js';
 import type { RepoFacts, SnapshotMeta, VersionRecord } from '../../src/store/types.js';
 
 export function tempDir(): { dir: string; cleanup: () => void } {
@@ -45,10 +47,14 @@ export function meta(repoId: string, fetchedAt: number, indexChecksum: string, e
   return { repoId, fetchedAt, indexChecksum, revision: String(fetchedAt / 1000), metadataTime: fetchedAt / 1000, ...extra };
 }
 
-export function memoryStore(...repos: RepoFacts[]): SqliteStore {
-  const store = SqliteStore.open({ path: ':memory:' });
-  for (const r of repos) store.upsertRepo(r, 0);
-  return store;
+/** A new empty store on the store the suite runs on (":memory:" SQLite by default; see test/support/test-store.ts). */
+export const memoryStore = openTestStore;
+
+/** The store's raw connection, for the checks below that look under the API. */
+function raw(store: Store): { sqlite: SqliteStore['db'] } | { postgres: PostgresStore['db'] } {
+  if (store instanceof SqliteStore) return { sqlite: store.db };
+  if (store instanceof PostgresStore) return { postgres: store.db };
+  throw new Error('unknown store kind');
 }
 
 /** Commit `records` as a new snapshot of `repoId`. */
@@ -58,15 +64,35 @@ export function put(store: Store, m: SnapshotMeta, records: Iterable<VersionReco
   return update.commit();
 }
 
-/** Every row of a table, for before/after comparisons. */
-export function dump(store: SqliteStore, table: string): unknown[] {
-  return store.db.prepare(`SELECT * FROM ${table} ORDER BY rowid`).all();
+/**
+ * Every row of a table, for before/after comparisons. On PostgreSQL each row carries its xmin (the
+ * transaction that last wrote it), so a row rewritten with the same values still shows as changed.
+ */
+export function dump(store: Store, table: string): unknown[] {
+  const db = raw(store);
+  if ('sqlite' in db) return db.sqlite.prepare(`SELECT * FROM ${table} ORDER BY rowid`).all();
+  return db.postgres.objects(`SELECT xmin::text AS xmin, * FROM ${table} ORDER BY 2`);
 }
 
-export function stagingRows(store: SqliteStore): number {
-  const exists = store.db
+/** Rows left in the connection's staging table (0 when it does not exist). */
+export function stagingRows(store: Store): number {
+  const db = raw(store);
+  if ('postgres' in db) {
+    if (db.postgres.value<string>(`SELECT to_regclass('pg_temp.staging_versions')::text`) === null) return 0;
+    return db.postgres.value<number>('SELECT count(*) FROM pg_temp.staging_versions') ?? 0;
+  }
+  const exists = db.sqlite
     .prepare<[], { n: number }>(`SELECT count(*) AS n FROM temp.sqlite_schema WHERE name = 'staging_versions'`)
     .get();
   if (!exists?.n) return 0;
-  return store.db.prepare<[], { n: number }>('SELECT count(*) AS n FROM temp.staging_versions').get()?.n ?? 0;
+  return db.sqlite.prepare<[], { n: number }>('SELECT count(*) AS n FROM temp.staging_versions').get()?.n ?? 0;
+}
+
+/**
+ * SQLite's total_changes(): rows written through the connection so far. null on PostgreSQL, which
+ * has no such counter; there dump()'s xmin shows any rewritten row instead.
+ */
+export function totalChanges(store: Store): number | null {
+  const db = raw(store);
+  return 'sqlite' in db ? db.sqlite.prepare<[], { n: number }>('SELECT total_changes() AS n').get()!.n : null;
 }

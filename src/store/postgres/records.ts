@@ -1,0 +1,289 @@
+/**
+ * The store's small tables in PostgreSQL — repos, repo events, reports, winner tracks, host state,
+ * upstream feeds, repo renames — with the behaviour of their SQLite modules (`../repos.ts`,
+ * `../reports.ts`, `../winners.ts`, `../host-state.ts`, `../upstream.ts`, `../repo-identity.ts`).
+ * Validation that is not SQL (roles, ISO weeks, one winner per name) is imported from there, not
+ * repeated. Every multi-statement write takes the store's write lock, as SQLite's IMMEDIATE does.
+ */
+import { StoreError } from '../../errors.js';
+import { validateRepoFacts } from '../repos.js';
+import { validateReport } from '../reports.js';
+import type { AptReleaseFacts, HostPackageState, FeedCheck, FeedReleaseInput, RepoEvent, RepoEventKind, RepoFacts, StoredFeedRelease, StoredReport, Winner, WinnerChanges, WinnerInterval } from '../types.js';
+import { validateWinners } from '../winners.js';
+import type { PgConnection, SqlValue } from './connection.js';
+import { WRITE_LOCK } from './locks.js';
+import { byByte, inList } from './queries.js';
+import { requireRepo } from './repo-update.js';
+import { fillSortKeys } from './sort-keys.js';
+
+// ── repos ──
+
+export function upsertRepo(db: PgConnection, repo: RepoFacts, at: number = Date.now()): void {
+  validateRepoFacts(repo);
+  db.transaction(() => {
+    const before = db.value<string>('SELECT format FROM repos WHERE id = $1', [repo.id]);
+    db.rows(
+      `INSERT INTO repos (id, vendor, role, format, updated_at) VALUES ($1, $2, $3, $4, $5)
+       ON CONFLICT (id) DO UPDATE SET vendor = excluded.vendor, role = excluded.role, format = excluded.format, updated_at = excluded.updated_at
+       WHERE (repos.vendor, repos.role, repos.format) IS DISTINCT FROM (excluded.vendor, excluded.role, excluded.format)`,
+      [repo.id, repo.vendor, repo.role, repo.format, at],
+    );
+    // The stored versions' sort keys follow their repo's format.
+    if (before !== null && before !== repo.format) fillSortKeys(db, repo.id);
+  });
+}
+
+export function listRepos(db: PgConnection): RepoFacts[] {
+  return db.objects<RepoFacts>(`SELECT id, vendor, role, format FROM repos ORDER BY ${byByte('id')}`);
+}
+
+export function hasRepo(db: PgConnection, id: string): boolean {
+  return (db.value<number>('SELECT count(*) FROM repos WHERE id = $1', [id]) ?? 0) > 0;
+}
+
+export function recordRepoEvent(db: PgConnection, event: RepoEvent): void {
+  requireRepo(db, event.repoId);
+  db.rows('INSERT INTO repo_events (repo_id, at, kind, message) VALUES ($1, $2, $3, $4)', [event.repoId, event.at, event.kind, event.message]);
+}
+
+export function repoEvents(db: PgConnection, filter: { repoId?: string; since?: number; kind?: RepoEventKind } = {}): RepoEvent[] {
+  return db.objects<RepoEvent>(
+    `SELECT repo_id AS "repoId", at, kind, message FROM repo_events
+     WHERE ($1::text IS NULL OR repo_id = $1) AND ($2::bigint IS NULL OR at >= $2) AND ($3::text IS NULL OR kind = $3)
+     ORDER BY at, id`,
+    [filter.repoId ?? null, filter.since ?? null, filter.kind ?? null],
+  );
+}
+
+export function setReleaseFacts(db: PgConnection, repoId: string, facts: AptReleaseFacts): void {
+  requireRepo(db, repoId);
+  db.rows('UPDATE repos SET release_facts = $1 WHERE id = $2', [JSON.stringify(facts), repoId]);
+}
+
+export function releaseFacts(db: PgConnection): Map<string, AptReleaseFacts> {
+  return new Map(db.rows('SELECT id, release_facts FROM repos WHERE release_facts IS NOT NULL').map((r) => [r[0] as string, JSON.parse(r[1] as string) as AptReleaseFacts]));
+}
+
+/** Tables whose rows name a repo (as `../repo-identity.ts`). */
+const REPO_COLUMNS: readonly (readonly [table: string, column: string])[] = [
+  ['snapshots', 'repo_id'],
+  ['version_tracks', 'repo_id'],
+  ['repo_events', 'repo_id'],
+  ['winner_tracks', 'repo_id'],
+];
+
+export function renameRepo(db: PgConnection, from: string, to: string): boolean {
+  return db.transaction(() => {
+    if (!hasRepo(db, from)) return false;
+    if (hasRepo(db, to)) throw new StoreError(`cannot rename repo ${from} to ${to}: that repo already has data`, { repo: from });
+    // The children follow the parent within the transaction; the foreign keys are checked at commit.
+    db.exec('SET CONSTRAINTS ALL DEFERRED');
+    db.rows('UPDATE repos SET id = $1 WHERE id = $2', [to, from]);
+    for (const [table, column] of REPO_COLUMNS) db.rows(`UPDATE ${table} SET ${column} = $1 WHERE ${column} = $2`, [to, from]);
+    return true;
+  }, WRITE_LOCK);
+}
+
+// ── reports ──
+
+interface ReportRow {
+  id: number;
+  week: string;
+  createdAt: number;
+  findings: string;
+}
+const REPORT_COLUMNS = 'id, week, created_at AS "createdAt", findings';
+const parseReport = (row: ReportRow): StoredReport => ({ ...row, findings: JSON.parse(row.findings) as unknown });
+
+export function saveReport(db: PgConnection, week: string, findings: unknown, createdAt: number = Date.now()): number {
+  const json = validateReport(week, findings);
+  return db.value<number>('INSERT INTO reports (week, created_at, findings) VALUES ($1, $2, $3) RETURNING id', [week, createdAt, json])!;
+}
+
+export function listReports(db: PgConnection, week?: string): StoredReport[] {
+  return db
+    .objects<ReportRow>(`SELECT ${REPORT_COLUMNS} FROM reports WHERE ($1::text IS NULL OR week = $1) ORDER BY ${byByte('week')}, created_at, id`, [week ?? null])
+    .map(parseReport);
+}
+
+export function latestReport(db: PgConnection, beforeWeek?: string): StoredReport | null {
+  const row = db.objects<ReportRow>(
+    `SELECT ${REPORT_COLUMNS} FROM reports WHERE ($1::text IS NULL OR ${byByte('week')} < $1)
+     ORDER BY ${byByte('week')} DESC, created_at DESC, id DESC LIMIT 1`,
+    [beforeWeek ?? null],
+  )[0];
+  return row ? parseReport(row) : null;
+}
+
+// ── winners ──
+
+interface OpenWinner {
+  id: number;
+  name: string;
+  repoId: string;
+  vendor: string | null;
+  evr: string;
+  from: number;
+}
+
+export function recordWinners(db: PgConnection, profile: string, winners: readonly Winner[], at: number, names?: readonly string[]): WinnerChanges {
+  const byName = validateWinners(profile, winners, names);
+  return db.transaction((): WinnerChanges => {
+    const changes: WinnerChanges = { changed: 0, opened: 0, closed: 0 };
+    const params: SqlValue[] = names === undefined ? [profile] : [profile, JSON.stringify(names)];
+    const current = new Map<string, OpenWinner>();
+    for (const row of db.objects<OpenWinner>(
+      `SELECT id, name, repo_id AS "repoId", vendor, evr, from_at AS "from" FROM winner_tracks
+       WHERE profile = $1 AND to_at IS NULL ${names === undefined ? '' : `AND ${inList('name', 2)}`}`,
+      params,
+    )) {
+      if (at < row.from) throw new StoreError(`winners at ${new Date(at).toISOString()} are older than the stored ones for profile ${profile}`);
+      current.set(row.name, row);
+    }
+    const close = (id: number): void => void db.rows('UPDATE winner_tracks SET to_at = $1 WHERE id = $2', [at, id]);
+    for (const [name, winner] of byName) {
+      const held = current.get(name);
+      if (held && held.repoId === winner.repoId && held.vendor === winner.vendor && held.evr === winner.evr) continue;
+      if (held) {
+        close(held.id);
+        changes.changed++;
+      } else {
+        changes.opened++;
+      }
+      db.rows('INSERT INTO winner_tracks (profile, name, repo_id, vendor, evr, from_at, to_at) VALUES ($1, $2, $3, $4, $5, $6, NULL)', [
+        profile,
+        name,
+        winner.repoId,
+        winner.vendor,
+        winner.evr,
+        at,
+      ]);
+    }
+    for (const [name, held] of current) {
+      if (byName.has(name)) continue;
+      close(held.id);
+      changes.closed++;
+    }
+    return changes;
+  }, WRITE_LOCK);
+}
+
+const INTERVAL_COLUMNS = `profile, name, repo_id AS "repoId", vendor, evr, from_at AS "from", to_at AS "to"`;
+
+export function winnerHistory(db: PgConnection, profile?: string, names?: readonly string[]): WinnerInterval[] {
+  const where: string[] = [];
+  const params: SqlValue[] = [];
+  if (profile !== undefined) {
+    params.push(profile);
+    where.push(`profile = $${params.length}`);
+  }
+  if (names !== undefined) {
+    params.push(JSON.stringify(names));
+    where.push(inList('name', params.length));
+  }
+  return db.objects<WinnerInterval>(
+    `SELECT ${INTERVAL_COLUMNS} FROM winner_tracks ${where.length ? 'WHERE ' + where.join(' AND ') : ''}
+     ORDER BY ${byByte('profile')}, ${byByte('name')}, from_at, id`,
+    params,
+  );
+}
+
+export function currentWinners(db: PgConnection, profile: string): WinnerInterval[] {
+  return db.objects<WinnerInterval>(`SELECT ${INTERVAL_COLUMNS} FROM winner_tracks WHERE profile = $1 AND to_at IS NULL ORDER BY ${byByte('name')}`, [profile]);
+}
+
+export function namesWithWinnerChanges(db: PgConnection, profiles: readonly string[], minIntervals: number): string[] {
+  if (profiles.length === 0) return [];
+  return db.column<string>(
+    `SELECT DISTINCT name FROM (SELECT name FROM winner_tracks WHERE ${inList('profile', 1)}
+       GROUP BY profile, name
+       HAVING count(*) >= $2 AND (count(DISTINCT repo_id) > 1 OR count(DISTINCT coalesce(vendor, '')) > 1)) AS flipped`,
+    [JSON.stringify(profiles), minIntervals],
+  );
+}
+
+export function winnerInputs(db: PgConnection, profile: string): { fingerprint: string; recordedAt: number } | null {
+  return db.objects<{ fingerprint: string; recordedAt: number }>('SELECT fingerprint, recorded_at AS "recordedAt" FROM winner_inputs WHERE profile = $1', [profile])[0] ?? null;
+}
+
+export function setWinnerInputs(db: PgConnection, profile: string, fingerprint: string, at: number): void {
+  db.rows(
+    `INSERT INTO winner_inputs (profile, fingerprint, recorded_at) VALUES ($1, $2, $3)
+     ON CONFLICT (profile) DO UPDATE SET fingerprint = excluded.fingerprint, recorded_at = excluded.recorded_at`,
+    [profile, fingerprint, at],
+  );
+}
+
+// ── host audit state ──
+
+export function previousHostState(db: PgConnection, host: string): Map<string, boolean> | null {
+  const rows = db.rows('SELECT name, arch, stranded FROM host_packages WHERE host = $1', [host]);
+  if (rows.length === 0) return null;
+  return new Map(rows.map((r) => [`${r[0] as string}\t${r[1] as string}`, r[2] === 1]));
+}
+
+export function saveHostState(db: PgConnection, host: string, packages: readonly HostPackageState[], at: number): void {
+  db.transaction(() => {
+    db.rows('DELETE FROM host_packages WHERE host = $1', [host]);
+    // Last one wins for a repeated (name, arch), as SQLite's INSERT OR REPLACE.
+    const unique = new Map(packages.map((p) => [`${p.name}\t${p.arch}`, p]));
+    db.copyIn('host_packages', ['host', 'name', 'arch', 'stranded', 'seen_at'], [...unique.values()].map((p) => [host, p.name, p.arch, p.stranded ? 1 : 0, at]));
+  }, WRITE_LOCK);
+}
+
+// ── upstream release feeds ──
+
+export function recordFeedReleases(db: PgConnection, feed: string, releases: readonly FeedReleaseInput[], projectUrls: readonly string[], at: number): { added: number } {
+  return db.transaction(() => {
+    const count = (): number => db.value<number>('SELECT count(*) FROM upstream_releases WHERE feed = $1', [feed]) ?? 0;
+    const before = count();
+    for (const r of releases) {
+      db.rows(
+        `INSERT INTO upstream_releases (feed, version, tag, prerelease, url, published_at, first_seen, last_seen) VALUES ($1, $2, $3, $4, $5, $6, $7, $7)
+         ON CONFLICT (feed, version) DO UPDATE SET tag = excluded.tag, prerelease = excluded.prerelease, url = excluded.url,
+           published_at = coalesce(excluded.published_at, upstream_releases.published_at), last_seen = excluded.last_seen`,
+        [feed, r.version, r.tag, r.prerelease ? 1 : 0, r.url, r.publishedAt, at],
+      );
+    }
+    db.rows(
+      `INSERT INTO upstream_feeds (feed, checked_at, status, message, project_urls, last_ok_at) VALUES ($1, $2, 'ok', NULL, $3, $2)
+       ON CONFLICT (feed) DO UPDATE SET checked_at = excluded.checked_at, status = 'ok', message = NULL,
+         project_urls = excluded.project_urls, last_ok_at = excluded.last_ok_at`,
+      [feed, at, JSON.stringify(projectUrls)],
+    );
+    return { added: count() - before };
+  }, WRITE_LOCK);
+}
+
+export function recordFeedCheck(db: PgConnection, feed: string, status: 'not-found' | 'failed', message: string | null, at: number): void {
+  db.rows(
+    `INSERT INTO upstream_feeds (feed, checked_at, status, message) VALUES ($1, $2, $3, $4)
+     ON CONFLICT (feed) DO UPDATE SET checked_at = excluded.checked_at, status = excluded.status, message = excluded.message`,
+    [feed, at, status, message],
+  );
+}
+
+export function feedReleases(db: PgConnection, feeds?: readonly string[]): Map<string, StoredFeedRelease[]> {
+  const rows = db.objects<Omit<StoredFeedRelease, "prerelease"> & { prerelease: number }>(
+    `SELECT feed, version, tag, prerelease, url, published_at AS "publishedAt", first_seen AS "firstSeen", last_seen AS "lastSeen"
+     FROM upstream_releases ${feeds ? `WHERE ${inList('feed', 1)}` : ''} ORDER BY ${byByte('feed')}, ${byByte('version')}`,
+    feeds ? [JSON.stringify(feeds)] : [],
+  );
+  const out = new Map<string, StoredFeedRelease[]>();
+  for (const feed of feeds ?? []) out.set(feed, []);
+  for (const r of rows) {
+    const release: StoredFeedRelease = { ...r, prerelease: r.prerelease === 1 };
+    const list = out.get(r.feed);
+    if (list) list.push(release);
+    else out.set(r.feed, [release]);
+  }
+  for (const [feed, list] of out) if (list.length === 0) out.delete(feed);
+  return out;
+}
+
+export function feedChecks(db: PgConnection): Map<string, FeedCheck> {
+  const rows = db.objects<Omit<FeedCheck, 'projectUrls'> & { projectUrls: string }>(
+    `SELECT feed, checked_at AS "checkedAt", status, message, project_urls AS "projectUrls", last_ok_at AS "lastOkAt" FROM upstream_feeds`,
+  );
+  return new Map(rows.map((r) => [r.feed, { ...r, projectUrls: JSON.parse(r.projectUrls) as string[] }]));
+}

@@ -1,0 +1,235 @@
+/**
+ * Writing one repo's new index into PostgreSQL: the same contract as the SQLite RepoUpdate
+ * (`../repo-update.ts`: stage, then merge in one transaction; nothing visible until commit).
+ *
+ * Staging is a TEMP table (per connection, gone with it, so a killed crawler leaves no staging
+ * rows) filled by COPY, measured ~3.5× faster than multi-row INSERTs (README). COPY cannot skip
+ * duplicates the way SQLite's ON CONFLICT DO NOTHING does, so each row carries its arrival order
+ * and the merge reads `DISTINCT ON (key) … ORDER BY key, ord`: the first occurrence wins, as there.
+ * The merge runs under the store's write lock, so two crawlers' merges never interleave.
+ */
+import type { PackageFormat } from '../../formats/types.js';
+import { StoreError } from '../../errors.js';
+import { versionScheme } from '../../formats/version-scheme.js';
+import { DEFAULT_BATCH_SIZE } from '../repo-update.js';
+import type { CommitResult, DnfRepoFacts, SnapshotMeta, VersionRecord } from '../types.js';
+import type { PgConnection, SqlValue } from './connection.js';
+import { WRITE_LOCK } from './locks.js';
+
+const STAGING_COLUMNS = ['staging_id', 'ord', 'name', 'arch', 'epoch', 'version', 'release', 'evr', 'vendor', 'source_name', 'url', 'summary', 'build_time', 'sort_key'];
+
+const STAGING_DDL = `
+  CREATE TEMP TABLE IF NOT EXISTS staging_versions (
+    staging_id  INTEGER NOT NULL,
+    ord         INTEGER NOT NULL,
+    name        TEXT NOT NULL,
+    arch        TEXT NOT NULL,
+    epoch       INTEGER NOT NULL,
+    version     TEXT NOT NULL,
+    release     TEXT NOT NULL,
+    evr         TEXT NOT NULL,
+    vendor      TEXT,
+    source_name TEXT,
+    url         TEXT,
+    summary     TEXT,
+    build_time  BIGINT,
+    sort_key    TEXT NOT NULL
+  );
+  CREATE INDEX IF NOT EXISTS staging_versions_key ON staging_versions (staging_id, name, arch, epoch, version, release)`;
+
+const KEY = 'name, arch, epoch, version, release';
+const SAME_KEY = (a: string, b: string) =>
+  `${a}.name = ${b}.name AND ${a}.arch = ${b}.arch AND ${a}.epoch = ${b}.epoch AND ${a}.version = ${b}.version AND ${a}.release = ${b}.release`;
+/** This update's staged rows, a duplicate key keeping its first occurrence. */
+const STAGED = `(SELECT DISTINCT ON (${KEY}) * FROM staging_versions WHERE staging_id = $2 ORDER BY ${KEY}, ord)`;
+
+const SQL = {
+  head: `SELECT id, checked_at, index_checksum FROM snapshots WHERE repo_id = $1 ORDER BY id DESC LIMIT 1`,
+  touch: `UPDATE snapshots SET checked_at = $1, check_count = check_count + 1 WHERE id = $2`,
+  dropStaging: `DELETE FROM staging_versions WHERE staging_id = $1`,
+  close: `UPDATE version_tracks AS v SET last_seen = $3::bigint
+    WHERE v.repo_id = $1 AND v.last_seen IS NULL
+      AND NOT EXISTS (SELECT 1 FROM staging_versions AS s WHERE s.staging_id = $2 AND ${SAME_KEY('s', 'v')})
+    RETURNING v.name`,
+  refresh: `UPDATE version_tracks AS v
+    SET evr = s.evr, vendor = s.vendor, source_name = s.source_name, url = s.url, summary = s.summary, build_time = s.build_time
+    FROM ${STAGED} AS s
+    WHERE v.repo_id = $1 AND v.last_seen IS NULL AND ${SAME_KEY('s', 'v')}
+      AND (v.evr, v.vendor, v.source_name, v.url, v.summary, v.build_time)
+          IS DISTINCT FROM (s.evr, s.vendor, s.source_name, s.url, s.summary, s.build_time)
+    RETURNING v.name`,
+  open: `INSERT INTO version_tracks
+      (repo_id, name, arch, epoch, version, release, evr, vendor, source_name, url, summary, build_time, first_seen, last_seen, sort_key)
+    SELECT $1::text, s.name, s.arch, s.epoch, s.version, s.release, s.evr, s.vendor, s.source_name, s.url, s.summary, s.build_time, $3::bigint, NULL, s.sort_key
+    FROM ${STAGED} AS s
+    WHERE NOT EXISTS (SELECT 1 FROM version_tracks AS v WHERE v.repo_id = $1 AND v.last_seen IS NULL AND ${SAME_KEY('s', 'v')})
+    RETURNING name`,
+  snapshot: `INSERT INTO snapshots (repo_id, fetched_at, checked_at, check_count, revision, metadata_time, index_checksum, package_count, status)
+    VALUES ($1, $2, $2, 1, $3, $4, $5, $6, $7) RETURNING id`,
+  dnfFacts: `INSERT INTO snapshot_dnf_facts (snapshot_id, facts) VALUES ($1, $2)`,
+};
+
+const stagingReady = new WeakSet<PgConnection>();
+function ensureStaging(db: PgConnection): void {
+  if (stagingReady.has(db)) return;
+  db.exec(STAGING_DDL);
+  stagingReady.add(db);
+}
+
+/** Unique across this process's updates; staging is per connection anyway. */
+let lastStagingId = 0;
+
+function asMessage(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+/** The repo's stored format; throws a StoreError naming the repo when the crawler forgot to upsert it first. */
+export function requireRepo(db: PgConnection, repoId: string): PackageFormat {
+  const format = db.value<PackageFormat>('SELECT format FROM repos WHERE id = $1', [repoId]);
+  if (format === null) throw new StoreError('repo is not registered in the store (upsertRepo it before storing data)', { repo: repoId });
+  return format;
+}
+
+interface Head {
+  id: number;
+  checkedAt: number;
+  indexChecksum: string;
+}
+
+function head(db: PgConnection, repoId: string): Head | null {
+  const row = db.rows(SQL.head, [repoId])[0];
+  return row ? { id: row[0] as number, checkedAt: row[1] as number, indexChecksum: row[2] as string } : null;
+}
+
+export class PgRepoUpdate {
+  readonly meta: Readonly<SnapshotMeta>;
+  private readonly stagingId = ++lastStagingId;
+  private readonly buffer: VersionRecord[] = [];
+  private count = 0;
+  private state: 'open' | 'committed' | 'aborted' = 'open';
+  private dnfFacts: DnfRepoFacts | null = null;
+  /** The repo's stored format: which order its versions' sort keys follow. */
+  private readonly format: PackageFormat;
+
+  constructor(
+    private readonly db: PgConnection,
+    meta: SnapshotMeta,
+    private readonly batchSize: number = DEFAULT_BATCH_SIZE,
+  ) {
+    this.format = requireRepo(db, meta.repoId);
+    if (!Number.isFinite(meta.fetchedAt)) throw new StoreError('fetchedAt must be a time in ms', { repo: meta.repoId });
+    this.meta = { ...meta };
+    ensureStaging(db);
+  }
+
+  get recordCount(): number {
+    return this.count;
+  }
+
+  add(record: VersionRecord): void {
+    this.requireOpen();
+    this.buffer.push(record);
+    this.count++;
+    if (this.buffer.length >= this.batchSize) this.flush();
+  }
+
+  addMany(records: Iterable<VersionRecord>): void {
+    for (const record of records) this.add(record);
+  }
+
+  setDnfFacts(facts: DnfRepoFacts): void {
+    this.requireOpen();
+    this.dnfFacts = facts;
+  }
+
+  /** COPY the buffered records into staging (outside any transaction: staging is private). */
+  flush(): void {
+    this.requireOpen();
+    if (this.buffer.length === 0) return;
+    const first = this.count - this.buffer.length;
+    const rows = this.buffer.splice(0);
+    try {
+      this.db.copyIn(
+        'staging_versions',
+        STAGING_COLUMNS,
+        rows.map((r, i): SqlValue[] => [this.stagingId, first + i, r.name, r.arch, r.epoch, r.version, r.release, r.evr, r.vendor, r.sourceName, r.url, r.summary, r.buildTime, versionScheme(this.format).sortKey(r)]),
+      );
+    } catch (err) {
+      this.abort();
+      if (err instanceof StoreError) throw err.locate({ repo: this.meta.repoId });
+      throw new StoreError(`cannot stage versions: ${asMessage(err)}`, { repo: this.meta.repoId }, { cause: err });
+    }
+  }
+
+  commit(): CommitResult {
+    this.flush();
+    const { repoId, fetchedAt } = this.meta;
+    const sid = this.stagingId;
+    try {
+      // Temp tables get no automatic statistics: without these the planner guesses a tiny staging table.
+      this.db.exec('ANALYZE staging_versions');
+      const result = this.db.transaction((): CommitResult => {
+        const last = head(this.db, repoId);
+        if (last && fetchedAt < last.checkedAt) {
+          throw new StoreError(`fetchedAt ${new Date(fetchedAt).toISOString()} is before the last check ${new Date(last.checkedAt).toISOString()}`, { repo: repoId });
+        }
+        if (last && last.indexChecksum === this.meta.indexChecksum) {
+          this.db.rows(SQL.touch, [fetchedAt, last.id]);
+          this.db.rows(SQL.dropStaging, [sid]);
+          return { snapshotId: last.id, unchanged: true, packageCount: this.count, added: 0, removed: 0, refreshed: 0, changedNames: [] };
+        }
+        const closed = this.db.column<string>(SQL.close, [repoId, sid, last?.checkedAt ?? fetchedAt]);
+        const refreshedNames = this.db.column<string>(SQL.refresh, [repoId, sid]);
+        const opened = this.db.column<string>(SQL.open, [repoId, sid, fetchedAt]);
+        const snapshotId = this.db.value<number>(SQL.snapshot, [
+          repoId,
+          fetchedAt,
+          this.meta.revision,
+          this.meta.metadataTime,
+          this.meta.indexChecksum,
+          this.count,
+          this.meta.status ?? 'ok',
+        ])!;
+        if (this.dnfFacts !== null) this.db.rows(SQL.dnfFacts, [snapshotId, JSON.stringify(this.dnfFacts)]);
+        this.db.rows(SQL.dropStaging, [sid]);
+        return {
+          snapshotId,
+          unchanged: false,
+          packageCount: this.count,
+          added: opened.length,
+          removed: closed.length,
+          refreshed: refreshedNames.length,
+          changedNames: [...new Set([...closed, ...refreshedNames, ...opened])],
+        };
+      }, WRITE_LOCK);
+      this.state = 'committed';
+      return result;
+    } catch (err) {
+      this.abort();
+      if (err instanceof StoreError) throw err.locate({ repo: repoId });
+      throw new StoreError(`cannot commit the update: ${asMessage(err)}`, { repo: repoId }, { cause: err });
+    }
+  }
+
+  abort(): void {
+    if (this.state !== 'open') return;
+    this.state = 'aborted';
+    this.buffer.length = 0;
+    if (this.db.open) this.db.rows(SQL.dropStaging, [this.stagingId]);
+  }
+
+  private requireOpen(): void {
+    if (this.state !== 'open') throw new StoreError(`this update was already ${this.state}`, { repo: this.meta.repoId });
+  }
+}
+
+/** recordUnchanged() of the SQLite store, in PostgreSQL. */
+export function recordUnchanged(db: PgConnection, repoId: string, indexChecksum: string, checkedAt: number): boolean {
+  return db.transaction(() => {
+    const last = head(db, repoId);
+    if (!last || last.indexChecksum !== indexChecksum) return false;
+    if (checkedAt < last.checkedAt) throw new StoreError('check time is before the last check', { repo: repoId });
+    db.rows(SQL.touch, [checkedAt, last.id]);
+    return true;
+  }, WRITE_LOCK);
+}
