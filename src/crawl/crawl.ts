@@ -29,6 +29,16 @@ export async function crawlOne(repo: RepoConfig, ctx: CrawlContext): Promise<Rep
 async function crawlOneRepo(repo: RepoConfig, ctx: CrawlContext): Promise<RepoOutcome> {
   const started = performance.now();
   ctx.store.upsertRepo({ id: repo.id, vendor: repo.vendor, role: repo.role, format: repo.format }, ctx.now());
+  // Another crawler of the same store (PostgreSQL) may be on this repo: wait for it, then reuse what it stored.
+  const unlock = await ctx.store.lockRepo(repo.id);
+  try {
+    return await crawlLockedRepo(repo, ctx, started);
+  } finally {
+    unlock();
+  }
+}
+
+async function crawlLockedRepo(repo: RepoConfig, ctx: CrawlContext, started: number): Promise<RepoOutcome> {
   try {
     const outcome = repo.format === 'rpm' ? await crawlRpmRepo(repo, ctx) : await crawlDebRepo(repo, ctx);
     ctx.onProgress?.(repo.id, { phase: 'done', packages: outcome.packages });

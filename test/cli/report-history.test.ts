@@ -14,6 +14,7 @@ import { repoclash as runCli } from '../support/cli.js';
 import { startRepoServer, type RepoServer } from '../support/http-server.js';
 import { buildRpmRepo, type RpmSpec } from '../support/rpm-repo.js';
 import { tearDown } from '../support/teardown.js';
+import { testStoreLocation } from '../support/test-store.js';
 
 let work: string;
 let server: RepoServer;
@@ -65,7 +66,7 @@ describe('the weekly series', () => {
     const partial = await repoclash(['report', ...common, '--week', '2026-W10', '--profile', 'f']);
     expect(partial.code).toBe(0);
     expect(partial.stdout).toContain('profiles f only: compared with the full report of no week, not stored in the weekly series');
-    const stored = Store.open({ path: db, readonly: true });
+    const stored = Store.open({ path: testStoreLocation(db), readonly: true });
     expect(stored.reports().map((r) => r.week)).toEqual(['2026-W10']);
     stored.close();
 
@@ -90,7 +91,7 @@ describe('the weekly series', () => {
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(/^repoclash: --week 2099-W01 is in the future \(this week is \d{4}-W\d{2}\) \(see 'repoclash report --help'\)\n$/);
     expect(await readdir(out)).toEqual(before);
-    const stored = Store.open({ path: db, readonly: true });
+    const stored = Store.open({ path: testStoreLocation(db), readonly: true });
     expect(stored.reports().map((r) => r.week)).not.toContain('2099-W01');
     stored.close();
   });

@@ -14,6 +14,7 @@ import { repoclash as runCli } from '../support/cli.js';
 import { startRepoServer, type RepoServer } from '../support/http-server.js';
 import { buildRpmRepo } from '../support/rpm-repo.js';
 import { tearDown } from '../support/teardown.js';
+import { testStoreLocation } from '../support/test-store.js';
 
 const DAY = 86_400_000;
 let work: string;
@@ -172,7 +173,7 @@ describe('failing sources', () => {
     expect(run.stdout).toContain('3 feeds in use: 1 ok, 2 failed, 0 not fetched yet (--refresh); 1 candidate projects do not exist (1 names with none that does)');
     expect(run.stdout).toMatch(/python3-good 1\.0 → 1\.1 {2}pypi:good {2}minor/);
 
-    const store = Store.open({ path: db, readonly: true });
+    const store = Store.open({ path: testStoreLocation(db), readonly: true });
     try {
       expect([...store.feedReleases().keys()]).toEqual(['pypi:good']);
       expect(store.feedChecks().get('npm:broken')).toMatchObject({ status: 'failed' });

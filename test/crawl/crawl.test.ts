@@ -17,6 +17,7 @@ import { startRepoServer, type RepoServer } from '../support/http-server.js';
 import { buildRpmRepo, type RpmSpec } from '../support/rpm-repo.js';
 import { testCrawlContext } from '../support/crawl-context.js';
 import { tearDown } from '../support/teardown.js';
+import { testStoreLocation } from '../support/test-store.js';
 
 const grafana = (version: string, release: string, buildTime: number): RpmSpec => ({
   name: 'grafana',
@@ -89,7 +90,7 @@ afterAll(() => tearDown(work, server, key, otherKey));
 
 describe('crawl', () => {
   it('stores the first crawl, downloads no index when nothing changed, records changes as intervals', async () => {
-    const store = Store.open({ path: path.join(work, 'first.db') });
+    const store = Store.open({ path: testStoreLocation(path.join(work, 'first.db')) });
     const cacheDir = path.join(work, 'cache-first');
     const repos = config();
 
@@ -120,7 +121,7 @@ describe('crawl', () => {
   });
 
   it('catches a stale mirror rolling back, and takes it with accept', async () => {
-    const store = Store.open({ path: path.join(work, 'rollback.db') });
+    const store = Store.open({ path: testStoreLocation(path.join(work, 'rollback.db')) });
     const repos = new Map([...config()].filter(([id]) => id === 'vendor-rpm'));
     await crawl(store, path.join(work, 'cache-rb'), repos); // stores v2 (revision 200)
     const current = path.join(work, 'www/rpm/repodata');
@@ -151,7 +152,7 @@ describe('a failing repo fails alone, with one clear line, and keeps what it had
   let caseNumber = 0;
 
   beforeAll(async () => {
-    store = Store.open({ path: path.join(work, 'faults.db') });
+    store = Store.open({ path: testStoreLocation(path.join(work, 'faults.db')) });
     // Store the current state of both repos, then change both so every case must fetch anew.
     await crawl(store, path.join(work, 'cache-faults-0'), config());
     await buildRpmRepo({ dir: path.join(work, 'www/rpm'), rpms: [...v2Rpms, grafana('6.2.2', '1', 1_559_000_000)], revision: '300' });

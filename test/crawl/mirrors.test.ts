@@ -18,6 +18,7 @@ import { testCrawlContext } from '../support/crawl-context.js';
 import { startRepoServer, type RepoServer } from '../support/http-server.js';
 import { buildRpmRepo, type RpmSpec } from '../support/rpm-repo.js';
 import { tearDown } from '../support/teardown.js';
+import { testStoreLocation } from '../support/test-store.js';
 
 let work: string;
 let server: RepoServer;
@@ -29,7 +30,7 @@ const pkg = (name: string, version = '1.0'): RpmSpec => ({ name, version, releas
 
 async function crawl(yaml: string, options: { accept?: boolean; db?: string } = {}): Promise<{ outcome: RepoOutcome; store: Store }> {
   const config = parseConfig(`repos:\n${yaml}`, 'repos.yaml');
-  const store = Store.open({ path: options.db ?? path.join(work, `db-${++n}.sqlite`) });
+  const store = Store.open({ path: testStoreLocation(options.db ?? path.join(work, `db-${++n}.sqlite`)) });
   const [outcome] = await crawlRepos([...config.repos.values()], testCrawlContext(store, path.join(work, `cache-${n}`), { accept: options.accept ?? false }));
   return { outcome: outcome!, store };
 }

@@ -13,6 +13,7 @@ import { testCrawlContext } from '../support/crawl-context.js';
 import { dnfRepoquery } from '../support/dnf.js';
 import { buildRpmRepo, rewriteRepodataFile } from '../support/rpm-repo.js';
 import { rpmRepo } from '../support/config-builders.js';
+import { testStoreLocation } from '../support/test-store.js';
 
 let work: string;
 let repoDir: string;
@@ -43,7 +44,7 @@ afterAll(async () => {
 describe('a <package> without a type attribute', () => {
   it('is stored as dnf reads it, with a note on the crawl result', async () => {
     const dnf = await dnfRepoquery({ installroot: path.join(work, 'root'), repos: [{ id: 'odd', baseurl: `file://${repoDir}` }] });
-    const store = Store.open({ path: path.join(work, 'store.db') });
+    const store = Store.open({ path: testStoreLocation(path.join(work, 'store.db')) });
     try {
       const repo = rpmRepo('odd', { baseurl: [`file://${repoDir}/`] });
       const [outcome] = await crawlRepos([repo], testCrawlContext(store, path.join(work, 'cache')));

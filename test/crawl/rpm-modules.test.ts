@@ -11,6 +11,7 @@ import { Store } from '../../src/store/index.js';
 import { testCrawlContext } from '../support/crawl-context.js';
 import { addModulesYaml, buildRpmRepo, modulesYamlText } from '../support/rpm-repo.js';
 import { rpmRepo } from '../support/config-builders.js';
+import { testStoreLocation } from '../support/test-store.js';
 
 let work: string;
 
@@ -30,7 +31,7 @@ describe('modules.yaml in an rpm crawl', () => {
     const modulesFile = (await readdir(path.join(dir, 'repodata'))).find((f) => f.includes('modules'))!;
     await rename(path.join(dir, 'repodata', modulesFile), path.join(work, 'aside'));
 
-    const store = Store.open({ path: path.join(work, 'store.db') });
+    const store = Store.open({ path: testStoreLocation(path.join(work, 'store.db')) });
     try {
       const repo = rpmRepo('appstream', { baseurl: [`file://${dir}/`] });
       const crawl = async () => (await crawlRepos([repo], testCrawlContext(store, path.join(work, 'cache'))))[0]!;

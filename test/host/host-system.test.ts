@@ -11,6 +11,7 @@ import { aptSystemRepos } from '../../src/config/host.js';
 import { readDpkgStatus } from '../../src/host/installed.js';
 import { Store } from '../../src/store/index.js';
 import { repoclash as runCli, type Run } from '../support/cli.js';
+import { testStoreLocation } from '../support/test-store.js';
 
 let work: string;
 let config: string;
@@ -33,7 +34,7 @@ afterAll(async () => {
 describe("repoclash host on this machine's /etc/apt and dpkg status", () => {
   it('with no repo data: exit 3 and a message, not a wall of false "stranded"', async () => {
     const db = path.join(work, 'empty.db');
-    Store.open({ path: db }).close();
+    Store.open({ path: testStoreLocation(db) }).close();
     const r = await repoclash(['host', '--root', '/', '--no-refresh', '--config', config, '--db', db, '--cache', path.join(work, 'cache')]);
     expect(r.code).toBe(3);
     expect(r.stderr).toMatch(/no data for any of the host's \d+ repos/);

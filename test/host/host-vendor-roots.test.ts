@@ -21,6 +21,7 @@ import { startRepoServer, type RepoServer } from '../support/http-server.js';
 import { buildRpmRepo, buildRpms, type RpmSpec } from '../support/rpm-repo.js';
 import { tearDown } from '../support/teardown.js';
 import { fedoraSection } from '../support/shipped-repo-files.js';
+import { testStoreLocation } from '../support/test-store.js';
 
 let work: string;
 let srv: string;
@@ -551,7 +552,7 @@ describe('a store written before repos were identified by location', () => {
     const crawl = await repoclash(emptyDir, ['crawl', '--config', legacyConfig, '--db', db, '--cache', `${db}-cache`]);
     expect(crawl.code).toBe(0);
     const { Store } = await import('../../src/store/index.js');
-    const before = Store.open({ path: db });
+    const before = Store.open({ path: testStoreLocation(db) });
     const legacySnapshots = before.snapshots('grafana');
     before.close();
     expect(legacySnapshots).toHaveLength(1);
@@ -560,7 +561,7 @@ describe('a store written before repos were identified by location', () => {
     const run = await host(f40.installroot, db);
     const fresh = await host(f40.installroot, path.join(work, 'legacy-fresh.db'));
     expect({ ...run.report, generatedAt: '', crawlNotes: [] }).toEqual({ ...fresh.report, generatedAt: '', crawlNotes: [] });
-    const after = Store.open({ path: db });
+    const after = Store.open({ path: testStoreLocation(db) });
     try {
       expect(after.hasRepo('grafana')).toBe(false);
       expect(after.hasRepo('updates')).toBe(false);

@@ -14,6 +14,7 @@ import { buildRpmRepo, type RpmSpec } from '../support/rpm-repo.js';
 import { repoclash } from '../support/cli.js';
 import { twoVendorConfig } from '../support/repos-yaml.js';
 import { tearDown } from '../support/teardown.js';
+import { testStoreLocation } from '../support/test-store.js';
 
 let work: string;
 let server: RepoServer;
@@ -107,7 +108,7 @@ describe('repoclash report (process)', () => {
     const again = await repoclash(work, ['report', ...common, '--week', '2026-W11', '--out', out]);
     expect(again.code).toBe(3);
     expect(clashKeys((await reportJson('2026-W11')).new)).toEqual(['clash|p|loki']);
-    const store = Store.open({ path: db, readonly: true });
+    const store = Store.open({ path: testStoreLocation(db), readonly: true });
     expect(store.reports().map((r) => r.week)).toEqual(['2026-W10', '2026-W11', '2026-W11', '2026-W13']);
     store.close();
   }, 120_000);

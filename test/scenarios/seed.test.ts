@@ -23,6 +23,7 @@ import { startRepoServer, type RepoServer } from '../support/http-server.js';
 import { repoclash } from '../support/cli.js';
 import { repoRoot } from '../support/paths.js';
 import { buildRpmRepo, type RpmSpec } from '../support/rpm-repo.js';
+import { testStoreLocation } from '../support/test-store.js';
 
 const DAY = 86_400_000;
 const WEEK = 7 * DAY;
@@ -137,7 +138,7 @@ beforeAll(async () => {
   server = await startRepoServer({ root: path.join(work, 'www') });
   config = parseConfig(configText(), path.join(work, 'repos.yaml'));
   await writeFile(path.join(work, 'repos.yaml'), configText());
-  store = Store.open({ path: path.join(work, 'store.db') });
+  store = Store.open({ path: testStoreLocation(path.join(work, 'store.db')) });
 
   await crawlWeek(0);
   // Week 1: Fedora packages grafana under grafana.com's name: 6.1.6-1.fc29 in updates.

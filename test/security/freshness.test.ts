@@ -15,6 +15,7 @@ import { storedState } from '../support/hostile.js';
 import { startRepoServer, type RepoServer } from '../support/http-server.js';
 import { buildRpmRepo } from '../support/rpm-repo.js';
 import { tearDown } from '../support/teardown.js';
+import { testStoreLocation } from '../support/test-store.js';
 
 let work: string;
 let server: RepoServer;
@@ -95,7 +96,7 @@ describe('a poisoned high-water mark cannot lock a repo out', () => {
   it('a mark stored in the future (by an older repoclash) is not compared with', async () => {
     const db = path.join(work, 'poisoned.db');
     // What an unguarded crawl stored: metadata from 2099, fetched now.
-    const store = Store.open({ path: db });
+    const store = Store.open({ path: testStoreLocation(db) });
     store.upsertRepo({ id: 'r', vendor: 'V', role: 'upstream', format: 'rpm' }, Date.now());
     await store.withRepoUpdate({ repoId: 'r', fetchedAt: Date.now(), revision: String(FUTURE_SECONDS), metadataTime: FUTURE_SECONDS, indexChecksum: 'sha256:poisoned' }, async (u) => {
       u.add({ name: 'tool', arch: 'noarch', epoch: 0, version: '6.6', release: '6', evr: '6.6-6', vendor: 'V', sourceName: 'tool', url: null, summary: null, buildTime: null });

@@ -8,6 +8,7 @@ import { readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { cliArgs, repoRoot } from './paths.js';
+import { withTestStore } from './test-store.js';
 
 export interface Run {
   code: number | null;
@@ -49,7 +50,7 @@ export function repoclash(cwd: string, args: string[], options: RunOptions = {})
   return new Promise((resolve, reject) => {
     const rssFile = options.measureRss ? path.join(cwd, `.rss-${process.pid}-${Math.random().toString(36).slice(2)}`) : null;
     const started = Date.now();
-    const command = [process.execPath, ...(rssFile ? ['--import', rssProbe] : []), ...cliArgs, ...args];
+    const command = [process.execPath, ...(rssFile ? ['--import', rssProbe] : []), ...cliArgs, ...withTestStore(args)];
     // bash keeps repoclash's exit status in PIPESTATUS; its stderr is repoclash's (the reader's too).
     const [file, ...argv] = options.pipeTo ? ['bash', '-c', `"$@" | ${options.pipeTo}; exit \${PIPESTATUS[0]}`, 'repoclash', ...command] : command;
     const child = spawn(file!, argv, {

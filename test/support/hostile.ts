@@ -7,6 +7,7 @@
 import { readdir, stat, utimes } from 'node:fs/promises';
 import path from 'node:path';
 import { Store } from '../../src/store/index.js';
+import { testStoreLocation } from './test-store.js';
 
 /** Files a crawl must not open: their atime is set far in the past, so a read (even under relatime) moves it. */
 export async function plantUntouchable(files: readonly string[]): Promise<() => Promise<string[]>> {
@@ -43,7 +44,7 @@ export async function fileTree(dir: string, exclude: readonly string[] = []): Pr
 
 /** What a store holds for these repos: current versions and snapshot counts, comparable with toEqual. */
 export function storedState(db: string, repoIds: readonly string[]): { versions: string[]; snapshots: number[] } {
-  const store = Store.open({ path: db, readonly: true });
+  const store = Store.open({ path: testStoreLocation(db), readonly: true });
   try {
     return {
       versions: store

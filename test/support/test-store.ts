@@ -7,7 +7,8 @@
  *   const store = openTestStore(REPO_A);                    // a new empty store
  *   const db = testStoreLocation(path.join(work, 'x.db'));  // for `--db` of a CLI run
  */
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
+import path from 'node:path';
 import { Store, isPostgresUrl } from '../../src/store/index.js';
 import type { RepoFacts } from '../../src/store/types.js';
 
@@ -17,12 +18,23 @@ export const TEST_POSTGRES_URL: string | null = (() => {
   return url !== undefined && isPostgresUrl(url) ? url : null;
 })();
 
-/** A location for a new store: the SQLite `file`, or a fresh schema of the test PostgreSQL database. */
+/**
+ * The store at `file`: the file itself on SQLite; on PostgreSQL a schema named after the file's
+ * path, so the same path (a test's temp dir) always means the same store and two paths never share
+ * one. ":memory:" is a new schema each time, as a new in-memory database is.
+ */
 export function testStoreLocation(file: string): string {
-  if (TEST_POSTGRES_URL === null) return file;
+  // `sqlite:FILE`: a test about SQLite itself (file locks, torn pages) keeps its file either way.
+  if (TEST_POSTGRES_URL === null || isPostgresUrl(file) || file.startsWith('sqlite:')) return file;
   const url = new URL(TEST_POSTGRES_URL);
-  url.searchParams.set('schema', `t_${process.pid}_${randomBytes(6).toString('hex')}`);
+  const key = file === ':memory:' ? randomBytes(12).toString('hex') : createHash('sha256').update(path.resolve(file)).digest('hex').slice(0, 24);
+  url.searchParams.set('schema', `t_${key}`);
   return url.toString();
+}
+
+/** A CLI argument list with every `--db FILE` pointed at testStoreLocation(FILE). */
+export function withTestStore(args: readonly string[]): string[] {
+  return args.map((arg, i) => (i > 0 && args[i - 1] === '--db' ? testStoreLocation(arg) : arg));
 }
 
 /** A new empty store (":memory:" on SQLite) with `repos` registered. */

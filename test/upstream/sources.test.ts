@@ -16,6 +16,7 @@ import type { SourceSettings } from '../../src/upstream/settings.js';
 import { repositoryUrl } from '../../src/upstream/sources/npm.js';
 import { parseFeedKey, SOURCE_KINDS, type SourceKind } from '../../src/upstream/types.js';
 import { startApiServer, type ApiServer } from '../support/api-server.js';
+import { testStoreLocation } from '../support/test-store.js';
 
 let work: string;
 let api: ApiServer;
@@ -48,7 +49,7 @@ afterAll(async () => {
 });
 beforeEach(async () => {
   work = await mkdtemp(path.join(os.tmpdir(), 'repoclash-sources-'));
-  store = Store.open({ path: path.join(work, 'db') });
+  store = Store.open({ path: testStoreLocation(path.join(work, 'db')) });
   api.requests.length = 0;
 });
 afterEach(async () => {
