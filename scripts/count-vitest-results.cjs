@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// Prints CI's plain closing line `N passed, N failed[, N skipped]` from vitest's JSON report.
+// Prints CI's plain closing line `N passed, N failed[, N skipped]` from vitest's JSON report (or
+// the sum over several reports: the SQLite run and the PostgreSQL run).
 // A test file that fails to load (import error, syntax error, missing fixture) has no test results
 // of its own: vitest marks the suite failed with an empty assertionResults. Each such file counts
 // as one failed test, as does a file failed by a hook with no failing test, so a suite that never
@@ -7,11 +8,11 @@
 'use strict';
 const fs = require('node:fs');
 
-const report = JSON.parse(fs.readFileSync(process.argv[2] || 'test-results/vitest.json', 'utf8'));
+const files = process.argv.length > 2 ? process.argv.slice(2) : ['test-results/vitest.json'];
 let passed = 0;
 let failed = 0;
 let skipped = 0;
-for (const file of report.testResults ?? []) {
+for (const file of files.flatMap((f) => JSON.parse(fs.readFileSync(f, 'utf8')).testResults ?? [])) {
   let fileFailures = 0;
   for (const test of file.assertionResults ?? []) {
     if (test.status === 'passed') passed += 1;

@@ -8,7 +8,8 @@
  * client driven through a worker and Atomics (README, dependency list). Every failure is a
  * StoreError naming the store (its URL, which never holds a password).
  */
-import Libpq from 'libpq';
+import { createRequire } from 'node:module';
+import type Libpq from 'libpq';
 import { StoreError } from '../../errors.js';
 import type { PostgresLocation } from './location.js';
 
@@ -32,11 +33,22 @@ function copyField(value: SqlValue): string {
   return value.replace(/[\\\t\n\r]/g, (c) => (c === '\\' ? '\\\\' : c === '\t' ? '\\t' : c === '\n' ? '\\n' : '\\r'));
 }
 
+/**
+ * The native binding, loaded on the first PostgreSQL connection (a SQLite user never loads it),
+ * and through require(): imported as ESM, libpq's entry point thinks it is run as a script
+ * (no module.parent) and prints its include directory on stdout.
+ */
+let binding: typeof Libpq | null = null;
+function libpq(): Libpq {
+  binding ??= createRequire(import.meta.url)('libpq') as typeof Libpq;
+  return new binding();
+}
+
 /** How many COPY lines go to libpq in one call (bounded memory, few native calls). */
 const COPY_CHUNK_ROWS = 5000;
 
 export class PgConnection {
-  private readonly pq = new Libpq();
+  private readonly pq = libpq();
   private depth = 0;
   private closed = false;
 
