@@ -44,6 +44,19 @@ function libpq(): Libpq {
   return new binding();
 }
 
+/**
+ * Connections finished but not yet forgotten. libpq's finish() closes a libuv handle embedded in
+ * the binding's object; were the object garbage-collected before the event loop has run that
+ * close, libuv would touch freed memory (an abort: `uv__finish_close` assertion). Holding it until
+ * a timer fires, which is after that loop turn's close phase, prevents it.
+ */
+const finishing = new Set<Libpq>();
+function finish(pq: Libpq): void {
+  pq.finish();
+  finishing.add(pq);
+  setTimeout(() => finishing.delete(pq), 1000).unref();
+}
+
 /** How many COPY lines go to libpq in one call (bounded memory, few native calls). */
 const COPY_CHUNK_ROWS = 5000;
 
@@ -57,7 +70,7 @@ export class PgConnection {
       this.pq.connectSync(location.connectionString);
     } catch (err) {
       const reason = this.pq.errorMessage().trim() || (err instanceof Error ? err.message : String(err));
-      this.pq.finish();
+      finish(this.pq);
       this.closed = true;
       throw this.failure(`cannot connect to the store: ${reason}`, err);
     }
@@ -77,7 +90,7 @@ export class PgConnection {
   close(): void {
     if (this.closed) return;
     this.closed = true;
-    this.pq.finish();
+    finish(this.pq);
   }
 
   private failure(message: string, cause?: unknown): StoreError {
