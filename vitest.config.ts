@@ -3,6 +3,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
+    // test/postgres/ holds what only PostgreSQL does (store copy): it runs in `npm run test:postgres`.
+    exclude: ['**/node_modules/**', ...(/^postgres(ql)?:\/\//.test(process.env['REPOCLASH_TEST_STORE'] ?? '') ? [] : ['test/postgres/**'])],
     // Integration tests build repos with rpmbuild/createrepo_c and run real dnf/apt: give them room.
     testTimeout: 120_000,
     hookTimeout: 300_000,

@@ -27,7 +27,7 @@ import type { BenchRow } from './types.js';
 const bin = cliPath;
 const INSTALLED = 2_000;
 
-const DEBIAN_PAIR = `${debianReposYaml(['bookworm', 'bookworm-updates', 'bookworm-security', 'trixie', 'trixie-updates', 'trixie-security'])}profiles:
+export const DEBIAN_PAIR = `${debianReposYaml(['bookworm', 'bookworm-updates', 'bookworm-security', 'trixie', 'trixie-updates', 'trixie-security'])}profiles:
   bookworm: { repos: [bookworm, bookworm-updates, bookworm-security], arch: amd64 }
   trixie: { repos: [trixie, trixie-updates, trixie-security], arch: amd64 }
 upgrade-paths:

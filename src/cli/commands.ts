@@ -5,6 +5,7 @@ import { registerCheck } from './check.js';
 import { registerCrawl } from './crawl.js';
 import { registerHost } from './host.js';
 import { registerReport } from './report.js';
+import { registerStore } from './store.js';
 import { registerUpstream } from './upstream.js';
 import { registerVercmp } from './vercmp.js';
 
@@ -16,4 +17,5 @@ export function registerCommands(program: Command): void {
   registerReport(program);
   registerUpstream(program);
   registerVercmp(program);
+  registerStore(program);
 }

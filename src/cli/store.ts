@@ -1,0 +1,53 @@
+/**
+ * `repoclash store copy --from sqlite:FILE --to postgres://…`: move an existing history from the
+ * embedded SQLite store into a new, empty PostgreSQL store (one transaction; see
+ * src/store/postgres/copy.ts). Prints the rows copied per table.
+ */
+import type { Command } from 'commander';
+import { UsageError } from '../errors.js';
+import { hasStoreAt, isPostgresUrl, resolveStoreLocation, Store } from '../store/index.js';
+import { copySqliteToPostgres } from '../store/postgres/copy.js';
+import { PostgresStore } from '../store/postgres/store.js';
+import { SqliteStore } from '../store/sqlite-store.js';
+import { ExitCode } from './exit-codes.js';
+
+interface CopyOptions {
+  from: string;
+  to: string;
+}
+
+function runCopy(options: CopyOptions): number {
+  const from = resolveStoreLocation(options.from);
+  if (isPostgresUrl(from)) throw new UsageError('store copy --from takes a SQLite store (sqlite:FILE or a file path)');
+  if (!isPostgresUrl(options.to)) throw new UsageError('store copy --to takes a PostgreSQL store (postgres://…)');
+  if (!hasStoreAt(from)) throw new UsageError(`store copy --from ${options.from}: no such store`);
+  // Writable: an older store is migrated first, so both sides have the same tables.
+  const source = Store.open({ path: from });
+  try {
+    const target = Store.open({ path: options.to });
+    try {
+      if (!(source instanceof SqliteStore) || !(target instanceof PostgresStore)) throw new UsageError('store copy moves a SQLite store into PostgreSQL');
+      const { rows } = copySqliteToPostgres(source, target);
+      const total = Object.values(rows).reduce((a, b) => a + b, 0);
+      process.stdout.write(`copied ${total} rows from ${source.path} to ${target.path}\n`);
+      for (const [table, n] of Object.entries(rows)) process.stdout.write(`  ${table.padEnd(20)} ${n}\n`);
+      return ExitCode.ok;
+    } finally {
+      target.close();
+    }
+  } finally {
+    source.close();
+  }
+}
+
+export function registerStore(program: Command): void {
+  const store = program.command('store').description('Manage the store itself');
+  store
+    .command('copy')
+    .description('Copy a SQLite store\'s whole history into a new, empty PostgreSQL store (one transaction)')
+    .requiredOption('--from <store>', 'the SQLite store: sqlite:FILE or a file path')
+    .requiredOption('--to <url>', 'the PostgreSQL store: postgres://USER@HOST[:PORT]/DATABASE[?schema=NAME] (must be empty)')
+    .action((options: CopyOptions) => {
+      process.exitCode = runCopy(options);
+    });
+}
