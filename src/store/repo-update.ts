@@ -17,8 +17,9 @@ import type { PackageFormat } from '../formats/types.js';
 import { StoreError } from '../errors.js';
 import { versionScheme } from '../formats/version-scheme.js';
 import type { Db } from './db.js';
+import { DEFAULT_BATCH_SIZE, StagedRepoUpdate } from './staged-update.js';
 import { requireRepo } from './repos.js';
-import type { CommitResult, DnfRepoFacts, SnapshotMeta, VersionRecord } from './types.js';
+import type { CommitResult, SnapshotMeta } from './types.js';
 
 const STAGING_DDL = `
   CREATE TEMP TABLE IF NOT EXISTS staging_versions (
@@ -119,8 +120,6 @@ function statements(db: Db): Statements {
 /** Unique across every connection of this process; staging is per connection anyway. */
 let lastStagingId = 0;
 
-export const DEFAULT_BATCH_SIZE = 5000;
-
 function asMessage(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
@@ -130,46 +129,18 @@ function asMessage(err: unknown): string {
  * abort(). Nothing is visible to readers, and nothing of the repo's stored data changes, until
  * commit() returns.
  */
-export class RepoUpdate {
-  readonly meta: Readonly<SnapshotMeta>;
+export class RepoUpdate extends StagedRepoUpdate {
   private readonly stagingId = ++lastStagingId;
-  private readonly buffer: VersionRecord[] = [];
-  private count = 0;
-  private state: 'open' | 'committed' | 'aborted' = 'open';
-  private dnfFacts: DnfRepoFacts | null = null;
   /** The repo's stored format: which order its versions' sort keys follow. */
   private readonly format: PackageFormat;
 
   constructor(
     private readonly db: Db,
     meta: SnapshotMeta,
-    private readonly batchSize: number = DEFAULT_BATCH_SIZE,
+    batchSize: number = DEFAULT_BATCH_SIZE,
   ) {
+    super(meta, batchSize);
     this.format = requireRepo(db, meta.repoId);
-    if (!Number.isFinite(meta.fetchedAt)) throw new StoreError('fetchedAt must be a time in ms', { repo: meta.repoId });
-    this.meta = { ...meta };
-  }
-
-  /** Records added so far (duplicates included): the snapshot's package count. */
-  get recordCount(): number {
-    return this.count;
-  }
-
-  add(record: VersionRecord): void {
-    this.requireOpen();
-    this.buffer.push(record);
-    this.count++;
-    if (this.buffer.length >= this.batchSize) this.flush();
-  }
-
-  addMany(records: Iterable<VersionRecord>): void {
-    for (const record of records) this.add(record);
-  }
-
-  /** rpm repos: the dnf facts of this index, written with its snapshot (replacing none: a new snapshot has none). */
-  setDnfFacts(facts: DnfRepoFacts): void {
-    this.requireOpen();
-    this.dnfFacts = facts;
   }
 
   /** Write the buffered records to staging in one short transaction. */
@@ -270,9 +241,6 @@ export class RepoUpdate {
     if (this.db.open) statements(this.db).dropStaging.run(this.stagingId);
   }
 
-  private requireOpen(): void {
-    if (this.state !== 'open') throw new StoreError(`this update was already ${this.state}`, { repo: this.meta.repoId });
-  }
 }
 
 /**

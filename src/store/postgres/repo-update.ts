@@ -11,8 +11,8 @@
 import type { PackageFormat } from '../../formats/types.js';
 import { StoreError } from '../../errors.js';
 import { versionScheme } from '../../formats/version-scheme.js';
-import { DEFAULT_BATCH_SIZE } from '../repo-update.js';
-import type { CommitResult, DnfRepoFacts, SnapshotMeta, VersionRecord } from '../types.js';
+import { DEFAULT_BATCH_SIZE, StagedRepoUpdate } from '../staged-update.js';
+import type { CommitResult, SnapshotMeta } from '../types.js';
 import type { PgConnection, SqlValue } from './connection.js';
 import { WRITE_LOCK } from './locks.js';
 
@@ -101,45 +101,19 @@ function head(db: PgConnection, repoId: string): Head | null {
   return row ? { id: row[0] as number, checkedAt: row[1] as number, indexChecksum: row[2] as string } : null;
 }
 
-export class PgRepoUpdate {
-  readonly meta: Readonly<SnapshotMeta>;
+export class PgRepoUpdate extends StagedRepoUpdate {
   private readonly stagingId = ++lastStagingId;
-  private readonly buffer: VersionRecord[] = [];
-  private count = 0;
-  private state: 'open' | 'committed' | 'aborted' = 'open';
-  private dnfFacts: DnfRepoFacts | null = null;
   /** The repo's stored format: which order its versions' sort keys follow. */
   private readonly format: PackageFormat;
 
   constructor(
     private readonly db: PgConnection,
     meta: SnapshotMeta,
-    private readonly batchSize: number = DEFAULT_BATCH_SIZE,
+    batchSize: number = DEFAULT_BATCH_SIZE,
   ) {
+    super(meta, batchSize);
     this.format = requireRepo(db, meta.repoId);
-    if (!Number.isFinite(meta.fetchedAt)) throw new StoreError('fetchedAt must be a time in ms', { repo: meta.repoId });
-    this.meta = { ...meta };
     ensureStaging(db);
-  }
-
-  get recordCount(): number {
-    return this.count;
-  }
-
-  add(record: VersionRecord): void {
-    this.requireOpen();
-    this.buffer.push(record);
-    this.count++;
-    if (this.buffer.length >= this.batchSize) this.flush();
-  }
-
-  addMany(records: Iterable<VersionRecord>): void {
-    for (const record of records) this.add(record);
-  }
-
-  setDnfFacts(facts: DnfRepoFacts): void {
-    this.requireOpen();
-    this.dnfFacts = facts;
   }
 
   /** COPY the buffered records into staging (outside any transaction: staging is private). */
@@ -218,9 +192,6 @@ export class PgRepoUpdate {
     if (this.db.open) this.db.rows(SQL.dropStaging, [this.stagingId]);
   }
 
-  private requireOpen(): void {
-    if (this.state !== 'open') throw new StoreError(`this update was already ${this.state}`, { repo: this.meta.repoId });
-  }
 }
 
 /** recordUnchanged() of the SQLite store, in PostgreSQL. */
