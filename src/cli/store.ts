@@ -5,10 +5,7 @@
  */
 import type { Command } from 'commander';
 import { UsageError } from '../errors.js';
-import { hasStoreAt, isPostgresUrl, resolveStoreLocation, Store } from '../store/index.js';
-import { copySqliteToPostgres } from '../store/postgres/copy.js';
-import { PostgresStore } from '../store/postgres/store.js';
-import { SqliteStore } from '../store/sqlite-store.js';
+import { copyStore, hasStoreAt, isPostgresUrl, resolveStoreLocation } from '../store/index.js';
 import { ExitCode } from './exit-codes.js';
 
 interface CopyOptions {
@@ -21,23 +18,12 @@ function runCopy(options: CopyOptions): number {
   if (isPostgresUrl(from)) throw new UsageError('store copy --from takes a SQLite store (sqlite:FILE or a file path)');
   if (!isPostgresUrl(options.to)) throw new UsageError('store copy --to takes a PostgreSQL store (postgres://…)');
   if (!hasStoreAt(from)) throw new UsageError(`store copy --from ${options.from}: no such store`);
-  // Writable: an older store is migrated first, so both sides have the same tables.
-  const source = Store.open({ path: from });
-  try {
-    const target = Store.open({ path: options.to });
-    try {
-      if (!(source instanceof SqliteStore) || !(target instanceof PostgresStore)) throw new UsageError('store copy moves a SQLite store into PostgreSQL');
-      const { rows } = copySqliteToPostgres(source, target);
-      const total = Object.values(rows).reduce((a, b) => a + b, 0);
-      process.stdout.write(`copied ${total} rows from ${source.path} to ${target.path}\n`);
-      for (const [table, n] of Object.entries(rows)) process.stdout.write(`  ${table.padEnd(20)} ${n}\n`);
-      return ExitCode.ok;
-    } finally {
-      target.close();
-    }
-  } finally {
-    source.close();
-  }
+  // The source is opened writable: an older store is migrated first, so both sides have the same tables.
+  const rows = copyStore(from, options.to);
+  const total = Object.values(rows).reduce((a, b) => a + b, 0);
+  process.stdout.write(`copied ${total} rows from ${from} to ${options.to}\n`);
+  for (const [table, n] of Object.entries(rows)) process.stdout.write(`  ${table.padEnd(20)} ${n}\n`);
+  return ExitCode.ok;
 }
 
 export function registerStore(program: Command): void {

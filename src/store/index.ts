@@ -19,6 +19,7 @@
 import path from 'node:path';
 import { existsSync } from 'node:fs';
 import { isPostgresUrl, type PasswordSource } from './postgres/location.js';
+import { copySqliteToPostgres } from './postgres/copy.js';
 import { PostgresStore } from './postgres/store.js';
 import { SqliteStore, type OpenStoreOptions as SqliteOptions } from './sqlite-store.js';
 import type { Store as StoreInterface } from './store.js';
@@ -65,6 +66,24 @@ export function hasStoreAt(location: string): boolean {
 export function resolveStoreLocation(location: string): string {
   if (isPostgresUrl(location) || location === ':memory:') return location;
   return path.resolve(sqliteFile(location));
+}
+
+/**
+ * Copy the SQLite store at `from` (migrated first) into the new, empty PostgreSQL store at `to`;
+ * rows copied per table. A StoreError when `to` is not empty (nothing is written then).
+ */
+export function copyStore(from: string, to: string, auth: PasswordSource = {}): Record<string, number> {
+  const source = SqliteStore.open({ path: sqliteFile(from) });
+  try {
+    const target = PostgresStore.open({ url: to, ...auth });
+    try {
+      return copySqliteToPostgres(source, target).rows;
+    } finally {
+      target.close();
+    }
+  } finally {
+    source.close();
+  }
 }
 
 export { isPostgresUrl };
