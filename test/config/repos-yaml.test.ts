@@ -92,4 +92,12 @@ describe('repos.yaml validation gives file:line:column', () => {
     const text = 'repos:\n  r:\n    format: rpm\n    vendor: V\n    role: distro\n    baseurl: http://x/\nreport:\n  email:\n    host: h\n    from: a@b\n    to: c@d\n    password: hunter2\n';
     expect(errorOf(text).describe()).toMatch(/^repos.yaml:12:15: .*never put a password/);
   });
+
+  it('reads the store: its URL and where its password is, never the password itself', () => {
+    const repos = 'repos:\n  r:\n    format: rpm\n    vendor: V\n    role: distro\n    baseurl: http://x/\n';
+    const store = 'store:\n  url: postgres://repoclash@db.example/repoclash?schema=team\n  password-env: DB_PASSWORD\n';
+    expect(parseConfig(repos + store, 'repos.yaml').store).toEqual({ url: 'postgres://repoclash@db.example/repoclash?schema=team', passwordEnv: 'DB_PASSWORD' });
+    expect(errorOf(repos + store + '  password: hunter2\n').describe()).toMatch(/^repos.yaml:10:13: .*never put a password/);
+    expect(errorOf(repos + 'store:\n  password-file: /etc/pw\n').describe()).toMatch(/"url" is required/);
+  });
 });
