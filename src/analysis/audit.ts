@@ -43,7 +43,7 @@ export interface AuditOptions {
   kinds?: FindingKind[];
   /** Only these profiles (default: all); an unknown name is a UsageError. */
   profiles?: string[];
-  /** Observed ping-pong window in days (default DEFAULT_WINDOW_DAYS, pingpong.ts). */
+  /** Observed ping-pong window in days (default DEFAULT_WINDOW_DAYS, defaults.ts). */
   windowDays?: number;
 }
 

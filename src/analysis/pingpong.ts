@@ -26,8 +26,8 @@ import { findingKey, type LeadStep, type PingPongFinding, type TimeEvidence, typ
 import { versionScheme, type VersionParts } from '../formats/version-scheme.js';
 import { causedByRollback, type RollbackPeriod } from './rollback.js';
 import type { Candidate, Severity } from './types.js';
+import { DEFAULT_WINDOW_DAYS } from './defaults.js';
 
-export const DEFAULT_WINDOW_DAYS = 90;
 const DAY_MS = 86_400_000;
 
 export interface ObservedPingPong {

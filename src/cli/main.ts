@@ -1,11 +1,11 @@
 /**
  * repoclash entry point: builds the command tree; each command lives in its own module and only
- * parses options, calls the pipeline stages and renders.
+ * parses options, calls the pipeline stages and renders. Start-up loads only the registrations
+ * (options and --help): each command's action imports its work when it runs (NAME-action.ts).
  */
 import { Command, CommanderError } from 'commander';
 import { describeError, isRepoclashError } from '../errors.js';
 import { ExitCode, exitCodeFor } from './exit-codes.js';
-import { asStoreFailure } from '../store/index.js';
 import { registerCommands } from './commands.js';
 
 export function buildProgram(): Command {
@@ -60,6 +60,9 @@ export async function main(argv: string[]): Promise<number> {
     }
     // A held lock, configuration and other errors: one line (a bad repos.yaml names
     // file:line:column; a damaged store names its file and the way out).
+    // The store module is loaded here, not at start: a command that opened the store has it loaded
+    // already, and one that failed before opening it pays for it only on this error path.
+    const { asStoreFailure } = await import('../store/index.js');
     const failure = asStoreFailure(err);
     process.stderr.write(`repoclash: ${describeError(failure)}\n`);
     return exitCodeFor(failure);

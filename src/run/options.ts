@@ -1,13 +1,15 @@
 /**
  * The options table: every option more than one command takes is declared here, once, with its
- * type. Numbers go through numeric-options.ts, so no command converts a value itself.
+ * type. Numbers go through numeric-options.ts, so no command converts a value itself. Every start
+ * of the program loads this table: it imports only leaf modules of constants, never a pipeline
+ * stage (test/architecture/startup.test.ts).
  */
 import { Command, Option } from 'commander';
-import { DEFAULT_WINDOW_DAYS } from '../analysis/pingpong.js';
+import { DEFAULT_WINDOW_DAYS } from '../analysis/defaults.js';
 import { SEVERITIES } from '../analysis/findings.js';
 import type { Severity } from '../analysis/types.js';
-import { DEFAULT_CONCURRENCY } from '../crawl/crawl.js';
-import { DEFAULT_FETCH_POLICY } from '../fetch/http-client.js';
+import { DEFAULT_CONCURRENCY } from '../crawl/defaults.js';
+import { DEFAULT_FETCH_POLICY } from '../fetch/policy.js';
 import { CONCURRENCY, DAYS, numberOption, RETRIES, SECONDS } from './numeric-options.js';
 
 /** What every command that reads repos takes (see addCommonOptions). */

@@ -5,10 +5,12 @@
  */
 import type { RepoConfig } from '../config/types.js';
 import type { CrawlContext, RepoOutcome, RepoProgress } from '../crawl/context.js';
-import { crawlRepos, DEFAULT_CONCURRENCY } from '../crawl/crawl.js';
+import { crawlRepos } from '../crawl/crawl.js';
+import { DEFAULT_CONCURRENCY } from '../crawl/defaults.js';
 import { MetadataCache } from '../fetch/cache.js';
 import { DEFAULT_MAX_DECOMPRESSED_BYTES } from '../fetch/decompress.js';
-import { DEFAULT_FETCH_POLICY, HttpClient } from '../fetch/http-client.js';
+import { HttpClient } from '../fetch/http-client.js';
+import { DEFAULT_FETCH_POLICY } from '../fetch/policy.js';
 import { acquireCrawlLock } from '../store/index.js';
 import type { RunContext } from './context.js';
 import type { CrawlRunOptions, RefreshOptions } from './options.js';

@@ -2,7 +2,8 @@
 import path from 'node:path';
 import type { CrawlContext } from '../../src/crawl/context.js';
 import { MetadataCache } from '../../src/fetch/cache.js';
-import { HttpClient, type FetchPolicy } from '../../src/fetch/http-client.js';
+import { HttpClient } from '../../src/fetch/http-client.js';
+import type { FetchPolicy } from '../../src/fetch/policy.js';
 import type { Store } from '../../src/store/index.js';
 
 export const TEST_FETCH_POLICY: FetchPolicy = { retries: 0, backoffMs: 10, connectTimeoutMs: 2000, responseTimeoutMs: 3000, idleTimeoutMs: 3000, maxRedirects: 5, minBytesPerSecond: 64 * 1024, maxRetryAfterMs: 10_000 };
