@@ -5,7 +5,6 @@
  */
 import type { RepoConfig } from '../config/types.js';
 import type { CrawlContext, RepoOutcome, RepoProgress } from '../crawl/context.js';
-import { crawlRepos } from '../crawl/crawl.js';
 import { DEFAULT_CONCURRENCY } from '../crawl/defaults.js';
 import { MetadataCache } from '../fetch/cache.js';
 import { DEFAULT_MAX_DECOMPRESSED_BYTES } from '../fetch/decompress.js';
@@ -16,7 +15,6 @@ import type { RunContext } from './context.js';
 import type { CrawlRunOptions, RefreshOptions } from './options.js';
 import { ProgressLine } from './progress-line.js';
 import { withStore } from './store-access.js';
-import { recordWinners } from './winners.js';
 
 /** The largest file a crawl downloads. */
 const MAX_DOWNLOAD_BYTES = 512 * 1024 * 1024;
@@ -78,6 +76,9 @@ export async function withCrawlLock<T>(run: Pick<RunContext, 'dbPath'>, options:
  * failed repo, whatever --quiet says: that line is what exit code 3 promises.
  */
 export async function crawlWithLock(run: RunContext, repos: readonly RepoConfig[], options: CrawlRunOptions & { quiet?: boolean }, showProgress: boolean): Promise<CrawlResult> {
+  // The crawler and the winner resolution load here, when a crawl runs: a command without --refresh
+  // reads the store without them (start-up cost; test/architecture/startup.test.ts).
+  const [{ crawlRepos }, { recordWinners }] = await Promise.all([import('../crawl/crawl.js'), import('./winners.js')]);
   return withCrawlLock(run, options, () =>
     withStore(run, async (store) => {
       const progress = showProgress ? new ProgressLine(repos.length) : null;

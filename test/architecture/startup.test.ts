@@ -104,6 +104,13 @@ describe('what repoclash loads at start', () => {
     expect([...atStart.packages].filter((p) => HEAVY_PACKAGES.includes(p))).toEqual([]);
   });
 
+  it('a command that reads the store loads the crawler only when it crawls (--refresh)', () => {
+    for (const action of ['audit', 'host', 'check', 'report']) {
+      const loaded = relative(closure(path.join(srcDir, 'cli', `${action}-action.ts`), false).files);
+      expect(loaded.filter((f) => f.startsWith('crawl/') && f !== 'crawl/defaults.ts' && f !== 'crawl/context.ts'), action).toEqual([]);
+    }
+  });
+
   it('reaches every command through its action: the lazy imports lead to the store, the crawler and the analysis', () => {
     const all = relative(closure(entry, true).files);
     for (const f of ['cli/audit-action.ts', 'cli/crawl-action.ts', 'cli/host-action.ts', 'cli/check-action.ts', 'cli/report-action.ts', 'cli/upstream-action.ts', 'store/index.ts', 'crawl/crawl.ts', 'analysis/audit.ts']) {
