@@ -1,29 +1,13 @@
 /**
  * `repoclash store copy --from sqlite:FILE --to postgres://…`: move an existing history from the
- * embedded SQLite store into a new, empty PostgreSQL store (one transaction; see
- * src/store/postgres/copy.ts). Prints the rows copied per table.
+ * embedded SQLite store into a new, empty PostgreSQL store. Registration only (options and
+ * --help); the work is in store-action.ts, loaded when the command runs.
  */
 import type { Command } from 'commander';
-import { UsageError } from '../errors.js';
-import { copyStore, hasStoreAt, isPostgresUrl, resolveStoreLocation } from '../store/index.js';
-import { ExitCode } from './exit-codes.js';
 
-interface CopyOptions {
+export interface CopyOptions {
   from: string;
   to: string;
-}
-
-function runCopy(options: CopyOptions): number {
-  const from = resolveStoreLocation(options.from);
-  if (isPostgresUrl(from)) throw new UsageError('store copy --from takes a SQLite store (sqlite:FILE or a file path)');
-  if (!isPostgresUrl(options.to)) throw new UsageError('store copy --to takes a PostgreSQL store (postgres://…)');
-  if (!hasStoreAt(from)) throw new UsageError(`store copy --from ${options.from}: no such store`);
-  // The source is opened writable: an older store is migrated first, so both sides have the same tables.
-  const rows = copyStore(from, options.to);
-  const total = Object.values(rows).reduce((a, b) => a + b, 0);
-  process.stdout.write(`copied ${total} rows from ${from} to ${options.to}\n`);
-  for (const [table, n] of Object.entries(rows)) process.stdout.write(`  ${table.padEnd(20)} ${n}\n`);
-  return ExitCode.ok;
 }
 
 export function registerStore(program: Command): void {
@@ -33,7 +17,8 @@ export function registerStore(program: Command): void {
     .description('Copy a SQLite store\'s whole history into a new, empty PostgreSQL store (one transaction)')
     .requiredOption('--from <store>', 'the SQLite store: sqlite:FILE or a file path')
     .requiredOption('--to <url>', 'the PostgreSQL store: postgres://USER@HOST[:PORT]/DATABASE[?schema=NAME] (must be empty)')
-    .action((options: CopyOptions) => {
+    .action(async (options: CopyOptions) => {
+      const { runCopy } = await import('./store-action.js');
       process.exitCode = runCopy(options);
     });
 }
