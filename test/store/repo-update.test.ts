@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { StoreError } from '../../src/errors.js';
 import type { DnfRepoFacts, VersionRecord } from '../../src/store/types.js';
-import { REPO_A, REPO_B, dump, memoryStore, meta, put, rec, stagingRows, synthetic, totalChanges } from '../support/store-builders.js';
+import { REPO_A, REPO_B, dumpWithWriters, memoryStore, meta, put, rec, stagingRows, synthetic, totalChanges } from '../support/store-builders.js';
 
 const T1 = Date.UTC(2025, 0, 1);
 const T2 = Date.UTC(2025, 0, 2);
@@ -58,12 +58,12 @@ describe('unchanged index', () => {
   it('same checksum through a full update writes no version row, only the check', () => {
     const store = memoryStore(REPO_A);
     put(store, meta('fedora', T1, 'sum1'), synthetic(500));
-    const tracksBefore = dump(store, 'version_tracks');
+    const tracksBefore = dumpWithWriters(store, 'version_tracks');
     const changesBefore = totalChanges(store);
 
     const result = put(store, meta('fedora', T2, 'sum1'), synthetic(500));
     expect(result).toMatchObject({ unchanged: true, added: 0, removed: 0, refreshed: 0 });
-    expect(dump(store, 'version_tracks')).toEqual(tracksBefore);
+    expect(dumpWithWriters(store, 'version_tracks')).toEqual(tracksBefore);
     // Main-database changes: total_changes also counts the 500 staged rows and their deletion (temp)
     // plus the one snapshot row touched; no version_tracks row may be among them.
     const changesAfter = totalChanges(store);
@@ -76,11 +76,11 @@ describe('unchanged index', () => {
   it('recordUnchanged touches only the snapshot, and refuses a different checksum', () => {
     const store = memoryStore(REPO_A);
     put(store, meta('fedora', T1, 'sum1'), synthetic(50));
-    const tracksBefore = dump(store, 'version_tracks');
+    const tracksBefore = dumpWithWriters(store, 'version_tracks');
     const changesBefore = totalChanges(store);
     expect(store.recordUnchanged('fedora', 'sum1', T2)).toBe(true);
     if (changesBefore !== null) expect(totalChanges(store)! - changesBefore).toBe(1);
-    expect(dump(store, 'version_tracks')).toEqual(tracksBefore);
+    expect(dumpWithWriters(store, 'version_tracks')).toEqual(tracksBefore);
     expect(store.latestSnapshot('fedora')).toMatchObject({ checkedAt: T2, checkCount: 2 });
 
     expect(store.recordUnchanged('fedora', 'other', T3)).toBe(false);
@@ -141,7 +141,7 @@ describe('failed updates leave the stored data untouched', () => {
   function seeded() {
     const store = memoryStore(REPO_A);
     put(store, meta('fedora', T1, 's1'), synthetic(300));
-    return { store, tracks: dump(store, 'version_tracks'), snaps: dump(store, 'snapshots') };
+    return { store, tracks: dumpWithWriters(store, 'version_tracks'), snaps: dumpWithWriters(store, 'snapshots') };
   }
 
   it('a throw in the middle of the stream (after batches were staged)', async () => {
@@ -160,8 +160,8 @@ describe('failed updates leave the stored data untouched', () => {
       }),
     ).rejects.toThrow('parse error at byte 4711');
     expect(staged).toBeGreaterThanOrEqual(10_000); // batches had reached staging
-    expect(dump(store, 'version_tracks')).toEqual(tracks);
-    expect(dump(store, 'snapshots')).toEqual(snaps);
+    expect(dumpWithWriters(store, 'version_tracks')).toEqual(tracks);
+    expect(dumpWithWriters(store, 'snapshots')).toEqual(snaps);
     expect(stagingRows(store)).toBe(0);
   });
 
@@ -173,8 +173,8 @@ describe('failed updates leave the stored data untouched', () => {
     u.abort();
     expect(() => u.add(rec('x', '1'))).toThrow(StoreError);
     expect(() => u.commit()).toThrow(StoreError);
-    expect(dump(store, 'version_tracks')).toEqual(tracks);
-    expect(dump(store, 'snapshots')).toEqual(snaps);
+    expect(dumpWithWriters(store, 'version_tracks')).toEqual(tracks);
+    expect(dumpWithWriters(store, 'snapshots')).toEqual(snaps);
     expect(stagingRows(store)).toBe(0);
   });
 
@@ -183,8 +183,8 @@ describe('failed updates leave the stored data untouched', () => {
     const u = store.beginRepoUpdate(meta('fedora', T2, 's2'), 10);
     const bad = { ...rec('broken', '1'), name: null } as unknown as VersionRecord;
     expect(() => u.addMany([...synthetic(5, 1), bad, ...synthetic(20, 2)])).toThrow(StoreError);
-    expect(dump(store, 'version_tracks')).toEqual(tracks);
-    expect(dump(store, 'snapshots')).toEqual(snaps);
+    expect(dumpWithWriters(store, 'version_tracks')).toEqual(tracks);
+    expect(dumpWithWriters(store, 'snapshots')).toEqual(snaps);
     expect(stagingRows(store)).toBe(0);
   });
 
@@ -193,8 +193,8 @@ describe('failed updates leave the stored data untouched', () => {
     const u = store.beginRepoUpdate(meta('fedora', T1 - 1, 's2'));
     u.addMany(synthetic(10, 1));
     expect(() => u.commit()).toThrow(/before the last check/);
-    expect(dump(store, 'version_tracks')).toEqual(tracks);
-    expect(dump(store, 'snapshots')).toEqual(snaps);
+    expect(dumpWithWriters(store, 'version_tracks')).toEqual(tracks);
+    expect(dumpWithWriters(store, 'snapshots')).toEqual(snaps);
     expect(stagingRows(store)).toBe(0);
   });
 });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { StoreError } from '../../src/errors.js';
 import type { Winner } from '../../src/store/types.js';
-import { REPO_A, REPO_B, dump, memoryStore } from '../support/store-builders.js';
+import { REPO_A, REPO_B, dumpWithWriters, memoryStore } from '../support/store-builders.js';
 
 const fedora = (name: string, evr: string): Winner => ({ name, repoId: 'fedora', vendor: 'Fedora Project', evr });
 const grafana = (name: string, evr: string): Winner => ({ name, repoId: 'grafana', vendor: 'Grafana Labs', evr });
@@ -11,9 +11,9 @@ describe('recordWinners', () => {
     const store = memoryStore(REPO_A, REPO_B);
     expect(store.recordWinners('f40', [fedora('grafana', '9.0-1'), fedora('bash', '5.2-1')], 100)).toEqual({ changed: 0, opened: 2, closed: 0 });
 
-    const before = dump(store, 'winner_tracks');
+    const before = dumpWithWriters(store, 'winner_tracks');
     expect(store.recordWinners('f40', [fedora('grafana', '9.0-1'), fedora('bash', '5.2-1')], 200)).toEqual({ changed: 0, opened: 0, closed: 0 });
-    expect(dump(store, 'winner_tracks')).toEqual(before);
+    expect(dumpWithWriters(store, 'winner_tracks')).toEqual(before);
 
     expect(store.recordWinners('f40', [grafana('grafana', '10.0-1'), fedora('bash', '5.2-1')], 300)).toMatchObject({ changed: 1 });
     expect(store.recordWinners('f40', [fedora('grafana', '10.1-1')], 400)).toEqual({ changed: 1, opened: 0, closed: 1 });

@@ -64,13 +64,20 @@ export function put(store: Store, m: SnapshotMeta, records: Iterable<VersionReco
   return update.commit();
 }
 
-/**
- * Every row of a table, for before/after comparisons. On PostgreSQL each row carries its xmin (the
- * transaction that last wrote it), so a row rewritten with the same values still shows as changed.
- */
+/** Every row of a table, values only: comparable between two stores. */
 export function dump(store: Store, table: string): unknown[] {
   const db = raw(store);
   if ('sqlite' in db) return db.sqlite.prepare(`SELECT * FROM ${table} ORDER BY rowid`).all();
+  return db.postgres.objects(`SELECT * FROM ${table} ORDER BY 1`);
+}
+
+/**
+ * dump() for before/after comparisons of one store. On PostgreSQL each row also carries its xmin
+ * (the transaction that last wrote it), so a row rewritten with the same values shows as changed.
+ */
+export function dumpWithWriters(store: Store, table: string): unknown[] {
+  const db = raw(store);
+  if ('sqlite' in db) return dump(store, table);
   return db.postgres.objects(`SELECT xmin::text AS xmin, * FROM ${table} ORDER BY 2`);
 }
 
