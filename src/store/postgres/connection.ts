@@ -39,8 +39,18 @@ function copyField(value: SqlValue): string {
  * (no module.parent) and prints its include directory on stdout.
  */
 let binding: typeof Libpq | null = null;
-function libpq(): Libpq {
-  binding ??= createRequire(import.meta.url)('libpq') as typeof Libpq;
+function libpq(location: PostgresLocation): Libpq {
+  try {
+    binding ??= createRequire(import.meta.url)('libpq') as typeof Libpq;
+  } catch (err) {
+    // libpq is an optional dependency: a machine without libpq-dev installs repoclash without it
+    // (npm skips an optional package whose native build fails), and only a PostgreSQL store needs it.
+    throw new StoreError(
+      'PostgreSQL support is not installed (the libpq module did not build): install libpq-dev (bash scripts/install-system-deps.sh) and run npm rebuild libpq',
+      { file: location.display },
+      { cause: err },
+    );
+  }
   return new binding();
 }
 
@@ -61,11 +71,12 @@ function finish(pq: Libpq): void {
 const COPY_CHUNK_ROWS = 5000;
 
 export class PgConnection {
-  private readonly pq = libpq();
+  private readonly pq: Libpq;
   private depth = 0;
   private closed = false;
 
   constructor(readonly location: PostgresLocation) {
+    this.pq = libpq(location);
     try {
       this.pq.connectSync(location.connectionString);
     } catch (err) {
