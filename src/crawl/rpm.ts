@@ -1,11 +1,12 @@
 /**
  * Crawl one rpm-md repository: find a mirror whose repomd.xml is current (metalink hashes when
- * there is a metalink), verify its signature when asked, and store primary.xml's packages when
- * the primary checksum changed. Unchanged metadata costs one conditional request.
+ * there is a metalink), verify its signature when asked, and store primary.xml's packages (with
+ * modules.yaml, when listed) when their checksums changed. Unchanged metadata costs one conditional
+ * request.
  */
 import { createHash } from 'node:crypto';
 import path from 'node:path';
-import { FetchError, FormatError, RepoclashError, SignatureError, type ErrorLocation } from '../errors.js';
+import { FetchError, FormatError, SignatureError, type ErrorLocation } from '../errors.js';
 import { verifyDetached } from '../fetch/signature.js';
 import { baseUrlFromRepomdUrl, parseMetalink, parseMirrorlist, type Metalink } from '../formats/rpm/metalink.js';
 import { describeIrregularities, parsePrimaryBatches, type PrimaryIrregularities } from '../formats/rpm/primary.js';
@@ -65,16 +66,13 @@ export async function crawlRpmRepo(repo: RpmRepoConfig, ctx: CrawlContext): Prom
   const expected = { type: primary.checksum.type, value: primary.checksum.value, size: primary.size };
   await ensureCached(ctx, [primaryUrl], expected, primaryWhere);
 
-  const moduleData = await fetchModules(repo, ctx, modules, mirror, locations).catch((err: unknown) => {
-    // The packages are still worth storing: say that modular filtering lacks this repo's modules.
-    notes.push(`${modules?.location.href ?? 'modules.yaml'}: not read (${err instanceof RepoclashError ? err.message : String(err)}); modular filtering cannot use this repo's modules until it is`);
-    return null;
-  });
+  // dnf downloads a listed modules file with primary.xml and fails the repo when it cannot (libdnf's
+  // download list has "modules"): a repo is stored with its modules or not at all, so its snapshot's
+  // checksum always covers both and an unchanged repo is found unchanged.
+  const moduleData = await fetchModules(repo, ctx, modules, mirror, locations);
   ctx.onProgress?.(repo.id, { phase: 'parse', packages: 0 });
   const result = await ctx.store.withRepoUpdate(
-    // Without its modules.yaml the snapshot's checksum leaves the modules out, so the next crawl
-    // tries again.
-    { repoId: repo.id, fetchedAt, revision: repomd.revision, metadataTime, indexChecksum: moduleData === null && modules ? primaryChecksum : indexChecksum },
+    { repoId: repo.id, fetchedAt, revision: repomd.revision, metadataTime, indexChecksum },
     async (update) => {
       const irregular: PrimaryIrregularities = { untyped: 0, skipped: {} };
       const facts: DnfRepoFacts = { obsoletes: [], provides: [], modules: moduleData };

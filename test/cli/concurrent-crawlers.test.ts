@@ -5,14 +5,14 @@
  * crawler writes. On SQLite the crawl lock file keeps whole crawls apart; on PostgreSQL
  * (REPOCLASH_TEST_STORE) per-repo advisory locks do, with no lock file.
  */
-import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Store } from '../../src/store/index.js';
 import { repoclash } from '../support/cli.js';
 import { startRepoServer, type RepoServer } from '../support/http-server.js';
-import { fixturesDir } from '../support/paths.js';
+import { copyCentosFixtureWithoutModules } from '../support/centos-fixture.js';
 import { buildRpmRepo } from '../support/rpm-repo.js';
 import { testStoreLocation } from '../support/test-store.js';
 
@@ -31,12 +31,8 @@ beforeAll(async () => {
   work = await mkdtemp(path.join(os.tmpdir(), 'repoclash-crawlers-'));
   await buildRpmRepo({ dir: path.join(work, 'www/distro'), rpms: [{ name: 'grafana', version: '9.0', release: '1', vendor: 'Fedora Project' }, { name: 'zsh', version: '5.9', release: '1', vendor: 'Fedora Project' }] });
   await buildVendor('10.0');
-  // The captured CentOS repo (17,649 packages: a merge long enough for the crawlers to overlap),
-  // without the modules entry its capture lacks the file of (a crawler re-reads such an index each time).
-  const centos = path.join(work, 'fixture/centos-stream-9-appstream');
-  await cp(path.join(fixturesDir, 'rpm/centos-stream-9-appstream'), centos, { recursive: true });
-  const repomd = path.join(centos, 'repodata/repomd.xml');
-  await writeFile(repomd, (await readFile(repomd, 'utf8')).replace(/<data type="modules">[\s\S]*?<\/data>\s*/, ''));
+  // The captured CentOS repo (17,649 packages: a merge long enough for the crawlers to overlap).
+  await copyCentosFixtureWithoutModules(path.join(work, 'fixture'));
   server = await startRepoServer({ root: path.join(work, 'www') });
   fixtureServer = await startRepoServer({ root: path.join(work, 'fixture') });
   config = path.join(work, 'repos.yaml');
