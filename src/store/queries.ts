@@ -214,8 +214,11 @@ export function namesWithLowerLaterVersions(db: Db, repoIds: readonly string[]):
   if (repoIds.length === 0) return [];
   return names(
     db,
+    // CROSS JOIN keeps `gone` (the closed rows, few) as the outer loop: left to itself the planner
+    // walks every row of the repos as `lower` first. Same rows; 60 → 20 ms on a bookworm + trixie
+    // store, 0.74 → 0.56 s after 52 simulated weeks (sqlite3 CLI, 2026-11-28).
     `SELECT DISTINCT gone.name FROM version_tracks AS gone
-       JOIN version_tracks AS lower ON lower.repo_id = gone.repo_id AND lower.name = gone.name
+       CROSS JOIN version_tracks AS lower ON lower.repo_id = gone.repo_id AND lower.name = gone.name
      WHERE gone.repo_id IN (SELECT value FROM json_each(?)) AND gone.last_seen IS NOT NULL
        AND lower.sort_key < gone.sort_key AND (lower.last_seen IS NULL OR lower.last_seen > gone.last_seen)`,
     JSON.stringify(repoIds),
