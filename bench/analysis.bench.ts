@@ -1,7 +1,7 @@
 /**
  * All findings (runAudit, every kind) over a generated store of ≥ 500,000 version records:
  * two Fedora-like releases (base + updates + updates-testing, 60k names each), an upstream repo
- * and a third-party repo shared by both profiles that overlap the distro on a few hundred names,
+ * and a third-party repo in both profiles that overlap the distro on a few hundred names,
  * a version history with rollbacks and a winner history with ping-pong. Goal: ≤ 2 s.
  * The winners ("who wins now") are precomputed outside the timing: that is the resolver's job.
  */

@@ -10,7 +10,7 @@
  * - `host` over the warm system store with 2,000 installed packages (goal ≤ 0.5 s).
  *
  * The mirror comes from this host's apt sources at run time (`$debian_mirror` in the generated
- * repos.yaml); nothing here names a host. Absolute times swing 2–3× on a shared machine: read the
+ * repos.yaml); nothing here names a host. Absolute times swing 2–3× on a busy machine: read the
  * ratios, which come from one run.
  */
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';

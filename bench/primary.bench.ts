@@ -28,7 +28,7 @@ function rows(label: string, result: PrimaryChildResult, bytes: number, goal: st
 
 export default async function primaryBench(): Promise<BenchRow[]> {
   const data = await ensurePrimary();
-  // Wall-clock MB/s means little on a shared machine; say how busy it was.
+  // Wall-clock MB/s means little on a busy machine; say how busy it was.
   const out: BenchRow[] = [
     { name: 'machine load (1-minute average) at start', value: os.loadavg()[0]!, unit: '', note: `${os.cpus().length} CPUs; peers run under the same load` },
   ];

@@ -34,7 +34,7 @@ function* records(repo: number, generation: number): Generator<VersionRecord> {
   }
 }
 
-/** Wall and CPU time: on a shared 2-core box the CPU figure is the steadier one. */
+/** Wall and CPU time: on a busy 2-core box the CPU figure is the steadier one. */
 function time<T>(fn: () => T): { ms: number; cpuMs: number; value: T } {
   const start = process.hrtime.bigint();
   const cpu = process.cpuUsage();

@@ -1,5 +1,5 @@
 /**
- * Grouping helpers shared by the analyses: every finding is about one name, so the work is always
+ * Grouping helpers every analysis uses: every finding is about one name, so the work is always
  * "index by name once, then look at each group" — linear in the number of records.
  */
 import type { Candidate } from './types.js';

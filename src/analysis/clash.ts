@@ -94,9 +94,9 @@ export function versionsInterleave(format: PackageFormat, perVendor: ReadonlyMap
     let j = i + 1;
     while (j < all.length && versionScheme(format).compare(all[j]!.c, all[i]!.c) === 0) j++;
     const vendor = all[i]!.vendor;
-    const shared = all.slice(i + 1, j).some((e) => e.vendor !== vendor);
+    const tiedWithOtherVendor = all.slice(i + 1, j).some((e) => e.vendor !== vendor);
     i = j;
-    if (shared) continue;
+    if (tiedWithOtherVendor) continue;
     if (vendor === runVendor) continue;
     if (closed.has(vendor)) return true;
     if (runVendor !== null) closed.add(runVendor);

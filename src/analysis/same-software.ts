@@ -7,7 +7,7 @@
  * Rules (per pair of vendors; signals compared over all the versions each ships):
  * - url (strong): equal after normaliseUrl → same; otherwise the same project name
  *   (projectNames: domain label, forge repo, or a path segment equal to the package name) → same;
- *   both known and nothing shared → different; either missing → unknown.
+ *   both known and nothing in common → different; either missing → unknown.
  * - source (medium): equal source package names → same, different names → different.
  * - summary (weak): word-set Jaccard ≥ 0.5 → same, ≤ 0.1 → different, otherwise unknown.
  * Verdict: url same → same. url different → different, unless source or summary say same
@@ -122,9 +122,9 @@ export function summarySimilarity(a: string, b: string): number | null {
   const wa = summaryWords(a);
   const wb = summaryWords(b);
   if (wa.size === 0 || wb.size === 0) return null;
-  let shared = 0;
-  for (const w of wa) if (wb.has(w)) shared++;
-  return shared / (wa.size + wb.size - shared);
+  let common = 0;
+  for (const w of wa) if (wb.has(w)) common++;
+  return common / (wa.size + wb.size - common);
 }
 
 /** What one vendor's versions say about themselves (from every version it ships). */

@@ -1,5 +1,5 @@
 /**
- * The rpm header fields the check needs, as one `--qf` query shared by `rpmspec -q` (a .spec, with
+ * The rpm header fields the check needs, as one `--qf` query used by `rpmspec -q` (a .spec, with
  * its macros expanded by rpm itself) and `rpm -qp` (a built .rpm), and the parser of its output.
  */
 import { FormatError } from '../errors.js';

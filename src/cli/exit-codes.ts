@@ -1,4 +1,4 @@
-/** Exit codes shared by every command (documented in the README), and which error ends in which. */
+/** Exit codes of every command (documented in the README), and which error ends in which. */
 import { isRepoclashError, type ErrorKind } from '../errors.js';
 
 export const ExitCode = {

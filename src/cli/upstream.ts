@@ -23,7 +23,7 @@ export interface UpstreamOptions extends CommonOptions {
   maxAge: number;
 }
 
-/** Requests at once per API host: the release APIs are shared public services. */
+/** Requests at once per API host: the release APIs are public services used by many. */
 const FEED_CONCURRENCY: NumberRule = { integer: true, min: 1, max: 8, what: 'a whole number from 1 to 8 (be polite to the release APIs)' };
 const TOP: NumberRule = { integer: true, min: 1, max: 100_000, what: 'a positive whole number' };
 const HOURS: NumberRule = { integer: false, min: 0, max: 8760, what: 'a number of hours from 0 to 8760' };

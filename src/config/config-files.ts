@@ -1,6 +1,6 @@
 /**
  * Reading the host's package-manager configuration files, the way apt and dnf treat a file or
- * directory that is not there: shared by the apt sources / preferences and dnf repo / vars readers.
+ * directory that is not there: used by the apt sources / preferences and dnf repo / vars readers.
  */
 import { readdir, readFile } from 'node:fs/promises';
 import { ConfigError, FormatError } from '../errors.js';

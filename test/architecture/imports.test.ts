@@ -13,7 +13,7 @@ import { repoRoot } from '../support/paths.js';
 const srcDir = path.join(repoRoot, 'src');
 const architectureDoc = path.join(repoRoot, 'docs', 'architecture.md');
 /** The files directly under src/ (errors.ts, sanitize.ts) are one layer under this name. */
-const SHARED = 'shared';
+const COMMON = 'common';
 
 /** folder → the folders it may import, from the doc's table rows "| `folder` | `a`, `b` |". */
 function allowedEdges(markdown: string): Map<string, Set<string>> {
@@ -37,10 +37,10 @@ function sourceFiles(dir: string): string[] {
   });
 }
 
-/** The layer a file of src/ belongs to: its first folder under src/, or `shared` for src/*.ts. */
+/** The layer a file of src/ belongs to: its first folder under src/, or `common` for src/*.ts. */
 function folderOf(file: string): string {
   const parts = path.relative(srcDir, file).split(path.sep);
-  return parts.length === 1 ? SHARED : parts[0]!;
+  return parts.length === 1 ? COMMON : parts[0]!;
 }
 
 interface Edge {
@@ -99,8 +99,8 @@ describe('the import graph of src/', () => {
 describe('the checker itself', () => {
   it('names the file and the edge of an import the table does not allow', () => {
     const allowed = new Map([
-      ['formats', new Set(['shared'])],
-      ['analysis', new Set(['formats', 'shared'])],
+      ['formats', new Set(['common'])],
+      ['analysis', new Set(['formats', 'common'])],
     ]);
     const edges: Edge[] = [
       { file: 'src/analysis/a.ts', target: 'src/formats/types.ts', from: 'analysis', to: 'formats' },
@@ -115,12 +115,12 @@ describe('the checker itself', () => {
   it('reads the table rows of the "Allowed imports" section only', () => {
     const doc = [
       '# A', '| `x` | `y` |', '## Allowed imports', 'text', '| folder | may import |', '|---|---|',
-      '| `formats` | `shared` |', '| `shared` | — |', '| `check` | `analysis`, `formats` |', '## Next', '| `z` | `w` |',
+      '| `formats` | `common` |', '| `common` | — |', '| `check` | `analysis`, `formats` |', '## Next', '| `z` | `w` |',
     ].join('\n');
     expect(allowedEdges(doc)).toEqual(
       new Map([
-        ['formats', new Set(['shared'])],
-        ['shared', new Set()],
+        ['formats', new Set(['common'])],
+        ['common', new Set()],
         ['check', new Set(['analysis', 'formats'])],
       ]),
     );

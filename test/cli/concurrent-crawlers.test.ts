@@ -87,13 +87,13 @@ async function crawlers(db: string, n: number): Promise<void> {
 
 describe('four crawlers on one store', () => {
   it('fetch and write each repo once per change, leaving the history a single crawler leaves', async () => {
-    const shared = testStoreLocation(path.join(work, 'shared.db'));
+    const oneStore = testStoreLocation(path.join(work, 'one-store.db'));
     const single = testStoreLocation(path.join(work, 'single.db'));
 
     let from = { main: server.requests.length, fixture: fixtureServer.requests.length };
-    await crawlers(shared, 4);
+    await crawlers(oneStore, 4);
     expect(primaryFetches(from)).toEqual({ centos: 1, distro: 1, vendor: 1 });
-    const store = Store.open({ path: shared, readonly: true });
+    const store = Store.open({ path: oneStore, readonly: true });
     // One snapshot per repo, found by one crawler and checked unchanged by the three others.
     for (const repo of REPOS) expect(store.snapshots(repo).map((s) => s.checkCount)).toEqual([4]);
     expect(store.currentVersions(['centos'])).toHaveLength(17_649);
@@ -102,7 +102,7 @@ describe('four crawlers on one store', () => {
     // A new vendor version: one more snapshot of that repo only, fetched once.
     await buildVendor('11.0');
     from = { main: server.requests.length, fixture: fixtureServer.requests.length };
-    await crawlers(shared, 4);
+    await crawlers(oneStore, 4);
     expect(primaryFetches(from)).toEqual({ centos: 0, distro: 0, vendor: 1 });
 
     // The same two crawls by one crawler at a time give the same history.
@@ -110,7 +110,7 @@ describe('four crawlers on one store', () => {
     await crawlers(single, 1);
     await buildVendor('11.0');
     await crawlers(single, 1);
-    const got = history(shared);
+    const got = history(oneStore);
     expect(got.snapshots.map((s) => s.length)).toEqual([1, 1, 2]);
     expect(got.versions).toContain('vendor grafana.noarch 10.0-1 closed');
     expect(got).toEqual(history(single));

@@ -399,7 +399,7 @@ beforeAll(async () => {
   key = await makeThrowawayKey(path.join(work, 'key'));
   ppaKey = await makeThrowawayKey(path.join(work, 'ppa-key'), 'Launchpad PPA for Ondrej <ppa-test@example.invalid>');
   for (const [dir, rpms] of Object.entries(FEDORA_REPOS)) await buildRpmRepo({ dir: path.join(srv, dir), rpms, signWith: key });
-  // Older revisions than Fedora 40's: under one shared id this would read as metadata going backwards.
+  // Older revisions than Fedora 40's: under one id for all this would read as metadata going backwards.
   for (const [dir, rpms] of Object.entries(FEDORA41_REPOS)) await buildRpmRepo({ dir: path.join(srv, dir), rpms, signWith: key, revision: '1000' });
   for (const [dir, suites] of Object.entries(DEBIAN_SUITES)) await buildDebRepo({ dir: path.join(srv, dir), suites, sign: key });
   for (const [dir, suites] of Object.entries(UBUNTU_SUITES)) await buildDebRepo({ dir: path.join(srv, dir), suites, sign: dir === 'ubuntu' ? key : ppaKey });
@@ -515,17 +515,17 @@ describe('one store for every root, in sequence', () => {
 
   it('no refusal, no invented flip: each root reports exactly what it reports with a fresh store', async () => {
     const roots: Array<{ label: string; root: string }> = [
-      { label: 'f40', root: (await fedoraRoot('shared-40')).installroot },
-      { label: 'f41', root: (await fedoraRoot('shared-41', '41')).installroot },
-      { label: 'debian', root: (await debianRoot('shared-debian')).root },
-      { label: 'ubuntu', root: (await ubuntuRoot('shared-ubuntu')).root },
+      { label: 'f40', root: (await fedoraRoot('one-store-40')).installroot },
+      { label: 'f41', root: (await fedoraRoot('one-store-41', '41')).installroot },
+      { label: 'debian', root: (await debianRoot('one-store-debian')).root },
+      { label: 'ubuntu', root: (await ubuntuRoot('one-store-ubuntu')).root },
     ];
-    const shared = path.join(work, 'shared.db');
+    const oneStore = path.join(work, 'one-store.db');
     // Fedora 40 and 41 alternate: under section ids they would share [fedora] and [updates].
     const sequence = [roots[0]!, roots[1]!, roots[0]!, roots[2]!, roots[1]!, roots[3]!, roots[0]!];
     const seen = new Map<string, HostReport>();
     for (const { label, root } of sequence) {
-      const run = await host(root, shared);
+      const run = await host(root, oneStore);
       expect(run.stderr, label).not.toMatch(/backwards|refus|rollback/i);
       expect(run.report.partialData, label).toEqual([]);
       expect(run.report.packages.filter((p) => p.history.pingpong !== undefined), label).toEqual([]);
