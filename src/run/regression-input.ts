@@ -27,9 +27,9 @@ export function regressionBestVersions(store: Store, config: Config, audited: re
   const auditedNames = new Set(audited.map((p) => p.name));
   const storedFormat = new Map(store.repos().map((r) => [r.id, r.format]));
   const scopes = new Map<string, VersionScope>();
-  const scopeOf = (p: ProfileConfig) => scopes.get(p.name) ?? scopes.set(p.name, versionScope(config, p)).get(p.name)!;
+  const scopeOf = (p: ProfileConfig) => cached(scopes, p.name, () => versionScope(config, p));
   const hasVersions = new Map<string, boolean>();
-  const hasVersionsOf = (p: ProfileConfig) => hasVersions.get(p.name) ?? hasVersions.set(p.name, store.hasCurrentVersions(scopeOf(p))).get(p.name)!;
+  const hasVersionsOf = (p: ProfileConfig) => cached(hasVersions, p.name, () => store.hasCurrentVersions(scopeOf(p)));
   const everyName = new Map<string, Candidate[]>();
 
   const out = new Map<string, Map<string, BestVersions>>();
@@ -43,12 +43,20 @@ export function regressionBestVersions(store: Store, config: Config, audited: re
       const candidates =
         names !== undefined
           ? bestVersionsOf(store, config, profile, vendors, names)
-          : everyName.get(profile.name) ?? everyName.set(profile.name, bestVersionsOf(store, config, profile, vendors, undefined)).get(profile.name)!;
+          : cached(everyName, profile.name, () => bestVersionsOf(store, config, profile, vendors, undefined));
       bests.set(profile.name, { candidates, hasVersions: names !== undefined ? hasVersionsOf(profile) : candidates.length > 0 });
     }
     out.set(path.name, bests);
   }
   return out;
+}
+
+/** The value kept under `key`, computed once (a profile on several paths is read once). */
+function cached<V>(map: Map<string, V>, key: string, compute: () => V): V {
+  if (map.has(key)) return map.get(key)!;
+  const value = compute();
+  map.set(key, value);
+  return value;
 }
 
 function enabledRepos(config: Config, profile: ProfileConfig): string[] {
