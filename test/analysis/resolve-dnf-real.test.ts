@@ -72,11 +72,13 @@ const REPOS: Array<{ config: RpmRepoConfig; rpms: RpmSpec[] }> = [
       pkg('exgl-up', '2.0', GRAFANA),
       pkg('exn', '1.0', GRAFANA),
       pkg('arch3', '1.0', GRAFANA, { arch: 'x86_64' }),
+      pkg('up-heldprio', '2.0', GRAFANA),
     ],
   },
   {
     config: rpmRepo('prio10', { vendor: 'Prio Inc', priority: 10 }),
-    rpms: [pkg('prio', '0.5', 'Prio Inc'), pkg('up-prio', '0.9', 'Prio Inc'), pkg('up-lockprio', '2.0', 'Prio Inc'), pkg('up-prunedprio', '6.1.5', 'Prio Inc')],
+    // up-heldprio: the installed version itself, at priority 10, holds it against grafana's newer one.
+    rpms: [pkg('prio', '0.5', 'Prio Inc'), pkg('up-prio', '0.9', 'Prio Inc'), pkg('up-lockprio', '2.0', 'Prio Inc'), pkg('up-prunedprio', '6.1.5', 'Prio Inc'), pkg('up-heldprio', '1.0', 'Prio Inc')],
   },
   {
     config: rpmRepo('cheap', { vendor: 'Cheap Co', cost: 500 }),
@@ -101,6 +103,7 @@ const INSTALLED: RpmSpec[] = [
   pkg('up-noarch', '1.0', GRAFANA, { arch: 'x86_64' }),
   pkg('exgl-up', '1.0', FEDORA),
   pkg('up-prunedprio', '6.2.1', 'Prio Inc'),
+  pkg('up-heldprio', '1.0', 'Prio Inc'),
 ];
 
 let work: string;
@@ -194,6 +197,8 @@ describe('resolveDnf agrees with real dnf 4', () => {
       // Priority prunes the upgrade's candidates (newer versions), not every version of the name.
       const pruned = plan.items.find((i) => i.name === 'up-prunedprio');
       expect(pruned?.toEvr).toBe(allowVendorChange ? '1:6.0.0-1.fc29' : undefined);
+      // …but the installed version is one of them: carried at priority 10, it stays.
+      expect(plan.items.map((i) => i.name)).not.toContain('up-heldprio');
     }, 60_000);
   }
 

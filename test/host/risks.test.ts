@@ -93,9 +93,10 @@ describe('buildHostReport (dnf)', () => {
       ['third-a', '/etc/yum.repos.d/a.repo', 'excludepkgs=old*,grafana', true],
     ]);
     const loki = r.packages.find((x) => x.name === 'loki')!;
-    // Fedora has nothing newer than the installed loki, and priority prunes only the upgrade's
-    // (newer) candidates: a better priority for fedora does not stop third-b's 2.0.
-    expect(loki.fixes.find((f) => f.kind === 'dnf-priority')).toMatchObject({ section: 'fedora', text: 'priority=49', verified: false });
+    // Fedora has nothing newer than the installed loki, but it carries loki 1.0 itself: at a better
+    // priority than third-b it holds loki where it is (libsolv keeps the installed EVR among the
+    // update candidates), so the priority fix works.
+    expect(loki.fixes.find((f) => f.kind === 'dnf-priority')).toMatchObject({ section: 'fedora', text: 'priority=49', verified: true });
     expect(r.combinedFixes.map((f) => [f.section, f.text])).toEqual([
       ['third-a', 'excludepkgs=old*,grafana'],
       ['third-b', 'excludepkgs=grafana,loki'],

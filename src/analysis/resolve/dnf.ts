@@ -6,9 +6,11 @@
  * 1. excludepkgs / includepkgs of each repo drop packages (globs.ts: dnf's subject matching).
  * 2. Among the candidates of the job, only those from the repos with the best (lowest) priority
  *    count (libsolv prune_to_highest_prio; the installed package is exempt). The candidates are
- *    the job's: for `dnf install` every version of the name, for `dnf upgrade` only the versions
- *    newer than the installed one — a priority-10 repo that has only older versions does not stop
- *    a newer one from a priority-99 repo (observed with dnf 4.14).
+ *    the job's: for `dnf install` every version of the name, for `dnf upgrade` the versions not
+ *    older than the installed one (libsolv's policy_findupdatepackages keeps equal EVRs) — a
+ *    priority-10 repo that has only older versions does not stop a newer one from a priority-99
+ *    repo, but one that carries the installed version itself does: the package stays (both
+ *    observed with dnf 4.14).
  * 3. Arch: the most preferred real arch present is kept together with noarch (prune_to_best_arch);
  *    then the highest EVR wins (prune_to_best_version). noarch ↔ arch changes are always legal.
  * 4. The same EVR in several repos: lower cost, then the repo listed first.
@@ -210,13 +212,17 @@ function moveTo(installed: InstalledPackage, to: RpmEntry): Move {
 }
 
 /**
- * `dnf upgrade`: the job's candidates are the newer versions of the name and the packages that
- * obsolete the installed one.
+ * `dnf upgrade`: the job's candidates are the versions of the name not older than the installed
+ * one and the packages that obsolete it. When the installed version itself wins (it sits in a repo
+ * of better priority than every newer one), nothing moves.
  */
 function upgradeOf(installed: InstalledPackage, all: RpmEntry[], obsoleters: RpmEntry[], profile: ProfileConfig, vendorLocked: boolean): Move {
-  const newer = all.filter((e) => eligible(e, installed, vendorLocked) && compareEvr(e.candidate, installed) > 0);
-  const best = chooseAmong([...newer, ...obsoleters.filter((e) => eligible(e, installed, vendorLocked))], profile);
-  if (best !== null) return moveTo(installed, best);
+  const notOlder = all.filter((e) => eligible(e, installed, vendorLocked) && compareEvr(e.candidate, installed) >= 0);
+  const best = chooseAmong([...notOlder, ...obsoleters.filter((e) => eligible(e, installed, vendorLocked))], profile);
+  if (best !== null && (best.candidate.name !== installed.name || compareEvr(best.candidate, installed) > 0)) return moveTo(installed, best);
+  if (best !== null && notOlder.some((e) => compareEvr(e.candidate, installed) > 0)) {
+    return { action: 'none', to: null, why: `repo ${best.repo.id} (priority ${best.repo.priority}) carries the installed version and outranks every newer one` };
+  }
   const pool = all.filter((e) => e.excluded === undefined && archChangeLegal(installed.arch, e.candidate.arch));
   if (pool.length === 0) return { ...unreachable(installed, all), to: null };
   const sameVendor = pool.filter((e) => !vendorLocked || vendorOf(e.candidate) === vendorOf(installed));
