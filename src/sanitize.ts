@@ -27,9 +27,12 @@ function visible(c: string): string {
   return code < 0x100 ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
 }
 
+const CREDENTIALS = /\b([a-z][a-z0-9+.-]*:\/\/)([^\s/?#@]*)@/i;
+const EVERY_CREDENTIALS = new RegExp(CREDENTIALS.source, 'gi');
+
 /** `https://user:secret@host/` → `https://user:***@host/`; a bare user (a token) becomes `***`. */
 export function redactCredentials(text: string): string {
-  return text.replace(/\b([a-z][a-z0-9+.-]*:\/\/)([^\s/?#@]*)@/gi, (_m, scheme: string, userinfo: string) => {
+  return text.replace(EVERY_CREDENTIALS, (_m, scheme: string, userinfo: string) => {
     const colon = userinfo.indexOf(':');
     return colon >= 0 ? `${scheme}${userinfo.slice(0, colon)}:***@` : `${scheme}***@`;
   });
@@ -75,6 +78,10 @@ export function safeHtmlDocument(html: string): string {
 
 /** A value as JSON (pretty-printed, newline-terminated): credentials redacted, no raw controls. */
 export function safeJson(value: unknown): string {
-  const text = JSON.stringify(value, (_key, v: unknown) => (typeof v === 'string' ? redactCredentials(v) : v), 2);
+  // Every string with credentials in it also shows them in the serialised text (escaping only
+  // adds backslashes, which the pattern allows), so a text without any needed no redaction: the
+  // common case skips a replacer call per value (~20 ms of an audit's JSON).
+  const plain = JSON.stringify(value, null, 2);
+  const text = CREDENTIALS.test(plain) ? JSON.stringify(value, (_key, v: unknown) => (typeof v === 'string' ? redactCredentials(v) : v), 2) : plain;
   return text.replace(UNSAFE_IN_JSON, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`) + '\n';
 }
