@@ -4,7 +4,7 @@
  */
 import type { ProfileConfig, RepoConfig, RepoRole, UpgradePathConfig } from '../config/types.js';
 import type { PackageFormat } from '../formats/types.js';
-import type { AptReleaseFacts, DnfRepoFacts, PackageVersion, StoredFeedRelease, StoredVersion, VersionInterval, WinnerInterval, RepoEvent } from '../store/index.js';
+import type { AptReleaseFacts, DebRelationFields, DnfRepoFacts, PackageVersion, StoredFeedRelease, StoredVersion, VersionInterval, WinnerInterval, RepoEvent } from '../store/index.js';
 import type { MappingOptions } from '../upstream/mapping.js';
 
 /** The store owns it (the crawler stores it, the resolvers read it); named here for the analysis's callers. */
@@ -24,6 +24,8 @@ export interface InstalledPackage extends PackageVersion {
   vendor: string | null;
   /** Seconds since the epoch, when known. */
   installTime: number | null;
+  /** deb, read from the dpkg status: the installed version's relations (absent from exported lists). */
+  relations?: DebRelationFields;
 }
 
 export interface ResolveInput {
@@ -39,7 +41,8 @@ export interface ResolveInput {
   dnfFacts?: ReadonlyMap<string, DnfRepoFacts>;
 }
 
-export type Action = 'install' | 'upgrade' | 'none' | 'downgrade' | 'vendor-change' | 'stranded' | 'blocked';
+/** `kept-back`: apt-get upgrade would move it, but the new version's relations need a package installed or removed. */
+export type Action = 'install' | 'upgrade' | 'none' | 'downgrade' | 'vendor-change' | 'stranded' | 'blocked' | 'kept-back';
 
 /** Who the package manager picks for one name (and arch) in one profile. */
 export interface Resolution {
@@ -63,6 +66,8 @@ export interface Resolution {
   upgradeTo?: Candidate | null;
   /** dnf install-only package (kernel…): an upgrade installs the new version beside the old ones. */
   installOnly?: boolean;
+  /** apt: upgradeAction is `kept-back`: the move apt-get upgrade would have made, and why it does not. */
+  keptBack?: { wouldBe: Action; to: Candidate; because: string };
   /** The version `dnf distro-sync` / `apt-get dist-upgrade` would move it to (null: stays). */
   syncTo?: Candidate | null;
   /**

@@ -53,7 +53,7 @@ export async function runHostCommand(options: HostOptions): Promise<number> {
       previousState: store.previousHostState(host),
       now,
       skippedRepos: (full.config.skippedRepos ?? []).map((r) => ({ id: r.id, variable: r.variable, file: r.definedAt.file, line: r.definedAt.line ?? null })),
-      notes: full.skippedReposNote ? [full.skippedReposNote] : [],
+      notes: [...(full.skippedReposNote ? [full.skippedReposNote] : []), ...data.notes],
       crawlNotes,
       warnings,
       dnfFacts: data.dnfFacts,

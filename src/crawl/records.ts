@@ -39,5 +39,12 @@ export function debRecord(pkg: DebPackage, where: ErrorLocation = {}): VersionRe
     summary: pkg.summary,
     // Packages files carry no build time; first_seen stands in for "when it was shipped".
     buildTime: null,
+    debRelations: {
+      depends: pkg.depends,
+      preDepends: pkg.preDepends,
+      conflicts: pkg.conflicts,
+      breaks: pkg.breaks,
+      provides: pkg.providesText,
+    },
   };
 }

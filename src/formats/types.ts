@@ -64,6 +64,10 @@ export interface DebPackage {
   /** First line of Description. */
   summary: string | null;
   provides: Relation[];
+  /** The relationship fields as written (folded onto one line), null when absent. */
+  providesText: string | null;
+  depends: string | null;
+  preDepends: string | null;
   conflicts: string | null;
   breaks: string | null;
   replaces: string | null;

@@ -218,7 +218,29 @@ export async function readDpkgStatus(root: string): Promise<InstalledList> {
   const source = `dpkg status ${path.join(admindir, 'status')}`;
   const text = await tool('dpkg-query', [`--admindir=${admindir}`, '-W', `-f=${DPKG_SHOWFORMAT.replaceAll('\\t', '\t').replaceAll('\\n', '\n')}`], 'the dpkg status', path.join(admindir, 'status'));
   if (text.trim() === '') return { format: 'dpkg', packages: [], source, warnings: [] };
-  return { ...parseInstalledList(text, source), source };
+  const list = { ...parseInstalledList(text, source), source };
+  const relations = await tool('dpkg-query', [`--admindir=${admindir}`, '-W', `-f=${DPKG_RELATIONS_FORMAT}`], 'the dpkg status', path.join(admindir, 'status'));
+  attachRelations(list.packages, relations);
+  return list;
+}
+
+/**
+ * The installed versions' relationship fields (what apt-get upgrade checks an upgrade against).
+ * dpkg writes each on one line, so tabs separate them safely.
+ */
+const DPKG_RELATIONS_FIELDS = ['Provides', 'Depends', 'Pre-Depends', 'Conflicts', 'Breaks'] as const;
+const DPKG_RELATIONS_FORMAT = ['${Package}', '${Architecture}', '${Version}', ...DPKG_RELATIONS_FIELDS.map((f) => `\${${f}}`)].join('\t') + '\n';
+
+function attachRelations(packages: InstalledPackage[], text: string): void {
+  const byKey = new Map(packages.map((p) => [`${p.name}\t${p.arch}\t${p.evr}`, p]));
+  for (const line of text.split('\n')) {
+    const [name, arch, version, provides, depends, preDepends, conflicts, breaks] = line.split('\t');
+    if (breaks === undefined) continue;
+    const pkg = byKey.get(`${name}\t${arch === '' ? 'all' : arch}\t${version!.trim()}`);
+    if (!pkg) continue;
+    const field = (v: string | undefined) => (v === undefined || v.trim() === '' ? null : v.trim());
+    pkg.relations = { provides: field(provides), depends: field(depends), preDepends: field(preDepends), conflicts: field(conflicts), breaks: field(breaks) };
+  }
 }
 
 /** The root's own package database, of the kind its repositories use. */

@@ -76,6 +76,7 @@ function hostAction(a: Action | undefined): HostAction {
     case 'downgrade':
     case 'stranded':
     case 'blocked':
+    case 'kept-back':
       return a;
     default:
       return 'none';
@@ -167,15 +168,21 @@ export function buildHostReport(input: HostInput): HostReport {
       action,
       syncAction,
       from: fromSide(r, format),
-      to: action === 'none' || action === 'stranded' || action === 'blocked' ? null : target(r.upgradeTo, format, r.name),
+      to: action === 'none' || action === 'stranded' || action === 'blocked' || action === 'kept-back' ? null : target(r.upgradeTo, format, r.name),
       syncTo: syncAction === 'none' || syncAction === 'stranded' || syncAction === 'blocked' ? null : target(r.syncTo, format, r.name),
-      reason: becameStranded ? `${r.reason}; stranded since the last run on this host (it was not then)` : r.reason,
+      reason: becameStranded
+        ? `${r.reason}; stranded since the last run on this host (it was not then)`
+        : r.keptBack
+          ? `kept back: ${r.keptBack.because} (the candidate ${r.keptBack.to.evr}: ${r.reason})`
+          : r.reason,
       history,
       becameStranded,
       risky: becameStranded || isRisky(action, syncAction, history, failOn),
       fixes: [],
     };
     if (r.installOnly) risk.installOnly = true;
+    const keptTo = r.keptBack ? target(r.keptBack.to, format, r.name) : null;
+    if (r.keptBack && keptTo) risk.keptBack = { wouldBe: hostAction(r.keptBack.wouldBe), to: keptTo, because: r.keptBack.because };
     if (NEEDS_FIX.has(action) || NEEDS_FIX.has(syncAction)) risk.fixes = fixesForResolution(input, r, risk);
     packages.push(risk);
   }
@@ -190,6 +197,7 @@ export function buildHostReport(input: HostInput): HostReport {
     if (p.from.repo !== null) p.from.repo = label(p.from.repo);
     if (p.to) p.to.repo = label(p.to.repo);
     if (p.syncTo) p.syncTo.repo = label(p.syncTo.repo);
+    if (p.keptBack) p.keptBack.to.repo = label(p.keptBack.to.repo);
   }
 
   return {
@@ -272,7 +280,8 @@ function fixesForResolution(input: HostInput, r: Resolution, risk: HostRisk) {
   const baseline = ctx.simulate(input.profile, input.repos);
   const same = baseline !== undefined && (() => {
     const c = ctx.classify(baseline);
-    return c.action === risk.action && c.syncAction === risk.syncAction;
+    // The narrow re-resolution does not see the rest of the host, so it cannot keep anything back.
+    return c.action === (risk.keptBack?.wouldBe ?? risk.action) && c.syncAction === risk.syncAction;
   })();
   const fixes = fixesFor(ctx, risk, r);
   return same ? fixes : fixes.map((f) => ({ ...f, verified: false }));

@@ -12,14 +12,17 @@
  * - stranded: no enabled repo carries the name any more, or every repo carries only lower
  *   versions than the installed one (it will never be updated);
  * - blocked: repos carry it but every version is excluded (excludepkgs, negative pins);
+ * - kept-back: apt-get upgrade would move it, but the new version needs a package that is not
+ *   installed, or conflicts with / breaks one that stays (upgrade installs and removes nothing):
+ *   apt prints it under "The following packages have been kept back";
  * - none: already the version the package manager wants.
  */
-export type HostAction = 'upgrade' | 'vendor-change' | 'downgrade' | 'stranded' | 'blocked' | 'none';
-export const HOST_ACTIONS: readonly HostAction[] = ['vendor-change', 'downgrade', 'stranded', 'blocked', 'upgrade', 'none'];
+export type HostAction = 'upgrade' | 'vendor-change' | 'downgrade' | 'kept-back' | 'stranded' | 'blocked' | 'none';
+export const HOST_ACTIONS: readonly HostAction[] = ['vendor-change', 'downgrade', 'kept-back', 'stranded', 'blocked', 'upgrade', 'none'];
 
 /** What `--fail-on` may name: actions, and names with a clash or ping-pong history. */
 export type HostRiskKind = Exclude<HostAction, 'none'> | 'clash' | 'pingpong';
-export const HOST_RISK_KINDS: readonly HostRiskKind[] = ['vendor-change', 'downgrade', 'stranded', 'blocked', 'upgrade', 'clash', 'pingpong'];
+export const HOST_RISK_KINDS: readonly HostRiskKind[] = ['vendor-change', 'downgrade', 'kept-back', 'stranded', 'blocked', 'upgrade', 'clash', 'pingpong'];
 /**
  * Stranded and blocked packages are listed but do not fail a run by default: a local build is
  * stranded every day, and a cron job that always fails gets ignored. A package that *became*
@@ -88,6 +91,11 @@ export interface HostRisk {
   risky: boolean;
   /** dnf install-only package (kernel…): an upgrade installs the new version beside the old ones. */
   installOnly?: boolean;
+  /**
+   * action `kept-back` (apt): the move apt-get upgrade would make were the new version's
+   * Depends / Conflicts / Breaks met, where to, and why they are not.
+   */
+  keptBack?: { wouldBe: HostAction; to: HostTarget; because: string };
   /** Best first; empty for same-vendor upgrades. */
   fixes: HostFix[];
 }

@@ -7,6 +7,7 @@ const ACTION_WORDS: Record<HostAction, [string, string]> = {
   downgrade: ['downgrade', 'downgrades'],
   stranded: ['stranded', 'stranded'],
   blocked: ['blocked', 'blocked'],
+  'kept-back': ['kept back', 'kept back'],
   upgrade: ['upgrade', 'upgrades'],
   none: ['unchanged', 'unchanged'],
 };
@@ -16,7 +17,7 @@ function n(count: number): string {
 }
 
 function countLine(counts: Record<HostAction, number>): string {
-  const order: HostAction[] = ['vendor-change', 'downgrade', 'stranded', 'blocked', 'upgrade'];
+  const order: HostAction[] = ['vendor-change', 'downgrade', 'kept-back', 'stranded', 'blocked', 'upgrade'];
   const parts = order.filter((a) => counts[a] > 0).map((a) => `${n(counts[a])} ${ACTION_WORDS[a][counts[a] === 1 ? 0 : 1]}`);
   return parts.length ? parts.join(', ') : 'nothing to do';
 }
@@ -38,6 +39,9 @@ function moveText(action: HostAction, to: HostTarget | null, r: HostRisk): strin
       return 'stranded (gets no updates)';
     case 'blocked':
       return 'blocked (every version excluded)';
+    case 'kept-back':
+      // apt's own words; what it would have done, had it been allowed to install or remove.
+      return r.keptBack ? `kept back (would be: ${moveText(r.keptBack.wouldBe, r.keptBack.to, r)})` : 'kept back';
     case 'none':
       return 'stays';
   }

@@ -10,6 +10,7 @@ import { winnersFromResolutions } from '../analysis/by-name.js';
 import { applyReleaseVendors } from '../config/release-vendors.js';
 import { observedRollbacks } from '../analysis/rollback.js';
 import { resolveProfile } from '../analysis/resolve/resolve.js';
+import { keepBackWithStoredRelations } from '../analysis/resolve/apt-upgrade.js';
 import type { AnalysisInput, AptReleaseFacts, Candidate, InstalledPackage, Resolution } from '../analysis/types.js';
 import { vendorNormaliser } from '../analysis/vendors.js';
 import type { Config, ProfileConfig, RepoConfig } from '../config/types.js';
@@ -215,6 +216,8 @@ export interface HostData {
   health: RepoHealth[];
   /** rpm profiles: the repos' obsoletes, provides and modules (what re-resolving a fix needs too). */
   dnfFacts: ReadonlyMap<string, DnfRepoFacts>;
+  /** What the report should say about how complete the prediction is (e.g. relations not stored yet). */
+  notes: string[];
 }
 
 /**
@@ -246,6 +249,8 @@ export function loadHostData(store: Store, configured: Config, profile: ProfileC
   };
   const dnfFacts = profile.format === 'rpm' ? store.dnfFacts(repoIds) : new Map<string, DnfRepoFacts>();
   const candidates = candidatesFor(profile, sack === current ? input : { ...input, current: sack });
-  const resolutions = resolveProfiles(input, [profile], () => candidates, { installed, dnfFacts }).get(profile.name)!;
-  return { input, repos: config.repos, resolutions, health: repoHealth(store, repoIds), dnfFacts };
+  const resolved = resolveProfiles(input, [profile], () => candidates, { installed, dnfFacts }).get(profile.name)!;
+  // apt-get upgrade keeps back what would need a package installed or removed (host audits only).
+  const { resolutions, notes } = profile.format === 'deb' ? keepBackWithStoredRelations(resolved, store.debRelations(repoIds, names)) : { resolutions: resolved, notes: [] };
+  return { input, repos: config.repos, resolutions, health: repoHealth(store, repoIds), dnfFacts, notes };
 }

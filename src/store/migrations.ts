@@ -195,6 +195,23 @@ export const MIGRATIONS: readonly Migration[] = [
       fillSortKeys(db);
     },
   },
+  {
+    version: 9,
+    name: 'deb relations',
+    // What apt's upgrade needs of a deb version beyond its version (Depends, Pre-Depends,
+    // Conflicts, Breaks, Provides, as written), one row per deb version row, in their own table:
+    // audit scans version_tracks and must not read these. A deb version row without one was
+    // stored before this migration; its repo's next changed crawl fills it (nothing is guessed).
+    sql: `
+      CREATE TABLE deb_relations (
+        version_id  INTEGER PRIMARY KEY REFERENCES version_tracks (id),
+        depends     TEXT,
+        pre_depends TEXT,
+        conflicts   TEXT,
+        breaks      TEXT,
+        provides    TEXT
+      ) STRICT;`,
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.reduce((max, m) => Math.max(max, m.version), 0);

@@ -36,6 +36,11 @@ const STAGING_DDL = `
     summary     TEXT,
     build_time  INTEGER,
     sort_key    TEXT NOT NULL,
+    depends     TEXT,
+    pre_depends TEXT,
+    conflicts   TEXT,
+    breaks      TEXT,
+    provides    TEXT,
     PRIMARY KEY (staging_id, name, arch, epoch, version, release)
   ) WITHOUT ROWID`;
 
@@ -55,8 +60,9 @@ function prepareStatements(db: Db) {
     // that would also silently drop rows violating NOT NULL.
     stage: db.prepare(
       `INSERT INTO temp.staging_versions
-         (staging_id, name, arch, epoch, version, release, evr, vendor, source_name, url, summary, build_time, sort_key)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+         (staging_id, name, arch, epoch, version, release, evr, vendor, source_name, url, summary, build_time, sort_key,
+          depends, pre_depends, conflicts, breaks, provides)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
     ),
     dropStaging: db.prepare('DELETE FROM temp.staging_versions WHERE staging_id = ?'),
     head: db.prepare<[string], SnapshotHead>(
@@ -96,6 +102,22 @@ function prepareStatements(db: Db) {
          AND NOT EXISTS (SELECT 1 FROM version_tracks AS v
                          WHERE v.repo_id = @repo AND v.last_seen IS NULL AND ${SAME_KEY('s', 'v')})
        RETURNING name`,
+    ),
+    // deb repos: every present version's relations, once the intervals are merged (new rows, and
+    // rows stored before relations were: nothing else says which those are). An unchanged text
+    // writes nothing.
+    relations: db.prepare(
+      `INSERT INTO deb_relations (version_id, depends, pre_depends, conflicts, breaks, provides)
+       SELECT v.id, s.depends, s.pre_depends, s.conflicts, s.breaks, s.provides
+       FROM temp.staging_versions AS s
+       JOIN version_tracks AS v INDEXED BY version_tracks_open
+         ON v.repo_id = @repo AND v.last_seen IS NULL AND ${SAME_KEY('s', 'v')}
+       WHERE s.staging_id = @sid
+       ON CONFLICT (version_id) DO UPDATE SET
+         depends = excluded.depends, pre_depends = excluded.pre_depends, conflicts = excluded.conflicts,
+         breaks = excluded.breaks, provides = excluded.provides
+       WHERE (deb_relations.depends, deb_relations.pre_depends, deb_relations.conflicts, deb_relations.breaks, deb_relations.provides)
+             IS NOT (excluded.depends, excluded.pre_depends, excluded.conflicts, excluded.breaks, excluded.provides)`,
     ),
     dnfFacts: db.prepare('INSERT INTO snapshot_dnf_facts (snapshot_id, facts) VALUES (?, ?)'),
     snapshot: db.prepare(
@@ -166,6 +188,11 @@ export class RepoUpdate extends StagedRepoUpdate {
             r.summary,
             r.buildTime,
             versionScheme(this.format).sortKey(r),
+            r.debRelations?.depends ?? null,
+            r.debRelations?.preDepends ?? null,
+            r.debRelations?.conflicts ?? null,
+            r.debRelations?.breaks ?? null,
+            r.debRelations?.provides ?? null,
           );
         }
       })();
@@ -201,6 +228,7 @@ export class RepoUpdate extends StagedRepoUpdate {
       const closed = s.close.pluck().all({ ...keys, prev: head?.checkedAt ?? fetchedAt }) as string[];
       const refreshedNames = s.refresh.pluck().all(keys) as string[];
       const opened = s.open.pluck().all({ ...keys, at: fetchedAt }) as string[];
+      if (this.format === 'deb') s.relations.run(keys);
       const removed = closed.length;
       const refreshed = refreshedNames.length;
       const added = opened.length;

@@ -21,6 +21,7 @@ import {
   versionHistory,
   versionPartsHistory,
 } from './queries.js';
+import { debRelations } from './deb-relations.js';
 import { RepoUpdate, recordUnchanged } from './repo-update.js';
 import { listRepos, recordRepoEvent, releaseFacts, repoEvents, setReleaseFacts, upsertRepo } from './repos.js';
 import { latestReport, listReports, saveReport } from './reports.js';
@@ -28,6 +29,7 @@ import type {
   AptReleaseFacts,
   CommitResult,
   DnfRepoFacts,
+  StoredDebRelations,
   FeedCheck,
   FeedReleaseInput,
   HostPackageState,
@@ -180,6 +182,9 @@ export class SqliteStore implements Store {
   /** rpm repos: obsoletes, install-only provides and modules of each repo's current snapshot. */
   dnfFacts(repoIds: readonly string[]): Map<string, DnfRepoFacts> {
     return dnfFacts(this.db, repoIds);
+  }
+  debRelations(repoIds: readonly string[], names: readonly string[]): StoredDebRelations[] {
+    return debRelations(this.db, repoIds, names);
   }
 
   // ── winners ──

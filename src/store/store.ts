@@ -10,6 +10,7 @@ import type {
   AptReleaseFacts,
   CommitResult,
   DnfRepoFacts,
+  StoredDebRelations,
   FeedCheck,
   FeedReleaseInput,
   HostPackageState,
@@ -106,6 +107,11 @@ export interface Store {
   snapshotsFetchedAfter(repoIds: readonly string[], after: number): number;
   /** rpm repos: obsoletes, install-only provides and modules of each repo's current snapshot. */
   dnfFacts(repoIds: readonly string[]): Map<string, DnfRepoFacts>;
+  /**
+   * deb repos: the current versions of `names` with their Depends, Pre-Depends, Conflicts, Breaks
+   * and Provides (fields null for a version stored before repoclash kept them).
+   */
+  debRelations(repoIds: readonly string[], names: readonly string[]): StoredDebRelations[];
 
   // ── winners ──
   recordWinners(profile: string, winners: readonly Winner[], at: number, names?: readonly string[]): WinnerChanges;

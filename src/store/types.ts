@@ -41,6 +41,33 @@ export interface VersionRecord extends PackageVersion {
   summary: string | null;
   /** Seconds since the epoch, as in the package metadata. */
   buildTime: number | null;
+  /** deb only: the relationship fields apt's upgrade needs, as written in Packages. */
+  debRelations?: DebRelationFields;
+}
+
+/**
+ * A deb version's relationship fields as its Packages stanza writes them (null: absent). Stored
+ * apart from version_tracks (deb_relations, keyed by the version row's id) so audit's scans of
+ * version_tracks stay narrow; parsed only where apt's rules are applied (analysis/resolve/apt-upgrade.ts).
+ */
+export interface DebRelationFields {
+  depends: string | null;
+  preDepends: string | null;
+  conflicts: string | null;
+  breaks: string | null;
+  provides: string | null;
+}
+
+/**
+ * One current deb version's relationship fields, by what names it. `fields` null: the version was
+ * stored before repoclash stored relations (filled in at the repo's next changed crawl).
+ */
+export interface StoredDebRelations {
+  repoId: string;
+  name: string;
+  arch: string;
+  evr: string;
+  fields: DebRelationFields | null;
 }
 
 /** What apt's pinning needs to know of a deb repo's Release (stored by the crawler). */

@@ -20,6 +20,8 @@ const NAMES = [
   'Homepage',
   'Description',
   'Provides',
+  'Depends',
+  'Pre-Depends',
   'Conflicts',
   'Breaks',
   'Replaces',
@@ -130,6 +132,11 @@ export function packageFromStanza(stanza: Stanza, where: ErrorLocation = {}): De
     homepage: fieldText(stanza, slot, 'Homepage'),
     summary: fieldText(stanza, slot, 'Description'),
     provides,
+    // apt's upgrade rules need these as written; they are parsed only for the few versions a
+    // `host` run looks at (parsing every stanza's Depends here would cost the crawl).
+    providesText,
+    depends: foldedText(stanza, slot, 'Depends'),
+    preDepends: foldedText(stanza, slot, 'Pre-Depends'),
     conflicts: foldedText(stanza, slot, 'Conflicts'),
     breaks: foldedText(stanza, slot, 'Breaks'),
     replaces: foldedText(stanza, slot, 'Replaces'),

@@ -18,6 +18,7 @@ const TABLES = [
   'snapshots',
   'snapshot_dnf_facts',
   'version_tracks',
+  'deb_relations',
   'repo_events',
   'winner_tracks',
   'winner_inputs',

@@ -124,6 +124,15 @@ const POSTGRES_SQL: Readonly<Record<number, string>> = {
       facts       TEXT NOT NULL CHECK (facts::json IS NOT NULL)
     );`,
   8: `ALTER TABLE version_tracks ADD COLUMN sort_key TEXT;`,
+  9: `
+    CREATE TABLE deb_relations (
+      version_id  BIGINT PRIMARY KEY REFERENCES version_tracks (id),
+      depends     TEXT,
+      pre_depends TEXT,
+      conflicts   TEXT,
+      breaks      TEXT,
+      provides    TEXT
+    );`,
 };
 
 /** What a migration computes in JS after its SQL (the SQLite list's `fill`, over this backend's rows). */

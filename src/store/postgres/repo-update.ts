@@ -16,7 +16,7 @@ import type { CommitResult, SnapshotMeta } from '../types.js';
 import type { PgConnection, SqlValue } from './connection.js';
 import { WRITE_LOCK } from './locks.js';
 
-const STAGING_COLUMNS = ['staging_id', 'ord', 'name', 'arch', 'epoch', 'version', 'release', 'evr', 'vendor', 'source_name', 'url', 'summary', 'build_time', 'sort_key'];
+const STAGING_COLUMNS = ['staging_id', 'ord', 'name', 'arch', 'epoch', 'version', 'release', 'evr', 'vendor', 'source_name', 'url', 'summary', 'build_time', 'sort_key', 'depends', 'pre_depends', 'conflicts', 'breaks', 'provides'];
 
 const STAGING_DDL = `
   CREATE TEMP TABLE IF NOT EXISTS staging_versions (
@@ -33,7 +33,12 @@ const STAGING_DDL = `
     url         TEXT,
     summary     TEXT,
     build_time  BIGINT,
-    sort_key    TEXT NOT NULL
+    sort_key    TEXT NOT NULL,
+    depends     TEXT,
+    pre_depends TEXT,
+    conflicts   TEXT,
+    breaks      TEXT,
+    provides    TEXT
   );
   CREATE INDEX IF NOT EXISTS staging_versions_key ON staging_versions (staging_id, name, arch, epoch, version, release)`;
 
@@ -66,6 +71,16 @@ const SQL = {
     RETURNING name`,
   snapshot: `INSERT INTO snapshots (repo_id, fetched_at, checked_at, check_count, revision, metadata_time, index_checksum, package_count, status)
     VALUES ($1, $2, $2, 1, $3, $4, $5, $6, $7) RETURNING id`,
+  // deb repos: every present version's relations (see the SQLite update); unchanged text writes nothing.
+  relations: `INSERT INTO deb_relations (version_id, depends, pre_depends, conflicts, breaks, provides)
+    SELECT v.id, s.depends, s.pre_depends, s.conflicts, s.breaks, s.provides
+    FROM ${STAGED} AS s
+    JOIN version_tracks AS v ON v.repo_id = $1 AND v.last_seen IS NULL AND ${SAME_KEY('s', 'v')}
+    ON CONFLICT (version_id) DO UPDATE SET
+      depends = excluded.depends, pre_depends = excluded.pre_depends, conflicts = excluded.conflicts,
+      breaks = excluded.breaks, provides = excluded.provides
+    WHERE (deb_relations.depends, deb_relations.pre_depends, deb_relations.conflicts, deb_relations.breaks, deb_relations.provides)
+          IS DISTINCT FROM (excluded.depends, excluded.pre_depends, excluded.conflicts, excluded.breaks, excluded.provides)`,
   dnfFacts: `INSERT INTO snapshot_dnf_facts (snapshot_id, facts) VALUES ($1, $2)`,
 };
 
@@ -126,7 +141,7 @@ export class PgRepoUpdate extends StagedRepoUpdate {
       this.db.copyIn(
         'staging_versions',
         STAGING_COLUMNS,
-        rows.map((r, i): SqlValue[] => [this.stagingId, first + i, r.name, r.arch, r.epoch, r.version, r.release, r.evr, r.vendor, r.sourceName, r.url, r.summary, r.buildTime, versionScheme(this.format).sortKey(r)]),
+        rows.map((r, i): SqlValue[] => [this.stagingId, first + i, r.name, r.arch, r.epoch, r.version, r.release, r.evr, r.vendor, r.sourceName, r.url, r.summary, r.buildTime, versionScheme(this.format).sortKey(r), r.debRelations?.depends ?? null, r.debRelations?.preDepends ?? null, r.debRelations?.conflicts ?? null, r.debRelations?.breaks ?? null, r.debRelations?.provides ?? null]),
       );
     } catch (err) {
       this.abort();
@@ -155,6 +170,7 @@ export class PgRepoUpdate extends StagedRepoUpdate {
         const closed = this.db.column<string>(SQL.close, [repoId, sid, last?.checkedAt ?? fetchedAt]);
         const refreshedNames = this.db.column<string>(SQL.refresh, [repoId, sid]);
         const opened = this.db.column<string>(SQL.open, [repoId, sid, fetchedAt]);
+        if (this.format === 'deb') this.db.rows(SQL.relations, [repoId, sid]);
         const snapshotId = this.db.value<number>(SQL.snapshot, [
           repoId,
           fetchedAt,

@@ -9,6 +9,7 @@ import type {
   CommitResult,
   HostPackageState,
   DnfRepoFacts,
+  StoredDebRelations,
   FeedCheck,
   FeedReleaseInput,
   RepoEvent,
@@ -32,6 +33,7 @@ import { PgConnection } from './connection.js';
 import { parsePostgresUrl, type PasswordSource } from './location.js';
 import { migrate, requireCurrentSchema } from './migrations.js';
 import * as q from './queries.js';
+import { debRelations } from './deb-relations.js';
 import * as rec from './records.js';
 import { PgRepoUpdate, recordUnchanged } from './repo-update.js';
 
@@ -159,6 +161,9 @@ export class PostgresStore implements Store {
   }
   dnfFacts(repoIds: readonly string[]): Map<string, DnfRepoFacts> {
     return q.dnfFacts(this.db, repoIds);
+  }
+  debRelations(repoIds: readonly string[], names: readonly string[]): StoredDebRelations[] {
+    return debRelations(this.db, repoIds, names);
   }
 
   // ── winners ──

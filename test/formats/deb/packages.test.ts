@@ -63,6 +63,9 @@ describe('parsePackages', () => {
         '  libbar (<< 0.5)',
         'Replaces: libfoo1 (<< 2)',
         'Conflicts: libfoo-dev (<< 1)',
+        'Depends: libc6 (>= 2.36), libbar1 | libbaz1,',
+        ' foo-common (= 1:2.3-4)',
+        'Pre-Depends: dpkg (>= 1.15.6~)',
       ],
     });
     const [p, ...rest] = await parseAll(text);
@@ -76,6 +79,9 @@ describe('parsePackages', () => {
       homepage: 'https://foo.example.org/',
       summary: 'the libfoo2 program',
       provides: [{ name: 'libfoo', flags: '=', version: '1:2.3-4+b1' }, { name: 'foo-abi-2' }, { name: 'libfoo-any:any' }],
+      providesText: 'libfoo (= 1:2.3-4+b1), foo-abi-2, libfoo-any:any',
+      depends: 'libc6 (>= 2.36), libbar1 | libbaz1, foo-common (= 1:2.3-4)',
+      preDepends: 'dpkg (>= 1.15.6~)',
       conflicts: 'libfoo-dev (<< 1)',
       breaks: 'libfoo1 (<< 2), libbar (<< 0.5)',
       replaces: 'libfoo1 (<< 2)',
@@ -97,6 +103,7 @@ describe('parsePackages', () => {
     expect(pkgs[0]!.homepage).toBeNull();
     expect(pkgs[0]!.provides).toEqual([]);
     expect(pkgs[0]!.breaks).toBeNull();
+    expect([pkgs[0]!.depends, pkgs[0]!.preDepends, pkgs[0]!.providesText]).toEqual([null, null, null]);
   });
 
   it('keeps every stanza of a name that appears more than once', async () => {
@@ -203,6 +210,7 @@ with open(sys.argv[1]) as f:
         out.append({'package': s['Package'], 'version': s['Version'], 'architecture': s['Architecture'], 'source': source,
             'maintainer': opt(s.get('Maintainer')), 'homepage': opt(s.get('Homepage')),
             'summary': opt(desc.split('\\n')[0].strip()) if desc is not None else None, 'provides': provides,
+            'providesText': opt(fold(s.get('Provides'))), 'depends': opt(fold(s.get('Depends'))), 'preDepends': opt(fold(s.get('Pre-Depends'))),
             'conflicts': opt(fold(s.get('Conflicts'))), 'breaks': opt(fold(s.get('Breaks'))), 'replaces': opt(fold(s.get('Replaces'))),
             'multiArch': opt(s.get('Multi-Arch')), 'filename': opt(s.get('Filename')), 'sha256': opt(s.get('SHA256')),
             'size': int(s['Size']) if s.get('Size') else None, 'section': opt(s.get('Section'))})
@@ -230,6 +238,8 @@ function generatedIndex(count: number): string {
     if (rand(3) === 0) lines.push(`Breaks: old-${i} (<< 1.0),`, '  other (<= 2:1)', ' ,third');
     if (rand(4) === 0) lines.push(`Replaces: old-${i} (<< 1.0)   `);
     if (rand(4) === 0) lines.push(`Conflicts: x-${i}`);
+    if (rand(2)) lines.push(`Depends: libc6 (>= 2.36), alt-${i} | other-${i % 3} (>> ${pick(versions)}),`, ` python3:any`);
+    if (rand(5) === 0) lines.push(`Pre-Depends: dpkg (>= 1.15.6~)`);
     if (rand(2)) lines.push(`Multi-Arch: ${pick(['same', 'foreign', 'allowed'])}`);
     lines.push(`X-Unknown-Field-${i % 3}: value`);
     lines.push(`Description: summary of ${name} ✓  `, ' first line of the body', ' .', `  ${pick(maintainers)}`);
@@ -254,6 +264,8 @@ describe('parsePackages against apt (python3-apt) on the same bytes', () => {
       expect(apt.some((p) => p.provides.some((r) => r.flags === '=' && r.version !== undefined))).toBe(true);
       expect(apt.some((p) => p.breaks?.includes('other (<= 2:1)'))).toBe(true);
       expect(apt.some((p) => p.source?.version !== null)).toBe(true);
+      expect(apt.some((p) => p.depends?.includes(' | other-') === true)).toBe(true);
+      expect(apt.some((p) => p.preDepends !== null)).toBe(true);
       expect(apt.some((p) => p.maintainer?.includes('山田'))).toBe(true);
       const ours = await parseAll(text, 777);
       expect(ours).toHaveLength(300);
