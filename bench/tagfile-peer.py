@@ -10,7 +10,7 @@ import time
 import apt_pkg
 
 # The fields src/formats/deb/packages.ts reads from each stanza.
-FIELDS = ('Package', 'Version', 'Architecture', 'Source', 'Maintainer', 'Homepage', 'Description', 'Provides',
+FIELDS = ('Package', 'Version', 'Architecture', 'Source', 'Maintainer', 'Homepage', 'Description', 'Provides', 'Depends', 'Pre-Depends',
           'Conflicts', 'Breaks', 'Replaces', 'Multi-Arch', 'Filename', 'SHA256', 'Size', 'Section')
 
 
