@@ -10,6 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HostReport } from '../../src/host/types.js';
+import { renderHostText } from '../../src/report/host-render.js';
 import { aptConfigForRoot, aptUpdate, aptUpgradePlan, dpkgStatusText, type AptPlan, type DpkgStatusEntry } from '../support/apt.js';
 import { buildDebRepo, type DebSuite } from '../support/deb-repo.js';
 import { makeThrowawayKey, type GpgKey } from '../support/gpg.js';
@@ -158,6 +159,9 @@ describe('apt-get upgrade keeps back what would need a package installed or remo
     expect(report.packages.find((p) => p.name === 'newdep-app')!.reason).toMatch(/Depends: libnew1 \(>= 1\.0\), which is not installed/);
     expect(report.packages.find((p) => p.name === 'breaker')!.reason).toMatch(/Breaks: victim \(<< 2\.0\), and victim 1\.0-1 would stay installed/);
     expect(report.packages.find((p) => p.name === 'libpinned')!.reason).toMatch(/installed pinned-tool 1\.0-1 Depends: libpinned \(= 1\.0-1\)/);
+    const text = renderHostText(report);
+    expect(text).toContain('apt-get upgrade: 4 kept back, 5 upgrades');
+    expect(text).toMatch(/nodejs\.amd64 18\.19\.0\+dfsg-6~deb12u1 \(Debian, repo [^)]*\)\n    apt-get upgrade: kept back \(would be: vendor change Debian → 20\.11\.0-1nodesource1 from repo [^\n]* \(Node Source\)\)\n    apt-get full-upgrade: vendor change/);
     // Kept back is reported, but fails the run only when asked (--fail-on kept-back).
     expect(report.packages.filter((p) => p.action === 'kept-back').every((p) => !p.risky || p.syncAction === 'vendor-change')).toBe(true);
   });

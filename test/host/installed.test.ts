@@ -131,6 +131,11 @@ describe('reading real package databases', () => {
     expect(list.packages.length).toBe(withVersion);
     expect(list.packages.length).toBeGreaterThan(50);
     const exported = (await run('dpkg-query', ['-W', `-f=${unescape(DPKG_SHOWFORMAT)}`], { maxBuffer: 64 << 20 })).stdout;
-    expect(parseInstalledList(exported, 'export').packages).toEqual(list.packages);
+    // The export carries no relations; the status database does (what apt-get upgrade checks against).
+    expect(parseInstalledList(exported, 'export').packages).toEqual(list.packages.map(({ relations: _, ...p }) => p));
+    const relations = (await run('dpkg-query', ['-W', '-f=${Package}\t${Depends}\n'], { maxBuffer: 64 << 20 })).stdout;
+    const depends = new Map(relations.split('\n').map((l) => l.split('\t') as [string, string]));
+    expect(list.packages.filter((p) => p.relations?.depends != null).length).toBeGreaterThan(10);
+    for (const p of list.packages) expect(p.relations?.depends ?? '').toBe(depends.get(p.name) ?? '');
   });
 });
