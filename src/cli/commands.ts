@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { registerAudit } from './audit.js';
 import { registerCheck } from './check.js';
 import { registerCrawl } from './crawl.js';
+import { registerFleet } from './fleet.js';
 import { registerHost } from './host.js';
 import { registerReport } from './report.js';
 import { registerStore } from './store.js';
@@ -14,6 +15,7 @@ export function registerCommands(program: Command): void {
   registerAudit(program);
   registerCheck(program);
   registerHost(program);
+  registerFleet(program);
   registerReport(program);
   registerUpstream(program);
   registerVercmp(program);

@@ -6,9 +6,10 @@ import { UsageError } from '../errors.js';
 import { buildHostReport } from '../host/risks.js';
 import { DEFAULT_FAIL_ON, HOST_RISK_KINDS, type HostReport, type HostRiskKind } from '../host/types.js';
 import { renderHostOneline, renderHostText } from '../report/host-render.js';
-import { safeJson } from '../sanitize.js';
+import { safeJson, safeLine } from '../sanitize.js';
 import { loadHostData } from '../run/analysis-input.js';
 import { buildRunContext } from '../run/context.js';
+import { reportToFleet } from '../run/fleet-report.js';
 import { hostRun } from '../run/host-context.js';
 import { refreshIfAsked } from '../run/refresh.js';
 import { queryStore } from '../run/store-access.js';
@@ -27,6 +28,7 @@ function failOnKinds(given: string[] | undefined): HostRiskKind[] {
 export async function runHostCommand(options: HostOptions): Promise<number> {
   if (options.profile?.length || options.repo?.length) throw new UsageError('host audits the system profile: --profile and --repo do not apply');
   const failOn = failOnKinds(options.failOn);
+  if (options.reportTo === undefined && (options.hostName !== undefined || options.hostGroup !== undefined)) throw new UsageError('--host-name and --host-group apply only with --report-to');
   // The configuration's warnings go into the report (cron mails it), not to stderr.
   const full = await buildRunContext({ ...options, system: true });
   const { run, profile, host } = await hostRun(full, options.installed);
@@ -70,6 +72,10 @@ export async function runHostCommand(options: HostOptions): Promise<number> {
     // Without any repo data every package would look stranded: say what is missing instead.
     process.stderr.write(`repoclash: no data for any of the host's ${report.repoCount} repos in ${run.dbPath}: ${CRAWL_FIRST} first\n`);
     return ExitCode.partial;
+  }
+  if (options.reportTo !== undefined) {
+    const reported = await reportToFleet(run, profile, installed.packages, report, { reportTo: options.reportTo, hostName: options.hostName, hostGroup: options.hostGroup }, now);
+    if (!options.quiet && process.stderr.isTTY) process.stderr.write(`repoclash: reported ${safeLine(reported.host)} (group ${safeLine(reported.group)}) to ${safeLine(reported.store)}\n`);
   }
   const code = verdict(report.riskyCount > 0, report.partialData.length > 0);
   if (report.partialData.length > 0) warnPartialData(health, crawled?.failedRepos);

@@ -15,6 +15,9 @@ export interface HostOptions extends CommonOptions, RefreshOptions {
   failOn?: string[];
   all?: boolean;
   windowDays: number;
+  reportTo?: string;
+  hostName?: string;
+  hostGroup?: string;
 }
 
 export function registerHost(program: Command): void {
@@ -25,6 +28,9 @@ export function registerHost(program: Command): void {
     .option('--fail-on <kinds>', `exit 1 when a package has one of these (comma-separated: ${HOST_RISK_KINDS.join(', ')}; default ${DEFAULT_FAIL_ON.join(',')})`, collect)
     .option('--all', 'text: list same-vendor upgrades too')
     .addOption(windowDaysOption())
+    .option('--report-to <store>', 'also record this host (installed packages, repos, group, risks) into this store for `repoclash fleet` (a file or postgres:// URL, as --db)')
+    .option('--host-name <name>', "with --report-to: the host's name in the fleet (default: the hostname; under --root, ROOT/etc/hostname)")
+    .option('--host-group <group>', "with --report-to: the group whose repo sets are compared (default: os-release ID-VERSION_ID, e.g. fedora-40)")
     .action(async (options: HostOptions) => {
       const { runHostCommand } = await import('./host-action.js');
       process.exitCode = await runHostCommand(options);

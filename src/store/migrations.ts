@@ -212,6 +212,46 @@ export const MIGRATIONS: readonly Migration[] = [
         provides    TEXT
       ) STRICT;`,
   },
+  {
+    version: 10,
+    name: 'fleet: hosts reported by host --report-to',
+    // One row per reported host (its name in the fleet, not host_packages' machine key), its
+    // installed packages and the risks its own host report found. A re-report replaces all three
+    // in one transaction, so `fleet` always reads each host's last complete report.
+    sql: `
+      CREATE TABLE fleet_hosts (
+        host            TEXT PRIMARY KEY,
+        host_group      TEXT NOT NULL,
+        format          TEXT NOT NULL CHECK (format IN ('rpm', 'deb')),
+        reported_at     INTEGER NOT NULL,
+        installed_count INTEGER NOT NULL,
+        repos           TEXT NOT NULL CHECK (json_valid(repos))
+      ) STRICT, WITHOUT ROWID;
+
+      CREATE TABLE fleet_packages (
+        host   TEXT NOT NULL REFERENCES fleet_hosts (host),
+        name   TEXT NOT NULL,
+        arch   TEXT NOT NULL,
+        evr    TEXT NOT NULL,
+        vendor TEXT,
+        PRIMARY KEY (host, name, arch, evr)
+      ) STRICT, WITHOUT ROWID;
+
+      CREATE TABLE fleet_risks (
+        host             TEXT NOT NULL REFERENCES fleet_hosts (host),
+        name             TEXT NOT NULL,
+        arch             TEXT NOT NULL,
+        kind             TEXT NOT NULL CHECK (kind IN ('vendor-change', 'downgrade')),
+        installed_evr    TEXT NOT NULL,
+        installed_vendor TEXT NOT NULL,
+        installed_repo   TEXT,
+        target_evr       TEXT NOT NULL,
+        target_vendor    TEXT NOT NULL,
+        target_repo      TEXT NOT NULL,
+        PRIMARY KEY (host, name, arch, installed_evr, kind)
+      ) STRICT, WITHOUT ROWID;
+    `,
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.reduce((max, m) => Math.max(max, m.version), 0);

@@ -32,6 +32,10 @@ import type {
   StoredDebRelations,
   FeedCheck,
   FeedReleaseInput,
+  FleetHostRecord,
+  FleetHostRisk,
+  FleetHostSummary,
+  FleetInstalledPackage,
   HostPackageState,
   MappingFact,
   RepoEvent,
@@ -51,6 +55,7 @@ import type {
   WinnerInterval,
 } from './types.js';
 import { fillRepoUpdate, type Store } from './store.js';
+import * as fleet from './fleet.js';
 import { currentWinners, namesWithWinnerChanges, recordWinners, setWinnerInputs, winnerHistory, winnerInputs } from './winners.js';
 import { previousHostState, saveHostState } from './host-state.js';
 import { feedChecks, feedReleases, mappingFacts, recordFeedCheck, recordFeedReleases } from './upstream.js';
@@ -222,6 +227,20 @@ export class SqliteStore implements Store {
   }
   saveHostState(host: string, packages: readonly HostPackageState[], at: number): void {
     saveHostState(this.db, host, packages, at);
+  }
+
+  // ── fleet ──
+  saveFleetReport(record: FleetHostRecord): void {
+    fleet.saveFleetReport(this.db, record);
+  }
+  fleetHosts(): FleetHostSummary[] {
+    return fleet.fleetHosts(this.db);
+  }
+  fleetRisks(): FleetHostRisk[] {
+    return fleet.fleetRisks(this.db);
+  }
+  fleetPackages(host: string): FleetInstalledPackage[] {
+    return fleet.fleetPackages(this.db, host);
   }
 
   // ── upstream release feeds ──

@@ -13,6 +13,10 @@ import type {
   StoredDebRelations,
   FeedCheck,
   FeedReleaseInput,
+  FleetHostRecord,
+  FleetHostRisk,
+  FleetHostSummary,
+  FleetInstalledPackage,
   HostPackageState,
   MappingFact,
   RepoEvent,
@@ -130,6 +134,16 @@ export interface Store {
   /** The last run's view of `host` ("name\tarch" → stranded), or null when it never ran. */
   previousHostState(host: string): Map<string, boolean> | null;
   saveHostState(host: string, packages: readonly HostPackageState[], at: number): void;
+
+  // ── fleet (host --report-to, fleet) ──
+  /** Replace `record.host`'s fleet rows (host, installed packages, risks) with this report, all or nothing. */
+  saveFleetReport(record: FleetHostRecord): void;
+  /** Every reported host, by name (byte order). */
+  fleetHosts(): FleetHostSummary[];
+  /** Every stored risk, by package name, kind, then host. */
+  fleetRisks(): FleetHostRisk[];
+  /** One host's installed packages as last reported. */
+  fleetPackages(host: string): FleetInstalledPackage[];
 
   // ── upstream release feeds ──
   recordFeedReleases(feed: string, releases: readonly FeedReleaseInput[], projectUrls: readonly string[], at: number): { added: number };

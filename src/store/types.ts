@@ -199,6 +199,61 @@ export interface HostPackageState {
   stranded: boolean;
 }
 
+/** What `host --report-to` records of one host (a re-report replaces all of it). */
+export interface FleetHostRecord {
+  /** --host-name: the host's name in the fleet (untrusted text: renderers sanitise it). */
+  host: string;
+  /** --host-group: the hosts whose repo sets are compared (default: os-release ID-VERSION_ID). */
+  group: string;
+  format: PackageFormat;
+  /** ms since the epoch. */
+  reportedAt: number;
+  /** Labels of the host's enabled repos. */
+  repos: readonly string[];
+  installed: readonly FleetInstalledPackage[];
+  risks: readonly FleetRisk[];
+}
+
+export interface FleetInstalledPackage {
+  name: string;
+  arch: string;
+  evr: string;
+  /** rpm: the header's Vendor; deb: null (the vendor is the repo's). */
+  vendor: string | null;
+}
+
+/** A package the host's own report flagged: its next upgrade changes vendor or downgrades it. */
+export interface FleetRisk {
+  name: string;
+  arch: string;
+  kind: FleetRiskKind;
+  installedEvr: string;
+  installedVendor: string;
+  /** Label of the repo carrying the installed version; null when none does. */
+  installedRepo: string | null;
+  targetEvr: string;
+  targetVendor: string;
+  /** Label of the repo the upgrade takes it from. */
+  targetRepo: string;
+}
+
+export type FleetRiskKind = 'vendor-change' | 'downgrade';
+
+/** One host as fleet reads it back: the record without its package rows. */
+export interface FleetHostSummary {
+  host: string;
+  group: string;
+  format: PackageFormat;
+  reportedAt: number;
+  installedCount: number;
+  repos: string[];
+}
+
+/** A stored risk with the host it belongs to. */
+export interface FleetHostRisk extends FleetRisk {
+  host: string;
+}
+
 export interface StoredReport {
   id: number;
   /** ISO week, e.g. "2025-W07". */

@@ -18,7 +18,7 @@ const entry = path.join(srcDir, 'cli', 'bin.ts');
 const HEAVY_PACKAGES = ['better-sqlite3', 'got', 'yaml', 'xml2js', 'nodemailer', 'pngjs', 'p-limit'];
 
 /** The folders whose modules are a command's work. */
-const STAGES = /^(store|config|report|check|fetch|crawl|run|host|upstream|analysis|formats\/(deb|rpm|xml))\//;
+const STAGES = /^(store|config|report|check|fetch|crawl|run|host|fleet|upstream|analysis|formats\/(deb|rpm|xml))\//;
 /** The modules of those folders that registering the commands needs: the options table and leaf modules of constants. */
 const START_UP_LEAVES = new Set([
   'run/options.ts',
@@ -28,6 +28,7 @@ const START_UP_LEAVES = new Set([
   'analysis/defaults.ts',
   'analysis/findings.ts',
   'host/types.ts',
+  'fleet/types.ts',
   'upstream/types.ts',
   // vercmp compares in-process and keeps its few version modules eager (a test calls runVercmpBatch directly).
   'formats/deb/version.ts',

@@ -42,6 +42,9 @@ function everything(store: Store) {
     host: [...(store.previousHostState('web1') ?? [])],
     feeds: [...store.feedReleases()],
     feedChecks: [...store.feedChecks()],
+    fleetHosts: store.fleetHosts(),
+    fleetRisks: store.fleetRisks(),
+    fleetPackages: store.fleetPackages('web1'),
   };
 }
 
@@ -67,6 +70,15 @@ describe('repoclash store copy', () => {
     old.saveHostState('web1', [{ name: 'grafana', arch: 'x86_64', stranded: true }], 4_000);
     old.recordFeedReleases('npm:left-pad', [{ version: '1.3.0', tag: null, prerelease: false, url: null, publishedAt: 5 }], ['https://example.invalid/left-pad'], 4_000);
     old.recordFeedCheck('github:a/b', 'not-found', 'no such project', 4_100);
+    old.saveFleetReport({
+      host: 'web1',
+      group: 'fedora-40',
+      format: 'rpm',
+      reportedAt: 4_200,
+      repos: ['fedora', 'grafana'],
+      installed: [{ name: 'grafana', arch: 'x86_64', evr: '10.0-1', vendor: 'Fedora Project' }],
+      risks: [{ name: 'grafana', arch: 'x86_64', kind: 'vendor-change', installedEvr: '10.0-1', installedVendor: 'Fedora Project', installedRepo: 'fedora', targetEvr: '11.0-1', targetVendor: 'Grafana Labs', targetRepo: 'grafana' }],
+    });
     const expected = everything(old);
     old.close();
 

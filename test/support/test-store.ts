@@ -32,9 +32,12 @@ export function testStoreLocation(file: string): string {
   return url.toString();
 }
 
-/** A CLI argument list with every `--db FILE` pointed at testStoreLocation(FILE). */
+/** The options that name a store: `--db`, and `host --report-to`. */
+const STORE_OPTIONS = new Set(['--db', '--report-to']);
+
+/** A CLI argument list with every `--db FILE` / `--report-to FILE` pointed at testStoreLocation(FILE). */
 export function withTestStore(args: readonly string[]): string[] {
-  return args.map((arg, i) => (i > 0 && args[i - 1] === '--db' ? testStoreLocation(arg) : arg));
+  return args.map((arg, i) => (i > 0 && STORE_OPTIONS.has(args[i - 1]!) ? testStoreLocation(arg) : arg));
 }
 
 /** A new empty store (":memory:" on SQLite) with `repos` registered. */

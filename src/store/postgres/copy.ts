@@ -26,6 +26,9 @@ const TABLES = [
   'host_packages',
   'upstream_releases',
   'upstream_feeds',
+  'fleet_hosts',
+  'fleet_packages',
+  'fleet_risks',
 ] as const;
 
 /** Tables with an identity id whose sequence must continue after the copied rows. */

@@ -133,6 +133,36 @@ const POSTGRES_SQL: Readonly<Record<number, string>> = {
       breaks      TEXT,
       provides    TEXT
     );`,
+  10: `
+    CREATE TABLE fleet_hosts (
+      host            TEXT PRIMARY KEY,
+      host_group      TEXT NOT NULL,
+      format          TEXT NOT NULL CHECK (format IN ('rpm', 'deb')),
+      reported_at     BIGINT NOT NULL,
+      installed_count INTEGER NOT NULL,
+      repos           TEXT NOT NULL CHECK (repos::json IS NOT NULL)
+    );
+    CREATE TABLE fleet_packages (
+      host   TEXT NOT NULL REFERENCES fleet_hosts (host),
+      name   TEXT NOT NULL,
+      arch   TEXT NOT NULL,
+      evr    TEXT NOT NULL,
+      vendor TEXT,
+      PRIMARY KEY (host, name, arch, evr)
+    );
+    CREATE TABLE fleet_risks (
+      host             TEXT NOT NULL REFERENCES fleet_hosts (host),
+      name             TEXT NOT NULL,
+      arch             TEXT NOT NULL,
+      kind             TEXT NOT NULL CHECK (kind IN ('vendor-change', 'downgrade')),
+      installed_evr    TEXT NOT NULL,
+      installed_vendor TEXT NOT NULL,
+      installed_repo   TEXT,
+      target_evr       TEXT NOT NULL,
+      target_vendor    TEXT NOT NULL,
+      target_repo      TEXT NOT NULL,
+      PRIMARY KEY (host, name, arch, installed_evr, kind)
+    );`,
 };
 
 /** What a migration computes in JS after its SQL (the SQLite list's `fill`, over this backend's rows). */

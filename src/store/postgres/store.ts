@@ -12,6 +12,10 @@ import type {
   StoredDebRelations,
   FeedCheck,
   FeedReleaseInput,
+  FleetHostRecord,
+  FleetHostRisk,
+  FleetHostSummary,
+  FleetInstalledPackage,
   RepoEvent,
   RepoEventKind,
   RepoFacts,
@@ -28,6 +32,7 @@ import type {
 } from '../types.js';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fillRepoUpdate, type Store } from '../store.js';
+import * as fleet from './fleet.js';
 import { repoLockKey } from './locks.js';
 import { PgConnection } from './connection.js';
 import { parsePostgresUrl, type PasswordSource } from './location.js';
@@ -200,6 +205,20 @@ export class PostgresStore implements Store {
   }
   saveHostState(host: string, packages: readonly HostPackageState[], at: number): void {
     rec.saveHostState(this.db, host, packages, at);
+  }
+
+  // ── fleet ──
+  saveFleetReport(record: FleetHostRecord): void {
+    fleet.saveFleetReport(this.db, record);
+  }
+  fleetHosts(): FleetHostSummary[] {
+    return fleet.fleetHosts(this.db);
+  }
+  fleetRisks(): FleetHostRisk[] {
+    return fleet.fleetRisks(this.db);
+  }
+  fleetPackages(host: string): FleetInstalledPackage[] {
+    return fleet.fleetPackages(this.db, host);
   }
 
   // ── upstream release feeds ──
