@@ -1,24 +1,18 @@
 /** `repoclash fleet`'s work (registered in fleet.ts): the store's fleet rows → the fleet view → render, exit code. */
-import { UsageError } from '../errors.js';
 import { buildFleetReport, fleetFails } from '../fleet/analysis.js';
-import { DEFAULT_FLEET_FAIL_ON, FLEET_FAIL_ON_KINDS, type FleetFailOnKind, type FleetReport } from '../fleet/types.js';
+import { DEFAULT_FLEET_FAIL_ON, FLEET_FAIL_ON_KINDS, type FleetReport } from '../fleet/types.js';
 import { renderFleetMarkdown, renderFleetText } from '../report/fleet-render.js';
 import { startRun } from '../run/context.js';
 import { queryStore } from '../run/store-access.js';
 import { safeJson } from '../sanitize.js';
 import { ExitCode, verdict } from './exit-codes.js';
+import { failOnKinds } from './fail-on.js';
 import type { FleetOptions } from './fleet.js';
 
 const REPORT_FIRST = 'run `repoclash host --report-to STORE` on the hosts';
 
-function failOnKinds(given: string[] | undefined): FleetFailOnKind[] {
-  if (!given || given.length === 0) return [...DEFAULT_FLEET_FAIL_ON];
-  for (const k of given) if (!FLEET_FAIL_ON_KINDS.includes(k as FleetFailOnKind)) throw new UsageError(`--fail-on: unknown kind "${k}" (known: ${FLEET_FAIL_ON_KINDS.join(', ')})`);
-  return given as FleetFailOnKind[];
-}
-
 export async function runFleetCommand(options: FleetOptions): Promise<number> {
-  const failOn = failOnKinds(options.failOn);
+  const failOn = failOnKinds(options.failOn, FLEET_FAIL_ON_KINDS, DEFAULT_FLEET_FAIL_ON);
   const run = await startRun({ ...(options.config !== undefined && { config: options.config }), ...(options.db !== undefined && { db: options.db }), ...(options.quiet !== undefined && { quiet: options.quiet }) });
   const now = Date.now();
   const report = await queryStore(run, REPORT_FIRST, (store) => buildFleetReport({ hosts: store.fleetHosts(), risks: store.fleetRisks(), now, staleDays: options.staleDays }));

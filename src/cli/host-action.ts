@@ -4,7 +4,7 @@ import { readInstalledDatabase, readInstalledFile } from '../host/installed.js';
 import { repoLabel } from '../config/repo-identity.js';
 import { UsageError } from '../errors.js';
 import { buildHostReport } from '../host/risks.js';
-import { DEFAULT_FAIL_ON, HOST_RISK_KINDS, type HostReport, type HostRiskKind } from '../host/types.js';
+import { DEFAULT_FAIL_ON, HOST_RISK_KINDS, type HostReport } from '../host/types.js';
 import { renderHostOneline, renderHostText } from '../report/host-render.js';
 import { safeJson, safeLine } from '../sanitize.js';
 import { loadHostData } from '../run/analysis-input.js';
@@ -14,20 +14,15 @@ import { hostRun } from '../run/host-context.js';
 import { refreshIfAsked } from '../run/refresh.js';
 import { queryStore } from '../run/store-access.js';
 import { ExitCode, verdict } from './exit-codes.js';
+import { failOnKinds } from './fail-on.js';
 import { warnPartialData } from './partial-data.js';
 import type { HostOptions } from './host.js';
 
 const CRAWL_FIRST = 'run without --no-refresh (or `repoclash crawl --system`)';
 
-function failOnKinds(given: string[] | undefined): HostRiskKind[] {
-  if (!given || given.length === 0) return [...DEFAULT_FAIL_ON];
-  for (const k of given) if (!HOST_RISK_KINDS.includes(k as HostRiskKind)) throw new UsageError(`--fail-on: unknown kind "${k}" (known: ${HOST_RISK_KINDS.join(', ')})`);
-  return given as HostRiskKind[];
-}
-
 export async function runHostCommand(options: HostOptions): Promise<number> {
   if (options.profile?.length || options.repo?.length) throw new UsageError('host audits the system profile: --profile and --repo do not apply');
-  const failOn = failOnKinds(options.failOn);
+  const failOn = failOnKinds(options.failOn, HOST_RISK_KINDS, DEFAULT_FAIL_ON);
   if (options.reportTo === undefined && (options.hostName !== undefined || options.hostGroup !== undefined)) throw new UsageError('--host-name and --host-group apply only with --report-to');
   // The configuration's warnings go into the report (cron mails it), not to stderr.
   const full = await buildRunContext({ ...options, system: true });
