@@ -103,21 +103,32 @@ function prepareStatements(db: Db) {
                          WHERE v.repo_id = @repo AND v.last_seen IS NULL AND ${SAME_KEY('s', 'v')})
        RETURNING name`,
     ),
-    // deb repos: every present version's relations, once the intervals are merged (new rows, and
-    // rows stored before relations were: nothing else says which those are). An unchanged text
-    // writes nothing.
-    relations: db.prepare(
+    // deb repos: the relations of the versions this commit opens (a version's Packages stanza does
+    // not change while it stays in a repo), read from staging once the intervals are merged.
+    relationsOfNew: db.prepare(
+      `INSERT INTO deb_relations (version_id, depends, pre_depends, conflicts, breaks, provides)
+       SELECT v.id, s.depends, s.pre_depends, s.conflicts, s.breaks, s.provides
+       FROM temp.staging_versions AS s
+       JOIN version_tracks AS v INDEXED BY version_tracks_open
+         ON v.repo_id = @repo AND v.last_seen IS NULL AND ${SAME_KEY('s', 'v')}
+       WHERE s.staging_id = @sid AND v.first_seen = @at
+       ON CONFLICT (version_id) DO NOTHING`,
+    ),
+    // A repo with present versions stored before relations were kept (a store older than
+    // migration 9) gets every present version's relations at its next changed crawl.
+    relationsMissing: db.prepare(
+      `SELECT EXISTS (SELECT 1 FROM version_tracks AS v INDEXED BY version_tracks_open
+                      WHERE v.repo_id = ? AND v.last_seen IS NULL
+                        AND NOT EXISTS (SELECT 1 FROM deb_relations AS r WHERE r.version_id = v.id))`,
+    ),
+    relationsOfAll: db.prepare(
       `INSERT INTO deb_relations (version_id, depends, pre_depends, conflicts, breaks, provides)
        SELECT v.id, s.depends, s.pre_depends, s.conflicts, s.breaks, s.provides
        FROM temp.staging_versions AS s
        JOIN version_tracks AS v INDEXED BY version_tracks_open
          ON v.repo_id = @repo AND v.last_seen IS NULL AND ${SAME_KEY('s', 'v')}
        WHERE s.staging_id = @sid
-       ON CONFLICT (version_id) DO UPDATE SET
-         depends = excluded.depends, pre_depends = excluded.pre_depends, conflicts = excluded.conflicts,
-         breaks = excluded.breaks, provides = excluded.provides
-       WHERE (deb_relations.depends, deb_relations.pre_depends, deb_relations.conflicts, deb_relations.breaks, deb_relations.provides)
-             IS NOT (excluded.depends, excluded.pre_depends, excluded.conflicts, excluded.breaks, excluded.provides)`,
+       ON CONFLICT (version_id) DO NOTHING`,
     ),
     dnfFacts: db.prepare('INSERT INTO snapshot_dnf_facts (snapshot_id, facts) VALUES (?, ?)'),
     snapshot: db.prepare(
@@ -227,8 +238,10 @@ export class RepoUpdate extends StagedRepoUpdate {
       // RETURNING the names: who wins can only have changed for these (winners are re-resolved per name).
       const closed = s.close.pluck().all({ ...keys, prev: head?.checkedAt ?? fetchedAt }) as string[];
       const refreshedNames = s.refresh.pluck().all(keys) as string[];
+      const backfill = this.format === 'deb' && s.relationsMissing.pluck().get(repoId) === 1;
       const opened = s.open.pluck().all({ ...keys, at: fetchedAt }) as string[];
-      if (this.format === 'deb') s.relations.run(keys);
+      if (backfill) s.relationsOfAll.run(keys);
+      else if (this.format === 'deb') s.relationsOfNew.run({ ...keys, at: fetchedAt });
       const removed = closed.length;
       const refreshed = refreshedNames.length;
       const added = opened.length;

@@ -14,6 +14,7 @@ const DEBIAN: RepoFacts = { id: 'debian', vendor: 'Debian', role: 'distro', form
 const T1 = Date.UTC(2025, 0, 1);
 const T2 = Date.UTC(2025, 0, 2);
 const T3 = Date.UTC(2025, 0, 3);
+const T4 = Date.UTC(2025, 0, 4);
 
 const NONE: DebRelationFields = { depends: null, preDepends: null, conflicts: null, breaks: null, provides: null };
 
@@ -42,7 +43,7 @@ describe('deb relations in the store', () => {
     expect(store.debRelations([], ['nodejs'])).toEqual([]);
   });
 
-  it('a changed crawl rewrites no unchanged relation row, updates a changed one and adds the new version\'s', () => {
+  it('a changed crawl rewrites no relation row of a version that stays, and adds the new version\'s', () => {
     const store = memoryStore(DEBIAN);
     put(store, meta('debian', T1, 's1'), [deb('npm', '9.2', { depends: 'nodejs' }), deb('tool', '1.0', { breaks: 'old (<< 1)' })]);
     const before = dumpWithWriters(store, 'deb_relations');
@@ -50,7 +51,10 @@ describe('deb relations in the store', () => {
     const after = dumpWithWriters(store, 'deb_relations');
     expect(after.slice(0, 2)).toEqual(before);
     expect(after).toHaveLength(3);
-    put(store, meta('debian', T3, 's3'), [deb('npm', '9.2', { depends: 'nodejs (>= 18)' }), deb('tool', '1.0', { breaks: 'old (<< 1)' }), deb('extra', '1.0')]);
+    expect(store.debRelations(['debian'], ['extra'])[0]!.fields).toEqual(NONE);
+    // A version that leaves and comes back is a new row with its relations as it comes back.
+    put(store, meta('debian', T3, 's3'), [deb('tool', '1.0', { breaks: 'old (<< 1)' })]);
+    put(store, meta('debian', T4, 's4'), [deb('npm', '9.2', { depends: 'nodejs (>= 18)' }), deb('tool', '1.0', { breaks: 'old (<< 1)' })]);
     expect(store.debRelations(['debian'], ['npm'])[0]!.fields?.depends).toBe('nodejs (>= 18)');
   });
 

@@ -71,16 +71,21 @@ const SQL = {
     RETURNING name`,
   snapshot: `INSERT INTO snapshots (repo_id, fetched_at, checked_at, check_count, revision, metadata_time, index_checksum, package_count, status)
     VALUES ($1, $2, $2, 1, $3, $4, $5, $6, $7) RETURNING id`,
-  // deb repos: every present version's relations (see the SQLite update); unchanged text writes nothing.
-  relations: `INSERT INTO deb_relations (version_id, depends, pre_depends, conflicts, breaks, provides)
+  // deb repos: the relations of the versions this commit opens; every present version's when the
+  // repo still has versions stored before relations were kept (see the SQLite update).
+  relationsMissing: `SELECT EXISTS (SELECT 1 FROM version_tracks AS v WHERE v.repo_id = $1 AND v.last_seen IS NULL
+      AND NOT EXISTS (SELECT 1 FROM deb_relations AS r WHERE r.version_id = v.id))`,
+  relationsOfAll: `INSERT INTO deb_relations (version_id, depends, pre_depends, conflicts, breaks, provides)
     SELECT v.id, s.depends, s.pre_depends, s.conflicts, s.breaks, s.provides
     FROM ${STAGED} AS s
     JOIN version_tracks AS v ON v.repo_id = $1 AND v.last_seen IS NULL AND ${SAME_KEY('s', 'v')}
-    ON CONFLICT (version_id) DO UPDATE SET
-      depends = excluded.depends, pre_depends = excluded.pre_depends, conflicts = excluded.conflicts,
-      breaks = excluded.breaks, provides = excluded.provides
-    WHERE (deb_relations.depends, deb_relations.pre_depends, deb_relations.conflicts, deb_relations.breaks, deb_relations.provides)
-          IS DISTINCT FROM (excluded.depends, excluded.pre_depends, excluded.conflicts, excluded.breaks, excluded.provides)`,
+    ON CONFLICT (version_id) DO NOTHING`,
+  relationsOfNew: `INSERT INTO deb_relations (version_id, depends, pre_depends, conflicts, breaks, provides)
+    SELECT v.id, s.depends, s.pre_depends, s.conflicts, s.breaks, s.provides
+    FROM ${STAGED} AS s
+    JOIN version_tracks AS v ON v.repo_id = $1 AND v.last_seen IS NULL AND ${SAME_KEY('s', 'v')}
+    WHERE v.first_seen = $3::bigint
+    ON CONFLICT (version_id) DO NOTHING`,
   dnfFacts: `INSERT INTO snapshot_dnf_facts (snapshot_id, facts) VALUES ($1, $2)`,
 };
 
@@ -169,8 +174,10 @@ export class PgRepoUpdate extends StagedRepoUpdate {
         }
         const closed = this.db.column<string>(SQL.close, [repoId, sid, last?.checkedAt ?? fetchedAt]);
         const refreshedNames = this.db.column<string>(SQL.refresh, [repoId, sid]);
+        const backfill = this.format === 'deb' && this.db.value<boolean>(SQL.relationsMissing, [repoId]) === true;
         const opened = this.db.column<string>(SQL.open, [repoId, sid, fetchedAt]);
-        if (this.format === 'deb') this.db.rows(SQL.relations, [repoId, sid]);
+        if (backfill) this.db.rows(SQL.relationsOfAll, [repoId, sid]);
+        else if (this.format === 'deb') this.db.rows(SQL.relationsOfNew, [repoId, sid, fetchedAt]);
         const snapshotId = this.db.value<number>(SQL.snapshot, [
           repoId,
           fetchedAt,
