@@ -3,6 +3,8 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { runAudit } from '../analysis/audit.js';
 import { UsageError } from '../errors.js';
+import { buildFleetReport } from '../fleet/analysis.js';
+import { DEFAULT_STALE_DAYS, type FleetReport } from '../fleet/types.js';
 import { MailSendError, renderEml, resolveSmtpSecrets, sendReportMail } from '../report/email.js';
 import { isoWeekOf, parseIsoWeek } from '../report/iso-week.js';
 import { buildWeeklyReport, fromStored, reportHeadline, storedWithin, toStored, type ReportScope } from '../report/weekly.js';
@@ -12,6 +14,7 @@ import { loadAuditData } from '../run/analysis-input.js';
 import { startRun, type RunContext } from '../run/context.js';
 import { refreshIfAsked } from '../run/refresh.js';
 import { crawlFirst, queryStore } from '../run/store-access.js';
+import type { Store } from '../store/index.js';
 import { ExitCode, exitCodeFor } from './exit-codes.js';
 import { warnPartialData } from './partial-data.js';
 import type { ReportOptions } from './report.js';
@@ -39,7 +42,7 @@ export async function runReportCommand(options: ReportOptions, env: NodeJS.Proce
     const full = stored ? fromStored(stored.findings) : null;
     if (stored && !full && !options.quiet) process.stderr.write(`repoclash: the stored report of ${stored.week} has an unknown shape; comparing with nothing\n`);
     const previous = full && scope ? storedWithin(full, scope) : full;
-    const report = buildWeeklyReport({ week, now, audit, previous, health: data.health, events: store.repoEvents() });
+    const report = buildWeeklyReport({ week, now, audit, previous, health: data.health, events: store.repoEvents(), fleet: fleetView(store, now) });
     // Only a report over every profile joins the weekly series the next report compares with.
     if (!scope) store.saveReport(week, toStored(report), now);
     return { report, health: data.health };
@@ -74,6 +77,12 @@ export async function runReportCommand(options: ReportOptions, env: NodeJS.Proce
   if (!report.partial) return ExitCode.ok;
   warnPartialData(health, crawled?.failedRepos);
   return ExitCode.partial;
+}
+
+/** The fleet section's data: the view `repoclash fleet` prints with its defaults, or null when no host has reported. */
+function fleetView(store: Store, now: number): FleetReport | null {
+  const hosts = store.fleetHosts();
+  return hosts.length === 0 ? null : buildFleetReport({ hosts, risks: store.fleetRisks(), now, staleDays: DEFAULT_STALE_DAYS });
 }
 
 /**

@@ -5,7 +5,9 @@
  * escaped; long package names wrap instead of widening the page.
  */
 import { escapeHtml, safeHtmlDocument } from '../sanitize.js';
+import type { FleetReport } from '../fleet/types.js';
 import { KIND_HEADINGS } from './finding-lines.js';
+import { fleetHeadline } from './fleet-render.js';
 import { CHART_COLORS, cssColor, findingsPerWeekChart, lagDistributionChart, type ChartImage } from './charts.js';
 import { reportHeadline, type ReportedFinding, type WeeklyReport } from './weekly.js';
 import { age, countRows, countTotal, healthSections, omittedNote, openFor, section, sectionCount, type CountRow, utc } from './weekly-view.js';
@@ -93,6 +95,42 @@ function countRowHtml(label: string, c: CountRow, weight: string): string {
 
 function swatch(color: string): string {
   return `<span style="display:inline-block;width:10px;height:10px;background:${color};margin:0 4px 0 8px"></span>`;
+}
+
+/** What the hosts reporting to the store said: risks per package, stale hosts, repo drift (every name escaped). */
+function fleetSection(fleet: FleetReport): string {
+  const parts = [`<h2 style="${S.h2}">Fleet</h2>`, `<p style="${S.muted}">${e(fleetHeadline(fleet))}</p>`];
+  parts.push(`<h3 style="${S.h2}">Risks on the next upgrade (${fleet.risks.length})</h3>`);
+  if (fleet.risks.length === 0) parts.push(`<p style="${S.muted}">None.</p>`);
+  else {
+    const side = (x: { evr: string; vendor: string; repo: string | null }) => `${e(x.evr)}<div style="${S.detail}">${e(x.vendor)}${x.repo === null ? '' : ` · ${e(x.repo)}`}</div>`;
+    parts.push(
+      `<table style="${S.table};margin-top:8px"><tr><th style="${S.th}">package</th><th style="${S.th}">host</th><th style="${S.th}">installed</th><th style="${S.th}">target</th></tr>` +
+        fleet.risks
+          .flatMap((r) =>
+            r.hosts.map(
+              (h) =>
+                `<tr><td style="${S.td}"><code style="${S.code}">${e(r.name)}</code><div style="${S.detail}">${e(r.kind)}</div></td>` +
+                `<td style="${S.td}">${e(h.host)}<div style="${S.detail}">${e(h.arch)}</div></td><td style="${S.td}">${side(h.installed)}</td><td style="${S.td}">${side(h.target)}</td></tr>`,
+            ),
+          )
+          .join('') +
+        '</table>',
+    );
+  }
+  parts.push(`<h3 style="${S.h2}">Not reported for more than ${fleet.staleDays} days (${fleet.stale.length})</h3>`);
+  if (fleet.stale.length === 0) parts.push(`<p style="${S.muted}">None.</p>`);
+  else parts.push(`<ul style="margin:0;padding:0 0 0 18px">${fleet.stale.map((x) => `<li style="${S.item}">${e(x.host)} <span style="color:#6b7280">last report ${e(utc(x.reportedAt))}, ${x.days} days ago</span></li>`).join('')}</ul>`);
+  parts.push(`<h3 style="${S.h2}">Repo drift (${fleet.repoDrift.length})</h3>`);
+  if (fleet.repoDrift.length === 0) parts.push(`<p style="${S.muted}">None.</p>`);
+  else {
+    parts.push(
+      `<table style="${S.table};margin-top:8px"><tr><th style="${S.th}">host</th><th style="${S.th}">missing</th><th style="${S.th}">extra</th></tr>` +
+        fleet.repoDrift.map((d) => `<tr><td style="${S.td}">${e(d.host)}<div style="${S.detail}">${e(d.group)}</div></td><td style="${S.td}">${e(d.missing.join(', '))}</td><td style="${S.td}">${e(d.extra.join(', '))}</td></tr>`).join('') +
+        '</table>',
+    );
+  }
+  return parts.join('\n');
 }
 
 export function renderWeeklyHtml(report: WeeklyReport, charts: WeeklyCharts, sources: ChartSources): string {
@@ -184,6 +222,8 @@ export function renderWeeklyHtml(report: WeeklyReport, charts: WeeklyCharts, sou
         .join('')}</ul>`,
     );
   }
+
+  if (report.fleet) parts.push(fleetSection(report.fleet));
 
   parts.push(`<p style="${S.muted};margin-top:24px">Every finding, info ones included, is in ${e(report.week)}.json.</p>`);
 

@@ -1,6 +1,7 @@
 /** The weekly report as markdown (reports/YYYY-Www.md), for a wiki page or an issue. */
 import { markdownCode, markdownInline, safeText } from '../sanitize.js';
 import { KIND_HEADINGS } from './finding-lines.js';
+import { fleetHeadline, fleetMarkdownLines } from './fleet-render.js';
 import { reportHeadline, type ReportedFinding, type WeeklyReport } from './weekly.js';
 import { age, countRows, countTotal, healthSections, omittedNote, openFor, section, sectionCount, utc } from './weekly-view.js';
 
@@ -55,5 +56,6 @@ export function renderWeeklyMarkdown(report: WeeklyReport): string {
     out.push('', '## Predicted ping-pong', '');
     for (const p of report.predictedPingPong) out.push(`- ${markdownCode(p.name)} (${md(p.profile)}): lead changed ${p.leadChanges}×: ${md(p.leads.join(' → '))}`);
   }
+  if (report.fleet) out.push('', '## Fleet', '', `${md(fleetHeadline(report.fleet))}.`, '', ...fleetMarkdownLines(report.fleet, 3));
   return safeText(out.join('\n').replace(/\n+$/, '') + '\n');
 }

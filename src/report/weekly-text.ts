@@ -1,5 +1,6 @@
 /** The weekly report as plain text: the mail's text/plain part and reports/YYYY-Www.txt. */
 import { safeText } from '../sanitize.js';
+import { fleetHeadline, fleetTextLines } from './fleet-render.js';
 import { KIND_HEADINGS } from './finding-lines.js';
 import { reportHeadline, type ReportedFinding, type WeeklyReport } from './weekly.js';
 import { age, countRows, countTotal, healthSections, omittedNote, openFor, section, sectionCount, type CountRow, utc } from './weekly-view.js';
@@ -57,6 +58,10 @@ export function renderWeeklyText(report: WeeklyReport): string {
   if (report.predictedPingPong.length) {
     out.push('', `PREDICTED PING-PONG (${report.predictedPingPong.length})`);
     for (const p of report.predictedPingPong) out.push(`  ${p.name}  [${p.profile}]  lead changed ${p.leadChanges}×: ${p.leads.join(' → ')}${p.observedFlips ? `; ${p.observedFlips} flips observed` : ''}`);
+  }
+  if (report.fleet) {
+    out.push('', `FLEET: ${fleetHeadline(report.fleet)}`);
+    for (const line of fleetTextLines(report.fleet)) out.push(line === '' ? line : `  ${line}`);
   }
   return safeText(out.join('\n') + '\n');
 }

@@ -9,6 +9,7 @@
 import type { AuditResult } from '../analysis/audit.js';
 import { compareFindings, FINDING_KINDS, type Finding, type LagFinding, type PingPongFinding } from '../analysis/findings.js';
 import type { FindingKind, Severity } from '../analysis/types.js';
+import type { FleetReport } from '../fleet/types.js';
 import type { Gap } from '../formats/upstream-version.js';
 import type { RepoHealth, RepoEvent } from '../store/index.js';
 import { findingDetails } from './finding-lines.js';
@@ -137,6 +138,8 @@ export interface WeeklyReport {
   lagDistribution: LagBucket[];
   /** Some audited repo has no data or failed its last check. */
   partial: boolean;
+  /** What the hosts reporting to this store said (`repoclash fleet`); absent when none has reported. */
+  fleet?: FleetReport;
 }
 
 /** What the store keeps of a report for the next one. */
@@ -156,6 +159,8 @@ export interface WeeklyInput {
   health: readonly RepoHealth[];
   /** Repo events; those after the previous report (or in the last 7 days) count. */
   events: readonly RepoEvent[];
+  /** The store's fleet view, when hosts report to it (`host --report-to`). */
+  fleet?: FleetReport | null;
   options?: { topLag?: number; historyWeeks?: number };
 }
 
@@ -246,6 +251,7 @@ export function buildWeeklyReport(input: WeeklyInput): WeeklyReport {
       count: lags.filter((l) => l.daysBehind >= b.minDays && (i + 1 === LAG_BUCKETS.length || l.daysBehind < LAG_BUCKETS[i + 1]!.minDays)).length,
     })),
     partial: input.health.some((h) => h.missing || h.lastFailure !== null),
+    ...(input.fleet ? { fleet: input.fleet } : {}),
   };
 }
 

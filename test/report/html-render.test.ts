@@ -9,6 +9,8 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildFleetReport } from '../../src/fleet/analysis.js';
+import type { FleetReport } from '../../src/fleet/types.js';
 import { weekStart } from '../../src/report/iso-week.js';
 import { buildWeeklyReport, fromStored, toStored, type WeeklyReport } from '../../src/report/weekly.js';
 import { renderWeeklyFiles } from '../../src/report/weekly-output.js';
@@ -28,6 +30,19 @@ interface PageFacts {
 }
 let browser: Browser;
 let work: string;
+
+/** The fleet section's input: a risky package on three hosts (one named with markup), a stale host, a drifting one. */
+function fleetOf(now: number, longName: string): FleetReport {
+  const hostile = '<img src=x onerror="window.pwned=2">';
+  const host = (name: string, repos: string[], daysAgo = 0) => ({ host: name, group: 'fedora-40', format: 'rpm' as const, reportedAt: now - daysAgo * DAY, installedCount: 900, repos });
+  const risk = (h: string, name: string) => ({ host: h, name, arch: 'x86_64', kind: 'vendor-change' as const, installedEvr: '10.2.6-1.fc40', installedVendor: 'Fedora Project', installedRepo: 'updates', targetEvr: '11.1.0-1', targetVendor: 'Grafana Labs', targetRepo: `grafana-${longName}` });
+  return buildFleetReport({
+    hosts: [host('web01', ['fedora', 'updates', 'grafana']), host(hostile, ['fedora', 'updates', 'grafana']), host(`db-${longName}`, ['fedora', 'updates', longName], 12)],
+    risks: [risk('web01', 'grafana'), risk(hostile, 'grafana'), risk(`db-${longName}`, longName)],
+    now,
+    staleDays: 7,
+  });
+}
 
 /** Six weeks of reports with churn, long unbreakable names and markup in metadata. */
 function richReport(): WeeklyReport {
@@ -57,6 +72,7 @@ function richReport(): WeeklyReport {
         { repoId: 'fedora-40', missing: false, lastFailure: null, lastSuccess: now },
         { repoId: 'pgdg-16-fedora-40', missing: false, lastFailure: { at: now - DAY, message: `repo pgdg-16-fedora-40: repodata/repomd.xml: HTTP 503 from https://download.example.org/pub/repos/yum/16/fedora/fedora-40-x86_64/${'x'.repeat(80)}` }, lastSuccess: now - 9 * DAY },
       ],
+      fleet: i === weeks.length - 1 ? fleetOf(now, longName) : null,
       events: [
         { repoId: 'pgdg-16-fedora-40', at: now - DAY, kind: 'failure', message: 'repo pgdg-16-fedora-40: HTTP 503' },
         { repoId: 'fedora-40', at: now - 2 * DAY, kind: 'rollback', message: 'repo fedora-40: repomd.xml revision 1700000000 is older than the stored 1700000500' },
@@ -122,6 +138,10 @@ describe('weekly HTML in Chromium', () => {
     // Section headings count warnings and errors, with the info findings beside them (1 + 1 here).
     expect(facts.text).toMatch(/New this week \(1, and 1 info\)/);
     expect(facts.text).toContain('since 2026-W05, 5 weeks ago');
+    // The fleet section: its host names escaped like any metadata, its long names wrapped.
+    expect(facts.text).toContain('Risks on the next upgrade (2)');
+    expect(facts.text).toContain('<img src=x onerror="window.pwned=2">');
+    expect(facts.text).toMatch(/Repo drift \(1\)/);
 
     // The CI artifact.
     const artifacts = path.join(repoRoot, 'test-results');

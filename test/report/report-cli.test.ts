@@ -61,6 +61,22 @@ describe('repoclash report (process)', () => {
     expect(clashKeys(w10.new)).toEqual(['clash|p|grafana', 'clash|p|tempo']);
     expect(w10.resolved).toEqual([]);
     expect(w10.ongoing).toEqual([]);
+    // No host has reported to this store: no fleet section in any format.
+    expect(w10.fleet).toBeUndefined();
+    for (const ext of ['txt', 'md', 'html']) expect(await readFile(path.join(out, `2026-W10.${ext}`), 'utf8')).not.toMatch(/fleet/i);
+
+    // A host reports to the store (as `host --report-to` does): the next report has a fleet section.
+    const team = Store.open({ path: testStoreLocation(db) });
+    team.saveFleetReport({
+      host: 'web01',
+      group: 'fedora-40',
+      format: 'rpm',
+      reportedAt: Date.now(),
+      repos: ['distro', 'vendor'],
+      installed: [{ name: 'grafana', arch: 'x86_64', evr: '9.0.0-1', vendor: 'Fedora Project' }],
+      risks: [{ name: 'grafana', arch: 'x86_64', kind: 'vendor-change', installedEvr: '9.0.0-1', installedVendor: 'Fedora Project', installedRepo: 'distro', targetEvr: '10.0.0-1', targetVendor: 'Grafana Labs', targetRepo: 'vendor' }],
+    });
+    team.close();
 
     // The change: the distro drops grafana and starts shipping loki; a third repo fails to fetch.
     await serve([rpm('tempo', '2.0.0', 'Fedora Project'), rpm('loki', '2.9.0', 'Fedora Project')], vendorSide);
@@ -89,6 +105,11 @@ describe('repoclash report (process)', () => {
     expect(txt).toMatch(/NEW THIS WEEK \(\d+(, and \d+ info)?\)[\s\S]*loki[\s\S]*RESOLVED \(\d+(, and \d+ info)?\)[\s\S]*grafana[\s\S]*ONGOING/);
     expect(txt).toContain('since 2026-W10, 1 week ago');
     expect(txt).toMatch(/Failed fetches:\n {4}gone: still failing/);
+    expect(w11.fleet?.risks.map((r) => [r.name, r.kind, r.hosts.map((h) => h.host)])).toEqual([['grafana', 'vendor-change', ['web01']]]);
+    expect(txt).toContain('FLEET: 1 host in 1 group, 1 risky package on 1 host');
+    expect(txt).toContain('    web01 x86_64: 9.0.0-1 (Fedora Project, repo distro) → 10.0.0-1 (Grafana Labs, repo vendor)');
+    expect(await readFile(path.join(out, '2026-W11.md'), 'utf8')).toContain('| `grafana` | vendor-change | web01 | x86\\_64 |');
+    expect(await readFile(path.join(out, '2026-W11.html'), 'utf8')).toContain('<h2 style="font-size:16px;margin:22px 0 8px 0;padding-bottom:4px;border-bottom:1px solid #e5e7eb">Fleet</h2>');
 
     // Nothing changes; a week is skipped. tempo has now been open three weeks, loki two.
     const third = await repoclash(work, ['report', ...common, '--week', '2026-W13', '--out', out]);
