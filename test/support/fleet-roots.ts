@@ -25,6 +25,8 @@ export interface ExpectedRisk {
   host: string;
   name: string;
   kind: RiskKind;
+  /** Where the package manager takes it (its own spelling: dnf's EVR, apt's version). */
+  evr: string;
 }
 
 /** Names every vendor may ship: the clash candidates. */
@@ -249,8 +251,8 @@ export function expectedRisks(built: BuiltRoot, deb: PackageSet): ExpectedRisk[]
   const out: ExpectedRisk[] = [];
   if (built.format === 'rpm') {
     for (const i of built.dnf.items) {
-      if (i.action === 'downgrade') out.push({ host, name: i.name, kind: 'downgrade' });
-      else if (i.action === 'upgrade' && i.fromVendor !== i.vendor) out.push({ host, name: i.name, kind: 'vendor-change' });
+      if (i.action === 'downgrade') out.push({ host, name: i.name, kind: 'downgrade', evr: i.toEvr });
+      else if (i.action === 'upgrade' && i.fromVendor !== i.vendor) out.push({ host, name: i.name, kind: 'vendor-change', evr: i.toEvr });
     }
     return out;
   }
@@ -258,14 +260,14 @@ export function expectedRisks(built: BuiltRoot, deb: PackageSet): ExpectedRisk[]
   const originsOf = (name: string, version: string) =>
     new Set(deb.builds.filter((b) => b.repo !== null && enabled.has(b.repo) && b.name === name && debVersion(b) === version).map((b) => DEB_SUITES[b.repo!]!.origin));
   for (const i of built.apt.items) {
-    if (i.action === 'downgrade') out.push({ host, name: i.name, kind: 'downgrade' });
+    if (i.action === 'downgrade') out.push({ host, name: i.name, kind: 'downgrade', evr: i.toVersion! });
     if (i.action !== 'upgrade') continue;
     const from = originsOf(i.name, i.fromVersion!);
     const to = originsOf(i.name, i.toVersion!);
-    if (from.size > 0 && ![...to].some((o) => from.has(o))) out.push({ host, name: i.name, kind: 'vendor-change' });
+    if (from.size > 0 && ![...to].some((o) => from.has(o))) out.push({ host, name: i.name, kind: 'vendor-change', evr: i.toVersion! });
   }
   return out;
 }
 
 /** "h01 grafana vendor-change", sorted: how the test compares sets. */
-export const riskKey = (r: ExpectedRisk): string => `${r.host} ${r.name} ${r.kind}`;
+export const riskKey = (r: Omit<ExpectedRisk, 'evr'>): string => `${r.host} ${r.name} ${r.kind}`;
