@@ -20,7 +20,7 @@ import { findPingPong } from './pingpong.js';
 import { findRegressions, type BestVersions, type ProfileVersions } from './regression.js';
 import { observedRollbackFinding, observedRollbacks, refusedRollbackFindings, rollbackIndex } from './rollback.js';
 import type { AnalysisInput, Candidate, FindingKind, Severity } from './types.js';
-import { vendorNormaliser, type VendorNormaliser } from './vendors.js';
+import { canonicalPublisher, vendorNormaliser, type VendorNormaliser } from './vendors.js';
 
 export const AUDIT_SCHEMA_VERSION = 1;
 
@@ -130,6 +130,7 @@ export function candidatesFor(profile: ProfileConfig, input: AnalysisInput, vend
         buildTime: v.buildTime,
         firstSeen: v.firstSeen,
         repoVendor,
+        publisher: canonicalPublisher(vendors, repo.format, v.vendor, repo.vendor),
         role: repo.role,
         format: repo.format,
       });
@@ -176,7 +177,8 @@ export function runAudit(input: AuditInput, options: AuditOptions = {}): AuditRe
   const formatOf = (id: string) => repoOf(id)?.format;
   const vendorOf = (repoId: string, recorded: string | null): string => {
     const repo = repoOf(repoId);
-    return vendors.canonical(repo ? repo.vendor : recorded);
+    // A repo no longer configured: only the recorded vendor is left.
+    return repo ? canonicalPublisher(vendors, repo.format, recorded, repo.vendor) : vendors.canonical(recorded);
   };
 
   const candidates = new Map<string, Candidate[]>();

@@ -17,21 +17,21 @@ export function groupByName<T extends { name: string }>(items: Iterable<T>): Map
   return groups;
 }
 
-/** Split one name's candidates by (canonical) repo vendor, in order of first appearance. */
+/** Split one name's candidates by (canonical) publisher, in order of first appearance. */
 export function byVendor(candidates: readonly Candidate[]): Map<string, Candidate[]> {
   const groups = new Map<string, Candidate[]>();
   for (const c of candidates) {
-    const group = groups.get(c.repoVendor);
+    const group = groups.get(c.publisher);
     if (group) group.push(c);
-    else groups.set(c.repoVendor, [c]);
+    else groups.set(c.publisher, [c]);
   }
   return groups;
 }
 
 /** True when the candidates come from two or more vendors (cheap: no allocation on the common path). */
 export function hasSeveralVendors(candidates: readonly Candidate[]): boolean {
-  const first = candidates[0]?.repoVendor;
-  for (let i = 1; i < candidates.length; i++) if (candidates[i]!.repoVendor !== first) return true;
+  const first = candidates[0]?.publisher;
+  for (let i = 1; i < candidates.length; i++) if (candidates[i]!.publisher !== first) return true;
   return false;
 }
 

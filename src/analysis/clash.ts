@@ -26,13 +26,13 @@ import type { Candidate, Severity } from './types.js';
 export interface ClashInput {
   profile: string;
   format: PackageFormat;
-  /** The profile's current versions by name (candidates carry canonical repo vendors). */
+  /** The profile's current versions by name (candidates carry canonical publishers). */
   byName: ReadonlyMap<string, readonly Candidate[]>;
   winners: WinnersByName;
 }
 
 export function versionRef(c: Candidate): VersionRef {
-  return { repoId: c.repoId, vendor: c.repoVendor, evr: c.evr, arch: c.arch };
+  return { repoId: c.repoId, vendor: c.publisher, evr: c.evr, arch: c.arch };
 }
 
 function distinctEvrs(candidates: readonly Candidate[]): Candidate[] {

@@ -144,7 +144,7 @@ export interface PingPongInput {
   historyByName: ReadonlyMap<string, readonly VersionInterval[]>;
   /** The profile's winner history (every name). */
   winnerHistory: readonly WinnerInterval[];
-  /** Canonical vendor of a repo; `recorded` is the vendor stored with a winner (for repos no longer configured). */
+  /** Canonical publisher of a version or winner of a repo from its `recorded` vendor (publisherOf; a repo no longer configured: the recorded one). */
   vendorOf: (repoId: string, recorded: string | null) => string;
   /** Observed rollbacks, indexed by rollbackIndex(). */
   rollbacks: ReadonlyMap<string, readonly RollbackPeriod[]>;
@@ -154,7 +154,7 @@ export interface PingPongInput {
 
 function releasesOf(input: PingPongInput, name: string): VendorRelease[] {
   const releases: VendorRelease[] = [];
-  for (const c of input.byName.get(name) ?? []) releases.push({ ...c, vendor: c.repoVendor });
+  for (const c of input.byName.get(name) ?? []) releases.push({ ...c, vendor: c.publisher });
   for (const iv of input.historyByName.get(name) ?? []) releases.push({ ...iv, vendor: input.vendorOf(iv.repoId, iv.vendor) });
   return releases;
 }
@@ -195,7 +195,7 @@ export function findPingPong(input: PingPongInput): PingPongFinding[] {
     if (first === undefined) firstVendor.set(name, vendor);
     else if (first !== vendor) names.add(name);
   };
-  for (const [name, candidates] of input.byName) for (const c of candidates) note(name, c.repoVendor);
+  for (const [name, candidates] of input.byName) for (const c of candidates) note(name, c.publisher);
   for (const [name, intervals] of input.historyByName) for (const iv of intervals) note(name, input.vendorOf(iv.repoId, iv.vendor));
   const out: PingPongFinding[] = [];
   for (const name of names) {

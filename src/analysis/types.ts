@@ -14,6 +14,12 @@ export type { AptReleaseFacts };
 export interface Candidate extends StoredVersion {
   /** The repo's vendor (repos.yaml), normalised through vendor-equivalences. */
   repoVendor: string;
+  /**
+   * Who publishes this version as the package manager compares vendors (vendors.ts publisherOf:
+   * rpm the header's Vendor, else the repo's; deb the repo's), normalised through
+   * vendor-equivalences. Clashes, ping-pong and recorded winners group by it.
+   */
+  publisher: string;
   role: RepoRole;
   format: PackageFormat;
 }

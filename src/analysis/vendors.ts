@@ -4,6 +4,7 @@
  * vendors goes through one normaliser built from `vendor-equivalences`, so "two vendors" always
  * means two organisations.
  */
+import type { PackageFormat } from '../formats/types.js';
 
 /** Case- and whitespace-insensitive identity of a vendor spelling: "  Fedora   Project" → "fedora project". */
 export function vendorKey(vendor: string): string {
@@ -89,4 +90,20 @@ export function vendorNormaliser(equivalences: readonly (readonly string[])[]): 
     canonical,
     same: (a, b) => canonical(a) === canonical(b),
   };
+}
+
+/**
+ * Who publishes a version, as the package manager compares vendors. rpm: the package header's
+ * `Vendor` — what dnf's allow_vendor_change compares (a repo may carry another vendor's rebuilt
+ * package) — and the repo's vendor for a package without one. deb: the repo's vendor (its Release
+ * Origin): apt knows only where a version comes from. `host`, `audit` and the winners recorded
+ * after a crawl all read vendors through this one rule.
+ */
+export function publisherOf(format: PackageFormat, headerVendor: string | null, repoVendor: string): string {
+  return format === 'rpm' && headerVendor !== null && headerVendor.trim() !== '' ? headerVendor : repoVendor;
+}
+
+/** A Candidate's `publisher`: publisherOf through the normaliser, so equivalent spellings are one vendor. */
+export function canonicalPublisher(vendors: VendorNormaliser, format: PackageFormat, headerVendor: string | null, repoVendor: string): string {
+  return vendors.canonical(publisherOf(format, headerVendor, repoVendor));
 }

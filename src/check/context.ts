@@ -4,7 +4,7 @@
  */
 import type { AnalysisInput, AptReleaseFacts, Candidate } from '../analysis/types.js';
 import type { SoftwareFacts } from '../analysis/same-software.js';
-import { vendorNormaliser, type VendorNormaliser } from '../analysis/vendors.js';
+import { canonicalPublisher, vendorNormaliser, type VendorNormaliser } from '../analysis/vendors.js';
 import type { ProfileConfig, RepoConfig } from '../config/types.js';
 import { UsageError } from '../errors.js';
 import type { PackageFormat } from '../formats/types.js';
@@ -54,6 +54,7 @@ export function submissionCandidate(
     buildTime: Math.floor(now / 1000),
     firstSeen: now,
     repoVendor: distroVendor,
+    publisher: distroVendor,
     role: 'distro',
     format,
   };
@@ -110,7 +111,7 @@ function indexAllCandidates(analysis: AnalysisInput, vendors: VendorNormaliser, 
     const repo = analysis.repos.get(v.repoId);
     // Versions of repos no longer configured have no vendor or role to judge them by.
     if (!repo || repo.format !== format) continue;
-    const c: Candidate = { ...v, repoVendor: vendors.canonical(repo.vendor), role: repo.role, format: repo.format };
+    const c: Candidate = { ...v, repoVendor: vendors.canonical(repo.vendor), publisher: canonicalPublisher(vendors, repo.format, v.vendor, repo.vendor), role: repo.role, format: repo.format };
     const list = out.get(v.name);
     if (list) list.push(c);
     else out.set(v.name, [c]);

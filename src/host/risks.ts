@@ -5,6 +5,7 @@
  */
 import { resolveProfile } from '../analysis/resolve/resolve.js';
 import { repoLabel } from '../config/repo-identity.js';
+import { publisherOf } from '../analysis/vendors.js';
 import type { Finding } from '../analysis/findings.js';
 import type { Action, AptReleaseFacts, Candidate, InstalledPackage, Resolution } from '../analysis/types.js';
 import type { ProfileConfig, RepoConfig } from '../config/types.js';
@@ -113,7 +114,7 @@ function fromSide(r: Resolution, format: PackageFormat): HostSide {
 function target(c: Candidate | null | undefined, format: PackageFormat, installedName: string): HostTarget | null {
   if (!c) return null;
   // dnf compares header vendors; apt knows only where a version comes from.
-  const t: HostTarget = { vendor: format === 'rpm' ? (c.vendor ?? c.repoVendor) : c.repoVendor, repo: c.repoId, evr: c.evr };
+  const t: HostTarget = { vendor: publisherOf(format, c.vendor, c.repoVendor), repo: c.repoId, evr: c.evr };
   // Obsoletes: another package replaces the installed one.
   if (c.name !== installedName) t.name = c.name;
   return t;

@@ -12,7 +12,7 @@ import { observedRollbacks } from '../analysis/rollback.js';
 import { resolveProfile } from '../analysis/resolve/resolve.js';
 import { keepBackWithStoredRelations } from '../analysis/resolve/apt-upgrade.js';
 import type { AnalysisInput, AptReleaseFacts, Candidate, InstalledPackage, Resolution } from '../analysis/types.js';
-import { vendorNormaliser } from '../analysis/vendors.js';
+import { vendorKey, vendorNormaliser } from '../analysis/vendors.js';
 import type { Config, ProfileConfig, RepoConfig } from '../config/types.js';
 import { repoHealth, type RepoHealth, type Store, type DnfRepoFacts, type StoredFeedRelease } from '../store/index.js';
 import { mapPackage, type MappingOptions } from '../upstream/mapping.js';
@@ -148,10 +148,14 @@ export function loadAuditData(store: Store, configured: Config, profiles: readon
   const add = (names: Iterable<string>) => {
     for (const n of names) wanted.add(n);
   };
+  // rpm versions count by their header Vendor (publisherOf), merged as vendor-equivalences say.
+  const headerKeyOf: Record<string, string> = {};
+  for (const spelling of config.vendorEquivalences.flat()) headerKeyOf[spelling.trim().toLowerCase()] = vendorKey(vendors.canonical(spelling));
   for (const p of profiles) {
     const vendorOfRepo: Record<string, string> = {};
-    for (const id of enabledRepos(p)) vendorOfRepo[id] = vendors.canonical(config.repos.get(id)!.vendor);
-    add(store.namesWithSeveralVendors(vendorOfRepo));
+    for (const id of enabledRepos(p)) vendorOfRepo[id] = vendorKey(vendors.canonical(config.repos.get(id)!.vendor));
+    const rpmRepos = enabledRepos(p).filter((id) => config.repos.get(id)!.format === 'rpm');
+    add(store.namesWithSeveralVendors(vendorOfRepo, { repoIds: rpmRepos, keyOf: headerKeyOf }));
   }
   // A version that left a repo is common (every update); a best version that went back is not.
   // The store screens by sort key (a version gone while a lower one stayed or came later; where a

@@ -131,7 +131,7 @@ function bestVersionsOf(store: Store, config: Config, profile: ProfileConfig, ve
       if (held !== undefined && versionScheme(profile.format).compare({ epoch, version, release }, held) <= 0) continue;
       best.set(name, {
         repoId, name, arch, epoch, version, release, evr, vendor: null, sourceName: null, url: null, summary: null, buildTime: null, firstSeen: 0,
-        repoVendor, role: repo.role, format: repo.format,
+        repoVendor, publisher: repoVendor, role: repo.role, format: repo.format,
       });
     }
   }

@@ -15,7 +15,7 @@ import { configFacts, resolvesPerName, withStoredFacts } from './analysis-input.
 /** Winners as the store records them (one per name, the profile's preferred arch). */
 export function winnerRows(winners: ReadonlyMap<string, Candidate>): Winner[] {
   return [...winners.values()]
-    .map((c) => ({ name: c.name, repoId: c.repoId, vendor: c.repoVendor, evr: c.evr }))
+    .map((c) => ({ name: c.name, repoId: c.repoId, vendor: c.publisher, evr: c.evr }))
     .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
 
@@ -41,7 +41,7 @@ function winnerInputsFingerprint(profile: ProfileConfig, config: Config, release
  * crawl, config edited, an earlier crawl's winners never recorded) it resolves every name.
  */
 export function recordWinners(store: Store, configured: Config, now: number, changedNames?: ReadonlyMap<string, readonly string[]>): number {
-  // Winners carry the repo's vendor as the analysis sees it (Release-read for the host's apt repos).
+  // Winners carry the publisher as the analysis sees it (rpm: the header's Vendor; deb: the Release-read repo vendor).
   const { config, releases } = withStoredFacts(store, configured);
   const profiles = [...config.profiles.values()].filter((p) => p.repos.some((id) => store.latestSnapshot(id) !== null));
   if (profiles.length === 0) return 0;

@@ -8,7 +8,7 @@
  * so every query is one prepared statement whatever the list length.
  */
 import type { Db } from './db.js';
-import type { DnfRepoFacts, Snapshot, StoredVersion, VersionInterval, VersionPartsRow, VersionScope } from './types.js';
+import type { DnfRepoFacts, HeaderVendorScreen, Snapshot, StoredVersion, VersionInterval, VersionPartsRow, VersionScope } from './types.js';
 
 /** Column order is the contract with toVersion(). */
 const RECORD_COLUMNS = `v.repo_id, v.name, v.arch, v.epoch, v.version, v.release, v.evr, v.vendor,
@@ -187,17 +187,31 @@ function names(db: Db, sql: string, ...params: string[]): string[] {
 }
 
 /**
- * Names that repos of two or more vendors ship or shipped: the only names that can clash or
- * ping-pong. `vendorOfRepo` maps each repo id to its canonical vendor.
+ * Names that two or more vendors ship or shipped: the only names that can clash or ping-pong.
+ * `vendorOfRepo` maps each repo id to its vendor's key; the versions of `headers.repoIds` count by
+ * their header vendor when they have one (merged through `headers.keyOf`).
  */
-export function namesWithSeveralVendors(db: Db, vendorOfRepo: Readonly<Record<string, string>>): string[] {
-  if (new Set(Object.values(vendorOfRepo)).size < 2) return [];
-  return names(
-    db,
-    `SELECT v.name FROM version_tracks AS v JOIN json_each(?) AS r ON r.key = v.repo_id
-     GROUP BY v.name HAVING count(DISTINCT r.value) > 1`,
-    JSON.stringify(vendorOfRepo),
-  );
+export function namesWithSeveralVendors(db: Db, vendorOfRepo: Readonly<Record<string, string>>, headers?: HeaderVendorScreen): string[] {
+  if (headers === undefined || headers.repoIds.length === 0) {
+    // No rpm repo: one vendor per repo, the cheap query.
+    if (new Set(Object.values(vendorOfRepo)).size < 2) return [];
+    return names(
+      db,
+      `SELECT v.name FROM version_tracks AS v JOIN json_each(?) AS r ON r.key = v.repo_id
+       GROUP BY v.name HAVING count(DISTINCT r.value) > 1`,
+      JSON.stringify(vendorOfRepo),
+    );
+  }
+  return db
+    .prepare<{ repos: string; keys: string; headerRepos: string }, string>(
+      `SELECT v.name FROM version_tracks AS v JOIN json_each(@repos) AS r ON r.key = v.repo_id
+         LEFT JOIN json_each(@keys) AS s ON s.key = lower(trim(v.vendor))
+       GROUP BY v.name
+       HAVING count(DISTINCT CASE WHEN trim(coalesce(v.vendor, '')) <> '' AND v.repo_id IN (SELECT value FROM json_each(@headerRepos))
+                                  THEN coalesce(s.value, lower(trim(v.vendor))) ELSE r.value END) > 1`,
+    )
+    .pluck()
+    .all({ repos: JSON.stringify(vendorOfRepo), keys: JSON.stringify(headers.keyOf), headerRepos: JSON.stringify(headers.repoIds) });
 }
 
 /** Names with a version that left one of the repos: the only names whose best version can have gone back. */

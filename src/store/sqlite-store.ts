@@ -43,6 +43,7 @@ import type {
   RepoFacts,
   Snapshot,
   SnapshotMeta,
+  HeaderVendorScreen,
   StoredFeedRelease,
   StoredReport,
   StoredVersion,
@@ -157,8 +158,8 @@ export class SqliteStore implements Store {
   namesGoingBack(older: VersionScope, newer: VersionScope): string[] {
     return namesGoingBack(this.db, older, newer);
   }
-  namesWithSeveralVendors(vendorOfRepo: Readonly<Record<string, string>>): string[] {
-    return namesWithSeveralVendors(this.db, vendorOfRepo);
+  namesWithSeveralVendors(vendorOfRepo: Readonly<Record<string, string>>, headers?: HeaderVendorScreen): string[] {
+    return namesWithSeveralVendors(this.db, vendorOfRepo, headers);
   }
   namesWithClosedIntervals(repoIds: readonly string[]): string[] {
     return namesWithClosedIntervals(this.db, repoIds);

@@ -17,6 +17,7 @@ import type {
   FleetHostRisk,
   FleetHostSummary,
   FleetInstalledPackage,
+  HeaderVendorScreen,
   HostPackageState,
   MappingFact,
   RepoEvent,
@@ -96,7 +97,12 @@ export interface Store {
   hasCurrentVersions(scope: VersionScope): boolean;
   /** Names whose best version (by sort key) goes back, or that vanish, from `older` to `newer` (both of one format). */
   namesGoingBack(older: VersionScope, newer: VersionScope): string[];
-  namesWithSeveralVendors(vendorOfRepo: Readonly<Record<string, string>>): string[];
+  /**
+   * Names that two or more vendors ship or shipped (`vendorOfRepo`: repo id → its vendor's key;
+   * `headers`: the repos whose versions count by their header vendor). A superset of the names
+   * that can clash or ping-pong: the analysis decides.
+   */
+  namesWithSeveralVendors(vendorOfRepo: Readonly<Record<string, string>>, headers?: HeaderVendorScreen): string[];
   namesWithClosedIntervals(repoIds: readonly string[]): string[];
   /**
    * Names of which a version vanished from one of the repos while a lower one (by sort key) stayed

@@ -133,6 +133,16 @@ export interface VersionScope {
 }
 
 /** A current version reduced to what ordering needs (currentVersionParts): no object per row. */
+/**
+ * rpm repos for namesWithSeveralVendors: their versions count by the package's own (header) vendor
+ * when it has one — what dnf compares — and by the repo's vendor otherwise.
+ */
+export interface HeaderVendorScreen {
+  repoIds: readonly string[];
+  /** A header spelling, trimmed and lower-cased → its vendor's key, for the spellings vendor-equivalences merge; any other spelling is its own key. */
+  keyOf: Readonly<Record<string, string>>;
+}
+
 export type VersionPartsRow = [name: string, arch: string, epoch: number, version: string, release: string, evr: string];
 
 /** One interval during which a version was present in a repo. */

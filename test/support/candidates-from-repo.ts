@@ -9,11 +9,12 @@ import { debRecord, rpmRecord } from '../../src/crawl/records.js';
 import { parsePackages } from '../../src/formats/deb/packages.js';
 import { parsePrimary } from '../../src/formats/rpm/primary.js';
 import type { Candidate } from '../../src/analysis/types.js';
+import { publisherOf } from '../../src/analysis/vendors.js';
 import type { VersionRecord } from '../../src/store/types.js';
 import type { PackageFormat } from '../../src/formats/types.js';
 
 function asCandidate(record: VersionRecord, repoId: string, repoVendor: string, format: PackageFormat, role: RepoRole): Candidate {
-  return { ...record, repoId, firstSeen: 0, repoVendor, role, format };
+  return { ...record, repoId, firstSeen: 0, repoVendor, publisher: publisherOf(format, record.vendor, repoVendor), role, format };
 }
 
 /** Candidates of one built rpm repo, read back from its primary.xml with the project's own parser. */

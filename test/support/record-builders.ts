@@ -8,6 +8,7 @@ import type { StoredVersion, VersionInterval, WinnerInterval } from '../../src/s
 import { parseDebVersion } from '../../src/formats/deb/version.js';
 import { formatEvr, parseEvr } from '../../src/formats/rpm/version.js';
 import type { PackageFormat } from '../../src/formats/types.js';
+import { publisherOf } from '../../src/analysis/vendors.js';
 
 /** ms since the epoch of a UTC date ("2019-05-22" or a full ISO time). */
 export function at(date: string): number {
@@ -65,7 +66,7 @@ export function debVersion(repoId: string, name: string, evr: string, facts: Ver
 
 /** A stored version as a resolver candidate of a repo with this vendor and role. */
 export function candidate(v: StoredVersion, repoVendor: string, role: RepoRole, format: PackageFormat = 'rpm'): Candidate {
-  return { ...v, repoVendor, role, format };
+  return { ...v, repoVendor, publisher: publisherOf(format, v.vendor, repoVendor), role, format };
 }
 
 export function interval(v: StoredVersion, lastSeen: number | null, presentUntil = lastSeen ?? at('2030-01-01')): VersionInterval {
@@ -85,7 +86,7 @@ interface ParsedVersion {
 
 /** A candidate written by hand for the resolver tests: the repo's vendor is its id, first seen at 0. */
 function handCandidate(repoId: string, name: string, arch: string, format: PackageFormat, v: ParsedVersion, over: Partial<Candidate>): Candidate {
-  return {
+  const hand: Omit<Candidate, 'publisher'> = {
     name,
     arch,
     ...v,
@@ -101,6 +102,7 @@ function handCandidate(repoId: string, name: string, arch: string, format: Packa
     format,
     ...over,
   };
+  return { ...hand, publisher: over.publisher ?? publisherOf(format, hand.vendor, hand.repoVendor) };
 }
 
 /** The "E:V-R" or "V-R" of a hand-written rpm candidate. */

@@ -6,7 +6,7 @@
  * SQLite's BINARY) whatever collation the database was created with, and camelCase aliases are
  * quoted (PostgreSQL folds unquoted names to lower case).
  */
-import type { DnfRepoFacts, Snapshot, StoredVersion, VersionInterval, VersionScope } from '../types.js';
+import type { DnfRepoFacts, HeaderVendorScreen, Snapshot, StoredVersion, VersionInterval, VersionScope } from '../types.js';
 import type { PgConnection, Row, SqlValue } from './connection.js';
 
 /** `column` ordered by byte, as SQLite orders text. */
@@ -126,12 +126,24 @@ export function versionPartsHistory(db: PgConnection, repoIds: readonly string[]
     .map((r) => toInterval(r, lastCheck));
 }
 
-export function namesWithSeveralVendors(db: PgConnection, vendorOfRepo: Readonly<Record<string, string>>): string[] {
-  if (new Set(Object.values(vendorOfRepo)).size < 2) return [];
+export function namesWithSeveralVendors(db: PgConnection, vendorOfRepo: Readonly<Record<string, string>>, headers?: HeaderVendorScreen): string[] {
+  if (headers === undefined || headers.repoIds.length === 0) {
+    if (new Set(Object.values(vendorOfRepo)).size < 2) return [];
+    return db.column<string>(
+      `SELECT v.name FROM version_tracks AS v JOIN json_each_text($1::json) AS r ON r.key = v.repo_id
+       GROUP BY v.name HAVING count(DISTINCT r.value) > 1 ORDER BY ${byByte('v.name')}`,
+      [JSON.stringify(vendorOfRepo)],
+    );
+  }
+  // As ../queries.ts: an rpm version counts by its header vendor when it has one.
   return db.column<string>(
     `SELECT v.name FROM version_tracks AS v JOIN json_each_text($1::json) AS r ON r.key = v.repo_id
-     GROUP BY v.name HAVING count(DISTINCT r.value) > 1 ORDER BY ${byByte('v.name')}`,
-    [JSON.stringify(vendorOfRepo)],
+       LEFT JOIN json_each_text($2::json) AS s ON s.key = lower(btrim(v.vendor))
+     GROUP BY v.name
+     HAVING count(DISTINCT CASE WHEN btrim(coalesce(v.vendor, '')) <> '' AND v.repo_id IN (SELECT value FROM json_array_elements_text($3::json))
+                                THEN coalesce(s.value, lower(btrim(v.vendor))) ELSE r.value END) > 1
+     ORDER BY ${byByte('v.name')}`,
+    [JSON.stringify(vendorOfRepo), JSON.stringify(headers.keyOf), JSON.stringify(headers.repoIds)],
   );
 }
 

@@ -7,6 +7,7 @@
 import type {
   AptReleaseFacts,
   CommitResult,
+  HeaderVendorScreen,
   HostPackageState,
   DnfRepoFacts,
   StoredDebRelations,
@@ -137,8 +138,8 @@ export class PostgresStore implements Store {
   namesGoingBack(older: VersionScope, newer: VersionScope): string[] {
     return q.namesGoingBack(this.db, older, newer);
   }
-  namesWithSeveralVendors(vendorOfRepo: Readonly<Record<string, string>>): string[] {
-    return q.namesWithSeveralVendors(this.db, vendorOfRepo);
+  namesWithSeveralVendors(vendorOfRepo: Readonly<Record<string, string>>, headers?: HeaderVendorScreen): string[] {
+    return q.namesWithSeveralVendors(this.db, vendorOfRepo, headers);
   }
   namesWithClosedIntervals(repoIds: readonly string[]): string[] {
     return q.namesWithClosedIntervals(this.db, repoIds);
