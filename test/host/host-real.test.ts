@@ -199,8 +199,9 @@ describe('repoclash host --root against real dnf', () => {
     expect(by.get('down')?.syncAction).toBe('downgrade');
     expect(by.get('gone')?.action).toBe('stranded');
     expect(by.get('newer')?.action).toBe('stranded');
-    expect(by.has('ep')).toBe(false);
-    expect(by.has('excl')).toBe(false);
+    // ep (epoch 1 beats 2.0) and excl (grafana's is excluded) stay: listed only for their clash,
+    // Fedora's header Vendor against Grafana's.
+    for (const name of ['ep', 'excl']) expect(by.get(name), name).toMatchObject({ action: 'none', syncAction: 'none', history: { clash: expect.anything() } });
     expect(run.code).toBe(1);
     // The fix for the vendor change names the right .repo file and section, and works.
     const fix = by.get('vc')!.fixes[0]!;
@@ -236,7 +237,8 @@ describe('repoclash host --root against real dnf', () => {
     expect(disagreements(dnfActions(upgrade.items), repoclashActions(report, false), names)).toEqual([]);
     expect(disagreements(dnfActions(sync.items), repoclashActions(report, true), names)).toEqual([]);
     const by = new Map(report.packages.map((p) => [p.name, p]));
-    expect(by.get('vc')).toBeUndefined();
+    // Locked to its vendor, vc stays: listed only for its clash (Fedora's header against Grafana's).
+    expect(by.get('vc')).toMatchObject({ action: 'none', syncAction: 'none', history: { clash: expect.anything() } });
     expect(by.get('locked')?.action).toBe('upgrade');
     expect(by.get('locked')?.to?.repo).toBe('updates');
   }, 120_000);

@@ -14,7 +14,10 @@ import { parseConfig } from '../../src/config/repos-yaml.js';
 import type { Config } from '../../src/config/types.js';
 import type { Store } from '../../src/store/index.js';
 import type { VersionRecord } from '../../src/store/types.js';
-import { dump, memoryStore, meta, put, rec } from '../support/store-builders.js';
+import { dump, memoryStore, meta, put, rec as storeRec } from '../support/store-builders.js';
+
+/** Records without a Vendor: header, so the repos' vendors decide who ships them (publisherOf). */
+const rec = (name: string, version: string, release = '1', extra: Partial<VersionRecord> = {}): VersionRecord => storeRec(name, version, release, { vendor: null, ...extra });
 
 const DAY = 86_400_000;
 const T0 = Date.UTC(2025, 0, 6);
