@@ -3,7 +3,7 @@
  * (`../repo-update.ts`: stage, then merge in one transaction; nothing visible until commit).
  *
  * Staging is a TEMP table (per connection, gone with it, so a killed crawler leaves no staging
- * rows) filled by COPY, measured ~3.5× faster than multi-row INSERTs (README). COPY cannot skip
+ * rows) filled by COPY, faster than multi-row INSERTs (README: the bench rows "PostgreSQL bulk load: …"). COPY cannot skip
  * duplicates the way SQLite's ON CONFLICT DO NOTHING does, so each row carries its arrival order
  * and the merge reads `DISTINCT ON (key) … ORDER BY key, ord`: the first occurrence wins, as there.
  * The merge runs under the store's write lock, so two crawlers' merges never interleave.
@@ -12,11 +12,12 @@ import type { PackageFormat } from '../../formats/types.js';
 import { StoreError } from '../../errors.js';
 import { versionScheme } from '../../formats/version-scheme.js';
 import { DEFAULT_BATCH_SIZE, StagedRepoUpdate } from '../staged-update.js';
-import type { CommitResult, SnapshotMeta } from '../types.js';
+import type { CommitResult, SnapshotMeta, VersionRecord } from '../types.js';
 import type { PgConnection, SqlValue } from './connection.js';
 import { WRITE_LOCK } from './locks.js';
 
-const STAGING_COLUMNS = ['staging_id', 'ord', 'name', 'arch', 'epoch', 'version', 'release', 'evr', 'vendor', 'source_name', 'url', 'summary', 'build_time', 'sort_key', 'depends', 'pre_depends', 'conflicts', 'breaks', 'provides'];
+/** The staging table's columns, in the order stagingRow() gives them (the bulk-load bench loads the same rows). */
+export const STAGING_COLUMNS = ['staging_id', 'ord', 'name', 'arch', 'epoch', 'version', 'release', 'evr', 'vendor', 'source_name', 'url', 'summary', 'build_time', 'sort_key', 'depends', 'pre_depends', 'conflicts', 'breaks', 'provides'];
 
 const STAGING_DDL = `
   CREATE TEMP TABLE IF NOT EXISTS staging_versions (
@@ -89,8 +90,15 @@ const SQL = {
   dnfFacts: `INSERT INTO snapshot_dnf_facts (snapshot_id, facts) VALUES ($1, $2)`,
 };
 
+/** One record as a staging row: the update it belongs to, its arrival order, its fields and its sort key. */
+export function stagingRow(stagingId: number, ord: number, r: VersionRecord, sortKey: string): SqlValue[] {
+  const deb = r.debRelations;
+  return [stagingId, ord, r.name, r.arch, r.epoch, r.version, r.release, r.evr, r.vendor, r.sourceName, r.url, r.summary, r.buildTime, sortKey, deb?.depends ?? null, deb?.preDepends ?? null, deb?.conflicts ?? null, deb?.breaks ?? null, deb?.provides ?? null];
+}
+
 const stagingReady = new WeakSet<PgConnection>();
-function ensureStaging(db: PgConnection): void {
+/** Create this connection's TEMP staging table (once per connection). */
+export function ensureStaging(db: PgConnection): void {
   if (stagingReady.has(db)) return;
   db.exec(STAGING_DDL);
   stagingReady.add(db);
@@ -146,7 +154,7 @@ export class PgRepoUpdate extends StagedRepoUpdate {
       this.db.copyIn(
         'staging_versions',
         STAGING_COLUMNS,
-        rows.map((r, i): SqlValue[] => [this.stagingId, first + i, r.name, r.arch, r.epoch, r.version, r.release, r.evr, r.vendor, r.sourceName, r.url, r.summary, r.buildTime, versionScheme(this.format).sortKey(r), r.debRelations?.depends ?? null, r.debRelations?.preDepends ?? null, r.debRelations?.conflicts ?? null, r.debRelations?.breaks ?? null, r.debRelations?.provides ?? null]),
+        rows.map((r, i) => stagingRow(this.stagingId, first + i, r, versionScheme(this.format).sortKey(r))),
       );
     } catch (err) {
       this.abort();
