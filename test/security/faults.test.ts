@@ -1,7 +1,8 @@
 /**
- * Faults reported as what they are: not found, too slow, asked to wait, disk full, a damaged
- * store, numbers out of range, an endless field. Real repos on 127.0.0.1, the CLI in a child
- * process; each case asserts the exit code, the one stderr line and that the store is unchanged.
+ * Faults reported as what they are: not found, too slow, asked to wait, disk full, numbers out of
+ * range, an endless field. Real repos on 127.0.0.1, the CLI in a child process; each case asserts
+ * the exit code, the one stderr line and that the store is unchanged — on either store (a damaged
+ * SQLite file: store-file-damage.test.ts).
  */
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -9,7 +10,6 @@ import { mkdir, mkdtemp, open, readFile, unlink, writeFile } from 'node:fs/promi
 import os from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
-import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { repoclash } from '../support/cli.js';
 import { buildDebRepo } from '../support/deb-repo.js';
@@ -19,6 +19,7 @@ import { storedState } from '../support/hostile.js';
 import { startRepoServer, type RepoServer } from '../support/http-server.js';
 import { buildRpmRepo, rewriteRepodataFile } from '../support/rpm-repo.js';
 import { tearDown } from '../support/teardown.js';
+import { copyTestStore } from '../support/test-store.js';
 
 let work: string;
 let server: RepoServer;
@@ -36,7 +37,7 @@ async function crawl(yaml: string, extra: string[] = [], options: { db?: string;
   await mkdir(dir, { recursive: true });
   await writeFile(path.join(dir, 'repos.yaml'), `repos:\n${yaml}`);
   const db = options.db ?? path.join(dir, 'store.db');
-  if (!options.db) await writeFile(db, await readFile(seedDb));
+  if (!options.db) await copyTestStore(seedDb, db);
   const run = await repoclash(dir, ['crawl', '--config', path.join(dir, 'repos.yaml'), '--db', db, '--cache', options.cache ?? path.join(dir, 'cache'), '--retries', '0', ...extra], {
     measureRss: options.measureRss === true,
   });
@@ -52,7 +53,8 @@ beforeAll(async () => {
   await mkdir(seed);
   seedDb = path.join(seed, 'store.db');
   await writeFile(path.join(seed, 'repos.yaml'), `repos:\n${rpmYaml()}`);
-  expect((await repoclash(seed, ['crawl', '--config', path.join(seed, 'repos.yaml'), '--db', seedDb, '--cache', path.join(seed, 'cache')])).code).toBe(0);
+  // The seed stays a SQLite file on either store; each case starts from a copy (copyTestStore).
+  expect((await repoclash(seed, ['crawl', '--config', path.join(seed, 'repos.yaml'), '--db', `sqlite:${seedDb}`, '--cache', path.join(seed, 'cache')])).code).toBe(0);
   // From here on the served repo has changed, so every crawl must fetch a new primary.
   await buildRpmRepo({ dir: path.join(work, 'www/rpm'), rpms: [{ name: 'tool', version: '1.0', release: '1', vendor: 'V' }, { name: 'tool', version: '2.0', release: '1', vendor: 'V' }], revision: '2' });
 }, 120_000);
@@ -66,7 +68,7 @@ describe('not found', () => {
       const r = await crawl(rpmYaml());
       expect(r.code).toBe(3);
       expect(r.lines).toEqual([`repoclash: repo r: repodata/repomd.xml: not found: ${server.url}/rpm/repodata/repomd.xml`]);
-      expect(storedState(r.db, ['r'])).toEqual(storedState(seedDb, ['r']));
+      expect(storedState(r.db, ['r'])).toEqual(storedState(`sqlite:${seedDb}`, ['r']));
     }
     server.clearFaults();
   });
@@ -89,7 +91,7 @@ describe('slow and throttling servers', () => {
       // --timeout 3 plus a few hundred bytes at 64 KiB/s: the crawl ends within seconds.
       expect(r.ms).toBeLessThan(12_000);
       console.log(`drip-feed: crawl with --timeout 3 failed after ${r.ms} ms`);
-      expect(storedState(r.db, ['r'])).toEqual(storedState(seedDb, ['r']));
+      expect(storedState(r.db, ['r'])).toEqual(storedState(`sqlite:${seedDb}`, ['r']));
     } finally {
       server.clearFaults();
     }
@@ -117,7 +119,7 @@ describe('slow and throttling servers', () => {
   });
 });
 
-describe('the local disk and the store', () => {
+describe('the local disk', () => {
   it('a full disk while caching is one line naming the file, exit 3, nothing stored', async () => {
     const mount = path.join(work, 'full');
     await mkdir(mount);
@@ -138,44 +140,9 @@ describe('the local disk and the store', () => {
       expect(r.code).toBe(3);
       expect(r.lines).toEqual([expect.stringMatching(new RegExp(`^repoclash: repo r: ${mount}/cache/[^:]+: cannot write the cache: no space left on device$`))]);
       expect(r.stderr).not.toMatch(/\n\s+at /);
-      expect(storedState(r.db, ['r'])).toEqual(storedState(seedDb, ['r']));
+      expect(storedState(r.db, ['r'])).toEqual(storedState(`sqlite:${seedDb}`, ['r']));
     } finally {
       execFileSync('umount', [mount]);
-    }
-  });
-
-  it('a store with corrupt pages is one line naming the file, exit 2', async () => {
-    const dir = path.join(work, 'corrupt');
-    await mkdir(dir);
-    const db = path.join(dir, 'store.db');
-    await writeFile(db, await readFile(seedDb));
-    const bytes = await readFile(db);
-    // Keep page 1 (the header and schema), scribble over every later page.
-    bytes.fill(0xa5, 4096);
-    await writeFile(db, bytes);
-    const r = await crawl(rpmYaml(), [], { db });
-    expect(r.code).toBe(2);
-    expect(r.lines).toEqual([`repoclash: ${db}: database disk image is malformed: the store is damaged; move it aside or restore a backup (the next crawl starts a new one)`]);
-  });
-
-  it('damage first met by a query after the open (audit, report) is the same one line, exit 2', async () => {
-    const dir = path.join(work, 'corrupt-late');
-    await mkdir(dir);
-    await writeFile(path.join(dir, 'repos.yaml'), `repos:\n${rpmYaml()}profiles:\n  p: { repos: [r] }\n`);
-    const db = path.join(dir, 'store.db');
-    // Scribble over the version rows' root page only: the open (schema, migrations) succeeds and
-    // the damage is first met by the command's queries.
-    const seed = new Database(seedDb, { readonly: true });
-    const pageSize = Number(seed.pragma('page_size', { simple: true }));
-    const rootPage = Number(seed.prepare(`SELECT rootpage FROM sqlite_master WHERE name = 'version_tracks'`).pluck().get());
-    seed.close();
-    const bytes = await readFile(seedDb);
-    bytes.fill(0xa5, (rootPage - 1) * pageSize + 8, rootPage * pageSize);
-    await writeFile(db, bytes);
-    for (const command of [['audit'], ['report', '--out', path.join(dir, 'reports')]]) {
-      const r = await repoclash(dir, [...command, '--config', path.join(dir, 'repos.yaml'), '--db', db, '--cache', path.join(dir, 'cache')]);
-      expect(r.code).toBe(2);
-      expect(r.stderr.trim().split('\n')).toEqual([`repoclash: ${db}: database disk image is malformed: the store is damaged; move it aside or restore a backup (the next crawl starts a new one)`]);
     }
   });
 });
@@ -193,7 +160,7 @@ describe('the parsers refuse what cannot be true, with repo, file and place', ()
       expect(r.lines).toHaveLength(1);
       expect(r.lines[0]).toMatch(/^repoclash: repo r: repodata\/[0-9a-f]+-primary\.xml\.gz \(byte \d+\): /);
       expect(r.lines[0]).toMatch(message);
-      expect(storedState(r.db, ['r'])).toEqual(storedState(seedDb, ['r']));
+      expect(storedState(r.db, ['r'])).toEqual(storedState(`sqlite:${seedDb}`, ['r']));
     }
   });
 
@@ -260,7 +227,7 @@ describe('the parsers refuse what cannot be true, with repo, file and place', ()
     expect(r.lines).toHaveLength(1);
     expect(r.lines[0]!.startsWith(`repoclash: repo r: ${href}`)).toBe(true);
     expect(r.lines[0]).toMatch(/: text longer than 8388608 bytes$/);
-    expect(storedState(r.db, ['r'])).toEqual(storedState(seedDb, ['r']));
+    expect(storedState(r.db, ['r'])).toEqual(storedState(`sqlite:${seedDb}`, ['r']));
     expect(r.peakRssBytes!).toBeLessThan(300 * 1024 * 1024);
     expect(r.ms).toBeLessThan(20_000);
     console.log(`huge primary field: failed after ${r.ms} ms, peak RSS ${(r.peakRssBytes! / 1024 / 1024).toFixed(0)} MiB`);

@@ -13,6 +13,7 @@ import { fileTree, plantUntouchable, storedState } from '../support/hostile.js';
 import { startRepoServer, type RepoServer } from '../support/http-server.js';
 import { buildRpmRepo } from '../support/rpm-repo.js';
 import { tearDown } from '../support/teardown.js';
+import { copyTestStore } from '../support/test-store.js';
 
 let work: string;
 let server: RepoServer;
@@ -43,7 +44,7 @@ async function hostileCrawl(location: string, setup: () => Promise<void>, stored
   const dir = path.join(work, `case-${++caseNo}`);
   await mkdir(dir, { recursive: true });
   const db = path.join(dir, 'store.db');
-  await cp(baseline, db);
+  await copyTestStore(baseline, db);
   const config = path.join(dir, 'repos.yaml');
   await writeFile(config, configText(location));
   const cache = path.join(dir, 'cache');
@@ -55,7 +56,7 @@ async function hostileCrawl(location: string, setup: () => Promise<void>, stored
     // Nothing outside this case's directory (store and cache) was written.
     expect(await fileTree(work, [dir])).toEqual(before);
     expect(other.requests).toEqual([]);
-    if (stored === 'unchanged') expect(storedState(db, ['r'])).toEqual(storedState(baseline, ['r']));
+    if (stored === 'unchanged') expect(storedState(db, ['r'])).toEqual(storedState(`sqlite:${baseline}`, ['r']));
     return { run, lines: run.stderr.trim().split('\n'), db, cache };
   } finally {
     await writeFile(repomdPath(), originalRepomd);
@@ -83,7 +84,8 @@ beforeAll(async () => {
   await mkdir(seed);
   baseline = path.join(seed, 'baseline.db');
   await writeFile(path.join(seed, 'repos.yaml'), configText(credentialed()));
-  const first = await repoclash(seed, ['crawl', '--config', path.join(seed, 'repos.yaml'), '--db', baseline, '--cache', path.join(seed, 'cache')]);
+  // The baseline stays a SQLite file on either store; each case starts from a copy (copyTestStore).
+  const first = await repoclash(seed, ['crawl', '--config', path.join(seed, 'repos.yaml'), '--db', `sqlite:${baseline}`, '--cache', path.join(seed, 'cache')]);
   expect(first.stderr).toBe('');
   // What every case serves: tool 2.0 appeared, so the crawl must fetch the new primary.
   await buildRpmRepo({ dir: repoDir(), rpms: [tool('1.0'), tool('2.0')], revision: '200' });

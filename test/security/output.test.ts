@@ -8,14 +8,16 @@
 import { copyFile, mkdir, mkdtemp, readFile, readdir, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dpkgStatusText } from '../support/apt.js';
 import { repoclash } from '../support/cli.js';
 import { buildDebRepo } from '../support/deb-repo.js';
 import { makeThrowawayKey, type GpgKey } from '../support/gpg.js';
 import { startRepoServer, type RepoServer } from '../support/http-server.js';
+import { dumpAllTables } from '../support/store-builders.js';
 import { tearDown } from '../support/teardown.js';
+import { testStoreLocation } from '../support/test-store.js';
+import { Store } from '../../src/store/index.js';
 
 const PASSWORD = 'hunter2-secret';
 // Clear screen, OSC 52 (write the clipboard), OSC 0 (window title), C1 CSI, a bidi override, DEL.
@@ -133,13 +135,9 @@ describe('every command, every format: no raw control character, no credential',
     expect(hostText.stdout).toContain('evil\\x1b[2J-tool\\u202e');
 
     // The store keeps no password either: repo events, versions' homepages.
-    const raw = new Database(db, { readonly: true });
-    const dump = raw
-      .prepare("SELECT name FROM sqlite_master WHERE type = 'table'")
-      .all()
-      .map((t) => JSON.stringify(raw.prepare(`SELECT * FROM "${(t as { name: string }).name}"`).all()))
-      .join('\n');
-    raw.close();
+    const stored = Store.open({ path: testStoreLocation(db), readonly: true });
+    const dump = dumpAllTables(stored);
+    stored.close();
     expect(dump).not.toContain(PASSWORD);
     expect(dump).toContain('https://user:***@example.org/');
   }, 240_000);

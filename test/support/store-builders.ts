@@ -71,6 +71,17 @@ export function dump(store: Store, table: string): unknown[] {
   return db.postgres.objects(`SELECT * FROM ${table} ORDER BY 1`);
 }
 
+/** Every row of every table, as JSON lines: for checks that a value is nowhere in the store. */
+export function dumpAllTables(store: Store): string {
+  const db = raw(store);
+  if ('sqlite' in db) {
+    const tables = db.sqlite.prepare<[], string>("SELECT name FROM sqlite_master WHERE type = 'table'").pluck().all();
+    return tables.map((t) => JSON.stringify(db.sqlite.prepare(`SELECT * FROM "${t}"`).all())).join('\n');
+  }
+  const tables = db.postgres.column<string>('SELECT table_name::text FROM information_schema.tables WHERE table_schema = current_schema()');
+  return tables.map((t) => JSON.stringify(db.postgres.objects(`SELECT * FROM ${db.postgres.identifier(t)}`))).join('\n');
+}
+
 /**
  * dump() for before/after comparisons of one store. On PostgreSQL each row also carries its xmin
  * (the transaction that last wrote it), so a row rewritten with the same values shows as changed.

@@ -8,8 +8,9 @@
  *   const db = testStoreLocation(path.join(work, 'x.db'));  // for `--db` of a CLI run
  */
 import { createHash, randomBytes } from 'node:crypto';
+import { copyFile } from 'node:fs/promises';
 import path from 'node:path';
-import { Store, isPostgresUrl } from '../../src/store/index.js';
+import { Store, copyStore, isPostgresUrl } from '../../src/store/index.js';
 import type { RepoFacts } from '../../src/store/types.js';
 
 /** The PostgreSQL URL the suite runs against, or null for SQLite. */
@@ -45,4 +46,15 @@ export function openTestStore(...repos: RepoFacts[]): Store {
   const store = Store.open({ path: testStoreLocation(':memory:') });
   for (const r of repos) store.upsertRepo(r, 0);
   return store;
+}
+
+/**
+ * Start the store at `file` as a copy of a seeded one, on either store: `seedFile` is a SQLite file
+ * the test built (crawl with `--db sqlite:FILE`, which stays SQLite in both runs). On SQLite the
+ * file is copied; on PostgreSQL the product's own `store copy` moves it into the schema
+ * testStoreLocation(file) names — so every case of a test can start from one seeded history.
+ */
+export async function copyTestStore(seedFile: string, file: string): Promise<void> {
+  if (TEST_POSTGRES_URL === null) await copyFile(seedFile, file);
+  else copyStore(`sqlite:${seedFile}`, testStoreLocation(file));
 }
