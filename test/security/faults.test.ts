@@ -15,7 +15,7 @@ import { repoclash } from '../support/cli.js';
 import { buildDebRepo } from '../support/deb-repo.js';
 import { execTool } from '../support/exec.js';
 import { clearsign, makeThrowawayKey, type GpgKey } from '../support/gpg.js';
-import { storedState } from '../support/hostile.js';
+import { seededFaultStore, storedState } from '../support/hostile.js';
 import { startRepoServer, type RepoServer } from '../support/http-server.js';
 import { buildRpmRepo, rewriteRepodataFile } from '../support/rpm-repo.js';
 import { tearDown } from '../support/teardown.js';
@@ -48,13 +48,8 @@ beforeAll(async () => {
   work = await mkdtemp(path.join(os.tmpdir(), 'repoclash-faults-'));
   key = await makeThrowawayKey(path.join(work, 'key'));
   server = await startRepoServer({ root: path.join(work, 'www') });
-  await buildRpmRepo({ dir: path.join(work, 'www/rpm'), rpms: [{ name: 'tool', version: '1.0', release: '1', vendor: 'V' }], revision: '1' });
-  const seed = path.join(work, 'seed');
-  await mkdir(seed);
-  seedDb = path.join(seed, 'store.db');
-  await writeFile(path.join(seed, 'repos.yaml'), `repos:\n${rpmYaml()}`);
   // The seed stays a SQLite file on either store; each case starts from a copy (copyTestStore).
-  expect((await repoclash(seed, ['crawl', '--config', path.join(seed, 'repos.yaml'), '--db', `sqlite:${seedDb}`, '--cache', path.join(seed, 'cache')])).code).toBe(0);
+  seedDb = await seededFaultStore(work, rpmYaml());
   // From here on the served repo has changed, so every crawl must fetch a new primary.
   await buildRpmRepo({ dir: path.join(work, 'www/rpm'), rpms: [{ name: 'tool', version: '1.0', release: '1', vendor: 'V' }, { name: 'tool', version: '2.0', release: '1', vendor: 'V' }], revision: '2' });
 }, 120_000);

@@ -10,7 +10,7 @@ import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { repoclash } from '../support/cli.js';
 import { startRepoServer, type RepoServer } from '../support/http-server.js';
-import { buildRpmRepo } from '../support/rpm-repo.js';
+import { seededFaultStore } from '../support/hostile.js';
 import { tearDown } from '../support/teardown.js';
 
 let work: string;
@@ -29,12 +29,7 @@ async function crawl(yaml: string, extra: string[], options: { db: string }) {
 beforeAll(async () => {
   work = await mkdtemp(path.join(os.tmpdir(), 'repoclash-store-damage-'));
   server = await startRepoServer({ root: path.join(work, 'www') });
-  await buildRpmRepo({ dir: path.join(work, 'www/rpm'), rpms: [{ name: 'tool', version: '1.0', release: '1', vendor: 'V' }], revision: '1' });
-  const seed = path.join(work, 'seed');
-  await mkdir(seed);
-  seedDb = path.join(seed, 'store.db');
-  await writeFile(path.join(seed, 'repos.yaml'), `repos:\n${rpmYaml()}`);
-  expect((await repoclash(seed, ['crawl', '--config', path.join(seed, 'repos.yaml'), '--db', seedDb, '--cache', path.join(seed, 'cache')])).code).toBe(0);
+  seedDb = await seededFaultStore(work, rpmYaml());
 }, 120_000);
 
 afterAll(() => tearDown(work, server));

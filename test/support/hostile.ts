@@ -4,9 +4,11 @@
  * atime, so any read shows; every other file keeps its size and mtime), and that the stored data
  * did not change.
  */
-import { readdir, stat, utimes } from 'node:fs/promises';
+import { mkdir, readdir, stat, utimes, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Store } from '../../src/store/index.js';
+import { repoclash } from './cli.js';
+import { buildRpmRepo } from './rpm-repo.js';
 import { testStoreLocation } from './test-store.js';
 
 /** Files a crawl must not open: their atime is set far in the past, so a read (even under relatime) moves it. */
@@ -56,4 +58,20 @@ export function storedState(db: string, repoIds: readonly string[]): { versions:
   } finally {
     store.close();
   }
+}
+
+/**
+ * The fault tests' starting point: repo `r` (`rpmYaml`, baseurl …/rpm/) serving tool 1.0 from
+ * `work/www/rpm`, crawled once into `work/seed/store.db` — a SQLite file on either store (each case
+ * starts from a copy: copyTestStore, or the file itself for tests about SQLite's file). Returns its path.
+ */
+export async function seededFaultStore(work: string, rpmYaml: string): Promise<string> {
+  await buildRpmRepo({ dir: path.join(work, 'www/rpm'), rpms: [{ name: 'tool', version: '1.0', release: '1', vendor: 'V' }], revision: '1' });
+  const seed = path.join(work, 'seed');
+  await mkdir(seed);
+  const seedDb = path.join(seed, 'store.db');
+  await writeFile(path.join(seed, 'repos.yaml'), `repos:\n${rpmYaml}`);
+  const run = await repoclash(seed, ['crawl', '--config', path.join(seed, 'repos.yaml'), '--db', `sqlite:${seedDb}`, '--cache', path.join(seed, 'cache')]);
+  if (run.code !== 0) throw new Error(`the seed crawl failed (exit ${run.code}): ${run.stderr}`);
+  return seedDb;
 }
