@@ -53,6 +53,21 @@ interface SnapshotHead {
   indexChecksum: string;
 }
 
+/**
+ * The relations of the repo's present versions, copied from staging into deb_relations (deb repos;
+ * a version's Packages stanza does not change while it stays in a repo). `only` narrows it, e.g. to
+ * the versions this commit opens.
+ */
+function relationsFromStagingSql(only: string): string {
+  return `INSERT INTO deb_relations (version_id, depends, pre_depends, conflicts, breaks, provides)
+       SELECT v.id, s.depends, s.pre_depends, s.conflicts, s.breaks, s.provides
+       FROM temp.staging_versions AS s
+       JOIN version_tracks AS v INDEXED BY version_tracks_open
+         ON v.repo_id = @repo AND v.last_seen IS NULL AND ${SAME_KEY('s', 'v')}
+       WHERE s.staging_id = @sid ${only}
+       ON CONFLICT (version_id) DO NOTHING`;
+}
+
 function prepareStatements(db: Db) {
   db.exec(STAGING_DDL);
   return {
@@ -105,15 +120,7 @@ function prepareStatements(db: Db) {
     ),
     // deb repos: the relations of the versions this commit opens (a version's Packages stanza does
     // not change while it stays in a repo), read from staging once the intervals are merged.
-    relationsOfNew: db.prepare(
-      `INSERT INTO deb_relations (version_id, depends, pre_depends, conflicts, breaks, provides)
-       SELECT v.id, s.depends, s.pre_depends, s.conflicts, s.breaks, s.provides
-       FROM temp.staging_versions AS s
-       JOIN version_tracks AS v INDEXED BY version_tracks_open
-         ON v.repo_id = @repo AND v.last_seen IS NULL AND ${SAME_KEY('s', 'v')}
-       WHERE s.staging_id = @sid AND v.first_seen = @at
-       ON CONFLICT (version_id) DO NOTHING`,
-    ),
+    relationsOfNew: db.prepare(relationsFromStagingSql('AND v.first_seen = @at')),
     // A repo with present versions stored before relations were kept (a store older than
     // migration 9) gets every present version's relations at its next changed crawl.
     relationsMissing: db.prepare(
@@ -121,15 +128,7 @@ function prepareStatements(db: Db) {
                       WHERE v.repo_id = ? AND v.last_seen IS NULL
                         AND NOT EXISTS (SELECT 1 FROM deb_relations AS r WHERE r.version_id = v.id))`,
     ),
-    relationsOfAll: db.prepare(
-      `INSERT INTO deb_relations (version_id, depends, pre_depends, conflicts, breaks, provides)
-       SELECT v.id, s.depends, s.pre_depends, s.conflicts, s.breaks, s.provides
-       FROM temp.staging_versions AS s
-       JOIN version_tracks AS v INDEXED BY version_tracks_open
-         ON v.repo_id = @repo AND v.last_seen IS NULL AND ${SAME_KEY('s', 'v')}
-       WHERE s.staging_id = @sid
-       ON CONFLICT (version_id) DO NOTHING`,
-    ),
+    relationsOfAll: db.prepare(relationsFromStagingSql('')),
     dnfFacts: db.prepare('INSERT INTO snapshot_dnf_facts (snapshot_id, facts) VALUES (?, ?)'),
     snapshot: db.prepare(
       `INSERT INTO snapshots

@@ -49,6 +49,16 @@ const SAME_KEY = (a: string, b: string) =>
 /** This update's staged rows, a duplicate key keeping its first occurrence. */
 const STAGED = `(SELECT DISTINCT ON (${KEY}) * FROM staging_versions WHERE staging_id = $2 ORDER BY ${KEY}, ord)`;
 
+/** As the SQLite update's: the present versions' relations from staging, `only` narrowing them. */
+function relationsFromStagingSql(only: string): string {
+  return `INSERT INTO deb_relations (version_id, depends, pre_depends, conflicts, breaks, provides)
+    SELECT v.id, s.depends, s.pre_depends, s.conflicts, s.breaks, s.provides
+    FROM ${STAGED} AS s
+    JOIN version_tracks AS v ON v.repo_id = $1 AND v.last_seen IS NULL AND ${SAME_KEY('s', 'v')}
+    ${only}
+    ON CONFLICT (version_id) DO NOTHING`;
+}
+
 const SQL = {
   head: `SELECT id, checked_at, index_checksum FROM snapshots WHERE repo_id = $1 ORDER BY id DESC LIMIT 1`,
   touch: `UPDATE snapshots SET checked_at = $1, check_count = check_count + 1 WHERE id = $2`,
@@ -76,17 +86,8 @@ const SQL = {
   // repo still has versions stored before relations were kept (see the SQLite update).
   relationsMissing: `SELECT EXISTS (SELECT 1 FROM version_tracks AS v WHERE v.repo_id = $1 AND v.last_seen IS NULL
       AND NOT EXISTS (SELECT 1 FROM deb_relations AS r WHERE r.version_id = v.id))`,
-  relationsOfAll: `INSERT INTO deb_relations (version_id, depends, pre_depends, conflicts, breaks, provides)
-    SELECT v.id, s.depends, s.pre_depends, s.conflicts, s.breaks, s.provides
-    FROM ${STAGED} AS s
-    JOIN version_tracks AS v ON v.repo_id = $1 AND v.last_seen IS NULL AND ${SAME_KEY('s', 'v')}
-    ON CONFLICT (version_id) DO NOTHING`,
-  relationsOfNew: `INSERT INTO deb_relations (version_id, depends, pre_depends, conflicts, breaks, provides)
-    SELECT v.id, s.depends, s.pre_depends, s.conflicts, s.breaks, s.provides
-    FROM ${STAGED} AS s
-    JOIN version_tracks AS v ON v.repo_id = $1 AND v.last_seen IS NULL AND ${SAME_KEY('s', 'v')}
-    WHERE v.first_seen = $3::bigint
-    ON CONFLICT (version_id) DO NOTHING`,
+  relationsOfAll: relationsFromStagingSql(''),
+  relationsOfNew: relationsFromStagingSql('WHERE v.first_seen = $3::bigint'),
   dnfFacts: `INSERT INTO snapshot_dnf_facts (snapshot_id, facts) VALUES ($1, $2)`,
 };
 
