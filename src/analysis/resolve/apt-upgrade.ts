@@ -23,7 +23,7 @@ import type { DebRelationFields, StoredDebRelations } from '../../store/index.js
 import type { Candidate, Resolution } from '../types.js';
 
 /** One version's relations as apt reads them: Pre-Depends count as Depends. */
-export interface AptRelations {
+interface AptRelations {
   depends: Relation[][];
   conflicts: Relation[];
   breaks: Relation[];
@@ -31,7 +31,7 @@ export interface AptRelations {
 }
 
 /** Parse the stored text; null when a field does not parse (then nothing is concluded from it). */
-export function aptRelationsOf(fields: DebRelationFields): AptRelations | null {
+function aptRelationsOf(fields: DebRelationFields): AptRelations | null {
   try {
     const group = (text: string | null) => (text === null ? [] : parseRelationField(text));
     return {
@@ -75,7 +75,7 @@ function relationText(rel: Relation): string {
 }
 
 /** One installed package: its installed version, and the version `apt-get upgrade` would install. */
-export interface UpgradeUnit {
+interface UpgradeUnit {
   key: string;
   name: string;
   installed: { evr: string; relations: AptRelations | null };
@@ -196,7 +196,7 @@ function reverseProblems(e: StateEntry, before: SystemState, after: SystemState)
 }
 
 /** The upgrades `apt-get upgrade` keeps back, by unit key, with why. */
-export function keptBackUpgrades(units: readonly UpgradeUnit[]): Map<string, string> {
+function keptBackUpgrades(units: readonly UpgradeUnit[]): Map<string, string> {
   const kept = new Map<string, string>();
   const before = installedState(units);
   for (;;) {
@@ -216,9 +216,9 @@ export function keptBackUpgrades(units: readonly UpgradeUnit[]): Map<string, str
 }
 
 /** Relations of a version, looked up by repo, name, arch and version (see relationsKey). */
-export type RelationsLookup = (c: { repoId: string; name: string; arch: string; evr: string }) => AptRelations | null;
+type RelationsLookup = (c: { repoId: string; name: string; arch: string; evr: string }) => AptRelations | null;
 
-export function relationsKey(c: { repoId: string; name: string; arch: string; evr: string }): string {
+function relationsKey(c: { repoId: string; name: string; arch: string; evr: string }): string {
   return `${c.repoId}\t${c.name}\t${c.arch}\t${c.evr}`;
 }
 
@@ -230,7 +230,7 @@ const MOVES = new Set(['upgrade', 'vendor-change', 'downgrade']);
  * full-upgrade verdict (syncAction) is left as it was. `installedRelations` gives the installed
  * versions' relations (the dpkg status, else the repos' copy of that version).
  */
-export function applyAptKeptBack(resolutions: readonly Resolution[], targetRelations: RelationsLookup, installedRelations: (r: Resolution) => AptRelations | null): Resolution[] {
+function applyAptKeptBack(resolutions: readonly Resolution[], targetRelations: RelationsLookup, installedRelations: (r: Resolution) => AptRelations | null): Resolution[] {
   const units: UpgradeUnit[] = [];
   for (const r of resolutions) {
     if (!r.installed) continue;
