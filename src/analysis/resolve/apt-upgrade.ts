@@ -125,18 +125,17 @@ class SystemState {
   }
 }
 
+function staying(unit: UpgradeUnit): StateEntry {
+  return { unit, evr: unit.installed.evr, relations: unit.installed.relations, changed: false };
+}
+
 function installedState(units: readonly UpgradeUnit[]): SystemState {
-  return new SystemState(units.map((unit) => ({ unit, evr: unit.installed.evr, relations: unit.installed.relations, changed: false })));
+  return new SystemState(units.map(staying));
 }
 
 function stateWith(units: readonly UpgradeUnit[], kept: ReadonlyMap<string, string>): SystemState {
   return new SystemState(
-    units.map((unit) => {
-      const moves = unit.target !== null && !kept.has(unit.key);
-      return moves
-        ? { unit, evr: unit.target!.evr, relations: unit.target!.relations, changed: true }
-        : { unit, evr: unit.installed.evr, relations: unit.installed.relations, changed: false };
-    }),
+    units.map((unit) => (unit.target === null || kept.has(unit.key) ? staying(unit) : { unit, evr: unit.target.evr, relations: unit.target.relations, changed: true })),
   );
 }
 
