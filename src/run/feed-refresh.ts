@@ -3,6 +3,7 @@
  * (the same lock, HTTP client and --no-wait as a repo crawl: refresh.ts), and say on stderr what
  * could not be fetched.
  */
+import { safeLine } from '../sanitize.js';
 import type { Store } from '../store/index.js';
 import type { UpstreamMapping } from '../upstream/mapping.js';
 import { refreshFeeds, type RefreshResult } from '../upstream/refresh.js';
@@ -51,20 +52,28 @@ export async function refreshMappedFeeds(run: RunContext, store: Store, mappings
   return reportFeedResults(results, options.quiet === true);
 }
 
+/** Say on stderr what could not be fetched; true when some feed failed (partial data). */
+function reportFeedResults(results: RefreshResult, quiet: boolean): boolean {
+  for (const line of feedResultLines(results, quiet)) process.stderr.write(`${line}\n`);
+  return results.feeds.some((r) => r.status === 'failed');
+}
+
 /**
  * One line per failed feed, one per package none of whose candidate projects exists, one per
- * unconfigured source; true when some feed failed (partial data).
+ * unconfigured source. Feed keys, package names and error texts come from repository metadata and
+ * API servers: each line goes through safeLine (controls escaped, credentials redacted).
  */
-function reportFeedResults(results: RefreshResult, quiet: boolean): boolean {
+export function feedResultLines(results: RefreshResult, quiet: boolean): string[] {
+  const lines: string[] = [];
   const unconfigured = new Map<SourceKind, number>();
   for (const r of results.feeds) {
-    if (r.status === 'failed') process.stderr.write(`repoclash: ${r.message}\n`);
+    if (r.status === 'failed') lines.push(`repoclash: ${r.message}`);
     else if (r.status === 'not-configured') unconfigured.set(r.source, (unconfigured.get(r.source) ?? 0) + 1);
   }
-  if (!quiet) for (const u of results.unresolved) process.stderr.write(`repoclash: upstream of ${u.name}: no such project (tried ${u.tried.join(', ')})\n`);
+  if (!quiet) for (const u of results.unresolved) lines.push(`repoclash: upstream of ${u.name}: no such project (tried ${u.tried.join(', ')})`);
   for (const [source, n] of unconfigured) {
-    if (!quiet) process.stderr.write(`repoclash: upstream source ${source} has no address (set upstream-sources.${source} in repos.yaml): ${n} feed${n === 1 ? '' : 's'} skipped\n`);
+    if (!quiet) lines.push(`repoclash: upstream source ${source} has no address (set upstream-sources.${source} in repos.yaml): ${n} feed${n === 1 ? '' : 's'} skipped`);
   }
-  return results.feeds.some((r) => r.status === 'failed');
+  return lines.map(safeLine);
 }
 
