@@ -250,7 +250,10 @@ describe('hostile host names, groups and repo labels', () => {
     expect(run.stdout).not.toMatch(/(^|[^\\])<(script|img)/);
     expect(run.stdout).not.toMatch(/(^|[^\\])\[click/);
     expect(run.stdout).toContain('\\<img src=x onerror=alert(1)\\>');
-    for (const line of run.stdout.split('\n').filter((l) => l.startsWith('|'))) {
+    const rows = run.stdout.split('\n').filter((l) => l.startsWith('|'));
+    // Header and separator of each table, plus risks (1 row), repo drift (2) and hosts (2): every row a hostile name reaches is checked.
+    expect(rows).toHaveLength(11);
+    for (const line of rows) {
       // Every row has as many unescaped cell separators as its table's header.
       const cells = line.replace(/\\\|/g, '').split('|').length;
       expect([8, 6]).toContain(cells);
