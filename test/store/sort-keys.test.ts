@@ -69,6 +69,8 @@ describe('version sort keys in the store', () => {
     put(store, meta('x', 1000, 'x1'), RECORDS);
     store.upsertRepo({ id: 'x', vendor: 'X', role: 'distro', format: 'deb' }, 2000);
     const rows = keyRows(store);
+    // Every record's rpm key differs from its deb key, so each row shows whether it was recomputed.
+    expect(rows).toHaveLength(4);
     for (const row of rows) expect([row.format, row.key]).toEqual(['deb', expectedKey(row)]);
     store.close();
   });
