@@ -5,14 +5,14 @@
  * rpmbuild + createrepo_c / dpkg-deb + apt-ftparchive and served on 127.0.0.1. `fleet` must name a
  * host under a risk exactly when that host's own `host` report has it.
  */
-import { copyFile, mkdir, mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FleetReport } from '../../src/fleet/types.js';
 import type { HostReport } from '../../src/host/types.js';
 import { Store } from '../../src/store/index.js';
-import { dpkgStatusText, type DpkgStatusEntry } from '../support/apt.js';
+import { writeDebHostRoot, type DpkgStatusEntry } from '../support/apt.js';
 import { repoclash as runCli, type Run } from '../support/cli.js';
 import { buildDebRepo, type DebSuite } from '../support/deb-repo.js';
 import { makeThrowawayKey, type GpgKey } from '../support/gpg.js';
@@ -54,12 +54,12 @@ async function rpmHost(name: string, repos: string[], installed: string[]): Prom
 /** A deb host: sources.list, a trusted key, optional preferences and the dpkg status under the root. */
 async function debHost(name: string, installed: DpkgStatusEntry[], preferences?: string): Promise<string> {
   const root = path.join(work, name);
-  for (const d of ['etc/apt/sources.list.d', 'etc/apt/trusted.gpg.d', 'etc/apt/preferences.d', 'var/lib/dpkg']) await mkdir(path.join(root, d), { recursive: true });
-  await writeFile(path.join(root, 'etc/os-release'), 'NAME="Debian GNU/Linux"\nID=debian\nVERSION_ID="12"\n');
-  await writeFile(path.join(root, 'etc/apt/sources.list'), `deb ${server.url}/deb/distro stable main\ndeb ${server.url}/deb/extra extra main\n`);
-  await copyFile(key.publicKeyringPath, path.join(root, 'etc/apt/trusted.gpg.d/test.gpg'));
-  if (preferences !== undefined) await writeFile(path.join(root, 'etc/apt/preferences.d/pin.pref'), preferences);
-  await writeFile(path.join(root, 'var/lib/dpkg/status'), dpkgStatusText(installed));
+  await writeDebHostRoot(root, {
+    sources: [`deb ${server.url}/deb/distro stable main`, `deb ${server.url}/deb/extra extra main`],
+    keyring: key.publicKeyringPath,
+    installed,
+    files: { 'etc/os-release': 'NAME="Debian GNU/Linux"\nID=debian\nVERSION_ID="12"\n', ...(preferences === undefined ? {} : { 'etc/apt/preferences.d/pin.pref': preferences }) },
+  });
   return root;
 }
 

@@ -6,12 +6,12 @@
  * `Packages`, and one listing only `Packages.gz` or only `Packages.xz` is skipped without an error.
  * repoclash must request the same index files and predict the same upgrades.
  */
-import { copyFile, mkdir, mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HostReport } from '../../src/host/types.js';
-import { aptConfigForRoot, aptUpdate, aptUpgradePlan, dpkgStatusText } from '../support/apt.js';
+import { aptConfigForRoot, aptUpdate, aptUpgradePlan, writeDebHostRoot } from '../support/apt.js';
 import { repoclash } from '../support/cli.js';
 import { buildDebRepo, buildFlatDebRepo } from '../support/deb-repo.js';
 import { makeThrowawayKey, type GpgKey } from '../support/gpg.js';
@@ -54,22 +54,19 @@ beforeAll(async () => {
   server = await startRepoServer({ root: srv });
 
   const root = path.join(work, 'root');
-  for (const d of ['etc/apt/sources.list.d', 'etc/apt/trusted.gpg.d', 'var/lib/dpkg']) await mkdir(path.join(root, d), { recursive: true });
   const u = server.url;
-  await writeFile(
-    path.join(root, 'etc/apt/sources.list'),
-    [
+  await writeDebHostRoot(root, {
+    sources: [
       `deb ${u}/slash bookworm updates/main`,
       `deb ${u}/sec-a bookworm-security main`,
       `deb ${u}/sec-b bookworm-security updates/main`,
       `deb ${u}/flat-plain sub/`,
       `deb ${u}/flat-gz ./`,
       `deb ${u}/flat-xz ./`,
-      '',
-    ].join('\n'),
-  );
-  await copyFile(key.publicKeyringPath, path.join(root, 'etc/apt/trusted.gpg.d/test.gpg'));
-  await writeFile(path.join(root, 'var/lib/dpkg/status'), dpkgStatusText(NAMES.map((name) => ({ name, version: '1.0-1' }))));
+    ],
+    keyring: key.publicKeyringPath,
+    installed: NAMES.map((name) => ({ name, version: '1.0-1' })),
+  });
 
   let mark = server.requests.length;
   const aptRoot = await aptConfigForRoot(root, path.join(work, 'apt-state'));

@@ -5,13 +5,13 @@
  * status, offline, repos on 127.0.0.1). Every case that is kept back has a twin that is not, so
  * the test fails whether the rule fires too often or too rarely.
  */
-import { copyFile, mkdir, mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HostReport } from '../../src/host/types.js';
 import { renderHostText } from '../../src/report/host-render.js';
-import { aptConfigForRoot, aptUpdate, aptUpgradePlan, dpkgStatusText, type AptPlan, type DpkgStatusEntry } from '../support/apt.js';
+import { aptConfigForRoot, aptUpdate, aptUpgradePlan, writeDebHostRoot, type AptPlan, type DpkgStatusEntry } from '../support/apt.js';
 import { buildDebRepo, type DebSuite } from '../support/deb-repo.js';
 import { makeThrowawayKey, type GpgKey } from '../support/gpg.js';
 import { aptActions, disagreements, hostReport, repoclashAptActions } from '../support/host-compare.js';
@@ -121,11 +121,12 @@ beforeAll(async () => {
   server = await startRepoServer({ root: path.join(work, 'srv') });
 
   const root = path.join(work, 'root');
-  for (const d of ['etc/apt/sources.list.d', 'etc/apt/apt.conf.d', 'etc/apt/trusted.gpg.d', 'var/lib/dpkg']) await mkdir(path.join(root, d), { recursive: true });
-  await writeFile(path.join(root, 'etc/apt/sources.list'), `deb ${server.url}/debian stable main\n`);
-  await writeFile(path.join(root, 'etc/apt/sources.list.d/nodesource.list'), `deb ${server.url}/nodesource nodistro main\n`);
-  await copyFile(key.publicKeyringPath, path.join(root, 'etc/apt/trusted.gpg.d/test.gpg'));
-  await writeFile(path.join(root, 'var/lib/dpkg/status'), dpkgStatusText(INSTALLED));
+  await writeDebHostRoot(root, {
+    sources: [`deb ${server.url}/debian stable main`],
+    keyring: key.publicKeyringPath,
+    installed: INSTALLED,
+    files: { 'etc/apt/sources.list.d/nodesource.list': `deb ${server.url}/nodesource nodistro main\n` },
+  });
 
   const apt = await aptConfigForRoot(root, path.join(work, 'apt-state'));
   await aptUpdate(apt);

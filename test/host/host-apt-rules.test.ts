@@ -2,13 +2,13 @@
  * apt's own rules that `repoclash host` reads from the root, each checked against real apt on the
  * same root (a private APT_CONFIG whose Dir::Etc is ROOT/etc/apt, offline, repos on 127.0.0.1).
  */
-import { mkdir, mkdtemp, writeFile, copyFile } from 'node:fs/promises';
+import { mkdtemp } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseAptConf } from '../../src/config/apt-conf.js';
 import type { HostReport } from '../../src/host/types.js';
-import { aptConfigForRoot, aptUpdate, aptUpgradePlan, dpkgStatusText, type DpkgStatusEntry } from '../support/apt.js';
+import { aptConfigForRoot, aptUpdate, aptUpgradePlan, writeDebHostRoot, type DpkgStatusEntry } from '../support/apt.js';
 import { repoclash } from '../support/cli.js';
 import { buildDebRepo, type DebSuite } from '../support/deb-repo.js';
 import { makeThrowawayKey, type GpgKey } from '../support/gpg.js';
@@ -26,11 +26,12 @@ const INSTALLED: DpkgStatusEntry[] = [{ name: 'tool', version: '1.0-1' }];
 
 async function root(label: string, aptConfD: Record<string, string>): Promise<{ root: string; report: HostReport; expected: Map<string, string>; got: Map<string, string> }> {
   const dir = path.join(work, label);
-  for (const d of ['etc/apt/sources.list.d', 'etc/apt/apt.conf.d', 'etc/apt/trusted.gpg.d', 'var/lib/dpkg']) await mkdir(path.join(dir, d), { recursive: true });
-  await writeFile(path.join(dir, 'etc/apt/sources.list'), `deb ${server.url}/distro stable main\ndeb ${server.url}/extra extra main\n`);
-  for (const [name, text] of Object.entries(aptConfD)) await writeFile(path.join(dir, 'etc/apt/apt.conf.d', name), text);
-  await copyFile(key.publicKeyringPath, path.join(dir, 'etc/apt/trusted.gpg.d/test.gpg'));
-  await writeFile(path.join(dir, 'var/lib/dpkg/status'), dpkgStatusText(INSTALLED));
+  await writeDebHostRoot(dir, {
+    sources: [`deb ${server.url}/distro stable main`, `deb ${server.url}/extra extra main`],
+    keyring: key.publicKeyringPath,
+    installed: INSTALLED,
+    files: Object.fromEntries(Object.entries(aptConfD).map(([name, text]) => [`etc/apt/apt.conf.d/${name}`, text])),
+  });
   const apt = await aptConfigForRoot(dir, path.join(work, `${label}-state`));
   await aptUpdate(apt);
   const plan = await aptUpgradePlan(apt);

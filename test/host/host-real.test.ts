@@ -5,12 +5,12 @@
  * `dnf --assumeno upgrade|distro-sync` and `apt-get -s upgrade|dist-upgrade`. Package by
  * package, the predicted action and target must agree: zero disagreements.
  */
-import { mkdir, mkdtemp, writeFile, copyFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HostReport } from '../../src/host/types.js';
-import { aptConfigForRoot, aptUpdate, aptUpgradePlan, debSourceLine, dpkgStatusText, type AptRoot, type DpkgStatusEntry } from '../support/apt.js';
+import { aptConfigForRoot, aptUpdate, aptUpgradePlan, debSourceLine, writeDebHostRoot, type AptRoot, type DpkgStatusEntry } from '../support/apt.js';
 import { buildDebRepo, type DebSpec, type DebSuite } from '../support/deb-repo.js';
 import { dnfUpgradePlan, seedInstalled, type DnfContext, type DnfPlanItem, type DnfRepo } from '../support/dnf.js';
 import { makeThrowawayKey, type GpgKey } from '../support/gpg.js';
@@ -131,16 +131,13 @@ Pin-Priority: -1
 async function aptRootFor(label: string): Promise<{ root: string; apt: AptRoot }> {
   const root = path.join(work, `apt-root-${label}`);
   const state = path.join(work, `apt-state-${label}`);
-  for (const d of ['etc/apt/sources.list.d', 'etc/apt/preferences.d', 'etc/apt/trusted.gpg.d', 'var/lib/dpkg']) await mkdir(path.join(root, d), { recursive: true });
-  for (const d of ['lists/partial', 'cache/archives/partial', 'log']) await mkdir(path.join(state, d), { recursive: true });
-  // Two hosts for two origins: `Pin: origin` needs them apart.
-  await writeFile(
-    path.join(root, 'etc/apt/sources.list'),
-    [debSourceLine({ uri: `${server.url}/distro`, suite: 'stable', components: ['main'] }), debSourceLine({ uri: `${server.url.replace('127.0.0.1', 'localhost')}/vendor`, suite: 'current', components: ['main'] })].join('\n') + '\n',
-  );
-  await writeFile(path.join(root, 'etc/apt/preferences'), DEB_PREFERENCES);
-  await copyFile(key.publicKeyringPath, path.join(root, 'etc/apt/trusted.gpg.d/test.gpg'));
-  await writeFile(path.join(root, 'var/lib/dpkg/status'), dpkgStatusText(DEB_INSTALLED));
+  await writeDebHostRoot(root, {
+    // Two hosts for two origins: `Pin: origin` needs them apart.
+    sources: [debSourceLine({ uri: `${server.url}/distro`, suite: 'stable', components: ['main'] }), debSourceLine({ uri: `${server.url.replace('127.0.0.1', 'localhost')}/vendor`, suite: 'current', components: ['main'] })],
+    keyring: key.publicKeyringPath,
+    installed: DEB_INSTALLED,
+    preferences: DEB_PREFERENCES,
+  });
   return { root, apt: await aptConfigForRoot(root, state) };
 }
 

@@ -2,7 +2,7 @@
  * Ask real apt what it would do, offline, in a private root selected with APT_CONFIG: its own
  * sources, preferences, lists, cache and dpkg status file. Nothing touches the host's apt state.
  */
-import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { execTool, type ExecResult } from './exec.js';
 
@@ -252,6 +252,33 @@ export async function aptUpgradePlan(root: AptRoot, opts: { full?: boolean } = {
     items.push({ action, name: i.name, ...(i.fromVersion ? { fromVersion: i.fromVersion } : {}), toVersion: i.toVersion, releases: i.releases, arch: i.arch });
   }
   return { items: items.sort((a, b) => a.name.localeCompare(b.name)), keptBack, result };
+}
+
+/** A Debian host's files under its root, as `repoclash host --root` and aptConfigForRoot read them. */
+export interface DebHostRoot {
+  /** One-line `deb …` entries → ROOT/etc/apt/sources.list. */
+  sources: string[];
+  /** The repos' signing keyring → ROOT/etc/apt/trusted.gpg.d/test.gpg. */
+  keyring: string;
+  /** → ROOT/var/lib/dpkg/status. */
+  installed: DpkgStatusEntry[];
+  /** → ROOT/etc/apt/preferences. */
+  preferences?: string;
+  /** Any other file by its path under ROOT: sources.list.d/…, preferences.d/…, apt.conf.d/…, os-release. */
+  files?: Record<string, string>;
+}
+
+/** Write a Debian host's root (its apt and dpkg directories, sources, key, status, other files). */
+export async function writeDebHostRoot(root: string, host: DebHostRoot): Promise<void> {
+  for (const d of ['etc/apt/sources.list.d', 'etc/apt/preferences.d', 'etc/apt/apt.conf.d', 'etc/apt/trusted.gpg.d', 'var/lib/dpkg']) await mkdir(path.join(root, d), { recursive: true });
+  await writeFile(path.join(root, 'etc/apt/sources.list'), host.sources.map((line) => line + '\n').join(''));
+  await copyFile(host.keyring, path.join(root, 'etc/apt/trusted.gpg.d/test.gpg'));
+  await writeFile(path.join(root, 'var/lib/dpkg/status'), dpkgStatusText(host.installed));
+  if (host.preferences !== undefined) await writeFile(path.join(root, 'etc/apt/preferences'), host.preferences);
+  for (const [file, text] of Object.entries(host.files ?? {})) {
+    await mkdir(path.dirname(path.join(root, file)), { recursive: true });
+    await writeFile(path.join(root, file), text);
+  }
 }
 
 /**

@@ -9,9 +9,8 @@
  * manager (`dnf --assumeno upgrade` in the installroot, `apt-get -s upgrade` with a private
  * Dir::State), offline against the loopback server.
  */
-import { copyFile, mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { aptConfigForRoot, aptUpdate, aptUpgradePlan, debSourceLine, dpkgStatusText, type AptPlan, type DpkgStatusEntry } from './apt.js';
+import { aptConfigForRoot, aptUpdate, aptUpgradePlan, debSourceLine, writeDebHostRoot, type AptPlan } from './apt.js';
 import { buildDebRepo, type DebSpec, type DebSuite } from './deb-repo.js';
 import { dnfUpgradePlan, seedInstalled, type DnfContext, type DnfPlan, type DnfRepo } from './dnf.js';
 import type { GpgKey } from './gpg.js';
@@ -227,13 +226,12 @@ export async function buildRpmRoot(plan: RpmHostPlan, world: RpmWorld, work: str
 /** The root's apt files and dpkg status, and real apt's `upgrade` simulation reading exactly those. */
 export async function buildDebRoot(plan: DebHostPlan, work: string, serverUrl: string, key: GpgKey): Promise<BuiltDebRoot> {
   const root = path.join(work, 'roots', plan.host);
-  for (const d of ['etc/apt/sources.list.d', 'etc/apt/preferences.d', 'etc/apt/trusted.gpg.d', 'var/lib/dpkg']) await mkdir(path.join(root, d), { recursive: true });
-  const sources = plan.repos.map((id) => debSourceLine({ uri: `${serverUrl}/deb/${DEB_SUITES[id]!.dir}`, suite: DEB_SUITES[id]!.suite, components: ['main'] }));
-  await writeFile(path.join(root, 'etc/apt/sources.list'), sources.join('\n') + '\n');
-  await writeFile(path.join(root, 'etc/apt/preferences'), plan.preferences);
-  await copyFile(key.publicKeyringPath, path.join(root, 'etc/apt/trusted.gpg.d/fleet-test.gpg'));
-  const status: DpkgStatusEntry[] = plan.installed.map((b) => ({ name: b.name, version: debVersion(b), maintainer: `${b.vendor} <packages@example.invalid>` }));
-  await writeFile(path.join(root, 'var/lib/dpkg/status'), dpkgStatusText(status));
+  await writeDebHostRoot(root, {
+    sources: plan.repos.map((id) => debSourceLine({ uri: `${serverUrl}/deb/${DEB_SUITES[id]!.dir}`, suite: DEB_SUITES[id]!.suite, components: ['main'] })),
+    keyring: key.publicKeyringPath,
+    installed: plan.installed.map((b) => ({ name: b.name, version: debVersion(b), maintainer: `${b.vendor} <packages@example.invalid>` })),
+    preferences: plan.preferences,
+  });
   const apt = await aptConfigForRoot(root, path.join(work, 'apt-state', plan.host));
   await aptUpdate(apt);
   return { format: 'deb', plan, root, apt: await aptUpgradePlan(apt) };
