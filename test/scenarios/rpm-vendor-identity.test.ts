@@ -140,6 +140,8 @@ describe('audit: an rpm version belongs to its header Vendor, the repo vendor as
         ['NodeSource', ['fedora-updates']],
       ]),
     );
+    // Exactly those two (arrayContaining alone would let a third vendor through).
+    expect(f!.vendors).toHaveLength(2);
     expect(f!.interleaved).toBe(true);
     const p = audited.findings.find((x): x is PingPongFinding => x.kind === 'pingpong' && x.name === 'nodejs');
     expect(p?.predicted?.leads.map((l) => l.vendor)).toEqual(['Fedora Project', 'NodeSource', 'Fedora Project', 'NodeSource']);
