@@ -170,9 +170,6 @@ const POSTGRES_FILL: Readonly<Record<number, (db: PgConnection) => void>> = {
   8: (db) => void fillSortKeys(db),
 };
 
-/** The versions that have SQL here, for the test that keeps both lists in step. */
-export const POSTGRES_MIGRATION_VERSIONS = Object.keys(POSTGRES_SQL).map(Number);
-
 function schemaVersion(db: PgConnection): number {
   if (db.value<string>(`SELECT to_regclass('schema_version')::text`) === null) return 0;
   return db.value<number>('SELECT max(version) FROM schema_version') ?? 0;
