@@ -187,6 +187,10 @@ function refuseNewer(version: number, where: string): void {
  */
 export function migrate(db: PgConnection, now: () => number = Date.now): void {
   const where = db.location.display;
+  // The common case, a current schema: one read instead of a locked transaction per migration.
+  const found = schemaVersion(db);
+  refuseNewer(found, where);
+  if (found === LATEST_SCHEMA_VERSION) return;
   for (const migration of [...MIGRATIONS].sort((a, b) => a.version - b.version)) {
     db.transaction(() => {
       db.exec(`CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)`);
