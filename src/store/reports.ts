@@ -19,7 +19,6 @@ function parse(row: ReportRow): StoredReport {
   return { id: row.id, week: row.week, createdAt: row.createdAt, findings: JSON.parse(row.findings) as unknown };
 }
 
-/** Save a report's findings (a week may be reported more than once; readers take the latest). */
 /** What every store checks before saving a report: an ISO week and serialisable findings (returned as JSON). */
 export function validateReport(week: string, findings: unknown): string {
   if (!ISO_WEEK.test(week)) throw new StoreError(`"${week}" is not an ISO week like 2025-W07`);
@@ -28,6 +27,7 @@ export function validateReport(week: string, findings: unknown): string {
   return json;
 }
 
+/** Save a report's findings (a week may be reported more than once; readers take the latest). */
 export function saveReport(db: Db, week: string, findings: unknown, createdAt: number = Date.now()): number {
   const json = validateReport(week, findings);
   return Number(

@@ -20,12 +20,6 @@ function sameWinner(a: OpenWinner, b: Winner): boolean {
   return a.repoId === b.repoId && a.vendor === b.vendor && a.evr === b.evr;
 }
 
-/**
- * Record the winners of `profile` computed at time `at` (ms): the full set, or with `names` the
- * winners of those names only (names not listed keep their intervals untouched). Unchanged names
- * write nothing; a changed name closes its interval at `at` and opens a new one; a name (of
- * `names`, when given) missing from `winners` that had one is closed. One transaction.
- */
 /** What every store checks before recording winners: one per name, all inside `names`. By name. */
 export function validateWinners(profile: string, winners: readonly Winner[], names: readonly string[] | undefined): Map<string, Winner> {
   const byName = new Map<string, Winner>();
@@ -40,6 +34,12 @@ export function validateWinners(profile: string, winners: readonly Winner[], nam
   return byName;
 }
 
+/**
+ * Record the winners of `profile` computed at time `at` (ms): the full set, or with `names` the
+ * winners of those names only (names not listed keep their intervals untouched). Unchanged names
+ * write nothing; a changed name closes its interval at `at` and opens a new one; a name (of
+ * `names`, when given) missing from `winners` that had one is closed. One transaction.
+ */
 export function recordWinners(db: Db, profile: string, winners: readonly Winner[], at: number, names?: readonly string[]): WinnerChanges {
   const byName = validateWinners(profile, winners, names);
   const readOpen = db.prepare<string[], OpenWinner & { name: string }>(
