@@ -120,7 +120,6 @@ export function currentVersions(db: Db, repoIds?: readonly string[], names?: rea
   return collect(statement.iterate(...params), toVersion);
 }
 
-/** The columns of a current version that ordering needs, in currentVersions() order. */
 /**
  * One repo's current versions reduced to what ordering needs, streamed in currentVersions() order
  * (the open-interval index): finding each name's best version reads six columns, not thirteen,

@@ -132,7 +132,6 @@ export interface VersionScope {
   excludedArches: readonly string[];
 }
 
-/** A current version reduced to what ordering needs (currentVersionParts): no object per row. */
 /**
  * rpm repos for namesWithSeveralVendors: their versions count by the package's own (header) vendor
  * when it has one — what dnf compares — and by the repo's vendor otherwise.
@@ -143,6 +142,7 @@ export interface HeaderVendorScreen {
   keyOf: Readonly<Record<string, string>>;
 }
 
+/** A current version reduced to what ordering needs (currentVersionParts): no object per row. */
 export type VersionPartsRow = [name: string, arch: string, epoch: number, version: string, release: string, evr: string];
 
 /** One interval during which a version was present in a repo. */
