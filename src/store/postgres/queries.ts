@@ -6,7 +6,7 @@
  * SQLite's BINARY) whatever collation the database was created with, and camelCase aliases are
  * quoted (PostgreSQL folds unquoted names to lower case).
  */
-import type { DnfRepoFacts, HeaderVendorScreen, Snapshot, StoredVersion, VersionInterval, VersionScope } from '../types.js';
+import type { DnfRepoFacts, HeaderVendorScreen, Snapshot, StoredVersion, VersionInterval, VersionPartsRow, VersionScope } from '../types.js';
 import type { PgConnection, Row, SqlValue } from './connection.js';
 
 /** `column` ordered by byte, as SQLite orders text. */
@@ -64,8 +64,6 @@ export function currentVersions(db: PgConnection, repoIds?: readonly string[], n
     .rows(`SELECT ${RECORD_COLUMNS} FROM version_tracks AS v WHERE v.last_seen IS NULL ${where.map((w) => `AND ${w}`).join(' ')} ORDER BY ${VERSION_ORDER}`, params)
     .map(toVersion);
 }
-
-export type VersionPartsRow = [name: string, arch: string, epoch: number, version: string, release: string, evr: string];
 
 export function currentVersionParts(db: PgConnection, repoId: string, names?: readonly string[]): IterableIterator<VersionPartsRow> {
   const rows = db.rows(

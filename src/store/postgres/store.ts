@@ -26,6 +26,7 @@ import type {
   StoredReport,
   StoredVersion,
   VersionInterval,
+  VersionPartsRow,
   VersionScope,
   Winner,
   WinnerChanges,
@@ -129,7 +130,7 @@ export class PostgresStore implements Store {
   currentVersions(repoIds?: readonly string[], names?: readonly string[]): StoredVersion[] {
     return q.currentVersions(this.db, repoIds, names);
   }
-  currentVersionParts(repoId: string, names?: readonly string[]): IterableIterator<q.VersionPartsRow> {
+  currentVersionParts(repoId: string, names?: readonly string[]): IterableIterator<VersionPartsRow> {
     return q.currentVersionParts(this.db, repoId, names);
   }
   hasCurrentVersions(scope: VersionScope): boolean {
