@@ -6,7 +6,7 @@
  * SQLite's BINARY) whatever collation the database was created with, and camelCase aliases are
  * quoted (PostgreSQL folds unquoted names to lower case).
  */
-import type { DnfRepoFacts, HeaderVendorScreen, Snapshot, StoredVersion, VersionInterval, VersionPartsRow, VersionScope } from '../types.js';
+import type { DnfRepoFacts, HeaderVendorScreen, MappingFact, Snapshot, StoredVersion, VersionInterval, VersionPartsRow, VersionScope } from '../types.js';
 import type { PgConnection, Row, SqlValue } from './connection.js';
 
 /** `column` ordered by byte, as SQLite orders text. */
@@ -194,7 +194,7 @@ export function dnfFacts(db: PgConnection, repoIds: readonly string[]): Map<stri
   return new Map(rows.map((r) => [r[0] as string, JSON.parse(r[1] as string) as DnfRepoFacts]));
 }
 
-export function mappingFacts(db: PgConnection, repoIds: readonly string[]): Array<{ repoId: string; name: string; sourceName: string | null; url: string | null }> {
+export function mappingFacts(db: PgConnection, repoIds: readonly string[]): MappingFact[] {
   if (repoIds.length === 0) return [];
   return db.objects(
     `SELECT DISTINCT repo_id AS "repoId", name, source_name AS "sourceName", url FROM version_tracks

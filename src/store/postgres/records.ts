@@ -8,7 +8,7 @@
 import { StoreError } from '../../errors.js';
 import { validateRepoFacts } from '../repos.js';
 import { validateReport } from '../reports.js';
-import type { AptReleaseFacts, HostPackageState, FeedCheck, FeedReleaseInput, RepoEvent, RepoEventKind, RepoFacts, StoredFeedRelease, StoredReport, Winner, WinnerChanges, WinnerInterval } from '../types.js';
+import type { AptReleaseFacts, HostPackageState, FeedCheck, FeedReleaseInput, RepoEvent, RepoEventFilter, RepoFacts, StoredFeedRelease, StoredReport, Winner, WinnerChanges, WinnerInputs, WinnerInterval } from '../types.js';
 import { validateWinners } from '../winners.js';
 import type { PgConnection, SqlValue } from './connection.js';
 import { WRITE_LOCK } from './locks.js';
@@ -46,7 +46,7 @@ export function recordRepoEvent(db: PgConnection, event: RepoEvent): void {
   db.rows('INSERT INTO repo_events (repo_id, at, kind, message) VALUES ($1, $2, $3, $4)', [event.repoId, event.at, event.kind, event.message]);
 }
 
-export function repoEvents(db: PgConnection, filter: { repoId?: string; since?: number; kind?: RepoEventKind } = {}): RepoEvent[] {
+export function repoEvents(db: PgConnection, filter: RepoEventFilter = {}): RepoEvent[] {
   return db.objects<RepoEvent>(
     `SELECT repo_id AS "repoId", at, kind, message FROM repo_events
      WHERE ($1::text IS NULL OR repo_id = $1) AND ($2::bigint IS NULL OR at >= $2) AND ($3::text IS NULL OR kind = $3)
@@ -202,8 +202,8 @@ export function namesWithWinnerChanges(db: PgConnection, profiles: readonly stri
   );
 }
 
-export function winnerInputs(db: PgConnection, profile: string): { fingerprint: string; recordedAt: number } | null {
-  return db.objects<{ fingerprint: string; recordedAt: number }>('SELECT fingerprint, recorded_at AS "recordedAt" FROM winner_inputs WHERE profile = $1', [profile])[0] ?? null;
+export function winnerInputs(db: PgConnection, profile: string): WinnerInputs | null {
+  return db.objects<WinnerInputs>('SELECT fingerprint, recorded_at AS "recordedAt" FROM winner_inputs WHERE profile = $1', [profile])[0] ?? null;
 }
 
 export function setWinnerInputs(db: PgConnection, profile: string, fingerprint: string, at: number): void {

@@ -9,6 +9,7 @@ import type {
   CommitResult,
   HeaderVendorScreen,
   HostPackageState,
+  MappingFact,
   DnfRepoFacts,
   StoredDebRelations,
   FeedCheck,
@@ -18,7 +19,7 @@ import type {
   FleetHostSummary,
   FleetInstalledPackage,
   RepoEvent,
-  RepoEventKind,
+  RepoEventFilter,
   RepoFacts,
   Snapshot,
   SnapshotMeta,
@@ -30,6 +31,7 @@ import type {
   VersionScope,
   Winner,
   WinnerChanges,
+  WinnerInputs,
   WinnerInterval,
 } from '../types.js';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -95,7 +97,7 @@ export class PostgresStore implements Store {
   recordRepoEvent(event: RepoEvent): void {
     rec.recordRepoEvent(this.db, event);
   }
-  repoEvents(filter?: { repoId?: string; since?: number; kind?: RepoEventKind }): RepoEvent[] {
+  repoEvents(filter?: RepoEventFilter): RepoEvent[] {
     return rec.repoEvents(this.db, filter);
   }
 
@@ -177,7 +179,7 @@ export class PostgresStore implements Store {
   recordWinners(profile: string, winners: readonly Winner[], at: number, names?: readonly string[]): WinnerChanges {
     return rec.recordWinners(this.db, profile, winners, at, names);
   }
-  winnerInputs(profile: string): { fingerprint: string; recordedAt: number } | null {
+  winnerInputs(profile: string): WinnerInputs | null {
     return rec.winnerInputs(this.db, profile);
   }
   setWinnerInputs(profile: string, fingerprint: string, at: number): void {
@@ -236,7 +238,7 @@ export class PostgresStore implements Store {
   feedChecks(): Map<string, FeedCheck> {
     return rec.feedChecks(this.db);
   }
-  mappingFacts(repoIds: readonly string[]): Array<{ repoId: string; name: string; sourceName: string | null; url: string | null }> {
+  mappingFacts(repoIds: readonly string[]): MappingFact[] {
     return q.mappingFacts(this.db, repoIds);
   }
 
