@@ -75,7 +75,11 @@ export function staleHosts(hosts: readonly FleetHostSummary[], now: number, stal
  */
 export function repoDrift(hosts: readonly FleetHostSummary[]): FleetRepoDrift[] {
   const groups = new Map<string, FleetHostSummary[]>();
-  for (const h of hosts) groups.set(h.group, [...(groups.get(h.group) ?? []), h]);
+  for (const h of hosts) {
+    const members = groups.get(h.group);
+    if (members) members.push(h);
+    else groups.set(h.group, [h]);
+  }
   const drift: FleetRepoDrift[] = [];
   for (const [group, members] of groups) {
     const counts = new Map<string, number>();
