@@ -7,8 +7,8 @@
 import { StoreError } from '../errors.js';
 import type { Db } from './db.js';
 
-/** Tables whose rows name a repo. */
-const REPO_COLUMNS: readonly (readonly [table: string, column: string])[] = [
+/** Tables whose rows name a repo (the PostgreSQL store renames the same ones). */
+export const REPO_COLUMNS: readonly (readonly [table: string, column: string])[] = [
   ['snapshots', 'repo_id'],
   ['version_tracks', 'repo_id'],
   ['repo_events', 'repo_id'],

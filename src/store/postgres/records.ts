@@ -6,6 +6,7 @@
  * repeated. Every multi-statement write takes the store's write lock, as SQLite's IMMEDIATE does.
  */
 import { StoreError } from '../../errors.js';
+import { REPO_COLUMNS } from '../repo-identity.js';
 import { validateRepoFacts } from '../repos.js';
 import { validateReport } from '../reports.js';
 import type { AptReleaseFacts, HostPackageState, FeedCheck, FeedReleaseInput, RepoEvent, RepoEventFilter, RepoFacts, StoredFeedRelease, StoredReport, Winner, WinnerChanges, WinnerInputs, WinnerInterval } from '../types.js';
@@ -63,14 +64,6 @@ export function setReleaseFacts(db: PgConnection, repoId: string, facts: AptRele
 export function releaseFacts(db: PgConnection): Map<string, AptReleaseFacts> {
   return new Map(db.rows('SELECT id, release_facts FROM repos WHERE release_facts IS NOT NULL').map((r) => [r[0] as string, JSON.parse(r[1] as string) as AptReleaseFacts]));
 }
-
-/** Tables whose rows name a repo (as `../repo-identity.ts`). */
-const REPO_COLUMNS: readonly (readonly [table: string, column: string])[] = [
-  ['snapshots', 'repo_id'],
-  ['version_tracks', 'repo_id'],
-  ['repo_events', 'repo_id'],
-  ['winner_tracks', 'repo_id'],
-];
 
 export function renameRepo(db: PgConnection, from: string, to: string): boolean {
   return db.transaction(() => {
