@@ -1,7 +1,8 @@
 /**
  * The store's public surface: the `Store` interface (./store.ts), the plain data it takes and gives
  * (./types.ts), how to open one, the crawl lock, and repo health. Everything else under src/store/
- * is the SQLite implementation's inside; code outside the store imports from here only.
+ * is the two implementations' inside (SQLite here, PostgreSQL in ./postgres/); code outside the
+ * store imports from here only.
  *
  * Usage, as the crawler sees it:
  *
