@@ -4,9 +4,9 @@
  * bulk rows go in by COPY.
  *
  * Synchronous on purpose: the store contract every caller relies on is synchronous (the SQLite
- * store is), and a blocking libpq call measured ~9× faster per small query than the async `pg`
- * client driven through a worker and Atomics (README, dependency list). Every failure is a
- * StoreError naming the store (its URL, which never holds a password).
+ * store is); libpq's blocking calls give that without driving the async `pg` client through a
+ * worker and Atomics (README, dependency list). Every failure is a StoreError naming the store
+ * (its URL, which never holds a password).
  */
 import { createRequire } from 'node:module';
 import type Libpq from 'libpq';
