@@ -12,8 +12,11 @@ import type { SqlValue } from './connection.js';
 import { WRITE_LOCK } from './locks.js';
 import type { PostgresStore } from './store.js';
 
-/** Parents before children (foreign keys), schema_version left to each side's own migrations. */
-const TABLES = [
+/**
+ * Parents before children (foreign keys), schema_version left to each side's own migrations. A
+ * migration that adds a table adds it here too (test/store/copy-tables.test.ts checks).
+ */
+export const COPIED_TABLES = [
   'repos',
   'snapshots',
   'snapshot_dnf_facts',
@@ -42,13 +45,13 @@ export interface CopyResult {
 export function copySqliteToPostgres(from: SqliteStore, to: PostgresStore): CopyResult {
   const pg = to.db;
   return pg.transaction((): CopyResult => {
-    for (const table of TABLES) {
+    for (const table of COPIED_TABLES) {
       if ((pg.value<number>(`SELECT count(*) FROM (SELECT 1 FROM ${table} LIMIT 1) AS t`) ?? 0) > 0) {
         throw new StoreError(`the target store is not empty (table ${table} has rows): copy only into a new store`, { file: to.path });
       }
     }
     const rows: Record<string, number> = {};
-    for (const table of TABLES) {
+    for (const table of COPIED_TABLES) {
       const statement = from.db.prepare(`SELECT * FROM ${table}`).raw();
       const columns = statement.columns().map((c) => c.name);
       let n = 0;
