@@ -16,7 +16,7 @@ import { vendorKey, vendorNormaliser } from '../analysis/vendors.js';
 import type { Config, ProfileConfig, RepoConfig } from '../config/types.js';
 import { repoHealth, type RepoHealth, type Store, type DnfRepoFacts, type StoredFeedRelease } from '../store/index.js';
 import { mapPackage, type MappingOptions } from '../upstream/mapping.js';
-import { regressionBestVersions } from './regression-input.js';
+import { enabledRepos, regressionBestVersions } from './regression-input.js';
 import { feedKey } from '../upstream/types.js';
 
 /**
@@ -143,7 +143,6 @@ const PINGPONG_MIN_INTERVALS = 3;
 export function loadAuditData(store: Store, configured: Config, profiles: readonly ProfileConfig[], now: number, options: { includePrereleases?: boolean } = {}): AnalysisData {
   const { config, releases } = withStoredFacts(store, configured);
   const vendors = vendorNormaliser(config.vendorEquivalences);
-  const enabledRepos = (p: ProfileConfig) => p.repos.filter((id) => config.repos.get(id)?.enabled === true);
   const wanted = new Set<string>();
   const add = (names: Iterable<string>) => {
     for (const n of names) wanted.add(n);
@@ -153,8 +152,9 @@ export function loadAuditData(store: Store, configured: Config, profiles: readon
   for (const spelling of config.vendorEquivalences.flat()) headerKeyOf[spelling.trim().toLowerCase()] = vendorKey(vendors.canonical(spelling));
   for (const p of profiles) {
     const vendorOfRepo: Record<string, string> = {};
-    for (const id of enabledRepos(p)) vendorOfRepo[id] = vendorKey(vendors.canonical(config.repos.get(id)!.vendor));
-    const rpmRepos = enabledRepos(p).filter((id) => config.repos.get(id)!.format === 'rpm');
+    const enabled = enabledRepos(config, p);
+    for (const id of enabled) vendorOfRepo[id] = vendorKey(vendors.canonical(config.repos.get(id)!.vendor));
+    const rpmRepos = enabled.filter((id) => config.repos.get(id)!.format === 'rpm');
     add(store.namesWithSeveralVendors(vendorOfRepo, { repoIds: rpmRepos, keyOf: headerKeyOf }));
   }
   // A version that left a repo is common (every update); a best version that went back is not.

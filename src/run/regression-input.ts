@@ -59,7 +59,8 @@ function cached<V>(map: Map<string, V>, key: string, compute: () => V): V {
   return value;
 }
 
-function enabledRepos(config: Config, profile: ProfileConfig): string[] {
+/** The profile's repos that are enabled, in the profile's order. */
+export function enabledRepos(config: Config, profile: ProfileConfig): string[] {
   return profile.repos.filter((id) => config.repos.get(id)?.enabled === true);
 }
 
