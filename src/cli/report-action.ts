@@ -14,6 +14,7 @@ import { loadAuditData } from '../run/analysis-input.js';
 import { startRun, type RunContext } from '../run/context.js';
 import { refreshIfAsked } from '../run/refresh.js';
 import { crawlFirst, queryStore } from '../run/store-access.js';
+import { safeLine } from '../sanitize.js';
 import type { Store } from '../store/index.js';
 import { ExitCode, exitCodeFor } from './exit-codes.js';
 import { warnPartialData } from './partial-data.js';
@@ -70,7 +71,7 @@ export async function runReportCommand(options: ReportOptions, env: NodeJS.Proce
       say(`mailed to ${sent.accepted.join(', ')}${sent.rejected.length ? ` (rejected: ${sent.rejected.join(', ')})` : ''}`);
     } catch (err) {
       if (!(err instanceof MailSendError)) throw err;
-      process.stderr.write(`repoclash: report written to ${outDir} but not mailed: ${err.message}\n`);
+      process.stderr.write(`repoclash: report written to ${outDir} but not mailed: ${safeLine(err.message)}\n`);
       return exitCodeFor(err);
     }
   }
