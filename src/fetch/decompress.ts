@@ -151,7 +151,7 @@ function processDecoder(
   input: AsyncIterable<Uint8Array>,
   where: ErrorLocation,
 ): Decoder {
-  const child = spawn(command, ['-dc'], { stdio: ['pipe', 'pipe', 'pipe'] });
+  const child = spawn(command, command === 'xz' ? ['-dc', '-T0'] : ['-dc'], { stdio: ['pipe', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr.setEncoding('utf8');
   child.stderr.on('data', (text: string) => {
