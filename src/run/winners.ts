@@ -5,11 +5,11 @@
 import { createHash } from 'node:crypto';
 import { candidatesFor } from '../analysis/audit.js';
 import { winnersFromResolutions } from '../analysis/by-name.js';
-import { resolveProfile } from '../analysis/resolve/resolve.js';
+import { resolveWinners } from '../analysis/resolve/resolve.js';
 import type { AnalysisInput, AptReleaseFacts, Candidate } from '../analysis/types.js';
 import { vendorNormaliser } from '../analysis/vendors.js';
 import type { Config, ProfileConfig } from '../config/types.js';
-import type { Store, Winner } from '../store/index.js';
+import type { Store, StoredVersion, Winner } from '../store/index.js';
 import { configFacts, resolvesPerName, withStoredFacts } from './analysis-input.js';
 
 /** Winners as the store records them (one per name, the profile's preferred arch). */
@@ -46,10 +46,18 @@ export function recordWinners(store: Store, configured: Config, now: number, cha
   const profiles = [...config.profiles.values()].filter((p) => p.repos.some((id) => store.latestSnapshot(id) !== null));
   if (profiles.length === 0) return 0;
   const vendors = vendorNormaliser(config.vendorEquivalences);
-  let changed = 0;
-  for (const profile of profiles) {
+  const plans = profiles.map((profile) => {
     const fingerprint = winnerInputsFingerprint(profile, config, releases);
     const names = changedNames === undefined ? undefined : namesToReresolve(store, config, profile, fingerprint, changedNames);
+    return { profile, fingerprint, names };
+  });
+  // Profiles resolved in full (a first crawl) read their repos' current versions once between
+  // them: profiles share repos (a host's `system` and the release it runs), and each read is a
+  // few hundred ms at a Debian suite's 60,000 versions.
+  const fullRepos = [...new Set(plans.filter((p) => p.names === undefined).flatMap((p) => p.profile.repos))];
+  let everyCurrent: StoredVersion[] | null = null;
+  let changed = 0;
+  for (const { profile, fingerprint, names } of plans) {
     if (names !== undefined && names.length === 0) {
       store.setWinnerInputs(profile.name, fingerprint, now);
       continue;
@@ -58,14 +66,14 @@ export function recordWinners(store: Store, configured: Config, now: number, cha
       ...configFacts(config),
       profiles: [profile],
       upgradePaths: [],
-      current: store.currentVersions(profile.repos, names),
+      current: names === undefined ? (everyCurrent ??= store.currentVersions(fullRepos)) : store.currentVersions(profile.repos, names),
       history: [],
       winnerHistory: [],
       repoEvents: [],
       releases,
       now,
     };
-    const resolved = resolveProfile({ profile, repos: config.repos, candidates: candidatesFor(profile, input, vendors), releases });
+    const resolved = resolveWinners({ profile, repos: config.repos, candidates: candidatesFor(profile, input, vendors), releases });
     changed += store.recordWinners(profile.name, winnerRows(winnersFromResolutions(resolved, profile.arches)), now, names).changed;
     store.setWinnerInputs(profile.name, fingerprint, now);
   }

@@ -253,19 +253,84 @@ function moveAction(to: AptVersion, installed: InstalledPackage): Action {
   return order < 0 ? 'downgrade' : order === 0 ? 'none' : 'upgrade';
 }
 
-export function resolveApt(input: ResolveInput): Resolution[] {
+/** What every apt resolution of a profile starts from: its repos, general pins and native arch. */
+interface AptPolicy {
+  profile: ProfileConfig;
+  nativeArch: string;
+  repos: Map<string, IndexFile & { kind: 'repo' }>;
+  general: GeneralPin[];
+}
+
+function aptPolicy(input: ResolveInput): AptPolicy {
   const { profile } = input;
   const nativeArch = profile.arches.find((a) => a !== 'all') ?? 'amd64';
   const repos = debReposOf(input);
-  const general = generalPins(profile, repos.values(), nativeArch);
+  return { profile, nativeArch, repos, general: generalPins(profile, repos.values(), nativeArch) };
+}
 
+/** The profile's candidates apt sees, by name (its repos, its arches). */
+function candidatesByName(input: ResolveInput, policy: AptPolicy): Map<string, Candidate[]> {
   const byName = new Map<string, Candidate[]>();
   for (const c of input.candidates) {
-    if (!repos.has(c.repoId) || !archAllowed(profile, c.arch)) continue;
+    if (!policy.repos.has(c.repoId) || !archAllowed(policy.profile, c.arch)) continue;
     const list = byName.get(c.name);
     if (list) list.push(c);
     else byName.set(c.name, [c]);
   }
+  return byName;
+}
+
+/** One name as pkgPolicy decides it: its versions (highest first, each with its priority), the candidate and where it comes from. */
+interface AptDecision {
+  versions: Map<string, AptVersion>;
+  sorted: AptVersion[];
+  pkgArch: string;
+  cand: AptVersion | null;
+  winner: Candidate | null;
+}
+
+function decide(name: string, entries: readonly Candidate[], inst: InstalledPackage | undefined, policy: AptPolicy): AptDecision {
+  const { profile, general, nativeArch, repos } = policy;
+  const versions = new Map<string, AptVersion>();
+  for (const c of entries) {
+    const v = versions.get(c.evr) ?? { evr: c.evr, entries: [], files: [], installed: false, priority: { value: 0, why: '' } };
+    v.entries.push(c);
+    v.files.push(repos.get(c.repoId)!);
+    versions.set(c.evr, v);
+  }
+  if (inst) {
+    const v = versions.get(inst.evr) ?? { evr: inst.evr, entries: [], files: [], installed: true, priority: { value: 0, why: '' } };
+    v.installed = true;
+    v.files.push({ kind: 'status' });
+    versions.set(inst.evr, v);
+  }
+  const pkgArch = entries[0]?.arch ?? inst?.arch ?? nativeArch;
+  const pkg: AptPackageFacts = { name, arch: pkgArch, sourceName: entries[0]?.sourceName ?? null };
+  const sorted = [...versions.values()].sort((a, b) => compareDebVersions(b.evr, a.evr));
+  for (const v of sorted) v.priority = versionPriority(v, { ...pkg, arch: v.entries[0]?.arch ?? pkgArch }, profile, general, nativeArch);
+  const cand = candidateOf(sorted, inst);
+  const winner = cand ? sourceEntry(cand, pkgArch, general, repos) : null;
+  return { versions, sorted, pkgArch, cand, winner };
+}
+
+/**
+ * Who apt picks for each name of a profile with nothing installed: resolveApt's winners, decided
+ * by the same code, without the ranking and reasons only a report shows. What a crawl records as
+ * winners (names in no particular order).
+ */
+export function aptWinners(input: ResolveInput): Array<{ name: string; arch: string; winner: Candidate | null }> {
+  const policy = aptPolicy(input);
+  const out: Array<{ name: string; arch: string; winner: Candidate | null }> = [];
+  for (const [name, entries] of candidatesByName(input, policy)) {
+    const { winner, pkgArch } = decide(name, entries, undefined, policy);
+    out.push({ name, arch: winner?.arch ?? pkgArch, winner });
+  }
+  return out;
+}
+
+export function resolveApt(input: ResolveInput): Resolution[] {
+  const policy = aptPolicy(input);
+  const byName = candidatesByName(input, policy);
   const installedByName = new Map<string, InstalledPackage>();
   for (const i of input.installed ?? []) installedByName.set(i.name, i);
 
@@ -273,26 +338,7 @@ export function resolveApt(input: ResolveInput): Resolution[] {
   for (const name of [...new Set([...byName.keys(), ...installedByName.keys()])].sort()) {
     const entries = byName.get(name) ?? [];
     const inst = installedByName.get(name);
-    const versions = new Map<string, AptVersion>();
-    for (const c of entries) {
-      const v = versions.get(c.evr) ?? { evr: c.evr, entries: [], files: [], installed: false, priority: { value: 0, why: '' } };
-      v.entries.push(c);
-      v.files.push(repos.get(c.repoId)!);
-      versions.set(c.evr, v);
-    }
-    if (inst) {
-      const v = versions.get(inst.evr) ?? { evr: inst.evr, entries: [], files: [], installed: true, priority: { value: 0, why: '' } };
-      v.installed = true;
-      v.files.push({ kind: 'status' });
-      versions.set(inst.evr, v);
-    }
-    const pkgArch = entries[0]?.arch ?? inst?.arch ?? nativeArch;
-    const pkg: AptPackageFacts = { name, arch: pkgArch, sourceName: entries[0]?.sourceName ?? null };
-    const sorted = [...versions.values()].sort((a, b) => compareDebVersions(b.evr, a.evr));
-    for (const v of sorted) v.priority = versionPriority(v, { ...pkg, arch: v.entries[0]?.arch ?? pkgArch }, profile, general, nativeArch);
-
-    const cand = candidateOf(sorted, inst);
-    const winner = cand ? sourceEntry(cand, pkgArch, general, repos) : null;
+    const { versions, sorted, pkgArch, cand, winner } = decide(name, entries, inst, policy);
     const ranked: Resolution['ranked'] = [...sorted]
       .sort((a, b) => b.priority.value - a.priority.value || compareDebVersions(b.evr, a.evr))
       .flatMap((v) =>
