@@ -71,6 +71,15 @@ function relationsFromStagingSql(only: string): string {
        ON CONFLICT (version_id) DO NOTHING`;
 }
 
+/** Open an interval (first seen @at) for each version staged under @sid; callers narrow it with more AND terms. */
+const openFromStagingSql = `INSERT INTO version_tracks
+         (repo_id, name, arch, epoch, version, release, evr, vendor, source_name, url, summary, build_time,
+          first_seen, last_seen, sort_key)
+       SELECT @repo, s.name, s.arch, s.epoch, s.version, s.release, s.evr, s.vendor, s.source_name, s.url,
+              s.summary, s.build_time, @at, NULL, s.sort_key
+       FROM temp.staging_versions AS s
+       WHERE s.staging_id = @sid`;
+
 function prepareStatements(db: Db) {
   db.exec(STAGING_DDL);
   return {
@@ -110,13 +119,7 @@ function prepareStatements(db: Db) {
     ),
     // New and reappearing versions open an interval.
     open: db.prepare(
-      `INSERT INTO version_tracks
-         (repo_id, name, arch, epoch, version, release, evr, vendor, source_name, url, summary, build_time,
-          first_seen, last_seen, sort_key)
-       SELECT @repo, s.name, s.arch, s.epoch, s.version, s.release, s.evr, s.vendor, s.source_name, s.url,
-              s.summary, s.build_time, @at, NULL, s.sort_key
-       FROM temp.staging_versions AS s
-       WHERE s.staging_id = @sid
+      `${openFromStagingSql}
          AND NOT EXISTS (SELECT 1 FROM version_tracks AS v
                          WHERE v.repo_id = @repo AND v.last_seen IS NULL AND ${SAME_KEY('s', 'v')})
        RETURNING name`,
@@ -126,15 +129,7 @@ function prepareStatements(db: Db) {
     anyOpen: db.prepare(
       `SELECT EXISTS (SELECT 1 FROM version_tracks INDEXED BY version_tracks_open WHERE repo_id = ? AND last_seen IS NULL)`,
     ),
-    openAll: db.prepare(
-      `INSERT INTO version_tracks
-         (repo_id, name, arch, epoch, version, release, evr, vendor, source_name, url, summary, build_time,
-          first_seen, last_seen, sort_key)
-       SELECT @repo, s.name, s.arch, s.epoch, s.version, s.release, s.evr, s.vendor, s.source_name, s.url,
-              s.summary, s.build_time, @at, NULL, s.sort_key
-       FROM temp.staging_versions AS s
-       WHERE s.staging_id = @sid`,
-    ),
+    openAll: db.prepare(openFromStagingSql),
     stagedNames: db.prepare('SELECT DISTINCT name FROM temp.staging_versions WHERE staging_id = ?'),
     // deb repos: the relations of the versions this commit opens (a version's Packages stanza does
     // not change while it stays in a repo), read from staging once the intervals are merged.
