@@ -9,6 +9,7 @@
 import { StoreError } from '../errors.js';
 import type { Db } from './db.js';
 import { fillSortKeys } from './sort-keys.js';
+import { rebuildVersionRollbacks } from './screens.js';
 
 export interface Migration {
   version: number;
@@ -251,6 +252,59 @@ export const MIGRATIONS: readonly Migration[] = [
         PRIMARY KEY (host, name, arch, installed_evr, kind)
       ) STRICT, WITHOUT ROWID;
     `,
+  },
+  {
+    version: 11,
+    name: 'name screens decided at commit; closed intervals without their text columns',
+    // What the audit's name screens used to find by scanning every closed interval, kept as each
+    // crawl commits (screens.ts), so audit cost stays flat however long the history grows:
+    // - version_rollbacks: (repo, name) where a version left while a lower one (by sort key) was
+    //   there or came later — the only names whose best version in that repo can have gone back;
+    // - past_vendors: the distinct (repo, name, vendor) of closed intervals ('' for no vendor), so
+    //   "who ships or shipped this name" reads open rows plus this, not every closed row;
+    // - repo_vendors: every vendor spelling a repo's versions ever carried ('' for none), so the
+    //   audit sees in a few rows whether any header vendor can differ from its repo's;
+    // - winner_handovers: (profile, name) whose winner was ever held by two repos or two vendors.
+    // Closed intervals drop summary, url and source_name: no finding reads them from history (the
+    // current version's are what clash, lag and mapping read), and they were a third of its bytes.
+    sql: `
+      CREATE TABLE version_rollbacks (
+        repo_id TEXT NOT NULL,
+        name    TEXT NOT NULL,
+        PRIMARY KEY (repo_id, name)
+      ) STRICT, WITHOUT ROWID;
+
+      CREATE TABLE past_vendors (
+        repo_id TEXT NOT NULL,
+        name    TEXT NOT NULL,
+        vendor  TEXT NOT NULL,
+        PRIMARY KEY (repo_id, name, vendor)
+      ) STRICT, WITHOUT ROWID;
+      INSERT INTO past_vendors (repo_id, name, vendor)
+        SELECT DISTINCT repo_id, name, coalesce(vendor, '') FROM version_tracks WHERE last_seen IS NOT NULL;
+
+      CREATE TABLE repo_vendors (
+        repo_id TEXT NOT NULL,
+        vendor  TEXT NOT NULL,
+        PRIMARY KEY (repo_id, vendor)
+      ) STRICT, WITHOUT ROWID;
+      INSERT INTO repo_vendors (repo_id, vendor) SELECT DISTINCT repo_id, coalesce(vendor, '') FROM version_tracks;
+
+      CREATE TABLE winner_handovers (
+        profile TEXT NOT NULL,
+        name    TEXT NOT NULL,
+        PRIMARY KEY (profile, name)
+      ) STRICT, WITHOUT ROWID;
+      INSERT INTO winner_handovers (profile, name)
+        SELECT profile, name FROM winner_tracks GROUP BY profile, name
+        HAVING count(DISTINCT repo_id) > 1 OR count(DISTINCT coalesce(vendor, '')) > 1;
+
+      UPDATE version_tracks SET source_name = NULL, url = NULL, summary = NULL
+        WHERE last_seen IS NOT NULL AND (source_name IS NOT NULL OR url IS NOT NULL OR summary IS NOT NULL);
+    `,
+    fill: (db) => {
+      rebuildVersionRollbacks(db);
+    },
   },
 ];
 

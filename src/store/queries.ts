@@ -8,7 +8,7 @@
  * so every query is one prepared statement whatever the list length.
  */
 import type { Db } from './db.js';
-import type { DnfRepoFacts, HeaderVendorScreen, Snapshot, StoredVersion, VersionInterval, VersionPartsRow, VersionScope } from './types.js';
+import type { DnfRepoFacts, Snapshot, StoredVersion, VersionInterval, VersionPartsRow, VersionScope } from './types.js';
 
 /** Column order is the contract with toVersion(). */
 const RECORD_COLUMNS = `v.repo_id, v.name, v.arch, v.epoch, v.version, v.release, v.evr, v.vendor,
@@ -181,42 +181,15 @@ export function namesGoingBack(db: Db, older: VersionScope, newer: VersionScope)
     .all({ ...scopeParams('o', older), ...scopeParams('n', newer) });
 }
 
-function names(db: Db, sql: string, ...params: string[]): string[] {
+/** The first column of a query's rows, as strings (a list of names). */
+export function nameColumn(db: Db, sql: string, ...params: string[]): string[] {
   return db.prepare<string[], [string]>(sql).raw().all(...params).map((r) => r[0]);
-}
-
-/**
- * Names that two or more vendors ship or shipped: the only names that can clash or ping-pong.
- * `vendorOfRepo` maps each repo id to its vendor's key; the versions of `headers.repoIds` count by
- * their header vendor when they have one (merged through `headers.keyOf`).
- */
-export function namesWithSeveralVendors(db: Db, vendorOfRepo: Readonly<Record<string, string>>, headers?: HeaderVendorScreen): string[] {
-  if (headers === undefined || headers.repoIds.length === 0) {
-    // No rpm repo: one vendor per repo, the cheap query.
-    if (new Set(Object.values(vendorOfRepo)).size < 2) return [];
-    return names(
-      db,
-      `SELECT v.name FROM version_tracks AS v JOIN json_each(?) AS r ON r.key = v.repo_id
-       GROUP BY v.name HAVING count(DISTINCT r.value) > 1`,
-      JSON.stringify(vendorOfRepo),
-    );
-  }
-  return db
-    .prepare<{ repos: string; keys: string; headerRepos: string }, string>(
-      `SELECT v.name FROM version_tracks AS v JOIN json_each(@repos) AS r ON r.key = v.repo_id
-         LEFT JOIN json_each(@keys) AS s ON s.key = lower(trim(v.vendor))
-       GROUP BY v.name
-       HAVING count(DISTINCT CASE WHEN trim(coalesce(v.vendor, '')) <> '' AND v.repo_id IN (SELECT value FROM json_each(@headerRepos))
-                                  THEN coalesce(s.value, lower(trim(v.vendor))) ELSE r.value END) > 1`,
-    )
-    .pluck()
-    .all({ repos: JSON.stringify(vendorOfRepo), keys: JSON.stringify(headers.keyOf), headerRepos: JSON.stringify(headers.repoIds) });
 }
 
 /** Names with a version that left one of the repos: the only names whose best version can have gone back. */
 export function namesWithClosedIntervals(db: Db, repoIds: readonly string[]): string[] {
   if (repoIds.length === 0) return [];
-  return names(
+  return nameColumn(
     db,
     `SELECT DISTINCT name FROM version_tracks
      WHERE repo_id IN (SELECT value FROM json_each(?)) AND last_seen IS NOT NULL`,
@@ -224,32 +197,10 @@ export function namesWithClosedIntervals(db: Db, repoIds: readonly string[]): st
   );
 }
 
-/**
- * Names of which a version vanished from one of the repos while a lower version (by sort key,
- * migration 8) stayed, or was there after it, in the same repo: the only names whose best version
- * in a repo can have gone back. An update (the old version closes as a higher one opens) is not
- * one, so after a year of weekly updates this is a few hundred names instead of every updated one.
- * Each repo's keys must follow the format its history is judged by.
- */
-export function namesWithLowerLaterVersions(db: Db, repoIds: readonly string[]): string[] {
-  if (repoIds.length === 0) return [];
-  return names(
-    db,
-    // CROSS JOIN keeps `gone` (the closed rows, few) as the outer loop: left to itself the planner
-    // walks every row of the repos as `lower` first. Same rows; 60 → 20 ms on a bookworm + trixie
-    // store, 0.74 → 0.56 s after 52 simulated weeks (sqlite3 CLI, 2026-11-28).
-    `SELECT DISTINCT gone.name FROM version_tracks AS gone
-       CROSS JOIN version_tracks AS lower ON lower.repo_id = gone.repo_id AND lower.name = gone.name
-     WHERE gone.repo_id IN (SELECT value FROM json_each(?)) AND gone.last_seen IS NOT NULL
-       AND lower.sort_key < gone.sort_key AND (lower.last_seen IS NULL OR lower.last_seen > gone.last_seen)`,
-    JSON.stringify(repoIds),
-  );
-}
-
 /** Every name the repos ship or shipped. */
 export function namesIn(db: Db, repoIds: readonly string[]): string[] {
   if (repoIds.length === 0) return [];
-  return names(db, `SELECT DISTINCT name FROM version_tracks WHERE repo_id IN (SELECT value FROM json_each(?))`, JSON.stringify(repoIds));
+  return nameColumn(db, `SELECT DISTINCT name FROM version_tracks WHERE repo_id IN (SELECT value FROM json_each(?))`, JSON.stringify(repoIds));
 }
 
 /**

@@ -13,6 +13,9 @@ export const REPO_COLUMNS: readonly (readonly [table: string, column: string])[]
   ['version_tracks', 'repo_id'],
   ['repo_events', 'repo_id'],
   ['winner_tracks', 'repo_id'],
+  ['version_rollbacks', 'repo_id'],
+  ['past_vendors', 'repo_id'],
+  ['repo_vendors', 'repo_id'],
 ];
 
 export function hasRepo(db: Db, id: string): boolean {

@@ -20,6 +20,7 @@ import type { Db } from './db.js';
 import { DEFAULT_BATCH_SIZE, StagedRepoUpdate } from './staged-update.js';
 import { requireRepo } from './repos.js';
 import type { CommitResult, SnapshotMeta } from './types.js';
+import { recordVersionScreens, type ChangedRow } from './screens.js';
 
 const STAGING_DDL = `
   CREATE TEMP TABLE IF NOT EXISTS staging_versions (
@@ -99,12 +100,14 @@ function prepareStatements(db: Db) {
     touch: db.prepare('UPDATE snapshots SET checked_at = ?, check_count = check_count + 1 WHERE id = ?'),
     // Vanished versions: close the interval at the last check that still saw them. INDEXED BY: the
     // planner would otherwise walk the repo's whole history (closed intervals pile up over years).
+    // A closed interval keeps what history findings read (EVR, vendor, build time), not the text
+    // only a current version's findings show (migration 11).
     close: db.prepare(
-      `UPDATE version_tracks INDEXED BY version_tracks_open SET last_seen = @prev
+      `UPDATE version_tracks INDEXED BY version_tracks_open SET last_seen = @prev, source_name = NULL, url = NULL, summary = NULL
        WHERE repo_id = @repo AND last_seen IS NULL
          AND NOT EXISTS (SELECT 1 FROM temp.staging_versions s
                          WHERE s.staging_id = @sid AND ${SAME_KEY('s', 'version_tracks')})
-       RETURNING name`,
+       RETURNING name, vendor`,
     ),
     // Still-present versions whose metadata changed (a re-signed or re-described package).
     refresh: db.prepare(
@@ -115,14 +118,14 @@ function prepareStatements(db: Db) {
        WHERE s.staging_id = @sid AND v.repo_id = @repo AND v.last_seen IS NULL AND ${SAME_KEY('s', 'v')}
          AND (v.evr, v.vendor, v.source_name, v.url, v.summary, v.build_time)
              IS NOT (s.evr, s.vendor, s.source_name, s.url, s.summary, s.build_time)
-       RETURNING name`,
+       RETURNING name, vendor`,
     ),
     // New and reappearing versions open an interval.
     open: db.prepare(
       `${openFromStagingSql}
          AND NOT EXISTS (SELECT 1 FROM version_tracks AS v
                          WHERE v.repo_id = @repo AND v.last_seen IS NULL AND ${SAME_KEY('s', 'v')})
-       RETURNING name`,
+       RETURNING name, vendor`,
     ),
     // A repo without a present version (its first load): nothing to close, refresh or skip, so
     // every staged version opens an interval; the names come from staging, not per row.
@@ -131,6 +134,7 @@ function prepareStatements(db: Db) {
     ),
     openAll: db.prepare(openFromStagingSql),
     stagedNames: db.prepare('SELECT DISTINCT name FROM temp.staging_versions WHERE staging_id = ?'),
+    stagedVendors: db.prepare('SELECT DISTINCT vendor FROM temp.staging_versions WHERE staging_id = ?'),
     // deb repos: the relations of the versions this commit opens (a version's Packages stanza does
     // not change while it stays in a repo), read from staging once the intervals are merged.
     relationsOfNew: db.prepare(relationsFromStagingSql('AND v.first_seen = @at')),
@@ -280,13 +284,15 @@ export class RepoUpdate extends StagedRepoUpdate {
   private merge(s: Statements, keys: { repo: string; sid: number }, head: SnapshotHead | undefined): MergeCounts {
     const fetchedAt = this.meta.fetchedAt;
     // RETURNING the names: who wins can only have changed for these (winners are re-resolved per name).
-    const closed = s.close.pluck().all({ ...keys, prev: head?.checkedAt ?? fetchedAt }) as string[];
-    const refreshedNames = s.refresh.pluck().all(keys) as string[];
+    const closed = s.close.raw().all({ ...keys, prev: head?.checkedAt ?? fetchedAt }) as ChangedRow[];
+    const refreshedRows = s.refresh.raw().all(keys) as ChangedRow[];
     const backfill = this.format === 'deb' && s.relationsMissing.pluck().get(keys.repo) === 1;
-    const opened = s.open.pluck().all({ ...keys, at: fetchedAt }) as string[];
+    const opened = s.open.raw().all({ ...keys, at: fetchedAt }) as ChangedRow[];
     if (backfill) s.relationsOfAll.run(keys);
     else if (this.format === 'deb') s.relationsOfNew.run({ ...keys, at: fetchedAt });
-    return { removed: closed.length, refreshed: refreshedNames.length, added: opened.length, changedNames: [...new Set([...closed, ...refreshedNames, ...opened])] };
+    recordVersionScreens(this.db, keys.repo, { closed, openedNames: opened.map((row) => row[0]), vendors: [...refreshedRows, ...opened].map((row) => row[1]) });
+    const changedNames = [...new Set([...closed, ...refreshedRows, ...opened].map((row) => row[0]))];
+    return { removed: closed.length, refreshed: refreshedRows.length, added: opened.length, changedNames };
   }
 
   /**
@@ -296,7 +302,10 @@ export class RepoUpdate extends StagedRepoUpdate {
   private firstLoad(s: Statements, keys: { repo: string; sid: number }): MergeCounts {
     const added = s.openAll.run({ ...keys, at: this.meta.fetchedAt }).changes;
     if (this.format === 'deb') s.relationsOfAll.run(keys);
-    return { removed: 0, refreshed: 0, added, changedNames: s.stagedNames.pluck().all(this.stagingId) as string[] };
+    const changedNames = s.stagedNames.pluck().all(this.stagingId) as string[];
+    // The repo may have a history (every version gone, now some back): the screens judge these too.
+    recordVersionScreens(this.db, keys.repo, { closed: [], openedNames: changedNames, vendors: s.stagedVendors.pluck().all(this.stagingId) as (string | null)[] });
+    return { removed: 0, refreshed: 0, added, changedNames };
   }
 
   /** Drop everything staged. Safe to call more than once and after a failed commit. */

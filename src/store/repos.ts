@@ -6,6 +6,7 @@ import { StoreError } from '../errors.js';
 import type { PackageFormat } from '../formats/types.js';
 import type { Db } from './db.js';
 import { fillSortKeys } from './sort-keys.js';
+import { rebuildVersionRollbacks } from './screens.js';
 import type { AptReleaseFacts, RepoEvent, RepoEventFilter, RepoFacts } from './types.js';
 
 const ROLES: ReadonlySet<string> = new Set(['distro', 'upstream', 'third-party']);
@@ -29,7 +30,11 @@ export function upsertRepo(db: Db, repo: RepoFacts, at: number = Date.now()): vo
        WHERE (vendor, role, format) IS NOT (excluded.vendor, excluded.role, excluded.format)`,
     ).run({ id: repo.id, vendor: repo.vendor, role: repo.role, format: repo.format, at });
     // The stored versions' sort keys follow their repo's format.
-    if (before !== undefined && before.format !== repo.format) fillSortKeys(db, repo.id);
+    if (before !== undefined && before.format !== repo.format) {
+      fillSortKeys(db, repo.id);
+      // Rollbacks were judged by the old format's keys.
+      rebuildVersionRollbacks(db, repo.id);
+    }
   })();
 }
 

@@ -14,8 +14,6 @@ import {
   namesGoingBack,
   namesIn,
   namesWithClosedIntervals,
-  namesWithLowerLaterVersions,
-  namesWithSeveralVendors,
   snapshots,
   snapshotsFetchedAfter,
   versionHistory,
@@ -57,7 +55,8 @@ import type {
 } from './types.js';
 import { fillRepoUpdate, type Store } from './store.js';
 import * as fleet from './fleet.js';
-import { currentWinners, namesWithWinnerChanges, recordWinners, setWinnerInputs, winnerHistory, winnerInputs } from './winners.js';
+import { currentWinners, recordWinners, setWinnerInputs, winnerHistory, winnerInputs } from './winners.js';
+import { namesWithLowerLaterVersions, namesWithSeveralVendors, namesWithWinnerChanges } from './screens.js';
 import { previousHostState, saveHostState } from './host-state.js';
 import { feedChecks, feedReleases, mappingFacts, recordFeedCheck, recordFeedReleases } from './upstream.js';
 import { hasRepo, renameRepo } from './repo-identity.js';

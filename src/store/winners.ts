@@ -6,6 +6,7 @@
  */
 import { StoreError } from '../errors.js';
 import type { Db } from './db.js';
+import { profileHasClosedWinners, recordWinnerScreens } from './screens.js';
 import type { Winner, WinnerChanges, WinnerInputs, WinnerInterval } from './types.js';
 
 interface OpenWinner {
@@ -53,6 +54,9 @@ export function recordWinners(db: Db, profile: string, winners: readonly Winner[
 
   return db.transaction((): WinnerChanges => {
     const changes: WinnerChanges = { changed: 0, opened: 0, closed: 0 };
+    const hadClosed = profileHasClosedWinners(db, profile);
+    const handedOver: string[] = [];
+    const returned: string[] = [];
     const current = new Map<string, OpenWinner>();
     for (const row of readOpen.all(...(names === undefined ? [profile] : [profile, JSON.stringify(names)]))) {
       if (at < row.from) {
@@ -66,8 +70,10 @@ export function recordWinners(db: Db, profile: string, winners: readonly Winner[
       if (held) {
         close.run(at, held.id);
         changes.changed++;
+        if (held.repoId !== winner.repoId || held.vendor !== winner.vendor) handedOver.push(name);
       } else {
         changes.opened++;
+        returned.push(name);
       }
       open.run(profile, name, winner.repoId, winner.vendor, winner.evr, at);
     }
@@ -76,6 +82,7 @@ export function recordWinners(db: Db, profile: string, winners: readonly Winner[
       close.run(at, held.id);
       changes.closed++;
     }
+    recordWinnerScreens(db, profile, handedOver, returned, hadClosed);
     return changes;
   }).immediate();
 }
@@ -109,30 +116,6 @@ export function currentWinners(db: Db, profile: string): WinnerInterval[] {
       `SELECT ${INTERVAL_COLUMNS} FROM winner_tracks WHERE profile = ? AND to_at IS NULL ORDER BY name`,
     )
     .all(profile);
-}
-
-/**
- * Names whose winner changed hands at least `minIntervals - 1` times in one of the profiles, between
- * repos or recorded vendors (a new version from the same repo is no flip): the only names an
- * observed ping-pong (A→B→A, three intervals) can be about.
- */
-export function namesWithWinnerChanges(db: Db, profiles: readonly string[], minIntervals: number): string[] {
-  if (profiles.length === 0) return [];
-  return db
-    .prepare<[{ profiles: string; minIntervals: number }], [string]>(
-      // Counting first reads the (profile, name, from_at) index alone; only the few names with
-      // enough intervals are then looked up in the table for their repos and vendors. Same names;
-      // 46 → 17 ms on a bookworm + trixie store, 56 → 38 ms after 52 simulated weeks.
-      `WITH enough AS (SELECT profile, name FROM winner_tracks WHERE profile IN (SELECT value FROM json_each(@profiles))
-                       GROUP BY profile, name HAVING count(*) >= @minIntervals)
-       SELECT DISTINCT enough.name FROM enough
-         CROSS JOIN winner_tracks AS w ON w.profile = enough.profile AND w.name = enough.name
-       GROUP BY enough.profile, enough.name
-       HAVING count(DISTINCT w.repo_id) > 1 OR count(DISTINCT coalesce(w.vendor, '')) > 1`,
-    )
-    .raw()
-    .all({ profiles: JSON.stringify(profiles), minIntervals })
-    .map((r) => r[0]);
 }
 
 /** What a profile's winners were last resolved from (a fingerprint) and when, or null. */

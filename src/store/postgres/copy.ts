@@ -32,6 +32,10 @@ export const COPIED_TABLES = [
   'fleet_hosts',
   'fleet_packages',
   'fleet_risks',
+  'version_rollbacks',
+  'past_vendors',
+  'repo_vendors',
+  'winner_handovers',
 ] as const;
 
 /** Tables with an identity id whose sequence must continue after the copied rows. */

@@ -10,6 +10,7 @@ import { LATEST_SCHEMA_VERSION, MIGRATIONS } from '../migrations.js';
 import type { PgConnection } from './connection.js';
 import { MIGRATION_LOCK } from './locks.js';
 import { fillSortKeys } from './sort-keys.js';
+import { rebuildVersionRollbacks } from './screens.js';
 
 const POSTGRES_SQL: Readonly<Record<number, string>> = {
   1: `
@@ -163,11 +164,42 @@ const POSTGRES_SQL: Readonly<Record<number, string>> = {
       target_repo      TEXT NOT NULL,
       PRIMARY KEY (host, name, arch, installed_evr, kind)
     );`,
+  11: `
+    CREATE TABLE version_rollbacks (
+      repo_id TEXT NOT NULL,
+      name    TEXT NOT NULL,
+      PRIMARY KEY (repo_id, name)
+    );
+    CREATE TABLE past_vendors (
+      repo_id TEXT NOT NULL,
+      name    TEXT NOT NULL,
+      vendor  TEXT NOT NULL,
+      PRIMARY KEY (repo_id, name, vendor)
+    );
+    INSERT INTO past_vendors (repo_id, name, vendor)
+      SELECT DISTINCT repo_id, name, coalesce(vendor, '') FROM version_tracks WHERE last_seen IS NOT NULL;
+    CREATE TABLE repo_vendors (
+      repo_id TEXT NOT NULL,
+      vendor  TEXT NOT NULL,
+      PRIMARY KEY (repo_id, vendor)
+    );
+    INSERT INTO repo_vendors (repo_id, vendor) SELECT DISTINCT repo_id, coalesce(vendor, '') FROM version_tracks;
+    CREATE TABLE winner_handovers (
+      profile TEXT NOT NULL,
+      name    TEXT NOT NULL,
+      PRIMARY KEY (profile, name)
+    );
+    INSERT INTO winner_handovers (profile, name)
+      SELECT profile, name FROM winner_tracks GROUP BY profile, name
+      HAVING count(DISTINCT repo_id) > 1 OR count(DISTINCT coalesce(vendor, '')) > 1;
+    UPDATE version_tracks SET source_name = NULL, url = NULL, summary = NULL
+      WHERE last_seen IS NOT NULL AND (source_name IS NOT NULL OR url IS NOT NULL OR summary IS NOT NULL);`,
 };
 
 /** What a migration computes in JS after its SQL (the SQLite list's `fill`, over this backend's rows). */
 const POSTGRES_FILL: Readonly<Record<number, (db: PgConnection) => void>> = {
   8: (db) => void fillSortKeys(db),
+  11: (db) => rebuildVersionRollbacks(db),
 };
 
 function schemaVersion(db: PgConnection): number {

@@ -6,7 +6,7 @@
  * SQLite's BINARY) whatever collation the database was created with, and camelCase aliases are
  * quoted (PostgreSQL folds unquoted names to lower case).
  */
-import type { DnfRepoFacts, HeaderVendorScreen, MappingFact, Snapshot, StoredVersion, VersionInterval, VersionPartsRow, VersionScope } from '../types.js';
+import type { DnfRepoFacts, MappingFact, Snapshot, StoredVersion, VersionInterval, VersionPartsRow, VersionScope } from '../types.js';
 import type { PgConnection, Row, SqlValue } from './connection.js';
 
 /** `column` ordered by byte, as SQLite orders text. */
@@ -124,42 +124,9 @@ export function versionPartsHistory(db: PgConnection, repoIds: readonly string[]
     .map((r) => toInterval(r, lastCheck));
 }
 
-export function namesWithSeveralVendors(db: PgConnection, vendorOfRepo: Readonly<Record<string, string>>, headers?: HeaderVendorScreen): string[] {
-  if (headers === undefined || headers.repoIds.length === 0) {
-    if (new Set(Object.values(vendorOfRepo)).size < 2) return [];
-    return db.column<string>(
-      `SELECT v.name FROM version_tracks AS v JOIN json_each_text($1::json) AS r ON r.key = v.repo_id
-       GROUP BY v.name HAVING count(DISTINCT r.value) > 1 ORDER BY ${byByte('v.name')}`,
-      [JSON.stringify(vendorOfRepo)],
-    );
-  }
-  // As ../queries.ts: an rpm version counts by its header vendor when it has one.
-  return db.column<string>(
-    `SELECT v.name FROM version_tracks AS v JOIN json_each_text($1::json) AS r ON r.key = v.repo_id
-       LEFT JOIN json_each_text($2::json) AS s ON s.key = lower(btrim(v.vendor))
-     GROUP BY v.name
-     HAVING count(DISTINCT CASE WHEN btrim(coalesce(v.vendor, '')) <> '' AND v.repo_id IN (SELECT value FROM json_array_elements_text($3::json))
-                                THEN coalesce(s.value, lower(btrim(v.vendor))) ELSE r.value END) > 1
-     ORDER BY ${byByte('v.name')}`,
-    [JSON.stringify(vendorOfRepo), JSON.stringify(headers.keyOf), JSON.stringify(headers.repoIds)],
-  );
-}
-
 export function namesWithClosedIntervals(db: PgConnection, repoIds: readonly string[]): string[] {
   if (repoIds.length === 0) return [];
   return db.column<string>(`SELECT DISTINCT name FROM version_tracks WHERE ${inList('repo_id', 1)} AND last_seen IS NOT NULL`, [JSON.stringify(repoIds)]);
-}
-
-/** As `../queries.ts`: names with a vanished version while a lower one (by sort key, compared by byte) stayed or came later. */
-export function namesWithLowerLaterVersions(db: PgConnection, repoIds: readonly string[]): string[] {
-  if (repoIds.length === 0) return [];
-  return db.column<string>(
-    `SELECT DISTINCT gone.name FROM version_tracks AS gone
-       JOIN version_tracks AS lower ON lower.repo_id = gone.repo_id AND lower.name = gone.name
-     WHERE ${inList('gone.repo_id', 1)} AND gone.last_seen IS NOT NULL
-       AND ${byByte('lower.sort_key')} < ${byByte('gone.sort_key')} AND (lower.last_seen IS NULL OR lower.last_seen > gone.last_seen)`,
-    [JSON.stringify(repoIds)],
-  );
 }
 
 export function namesIn(db: PgConnection, repoIds: readonly string[]): string[] {

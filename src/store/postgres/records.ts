@@ -16,6 +16,7 @@ import { WRITE_LOCK } from './locks.js';
 import { byByte, inList } from './queries.js';
 import { requireRepo } from './repo-update.js';
 import { fillSortKeys } from './sort-keys.js';
+import { profileHasClosedWinners, rebuildVersionRollbacks, recordWinnerScreens } from './screens.js';
 
 // ── repos ──
 
@@ -30,7 +31,11 @@ export function upsertRepo(db: PgConnection, repo: RepoFacts, at: number = Date.
       [repo.id, repo.vendor, repo.role, repo.format, at],
     );
     // The stored versions' sort keys follow their repo's format.
-    if (before !== null && before !== repo.format) fillSortKeys(db, repo.id);
+    if (before !== null && before !== repo.format) {
+      fillSortKeys(db, repo.id);
+      // Rollbacks were judged by the old format's keys.
+      rebuildVersionRollbacks(db, repo.id);
+    }
   });
 }
 
@@ -123,6 +128,9 @@ export function recordWinners(db: PgConnection, profile: string, winners: readon
   const byName = validateWinners(profile, winners, names);
   return db.transaction((): WinnerChanges => {
     const changes: WinnerChanges = { changed: 0, opened: 0, closed: 0 };
+    const hadClosed = profileHasClosedWinners(db, profile);
+    const handedOver: string[] = [];
+    const returned: string[] = [];
     const params: SqlValue[] = names === undefined ? [profile] : [profile, JSON.stringify(names)];
     const current = new Map<string, OpenWinner>();
     for (const row of db.objects<OpenWinner>(
@@ -140,8 +148,10 @@ export function recordWinners(db: PgConnection, profile: string, winners: readon
       if (held) {
         close(held.id);
         changes.changed++;
+        if (held.repoId !== winner.repoId || held.vendor !== winner.vendor) handedOver.push(name);
       } else {
         changes.opened++;
+        returned.push(name);
       }
       db.rows('INSERT INTO winner_tracks (profile, name, repo_id, vendor, evr, from_at, to_at) VALUES ($1, $2, $3, $4, $5, $6, NULL)', [
         profile,
@@ -157,6 +167,7 @@ export function recordWinners(db: PgConnection, profile: string, winners: readon
       close(held.id);
       changes.closed++;
     }
+    recordWinnerScreens(db, profile, handedOver, returned, hadClosed);
     return changes;
   }, WRITE_LOCK);
 }
@@ -183,16 +194,6 @@ export function winnerHistory(db: PgConnection, profile?: string, names?: readon
 
 export function currentWinners(db: PgConnection, profile: string): WinnerInterval[] {
   return db.objects<WinnerInterval>(`SELECT ${INTERVAL_COLUMNS} FROM winner_tracks WHERE profile = $1 AND to_at IS NULL ORDER BY ${byByte('name')}`, [profile]);
-}
-
-export function namesWithWinnerChanges(db: PgConnection, profiles: readonly string[], minIntervals: number): string[] {
-  if (profiles.length === 0) return [];
-  return db.column<string>(
-    `SELECT DISTINCT name FROM (SELECT name FROM winner_tracks WHERE ${inList('profile', 1)}
-       GROUP BY profile, name
-       HAVING count(*) >= $2 AND (count(DISTINCT repo_id) > 1 OR count(DISTINCT coalesce(vendor, '')) > 1)) AS flipped`,
-    [JSON.stringify(profiles), minIntervals],
-  );
 }
 
 export function winnerInputs(db: PgConnection, profile: string): WinnerInputs | null {

@@ -15,6 +15,8 @@ import { DEFAULT_BATCH_SIZE, StagedRepoUpdate } from '../staged-update.js';
 import type { CommitResult, SnapshotMeta, VersionRecord } from '../types.js';
 import type { PgConnection, SqlValue } from './connection.js';
 import { WRITE_LOCK } from './locks.js';
+import type { ChangedRow } from '../screens.js';
+import { recordVersionScreens } from './screens.js';
 
 /** The staging table's columns, in the order stagingRow() gives them (the bulk-load bench loads the same rows). */
 export const STAGING_COLUMNS = ['staging_id', 'ord', 'name', 'arch', 'epoch', 'version', 'release', 'evr', 'vendor', 'source_name', 'url', 'summary', 'build_time', 'sort_key', 'depends', 'pre_depends', 'conflicts', 'breaks', 'provides'];
@@ -63,23 +65,24 @@ const SQL = {
   head: `SELECT id, checked_at, index_checksum FROM snapshots WHERE repo_id = $1 ORDER BY id DESC LIMIT 1`,
   touch: `UPDATE snapshots SET checked_at = $1, check_count = check_count + 1 WHERE id = $2`,
   dropStaging: `DELETE FROM staging_versions WHERE staging_id = $1`,
-  close: `UPDATE version_tracks AS v SET last_seen = $3::bigint
+  // As the SQLite update's: a closed interval drops the text only current versions show (migration 11).
+  close: `UPDATE version_tracks AS v SET last_seen = $3::bigint, source_name = NULL, url = NULL, summary = NULL
     WHERE v.repo_id = $1 AND v.last_seen IS NULL
       AND NOT EXISTS (SELECT 1 FROM staging_versions AS s WHERE s.staging_id = $2 AND ${SAME_KEY('s', 'v')})
-    RETURNING v.name`,
+    RETURNING v.name, v.vendor`,
   refresh: `UPDATE version_tracks AS v
     SET evr = s.evr, vendor = s.vendor, source_name = s.source_name, url = s.url, summary = s.summary, build_time = s.build_time
     FROM ${STAGED} AS s
     WHERE v.repo_id = $1 AND v.last_seen IS NULL AND ${SAME_KEY('s', 'v')}
       AND (v.evr, v.vendor, v.source_name, v.url, v.summary, v.build_time)
           IS DISTINCT FROM (s.evr, s.vendor, s.source_name, s.url, s.summary, s.build_time)
-    RETURNING v.name`,
+    RETURNING v.name, v.vendor`,
   open: `INSERT INTO version_tracks
       (repo_id, name, arch, epoch, version, release, evr, vendor, source_name, url, summary, build_time, first_seen, last_seen, sort_key)
     SELECT $1::text, s.name, s.arch, s.epoch, s.version, s.release, s.evr, s.vendor, s.source_name, s.url, s.summary, s.build_time, $3::bigint, NULL, s.sort_key
     FROM ${STAGED} AS s
     WHERE NOT EXISTS (SELECT 1 FROM version_tracks AS v WHERE v.repo_id = $1 AND v.last_seen IS NULL AND ${SAME_KEY('s', 'v')})
-    RETURNING name`,
+    RETURNING name, vendor`,
   snapshot: `INSERT INTO snapshots (repo_id, fetched_at, checked_at, check_count, revision, metadata_time, index_checksum, package_count, status)
     VALUES ($1, $2, $2, 1, $3, $4, $5, $6, $7) RETURNING id`,
   // deb repos: the relations of the versions this commit opens; every present version's when the
@@ -181,12 +184,13 @@ export class PgRepoUpdate extends StagedRepoUpdate {
           this.db.rows(SQL.dropStaging, [sid]);
           return { snapshotId: last.id, unchanged: true, packageCount: this.count, added: 0, removed: 0, refreshed: 0, changedNames: [] };
         }
-        const closed = this.db.column<string>(SQL.close, [repoId, sid, last?.checkedAt ?? fetchedAt]);
-        const refreshedNames = this.db.column<string>(SQL.refresh, [repoId, sid]);
+        const closed = this.db.rows(SQL.close, [repoId, sid, last?.checkedAt ?? fetchedAt]) as ChangedRow[];
+        const refreshedRows = this.db.rows(SQL.refresh, [repoId, sid]) as ChangedRow[];
         const backfill = this.format === 'deb' && this.db.value<boolean>(SQL.relationsMissing, [repoId]) === true;
-        const opened = this.db.column<string>(SQL.open, [repoId, sid, fetchedAt]);
+        const opened = this.db.rows(SQL.open, [repoId, sid, fetchedAt]) as ChangedRow[];
         if (backfill) this.db.rows(SQL.relationsOfAll, [repoId, sid]);
         else if (this.format === 'deb') this.db.rows(SQL.relationsOfNew, [repoId, sid, fetchedAt]);
+        recordVersionScreens(this.db, repoId, { closed, openedNames: opened.map((row) => row[0]), vendors: [...refreshedRows, ...opened].map((row) => row[1]) });
         const snapshotId = this.db.value<number>(SQL.snapshot, [
           repoId,
           fetchedAt,
@@ -204,8 +208,8 @@ export class PgRepoUpdate extends StagedRepoUpdate {
           packageCount: this.count,
           added: opened.length,
           removed: closed.length,
-          refreshed: refreshedNames.length,
-          changedNames: [...new Set([...closed, ...refreshedNames, ...opened])],
+          refreshed: refreshedRows.length,
+          changedNames: [...new Set([...closed, ...refreshedRows, ...opened].map((row) => row[0]))],
         };
       }, WRITE_LOCK);
       this.state = 'committed';

@@ -44,6 +44,7 @@ import { migrate, requireCurrentSchema } from './migrations.js';
 import * as q from './queries.js';
 import { debRelations } from './deb-relations.js';
 import * as rec from './records.js';
+import * as screens from './screens.js';
 import { PgRepoUpdate, recordUnchanged } from './repo-update.js';
 
 export interface OpenPostgresOptions extends PasswordSource {
@@ -142,7 +143,7 @@ export class PostgresStore implements Store {
     return q.namesGoingBack(this.db, older, newer);
   }
   namesWithSeveralVendors(vendorOfRepo: Readonly<Record<string, string>>, headers?: HeaderVendorScreen): string[] {
-    return q.namesWithSeveralVendors(this.db, vendorOfRepo, headers);
+    return screens.namesWithSeveralVendors(this.db, vendorOfRepo, headers);
   }
   namesWithClosedIntervals(repoIds: readonly string[]): string[] {
     return q.namesWithClosedIntervals(this.db, repoIds);
@@ -151,7 +152,7 @@ export class PostgresStore implements Store {
     return q.versionPartsHistory(this.db, repoIds, names);
   }
   namesWithLowerLaterVersions(repoIds: readonly string[]): string[] {
-    return q.namesWithLowerLaterVersions(this.db, repoIds);
+    return screens.namesWithLowerLaterVersions(this.db, repoIds);
   }
   namesIn(repoIds: readonly string[]): string[] {
     return q.namesIn(this.db, repoIds);
@@ -192,7 +193,7 @@ export class PostgresStore implements Store {
     return rec.currentWinners(this.db, profile);
   }
   namesWithWinnerChanges(profiles: readonly string[], minIntervals: number): string[] {
-    return rec.namesWithWinnerChanges(this.db, profiles, minIntervals);
+    return screens.namesWithWinnerChanges(this.db, profiles, minIntervals);
   }
 
   // ── repo identity ──
