@@ -12,7 +12,7 @@ import { observedRollbacks } from '../analysis/rollback.js';
 import { resolveProfile } from '../analysis/resolve/resolve.js';
 import { keepBackWithStoredRelations } from '../analysis/resolve/apt-upgrade.js';
 import type { AnalysisInput, AptReleaseFacts, Candidate, InstalledPackage, Resolution } from '../analysis/types.js';
-import { vendorKey, vendorNormaliser } from '../analysis/vendors.js';
+import { canonicalPublisher, vendorKey, vendorNormaliser, type VendorNormaliser } from '../analysis/vendors.js';
 import type { Config, ProfileConfig, RepoConfig } from '../config/types.js';
 import { repoHealth, type RepoHealth, type Store, type DnfRepoFacts, type StoredFeedRelease } from '../store/index.js';
 import { mapPackage, type MappingOptions } from '../upstream/mapping.js';
@@ -130,6 +130,27 @@ export function feedLagInput(store: Store, config: Config, profiles: readonly Pr
 const PINGPONG_MIN_INTERVALS = 3;
 
 /**
+ * The names an observed ping-pong can be about: a winner that changed hands, whose holders are two
+ * vendors or more as the audit tells them apart (runAudit's vendorOf: the canonical publisher of
+ * the holder's repo and recorded vendor). A vendor can only come back (A→B→A) where there are two;
+ * a name moving between repos of one vendor (a release and its updates repo) never ping-pongs.
+ */
+function namesWinnersMayPingPong(store: Store, config: Config, profiles: readonly ProfileConfig[], vendors: VendorNormaliser): string[] {
+  const vendorOf = (repoId: string, recorded: string | null): string => {
+    const repo = config.repos.get(repoId);
+    return repo ? canonicalPublisher(vendors, repo.format, recorded, repo.vendor) : vendors.canonical(recorded);
+  };
+  const holders = new Map<string, { name: string; vendors: Set<string> }>();
+  for (const h of store.winnerHolders(profiles.map((p) => p.name), PINGPONG_MIN_INTERVALS)) {
+    const key = `${h.profile}\u0000${h.name}`;
+    let entry = holders.get(key);
+    if (!entry) holders.set(key, (entry = { name: h.name, vendors: new Set() }));
+    entry.vendors.add(vendorOf(h.repoId, h.vendor));
+  }
+  return [...holders.values()].filter((e) => e.vendors.size > 1).map((e) => e.name);
+}
+
+/**
  * The audit's (and the weekly report's) slice of the store, which gives the same findings as
  * loadAnalysisData() without reading every version of every repo into objects. The store selects
  * the names each kind can be about — shipped by several vendors in a profile (clash, predicted
@@ -169,7 +190,7 @@ export function loadAuditData(store: Store, configured: Config, profiles: readon
   const mayHaveGoneBack = new Set([...store.namesWithLowerLaterVersions(keyed), ...store.namesWithClosedIntervals(unkeyed)]);
   const screened = store.versionPartsHistory(auditedRepos, [...mayHaveGoneBack].sort());
   add(observedRollbacks(screened, formatOf).map((period) => period.name));
-  add(store.namesWithWinnerChanges(profiles.map((p) => p.name), PINGPONG_MIN_INTERVALS));
+  add(namesWinnersMayPingPong(store, config, profiles, vendors));
   const upstreamNames = new Set(store.namesIn([...config.repos.values()].filter((r) => r.role === 'upstream').map((r) => r.id)));
   add(upstreamNames);
   for (const [distroName, aliases] of config.aliases) if (aliases.some((a) => upstreamNames.has(a))) wanted.add(distroName);

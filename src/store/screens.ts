@@ -19,7 +19,7 @@
  */
 import type { Db } from './db.js';
 import { nameColumn } from './queries.js';
-import type { HeaderVendorScreen } from './types.js';
+import type { HeaderVendorScreen, WinnerHolder } from './types.js';
 
 /** A version row a commit closed, opened or re-described: its name and (header) vendor. */
 export type ChangedRow = [name: string, vendor: string | null];
@@ -178,20 +178,22 @@ export function namesWithSeveralVendors(db: Db, vendorOfRepo: Readonly<Record<st
 }
 
 /**
- * Names whose winner changed hands at least `minIntervals - 1` times in one of the profiles, between
- * repos or recorded vendors: winner_handovers holds the names that ever changed hands, and only
- * their intervals are counted.
+ * The distinct holders of the names whose winner changed hands in one of the profiles (between
+ * repos or recorded vendors) and has at least `minIntervals` intervals there: winner_handovers
+ * names the candidates, and only their intervals are read.
  */
-export function namesWithWinnerChanges(db: Db, profiles: readonly string[], minIntervals: number): string[] {
+export function winnerHolders(db: Db, profiles: readonly string[], minIntervals: number): WinnerHolder[] {
   if (profiles.length === 0) return [];
   return db
-    .prepare<[{ profiles: string; minIntervals: number }], string>(
-      `SELECT DISTINCT h.name FROM winner_handovers AS h
-         CROSS JOIN winner_tracks AS w ON w.profile = h.profile AND w.name = h.name
-       WHERE h.profile IN (SELECT value FROM json_each(@profiles))
-       GROUP BY h.profile, h.name
-       HAVING count(*) >= @minIntervals AND (count(DISTINCT w.repo_id) > 1 OR count(DISTINCT coalesce(w.vendor, '')) > 1)`,
+    .prepare<[{ profiles: string; minIntervals: number }], WinnerHolder>(
+      `WITH handed AS (
+         SELECT h.profile, h.name FROM winner_handovers AS h
+           CROSS JOIN winner_tracks AS w ON w.profile = h.profile AND w.name = h.name
+         WHERE h.profile IN (SELECT value FROM json_each(@profiles))
+         GROUP BY h.profile, h.name
+         HAVING count(*) >= @minIntervals AND (count(DISTINCT w.repo_id) > 1 OR count(DISTINCT coalesce(w.vendor, '')) > 1))
+       SELECT DISTINCT handed.profile, handed.name, w.repo_id AS repoId, w.vendor FROM handed
+         CROSS JOIN winner_tracks AS w ON w.profile = handed.profile AND w.name = handed.name`,
     )
-    .pluck()
     .all({ profiles: JSON.stringify(profiles), minIntervals });
 }

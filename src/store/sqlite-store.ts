@@ -50,13 +50,14 @@ import type {
   VersionScope,
   Winner,
   WinnerChanges,
+  WinnerHolder,
   WinnerInputs,
   WinnerInterval,
 } from './types.js';
 import { fillRepoUpdate, type Store } from './store.js';
 import * as fleet from './fleet.js';
 import { currentWinners, recordWinners, setWinnerInputs, winnerHistory, winnerInputs } from './winners.js';
-import { namesWithLowerLaterVersions, namesWithSeveralVendors, namesWithWinnerChanges } from './screens.js';
+import { namesWithLowerLaterVersions, namesWithSeveralVendors, winnerHolders } from './screens.js';
 import { previousHostState, saveHostState } from './host-state.js';
 import { feedChecks, feedReleases, mappingFacts, recordFeedCheck, recordFeedReleases } from './upstream.js';
 import { hasRepo, renameRepo } from './repo-identity.js';
@@ -208,8 +209,8 @@ export class SqliteStore implements Store {
   currentWinners(profile: string): WinnerInterval[] {
     return currentWinners(this.db, profile);
   }
-  namesWithWinnerChanges(profiles: readonly string[], minIntervals: number): string[] {
-    return namesWithWinnerChanges(this.db, profiles, minIntervals);
+  winnerHolders(profiles: readonly string[], minIntervals: number): WinnerHolder[] {
+    return winnerHolders(this.db, profiles, minIntervals);
   }
 
   // ── repo identity ──

@@ -35,6 +35,7 @@ import type {
   Winner,
   WinnerChanges,
   WinnerInputs,
+  WinnerHolder,
   WinnerInterval,
 } from './types.js';
 
@@ -129,7 +130,13 @@ export interface Store {
   setWinnerInputs(profile: string, fingerprint: string, at: number): void;
   winnerHistory(profile?: string, names?: readonly string[]): WinnerInterval[];
   currentWinners(profile: string): WinnerInterval[];
-  namesWithWinnerChanges(profiles: readonly string[], minIntervals: number): string[];
+  /**
+   * Every distinct holder (repo, recorded vendor) of each name whose winner changed hands, between
+   * repos or recorded vendors, in one of the profiles and has at least `minIntervals` intervals
+   * there: what an observed ping-pong (A→B→A) can be about, before the config says which holders
+   * are one vendor.
+   */
+  winnerHolders(profiles: readonly string[], minIntervals: number): WinnerHolder[];
 
   // ── repo identity ──
   hasRepo(id: string): boolean;

@@ -168,6 +168,14 @@ export interface WinnerInterval extends Winner {
   to: number | null;
 }
 
+/** One holder (repo and recorded vendor) a name's winner had in a profile (winnerHolders). */
+export interface WinnerHolder {
+  profile: string;
+  name: string;
+  repoId: string;
+  vendor: string | null;
+}
+
 /** The fingerprint of the inputs the profile's winners were last recorded from. */
 export interface WinnerInputs {
   fingerprint: string;

@@ -92,6 +92,26 @@ describe('loadAuditData', () => {
     expect(runAudit(loadAuditData(store, later, p1, now).input, { profiles: ['p1'], kinds: ['pingpong'] })).toEqual(everything);
   });
 
+  it('does not read a name whose winner only moves between repos of one vendor', () => {
+    const config = parseConfig(CONFIG, 'repos.yaml');
+    const store = memoryStore(...[...config.repos.values()].map((r) => ({ id: r.id, vendor: r.vendor, role: r.role, format: r.format })));
+    const crawl = (week: number, repos: Record<string, VersionRecord[]>) => {
+      const at = T0 + week * 7 * DAY;
+      for (const [id, records] of Object.entries(repos)) put(store, meta(id, at, `${id}-${week}`), records);
+      recordWinners(store, config, at);
+    };
+    // f1 → f1-updates → f1 (the update withdrawn): three winners, two repos, one vendor (Fedora Project ≡ Fedora).
+    crawl(0, { f1: [rec('moving', '1.0'), rec('other', '1.0')], 'f1-updates': [rec('other', '1.0')], third: [rec('theirs', '1.0')], f2: [], upstream: [] });
+    crawl(1, { 'f1-updates': [rec('moving', '1.1'), rec('other', '1.0')] });
+    crawl(2, { 'f1-updates': [rec('other', '1.0')] });
+    const p1 = config.profiles.get('p1')!;
+    expect(store.winnerHistory('p1', ['moving']).map((w) => w.repoId)).toEqual(['f1', 'f1-updates', 'f1']);
+    expect(store.winnerHolders(['p1'], 3).map((h) => h.name)).toContain('moving');
+    const data = loadAuditData(store, config, [p1], T0 + 15 * DAY);
+    expect(data.input.winnerHistory).toEqual([]);
+    expect(runAudit(data.input, { profiles: ['p1'] })).toEqual(runAudit(loadAnalysisData(store, config, [p1], T0 + 15 * DAY).input, { profiles: ['p1'] }));
+  });
+
   it('reads only the selected names into objects', () => {
     const { store, config, now } = seeded();
     const data = loadAuditData(store, config, [...config.profiles.values()], now);

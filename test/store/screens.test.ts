@@ -67,22 +67,25 @@ function severalVendorsByScan(store: Store, vendorOfRepo: Readonly<Record<string
   return [...keys].filter(([, k]) => k.size > 1).map(([name]) => name).sort();
 }
 
-function winnerChangesByScan(store: Store, profiles: readonly string[], minIntervals: number): string[] {
+/** The hand-over screen by the full scan: every holder (repo, recorded vendor) of the names that changed hands. */
+function winnerHoldersByScan(store: Store, profiles: readonly string[], minIntervals: number): string[] {
   const byName = new Map<string, Array<{ repoId: string; vendor: string | null }>>();
   for (const w of store.winnerHistory()) {
     if (!profiles.includes(w.profile)) continue;
-    const k = `${w.profile}\u0000${w.name}`;
+    const k = `${w.profile}/${w.name}`;
     byName.set(k, [...(byName.get(k) ?? []), w]);
   }
   const out = new Set<string>();
   for (const [k, intervals] of byName) {
     const handedOver = new Set(intervals.map((w) => w.repoId)).size > 1 || new Set(intervals.map((w) => w.vendor ?? '')).size > 1;
-    if (intervals.length >= minIntervals && handedOver) out.add(k.split('\u0000')[1]!);
+    if (intervals.length >= minIntervals && handedOver) for (const w of intervals) out.add(`${k}:${w.repoId}:${w.vendor}`);
   }
   return [...out].sort();
 }
 
 const sorted = (names: string[]) => [...names].sort();
+const holders = (store: Store, profiles: readonly string[], minIntervals: number) =>
+  store.winnerHolders(profiles, minIntervals).map((h) => `${h.profile}/${h.name}:${h.repoId}:${h.vendor}`).sort();
 
 /** Every screen as the store gives it, beside the full scan's answer. */
 function screens(store: Store): { stored: unknown; scanned: unknown } {
@@ -96,8 +99,8 @@ function screens(store: Store): { stored: unknown; scanned: unknown } {
       byHeader: sorted(store.namesWithSeveralVendors(VENDOR_OF_REPO, headerBoth)),
       byFedoraHeader: sorted(store.namesWithSeveralVendors(VENDOR_OF_REPO, headerFedora)),
       thirdAlone: sorted(store.namesWithSeveralVendors({ third: 'third inc' }, { repoIds: [THIRD.id], keyOf: KEY_OF })),
-      winners2: sorted(store.namesWithWinnerChanges(['p', 'q'], 2)),
-      winners3: sorted(store.namesWithWinnerChanges(['p'], 3)),
+      winners2: holders(store, ['p', 'q'], 2),
+      winners3: holders(store, ['p'], 3),
     },
     scanned: {
       rollbacks: rollbacksByScan(store, REPOS),
@@ -106,14 +109,14 @@ function screens(store: Store): { stored: unknown; scanned: unknown } {
       byHeader: severalVendorsByScan(store, VENDOR_OF_REPO, headerBoth),
       byFedoraHeader: severalVendorsByScan(store, VENDOR_OF_REPO, headerFedora),
       thirdAlone: severalVendorsByScan(store, { third: 'third inc' }, { repoIds: [THIRD.id], keyOf: KEY_OF }),
-      winners2: winnerChangesByScan(store, ['p', 'q'], 2),
-      winners3: winnerChangesByScan(store, ['p'], 3),
+      winners2: winnerHoldersByScan(store, ['p', 'q'], 2),
+      winners3: winnerHoldersByScan(store, ['p'], 3),
     },
   };
 }
 
 const fedoraWins = (name: string, evr: string): Winner => ({ name, repoId: FEDORA.id, vendor: FEDORA.vendor, evr });
-const thirdWins = (name: string, evr: string, vendor = THIRD.vendor): Winner => ({ name, repoId: THIRD.id, vendor, evr });
+const thirdWins = (name: string, evr: string, vendor: string = THIRD.vendor): Winner => ({ name, repoId: THIRD.id, vendor, evr });
 /** Per crawl, the winners recorded for profile p (and q): evr-only changes, hand-overs, a name leaving and coming back to another holder. */
 const WINNERS: Array<Record<string, Winner[]>> = [
   { p: [fedoraWins('x', '1'), fedoraWins('y', '1'), fedoraWins('z', '1')], q: [fedoraWins('x', '1')] },
@@ -151,8 +154,16 @@ describe('name screens kept at commit', () => {
       byHeader: ['b', 'd', 'e'],
       byFedoraHeader: ['b', 'e'],
       thirdAlone: ['d'],
-      winners2: ['x', 'y'],
-      winners3: ['x', 'y'],
+      winners2: [
+        'p/x:fedora:Fedora Project',
+        'p/x:third:Third Inc',
+        'p/y:third:Other Inc',
+        'p/y:fedora:Fedora Project',
+        'p/y:third:Third Inc',
+        'q/x:fedora:Fedora Project',
+        'q/x:third:Third Inc',
+      ].sort(),
+      winners3: ['p/x:fedora:Fedora Project', 'p/x:third:Third Inc', 'p/y:fedora:Fedora Project', 'p/y:third:Other Inc', 'p/y:third:Third Inc'].sort(),
     });
   });
 

@@ -3,7 +3,7 @@
  * PostgreSQL: the same rows, written and read in this dialect (keys compare by byte, COLLATE "C").
  */
 import type { CommitChanges } from '../screens.js';
-import type { HeaderVendorScreen } from '../types.js';
+import type { HeaderVendorScreen, WinnerHolder } from '../types.js';
 import type { PgConnection } from './connection.js';
 import { byByte, inList } from './queries.js';
 
@@ -109,13 +109,17 @@ export function namesWithSeveralVendors(db: PgConnection, vendorOfRepo: Readonly
   );
 }
 
-export function namesWithWinnerChanges(db: PgConnection, profiles: readonly string[], minIntervals: number): string[] {
+/** winnerHolders() of the SQLite store. */
+export function winnerHolders(db: PgConnection, profiles: readonly string[], minIntervals: number): WinnerHolder[] {
   if (profiles.length === 0) return [];
-  return db.column<string>(
-    `SELECT DISTINCT h.name FROM winner_handovers AS h JOIN winner_tracks AS w ON w.profile = h.profile AND w.name = h.name
-     WHERE ${inList('h.profile', 1)}
-     GROUP BY h.profile, h.name
-     HAVING count(*) >= $2 AND (count(DISTINCT w.repo_id) > 1 OR count(DISTINCT coalesce(w.vendor, '')) > 1)`,
+  return db.objects<WinnerHolder>(
+    `WITH handed AS (
+       SELECT h.profile, h.name FROM winner_handovers AS h JOIN winner_tracks AS w ON w.profile = h.profile AND w.name = h.name
+       WHERE ${inList('h.profile', 1)}
+       GROUP BY h.profile, h.name
+       HAVING count(*) >= $2 AND (count(DISTINCT w.repo_id) > 1 OR count(DISTINCT coalesce(w.vendor, '')) > 1))
+     SELECT DISTINCT handed.profile, handed.name, w.repo_id AS "repoId", w.vendor FROM handed
+       JOIN winner_tracks AS w ON w.profile = handed.profile AND w.name = handed.name`,
     [JSON.stringify(profiles), minIntervals],
   );
 }

@@ -31,6 +31,7 @@ import type {
   VersionScope,
   Winner,
   WinnerChanges,
+  WinnerHolder,
   WinnerInputs,
   WinnerInterval,
 } from '../types.js';
@@ -192,8 +193,8 @@ export class PostgresStore implements Store {
   currentWinners(profile: string): WinnerInterval[] {
     return rec.currentWinners(this.db, profile);
   }
-  namesWithWinnerChanges(profiles: readonly string[], minIntervals: number): string[] {
-    return screens.namesWithWinnerChanges(this.db, profiles, minIntervals);
+  winnerHolders(profiles: readonly string[], minIntervals: number): WinnerHolder[] {
+    return screens.winnerHolders(this.db, profiles, minIntervals);
   }
 
   // ── repo identity ──
