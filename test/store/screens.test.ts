@@ -29,7 +29,8 @@ const v = (name: string, version: string, vendor: string): VersionRecord => rec(
 
 /** Each crawl: every repo's whole index. */
 const CRAWLS: Array<Record<string, VersionRecord[]>> = [
-  { fedora: [v('a', '1.0', 'Fedora Project'), v('b', '1.0', 'Fedora Project'), v('c', '1.0', 'Fedora Project')], third: [v('b', '0.9', 'Third Inc')] },
+  // f: a first load already carries a header vendor other than its repo's
+  { fedora: [v('a', '1.0', 'Fedora Project'), v('b', '1.0', 'Fedora Project'), v('c', '1.0', 'Fedora Project')], third: [v('b', '0.9', 'Third Inc'), v('f', '1.0', 'Fedora'), v('f', '0.9', 'Third Inc')] },
   // a updated; third ships d
   { fedora: [v('a', '1.1', 'Fedora Project'), v('b', '1.0', 'Fedora Project'), v('c', '1.0', 'Fedora Project')], third: [v('d', '1.0', 'Third Inc')] },
   // a rolled back (1.1 gone, 1.0 again); c dropped; d re-described with a Fedora header
@@ -151,9 +152,9 @@ describe('name screens kept at commit', () => {
       rollbacks: ['a', 'e'],
       rollbacksThird: [],
       byRepo: ['b', 'e'],
-      byHeader: ['b', 'd', 'e'],
+      byHeader: ['b', 'd', 'e', 'f'],
       byFedoraHeader: ['b', 'e'],
-      thirdAlone: ['d'],
+      thirdAlone: ['d', 'f'],
       winners2: [
         'p/x:fedora:Fedora Project',
         'p/x:third:Third Inc',
