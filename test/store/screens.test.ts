@@ -40,6 +40,8 @@ const CRAWLS: Array<Record<string, VersionRecord[]>> = [
   { fedora: [v('a', '1.1', 'Fedora Project'), v('b', '1.0', 'Fedora Project'), v('c', '2.0', 'Fedora Project'), v('e', '2.0', 'Fedora Project'), v('e', '1.0', 'Fedora Project')], third: [v('e', '3.0', 'Third Inc')] },
   // e's 2.0 withdrawn while 1.0 stays
   { fedora: [v('a', '1.1', 'Fedora Project'), v('b', '1.0', 'Fedora Project'), v('c', '2.0', 'Fedora Project'), v('e', '1.0', 'Fedora Project')], third: [] },
+  // the emptied third party comes back (a load into a repo with history but no present version), e lower than it was
+  { fedora: [v('a', '1.1', 'Fedora Project'), v('b', '1.0', 'Fedora Project'), v('c', '2.0', 'Fedora Project'), v('e', '1.0', 'Fedora Project')], third: [v('e', '2.0', 'Third Inc')] },
 ];
 
 /** The rollback screen by the full scan: a closed interval with a lower key open then or later, per repo and name. */
@@ -128,6 +130,7 @@ const WINNERS: Array<Record<string, Winner[]>> = [
   // same repo, another recorded vendor
   { p: [fedoraWins('x', '4'), thirdWins('y', '3', 'Other Inc'), fedoraWins('z', '5')], q: [thirdWins('x', '5')] },
   { p: [fedoraWins('x', '4')], q: [] },
+  { p: [fedoraWins('x', '4')], q: [] },
 ];
 
 function runHistory(store: Store, check: (step: number) => void): void {
@@ -150,7 +153,7 @@ describe('name screens kept at commit', () => {
     // The history exercises every screen (a screen that never fires would prove nothing).
     expect(screens(store).stored).toEqual({
       rollbacks: ['a', 'e'],
-      rollbacksThird: [],
+      rollbacksThird: ['e'],
       byRepo: ['b', 'e'],
       byHeader: ['b', 'd', 'e', 'f'],
       byFedoraHeader: ['b', 'e'],
