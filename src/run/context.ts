@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { aptSystemRepos, hostVariables } from '../config/host.js';
-import { identifiedByLocation } from '../config/repo-identity.js';
+import { countSameLocationOnce, hostRepoNamed, positionOf, storedRepoId } from '../config/repo-identity.js';
 import { describeSkippedRepos, loadConfigFile } from '../config/repos-yaml.js';
 import type { Config, ProfileConfig, RepoConfig } from '../config/types.js';
 import { loadYumRepos } from '../config/yum-repos.js';
@@ -77,6 +77,8 @@ export async function buildRunContext(options: CommonOptions): Promise<RunContex
   const warnings: string[] = [];
   const skippedNote = describeSkippedRepos(config.skippedRepos ?? []);
   if (skippedNote) warnings.push(skippedNote);
+  const sameLocation = countSameLocationOnce(config);
+  warnings.push(...sameLocation.warnings);
   if (options.system) warnings.push(...(await addSystemProfile(config, root)));
 
   const profileNames = options.profile ?? [];
@@ -86,8 +88,9 @@ export async function buildRunContext(options: CommonOptions): Promise<RunContex
     }
   }
   const selectedProfiles = profileNames.length > 0 ? profileNames.map((n) => config.profiles.get(n)!) : [...config.profiles.values()];
-  // --repo takes an id or a host repo's own name (its label).
+  // --repo takes an id or a host repo's own name (its label); a repos.yaml repo counted once as another, that one.
   const byLabel = new Map([...config.repos.values()].filter((r) => r.label !== undefined).map((r) => [r.label!, r.id]));
+  for (const [dropped, kept] of sameLocation.replaced) byLabel.set(dropped, kept);
   const repoIds = new Set<string>((options.repo ?? []).map((name) => (config.repos.has(name) ? name : (byLabel.get(name) ?? name))));
   for (const id of repoIds) if (!config.repos.has(id)) throw new UsageError(`unknown repo "${id}"`);
   for (const p of profileNames.map((n) => config.profiles.get(n)!)) for (const id of p.repos) repoIds.add(id);
@@ -125,17 +128,23 @@ async function addSystemProfile(config: Config, root: string): Promise<string[]>
   if (apt && yum && yum.repos.length > 0) warnings.push(`ignoring ${yum.repos.length} yum repos on a host that uses apt`);
   warnings.push(...chosen.warnings);
   const ids: string[] = [];
+  /** Stored id → the run's id of the host repo that fetches it: a second source of the same is counted once. */
+  const byLocation = new Map<string, string>();
   // `enabled=0` sections (and `Enabled: no` stanzas) are not repos of this host: never crawled,
   // never counted as missing data.
   for (const configured of chosen.repos.filter((r) => r.enabled)) {
-    const same = [...config.repos.values()].find((r) => sameRepository(r, configured));
-    // Stored under what it fetches, shown under its own name (repo-identity.ts).
-    const repo = same ?? identifiedByLocation(configured);
-    if (ids.includes(repo.id)) {
-      warnings.push(`${configured.definedAt.file}${configured.definedAt.line !== undefined ? `:${configured.definedAt.line}` : ''}: repo ${configured.label ?? configured.id} fetches the same as repo ${config.repos.get(repo.id)?.label ?? repo.id}; counted once`);
+    const location = storedRepoId(configured);
+    const same = [...config.repos.values()].find((r) => sameRepository(r, configured) || storedRepoId(r) === location);
+    // Stored under what it fetches (repo-identity.ts), known and shown under its own name.
+    const repo = same ?? hostRepoNamed(configured, (id) => config.repos.has(id));
+    const stored = storedRepoId(repo);
+    const earlier = byLocation.get(stored);
+    if (earlier !== undefined) {
+      warnings.push(`${positionOf(configured.definedAt)}: repo ${configured.label ?? configured.id} fetches the same as repo ${config.repos.get(earlier)?.label ?? earlier}; counted once`);
       continue;
     }
     if (!same) config.repos.set(repo.id, repo);
+    byLocation.set(stored, repo.id);
     ids.push(repo.id);
   }
   config.profiles.set('system', { ...chosen.profile, repos: ids });

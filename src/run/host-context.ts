@@ -1,13 +1,12 @@
 /**
  * The run context of `host`: this host's own repos (the `system` profile) as the whole
- * configuration, under a profile name of its own, and the store's older ids of its repos taken over.
+ * configuration, under a profile name of its own.
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { ProfileConfig, RepoConfig } from '../config/types.js';
+import type { ProfileConfig } from '../config/types.js';
 import { UsageError } from '../errors.js';
 import type { RunContext } from './context.js';
-import { storeExists, withStore } from './store-access.js';
 
 export interface HostRun {
   /** The run narrowed to the host's profile: analysis, refresh and winner recording stay small. */
@@ -26,22 +25,8 @@ export async function hostRun(full: RunContext, installedFile: string | undefine
   const profile = { ...system, name: `system@${host}` };
   const repos = new Map(profile.repos.map((id) => [id, full.config.repos.get(id)!]));
   const config = { ...full.config, repos, profiles: new Map([[profile.name, profile]]), upgradePaths: [] };
-  await adoptLegacyRepoIds(full, [...repos.values()]);
   const run = { ...full, config, selectedProfiles: [profile], selectedRepos: [...repos.values()].filter((r) => r.enabled) };
   return { run, profile, host };
-}
-
-/**
- * Stores written before repos were identified by their location hold a host's repos under their
- * section names (apt: the derived `apt:…` id). The first run that meets such a repo under its new
- * id takes that history over, once; a repos.yaml repo of the same name is never taken.
- */
-async function adoptLegacyRepoIds(full: RunContext, repos: readonly RepoConfig[]): Promise<void> {
-  const legacy = repos.filter((r) => r.label !== undefined && r.label !== r.id && !full.config.repos.has(r.label));
-  if (legacy.length === 0 || !storeExists(full)) return;
-  await withStore(full, (store) => {
-    for (const r of legacy) if (!store.hasRepo(r.id) && store.hasRepo(r.label!)) store.renameRepo(r.label!, r.id);
-  });
 }
 
 /**

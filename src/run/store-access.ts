@@ -3,19 +3,28 @@
  * a query, which first checks that there is a store at all — a query must not create an empty one
  * and report "no findings" from it.
  */
+import type { Config } from '../config/types.js';
 import { hasStoreAt, Store } from '../store/index.js';
 import type { RunContext } from './context.js';
+import { runStore } from './run-store.js';
+
+/** Where the store is, and (for a run) its repos: given them, the store is seen under the run's names for them (run-store.ts). */
+type StoreAccess = Pick<RunContext, 'dbPath' | 'storeAuth'> & { config?: Pick<Config, 'repos'> };
 
 /** Whether the run's store exists yet (nothing has been crawled into it otherwise). */
 export function storeExists(run: Pick<RunContext, 'dbPath'>): boolean {
   return hasStoreAt(run.dbPath);
 }
 
-/** Open the run's store, use it, close it, whatever `use` does. Creates and migrates a new store. */
-export async function withStore<T>(run: Pick<RunContext, 'dbPath' | 'storeAuth'>, use: (store: Store) => T | Promise<T>, options: { readonly?: boolean } = {}): Promise<T> {
+/**
+ * Open the run's store, use it, close it, whatever `use` does. Creates and migrates a new store.
+ * With the run's config, its repos are read and written under their names in the run, and a
+ * writable open adopts their histories stored under older ids.
+ */
+export async function withStore<T>(run: StoreAccess, use: (store: Store) => T | Promise<T>, options: { readonly?: boolean } = {}): Promise<T> {
   const store = Store.open({ path: run.dbPath, ...run.storeAuth, ...(options.readonly ? { readonly: true } : {}) });
   try {
-    return await use(store);
+    return await use(run.config === undefined ? store : runStore(store, run.config, options.readonly !== true));
   } finally {
     store.close();
   }
@@ -25,7 +34,7 @@ export async function withStore<T>(run: Pick<RunContext, 'dbPath' | 'storeAuth'>
  * withStore() for a query: without a store yet, say so on stderr, with `firstRun` telling how to
  * make one ("run `repoclash crawl` first"), and return undefined: the command exits 3.
  */
-export async function queryStore<T>(run: Pick<RunContext, 'dbPath' | 'storeAuth'>, firstRun: string, use: (store: Store) => T | Promise<T>, options: { readonly?: boolean } = {}): Promise<T | undefined> {
+export async function queryStore<T>(run: StoreAccess, firstRun: string, use: (store: Store) => T | Promise<T>, options: { readonly?: boolean } = {}): Promise<T | undefined> {
   if (!storeExists(run)) {
     process.stderr.write(`repoclash: no store at ${run.dbPath} yet: ${firstRun} first\n`);
     return undefined;

@@ -306,6 +306,19 @@ export const MIGRATIONS: readonly Migration[] = [
       rebuildVersionRollbacks(db);
     },
   },
+  {
+    version: 12,
+    name: 'repos identified by what they fetch',
+    // A repo's id is now a digest of what it fetches (config/repo-identity.ts storedRepoId), kept
+    // short because it is in every version and winner row. The location it stands for and the
+    // config's name for it (what users see, also for a repo no longer configured) are kept beside
+    // it. NULL in both: a repo stored under its config name before; the first run that meets it
+    // under its new id adopts it (run/run-store.ts).
+    sql: `
+      ALTER TABLE repos ADD COLUMN location TEXT;
+      ALTER TABLE repos ADD COLUMN label TEXT;
+    `,
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.reduce((max, m) => Math.max(max, m.version), 0);

@@ -24,11 +24,11 @@ export function upsertRepo(db: Db, repo: RepoFacts, at: number = Date.now()): vo
   db.transaction(() => {
     const before = db.prepare<[string], { format: string }>('SELECT format FROM repos WHERE id = ?').get(repo.id);
     db.prepare(
-      `INSERT INTO repos (id, vendor, role, format, updated_at) VALUES (@id, @vendor, @role, @format, @at)
+      `INSERT INTO repos (id, vendor, role, format, location, label, updated_at) VALUES (@id, @vendor, @role, @format, @location, @label, @at)
        ON CONFLICT (id) DO UPDATE SET vendor = excluded.vendor, role = excluded.role, format = excluded.format,
-         updated_at = excluded.updated_at
-       WHERE (vendor, role, format) IS NOT (excluded.vendor, excluded.role, excluded.format)`,
-    ).run({ id: repo.id, vendor: repo.vendor, role: repo.role, format: repo.format, at });
+         location = excluded.location, label = excluded.label, updated_at = excluded.updated_at
+       WHERE (vendor, role, format, location, label) IS NOT (excluded.vendor, excluded.role, excluded.format, excluded.location, excluded.label)`,
+    ).run({ id: repo.id, vendor: repo.vendor, role: repo.role, format: repo.format, location: repo.location ?? null, label: repo.label ?? null, at });
     // The stored versions' sort keys follow their repo's format.
     if (before !== undefined && before.format !== repo.format) {
       fillSortKeys(db, repo.id);
@@ -39,7 +39,15 @@ export function upsertRepo(db: Db, repo: RepoFacts, at: number = Date.now()): vo
 }
 
 export function listRepos(db: Db): RepoFacts[] {
-  return db.prepare<[], RepoFacts>('SELECT id, vendor, role, format FROM repos ORDER BY id').all();
+  return db.prepare<[], StoredRepoRow>('SELECT id, vendor, role, format, location, label FROM repos ORDER BY id').all().map(repoFactsOf);
+}
+
+/** A repos row as stored: location and label are NULL for a repo stored before either was kept. */
+export type StoredRepoRow = Omit<RepoFacts, 'location' | 'label'> & { location: string | null; label: string | null };
+
+/** A row as RepoFacts: the location and label only where the store has them. */
+export function repoFactsOf({ location, label, ...facts }: StoredRepoRow): RepoFacts {
+  return { ...facts, ...(location !== null && { location }), ...(label !== null && { label }) };
 }
 
 /** The repo's stored format; throws a StoreError naming the repo when the crawler forgot to upsert it first. */

@@ -14,10 +14,18 @@ export type RepoRole = 'distro' | 'upstream' | 'third-party';
 
 /** What the analysis needs to know about a repo from repos.yaml; upserted by the crawler. */
 export interface RepoFacts {
+  /** The stored id: short and fixed-length for repos identified by location (run/repo-ids.ts). */
   id: string;
   vendor: string;
   role: RepoRole;
   format: PackageFormat;
+  /**
+   * What the repo fetches (config/repo-identity.ts locationKey); null for a repo stored before
+   * repos were identified by location (its id is then the config's name for it).
+   */
+  location?: string | null;
+  /** The config's last name for it (repos.yaml id, `[section]`): what users see. */
+  label?: string | null;
 }
 
 /** Which package, at which version: what a repo record and an installed package both name. */

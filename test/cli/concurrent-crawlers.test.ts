@@ -9,12 +9,11 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Store } from '../../src/store/index.js';
 import { repoclash } from '../support/cli.js';
 import { startRepoServer, type RepoServer } from '../support/http-server.js';
 import { copyCentosFixtureWithoutModules } from '../support/centos-fixture.js';
 import { buildRpmRepo } from '../support/rpm-repo.js';
-import { testStoreLocation } from '../support/test-store.js';
+import { openStoreByLabel, testStoreLocation } from '../support/test-store.js';
 
 let work: string;
 let server: RepoServer;
@@ -64,7 +63,7 @@ function primaryFetches(from: { main: number; fixture: number }): Record<string,
 
 /** What a crawl history is, without what differs between runs (times; the rebuilt repo's index checksums). */
 function history(db: string) {
-  const store = Store.open({ path: db, readonly: true });
+  const store = openStoreByLabel({ path: db, readonly: true });
   try {
     return {
       snapshots: REPOS.map((repo) => store.snapshots(repo).map((s) => ({ repo, packages: s.packageCount, status: s.status }))),
@@ -93,7 +92,7 @@ describe('four crawlers on one store', () => {
     let from = { main: server.requests.length, fixture: fixtureServer.requests.length };
     await crawlers(oneStore, 4);
     expect(primaryFetches(from)).toEqual({ centos: 1, distro: 1, vendor: 1 });
-    const store = Store.open({ path: oneStore, readonly: true });
+    const store = openStoreByLabel({ path: oneStore, readonly: true });
     // One snapshot per repo, found by one crawler and checked unchanged by the three others.
     for (const repo of REPOS) expect(store.snapshots(repo).map((s) => s.checkCount)).toEqual([4]);
     expect(store.currentVersions(['centos'])).toHaveLength(17_649);

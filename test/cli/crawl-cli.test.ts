@@ -11,7 +11,7 @@ import { Store } from '../../src/store/index.js';
 import { PostgresStore } from '../../src/store/postgres/store.js';
 import { SqliteStore } from '../../src/store/sqlite-store.js';
 import { repoLockKey } from '../../src/store/postgres/locks.js';
-import { testStoreLocation } from '../support/test-store.js';
+import { openStoreByLabel, testStoreLocation } from '../support/test-store.js';
 import type { RepoServer } from '../support/http-server.js';
 import { repoclash as runCli } from '../support/cli.js';
 import { goodAndGoneConfig } from '../support/repos-yaml.js';
@@ -39,7 +39,7 @@ describe('repoclash crawl (process)', () => {
     expect(run.code).toBe(3);
     expect(run.stdout).toBe('');
     expect(run.stderr.trim().split('\n')).toEqual(['repoclash: repo gone: repodata/repomd.xml: connection refused: http://127.0.0.1:1/nothing/repodata/repomd.xml']);
-    const store = Store.open({ path: testStoreLocation(path.join(work, 'partial.db')), readonly: true });
+    const store = openStoreByLabel({ path: testStoreLocation(path.join(work, 'partial.db')), readonly: true });
     expect(store.currentVersions(['good']).map((v) => v.name)).toEqual(['grafana']);
     store.close();
 
@@ -101,21 +101,23 @@ describe('repoclash crawl (process)', () => {
       for (const table of staging) expect(store.db.prepare(`SELECT count(*) AS n FROM ${table}`).get()).toEqual({ n: 0 });
     } else if (store instanceof PostgresStore) {
       // The killed crawler's session is gone, and its repo locks with it (staging was a temp table of that session).
-      const key = repoLockKey(store.db.location.schema, 'centos');
+      const key = repoLockKey(store.db.location.schema, store.repos().find((r) => r.label === 'centos')!.id);
       expect(store.db.value('SELECT pg_try_advisory_lock($1::bigint)', [key])).toBe(true);
       store.db.rows('SELECT pg_advisory_unlock($1::bigint)', [key]);
     }
-    expect(store.currentVersions(['good']).map((v) => v.name)).toEqual(['grafana']);
-    // Either the kill came before the commit (no snapshot) or after it (a whole one): never half.
-    const centos = store.latestSnapshot('centos');
-    if (centos) expect(store.currentVersions(['centos'])).toHaveLength(centos.packageCount);
-    else expect(store.currentVersions(['centos'])).toHaveLength(0);
     store.close();
+    const named = openStoreByLabel({ path: db });
+    expect(named.currentVersions(['good']).map((v) => v.name)).toEqual(['grafana']);
+    // Either the kill came before the commit (no snapshot) or after it (a whole one): never half.
+    const centos = named.latestSnapshot('centos');
+    if (centos) expect(named.currentVersions(['centos'])).toHaveLength(centos.packageCount);
+    else expect(named.currentVersions(['centos'])).toHaveLength(0);
+    named.close();
 
     // The lock of the killed crawl is stale (its pid is dead): the next crawl takes over and finishes.
     const again = await repoclash(['crawl', '--config', config, '--db', db]);
     expect(again.code).toBe(0);
-    const after = Store.open({ path: db, readonly: true });
+    const after = openStoreByLabel({ path: db, readonly: true });
     expect(after.currentVersions(['centos'])).toHaveLength(17_649);
     after.close();
   });

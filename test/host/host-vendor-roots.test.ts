@@ -21,7 +21,7 @@ import { startRepoServer, type RepoServer } from '../support/http-server.js';
 import { buildRpmRepo, buildRpms, type RpmSpec } from '../support/rpm-repo.js';
 import { tearDown } from '../support/teardown.js';
 import { fedoraSection } from '../support/shipped-repo-files.js';
-import { testStoreLocation } from '../support/test-store.js';
+import { storeAsBeforeLocations, testStoreLocation } from '../support/test-store.js';
 
 let work: string;
 let srv: string;
@@ -270,6 +270,17 @@ const DEBIAN_SUITES: Record<string, DebSuite[]> = {
   // A vendor whose suite is `stable`, as apt.grafana.com's is: still not Debian.
   'apt.grafana.com': [{ suite: 'stable', origin: 'Grafana Labs', label: 'Grafana Labs', components: ['main'], packages: { main: [deb('grafana', '11.1.0')] } }],
 };
+/**
+ * Another Debian mirror, as a second host's `$debian_mirror` might be: the same suites with other
+ * contents, and an older index (a mirror that lags). Under one `bookworm` id for both, the second
+ * host's crawl would read as metadata going backwards.
+ */
+const MIRROR_B = 'mirror-b.example/debian';
+const MIRROR_B_SUITES: DebSuite[] = [
+  { suite: 'bookworm', codename: 'bookworm', origin: 'Debian', label: 'Debian', components: ['main'], date: new Date('2023-06-10T00:00:00Z'), packages: { main: [deb('curl', '7.88.1-10+deb12u4'), deb('grafana', '9.5.21+ds-1'), deb('jq', '1.6-2.1'), deb('zsh', '5.9-4+b2')] } },
+  { suite: 'bookworm-updates', codename: 'bookworm-updates', origin: 'Debian', label: 'Debian', components: ['main'], date: new Date('2023-06-10T00:00:00Z'), packages: { main: [deb('tzdata', '2023c-5')] } },
+];
+
 const DEBIAN_INSTALLED: DpkgStatusEntry[] = [
   { name: 'curl', version: '7.88.1-10+deb12u5' },
   { name: 'grafana', version: '9.5.21+ds-1' },
@@ -277,11 +288,12 @@ const DEBIAN_INSTALLED: DpkgStatusEntry[] = [
   { name: 'site-tools', version: '1.0-1' },
 ];
 
-function debianSources(A: string): Record<string, string> {
+/** `mirror`: the Debian archive the installer chose (what repos.yaml's `$debian_mirror` becomes). */
+function debianSources(A: string, mirror: string): Record<string, string> {
   return {
     // As Debian 12's installer writes it.
     'debian.sources': `Types: deb
-URIs: ${A}/debian
+URIs: ${mirror}
 Suites: bookworm bookworm-updates
 Components: main
 Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
@@ -369,8 +381,8 @@ async function aptHostRoot(label: string, osRelease: string, sources: Record<str
   return { root, apt };
 }
 
-const debianRoot = (label: string) =>
-  aptHostRoot(label, 'PRETTY_NAME="Debian GNU/Linux 12 (bookworm)"\nNAME="Debian GNU/Linux"\nVERSION_ID="12"\nID=debian\n', debianSources(server.url), DEBIAN_INSTALLED, [
+const debianRoot = (label: string, mirror = `${server.url}/debian`) =>
+  aptHostRoot(label, 'PRETTY_NAME="Debian GNU/Linux 12 (bookworm)"\nNAME="Debian GNU/Linux"\nVERSION_ID="12"\nID=debian\n', debianSources(server.url, mirror), DEBIAN_INSTALLED, [
     'usr/share/keyrings/debian-archive-keyring.gpg',
     'etc/apt/keyrings/grafana.gpg',
   ]);
@@ -402,6 +414,7 @@ beforeAll(async () => {
   // Older revisions than Fedora 40's: under one id for all this would read as metadata going backwards.
   for (const [dir, rpms] of Object.entries(FEDORA41_REPOS)) await buildRpmRepo({ dir: path.join(srv, dir), rpms, signWith: key, revision: '1000' });
   for (const [dir, suites] of Object.entries(DEBIAN_SUITES)) await buildDebRepo({ dir: path.join(srv, dir), suites, sign: key });
+  await buildDebRepo({ dir: path.join(srv, MIRROR_B), suites: MIRROR_B_SUITES, sign: key });
   for (const [dir, suites] of Object.entries(UBUNTU_SUITES)) await buildDebRepo({ dir: path.join(srv, dir), suites, sign: dir === 'ubuntu' ? key : ppaKey });
   server = await startRepoServer({ root: srv });
   await writeMetalink(path.join(srv, 'metalink?repo=fedora-40&arch=x86_64'), path.join(srv, FEDORA_RELEASE), `${server.url}/${FEDORA_RELEASE}/`);
@@ -538,6 +551,37 @@ describe('one store for every root, in sequence', () => {
     const f41 = [...seen.entries()].find(([k]) => k.startsWith('f41'))![1];
     expect(f41.packages.find((p) => p.name === 'curl')).toMatchObject({ action: 'upgrade', to: { repo: 'updates', evr: '8.9.1-2.fc41' } });
   }, 600_000);
+
+  it("two Debian hosts whose $debian_mirror differs: repos.yaml's bookworm is two repos of the store, each root reports what it reports alone", async () => {
+    const roots = [
+      { label: 'mirror-a', root: (await debianRoot('mirror-a')).root },
+      { label: 'mirror-b', root: (await debianRoot('mirror-b', `${server.url}/${MIRROR_B}`)).root },
+    ];
+    const oneStore = path.join(work, 'one-store-mirrors.db');
+    const sequence = [roots[0]!, roots[1]!, roots[0]!, roots[1]!];
+    const reports = new Map<string, HostReport>();
+    for (const [i, { label, root }] of sequence.entries()) {
+      const run = await host(root, oneStore);
+      expect(run.stderr, label).not.toMatch(/backwards|refus|rollback/i);
+      expect(run.report.partialData, label).toEqual([]);
+      expect(run.report.packages.filter((p) => p.history.pingpong !== undefined), label).toEqual([]);
+      const fresh = await host(root, path.join(work, `fresh-mirror-${label}-${i}.db`));
+      expect(stable(run.report), label).toEqual(stable(fresh.report));
+      expect(run.code, label).toBe(fresh.code);
+      reports.set(label, run.report);
+    }
+    // Both are repos.yaml's `bookworm` (the host source is that repo), each with its mirror's own versions.
+    expect(reports.get('mirror-a')!.packages.find((p) => p.name === 'curl')).toMatchObject({ action: 'upgrade', to: { repo: 'bookworm-security' } });
+    const { Store } = await import('../../src/store/index.js');
+    const stored = Store.open({ path: testStoreLocation(oneStore) });
+    try {
+      const bookworms = stored.repos().filter((r) => r.label === 'bookworm');
+      expect(bookworms.map((r) => r.location).sort()).toEqual([`deb ${server.url}/${MIRROR_B}/ bookworm main amd64`, `deb ${server.url}/debian/ bookworm main amd64`].sort());
+      for (const r of stored.repos()) expect(r.id).toMatch(/^r[0-9a-f]{16}$/);
+    } finally {
+      stored.close();
+    }
+  }, 600_000);
 });
 
 describe('a store written before repos were identified by location', () => {
@@ -551,6 +595,7 @@ describe('a store written before repos were identified by location', () => {
     );
     const crawl = await repoclash(emptyDir, ['crawl', '--config', legacyConfig, '--db', db, '--cache', `${db}-cache`]);
     expect(crawl.code).toBe(0);
+    storeAsBeforeLocations(db, (repo) => repo.label ?? undefined);
     const { Store } = await import('../../src/store/index.js');
     const before = Store.open({ path: testStoreLocation(db) });
     const legacySnapshots = before.snapshots('grafana');
@@ -565,7 +610,7 @@ describe('a store written before repos were identified by location', () => {
     try {
       expect(after.hasRepo('grafana')).toBe(false);
       expect(after.hasRepo('updates')).toBe(false);
-      const grafanaKey = after.repos().find((r) => r.id.includes(GRAFANA_RPM))!.id;
+      const grafanaKey = after.repos().find((r) => r.location?.includes(GRAFANA_RPM))!.id;
       // The same history, moved: its first snapshot is the legacy one.
       expect(after.snapshots(grafanaKey)[0]!.fetchedAt).toBe(legacySnapshots[0]!.fetchedAt);
     } finally {

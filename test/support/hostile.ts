@@ -6,10 +6,9 @@
  */
 import { mkdir, readdir, stat, utimes, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { Store } from '../../src/store/index.js';
 import { repoclash } from './cli.js';
 import { buildRpmRepo } from './rpm-repo.js';
-import { testStoreLocation } from './test-store.js';
+import { openStoreByLabel, testStoreLocation } from './test-store.js';
 
 /** Files a crawl must not open: their atime is set far in the past, so a read (even under relatime) moves it. */
 export async function plantUntouchable(files: readonly string[]): Promise<() => Promise<string[]>> {
@@ -46,7 +45,7 @@ export async function fileTree(dir: string, exclude: readonly string[] = []): Pr
 
 /** What a store holds for these repos: current versions and snapshot counts, comparable with toEqual. */
 export function storedState(db: string, repoIds: readonly string[]): { versions: string[]; snapshots: number[] } {
-  const store = Store.open({ path: testStoreLocation(db), readonly: true });
+  const store = openStoreByLabel({ path: testStoreLocation(db), readonly: true });
   try {
     return {
       versions: store

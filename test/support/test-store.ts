@@ -12,6 +12,7 @@ import { copyFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Store, copyStore, isPostgresUrl } from '../../src/store/index.js';
 import type { RepoFacts } from '../../src/store/types.js';
+import { RepoIds, RunStore } from '../../src/run/run-store.js';
 
 /** The PostgreSQL URL the suite runs against, or null for SQLite. */
 export const TEST_POSTGRES_URL: string | null = (() => {
@@ -57,4 +58,34 @@ export function openTestStore(...repos: RepoFacts[]): Store {
 export async function copyTestStore(seedFile: string, file: string): Promise<void> {
   if (TEST_POSTGRES_URL === null) await copyFile(seedFile, file);
   else copyStore(`sqlite:${seedFile}`, testStoreLocation(file));
+}
+
+/**
+ * Put the store at `file` back into the layout of stores written before repos were identified by
+ * what they fetch: each repo `oldId` names goes back under that id (a repos.yaml id, a host's
+ * section name or full location), with no location or label kept.
+ */
+export function storeAsBeforeLocations(file: string, oldId: (repo: RepoFacts) => string | undefined): void {
+  const store = Store.open({ path: testStoreLocation(file) });
+  try {
+    for (const repo of store.repos()) {
+      const old = oldId(repo);
+      if (old === undefined) continue;
+      store.renameRepo(repo.id, old);
+      store.upsertRepo({ id: old, vendor: repo.vendor, role: repo.role, format: repo.format });
+    }
+  } finally {
+    store.close();
+  }
+}
+
+/**
+ * The store at `location` (as given: wrap paths in testStoreLocation first) seen as a run of the
+ * config that crawled it sees it: every stored repo under its label (the repos.yaml id, the host's
+ * section name), as tests that read a CLI run's store by repo name need.
+ */
+export function openStoreByLabel(options: Parameters<typeof Store.open>[0]): Store {
+  const store = Store.open(options);
+  const byLabel = new Map(store.repos().flatMap((r) => (r.label === undefined || r.label === null ? [] : [[r.label, r.id] as const])));
+  return new RunStore(store, new RepoIds(store, new Map(), byLabel));
 }

@@ -194,6 +194,9 @@ const POSTGRES_SQL: Readonly<Record<number, string>> = {
       HAVING count(DISTINCT repo_id) > 1 OR count(DISTINCT coalesce(vendor, '')) > 1;
     UPDATE version_tracks SET source_name = NULL, url = NULL, summary = NULL
       WHERE last_seen IS NOT NULL AND (source_name IS NOT NULL OR url IS NOT NULL OR summary IS NOT NULL);`,
+  12: `
+    ALTER TABLE repos ADD COLUMN location TEXT;
+    ALTER TABLE repos ADD COLUMN label TEXT;`,
 };
 
 /** What a migration computes in JS after its SQL (the SQLite list's `fill`, over this backend's rows). */

@@ -7,7 +7,7 @@
  */
 import { StoreError } from '../../errors.js';
 import { REPO_COLUMNS } from '../repo-identity.js';
-import { validateRepoFacts } from '../repos.js';
+import { repoFactsOf, validateRepoFacts, type StoredRepoRow } from '../repos.js';
 import { validateReport } from '../reports.js';
 import type { AptReleaseFacts, HostPackageState, FeedCheck, FeedReleaseInput, RepoEvent, RepoEventFilter, RepoFacts, StoredFeedRelease, StoredReport, Winner, WinnerChanges, WinnerInputs, WinnerInterval } from '../types.js';
 import { validateWinners } from '../winners.js';
@@ -25,10 +25,12 @@ export function upsertRepo(db: PgConnection, repo: RepoFacts, at: number = Date.
   db.transaction(() => {
     const before = db.value<string>('SELECT format FROM repos WHERE id = $1', [repo.id]);
     db.rows(
-      `INSERT INTO repos (id, vendor, role, format, updated_at) VALUES ($1, $2, $3, $4, $5)
-       ON CONFLICT (id) DO UPDATE SET vendor = excluded.vendor, role = excluded.role, format = excluded.format, updated_at = excluded.updated_at
-       WHERE (repos.vendor, repos.role, repos.format) IS DISTINCT FROM (excluded.vendor, excluded.role, excluded.format)`,
-      [repo.id, repo.vendor, repo.role, repo.format, at],
+      `INSERT INTO repos (id, vendor, role, format, location, label, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7)
+       ON CONFLICT (id) DO UPDATE SET vendor = excluded.vendor, role = excluded.role, format = excluded.format,
+         location = excluded.location, label = excluded.label, updated_at = excluded.updated_at
+       WHERE (repos.vendor, repos.role, repos.format, repos.location, repos.label)
+         IS DISTINCT FROM (excluded.vendor, excluded.role, excluded.format, excluded.location, excluded.label)`,
+      [repo.id, repo.vendor, repo.role, repo.format, repo.location ?? null, repo.label ?? null, at],
     );
     // The stored versions' sort keys follow their repo's format.
     if (before !== null && before !== repo.format) {
@@ -40,7 +42,7 @@ export function upsertRepo(db: PgConnection, repo: RepoFacts, at: number = Date.
 }
 
 export function listRepos(db: PgConnection): RepoFacts[] {
-  return db.objects<RepoFacts>(`SELECT id, vendor, role, format FROM repos ORDER BY ${byByte('id')}`);
+  return db.objects<StoredRepoRow>(`SELECT id, vendor, role, format, location, label FROM repos ORDER BY ${byByte('id')}`).map(repoFactsOf);
 }
 
 export function hasRepo(db: PgConnection, id: string): boolean {

@@ -1,0 +1,111 @@
+/**
+ * Repos stored under what they fetch (run/run-store.ts): a short fixed-length id in the store, the
+ * run's own name everywhere else, and histories written before (a repos.yaml repo under its id, a
+ * host repo under its full location) taken over once. On the store the suite runs on (SQLite, or
+ * PostgreSQL under `npm run test:postgres`).
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { locationKey, storedRepoId } from '../../src/config/repo-identity.js';
+import type { RepoConfig } from '../../src/config/types.js';
+import { runStore } from '../../src/run/run-store.js';
+import type { Store } from '../../src/store/index.js';
+import { debRepo, repoMap } from '../support/config-builders.js';
+import { meta, put, rec } from '../support/store-builders.js';
+import { openTestStore } from '../support/test-store.js';
+
+const mirrorA = debRepo('bookworm', { uri: 'http://127.0.0.1:1/debian/', suite: 'bookworm', vendor: 'Debian', role: 'distro' });
+const mirrorB = debRepo('bookworm', { uri: 'http://127.0.0.1:2/debian/', suite: 'bookworm', vendor: 'Debian', role: 'distro' });
+const DAY = 86_400_000;
+
+const opened: Store[] = [];
+function store(): Store {
+  const s = openTestStore();
+  opened.push(s);
+  return s;
+}
+afterEach(() => {
+  for (const s of opened.splice(0)) s.close();
+});
+
+/** One crawl of `repo` through the run's view: its facts, then a snapshot of `versions` of curl. */
+function crawl(raw: Store, repo: RepoConfig, at: number, versions: string[]): void {
+  const run = runStore(raw, { repos: repoMap(repo) }, true);
+  run.upsertRepo({ id: repo.id, vendor: repo.vendor, role: repo.role, format: repo.format }, at);
+  put(run, meta(repo.id, at, `sum-${at}`), versions.map((v) => rec('curl', v, '1')));
+}
+
+/** What the store holds, by stored id. */
+const storedIds = (raw: Store) => raw.repos().map((r) => r.id);
+
+describe('repos identified by what they fetch', () => {
+  it('are stored under a short fixed-length id, with the location and the label beside it; the run sees its own name', () => {
+    const raw = store();
+    crawl(raw, mirrorA, DAY, ['7.88.1']);
+    expect(storedIds(raw)).toEqual([storedRepoId(mirrorA)]);
+    expect(storedRepoId(mirrorA)).toMatch(/^r[0-9a-f]{16}$/);
+    expect(raw.repos()[0]).toMatchObject({ location: locationKey(mirrorA), label: 'bookworm' });
+    const run = runStore(raw, { repos: repoMap(mirrorA) }, false);
+    expect(run.currentVersions(['bookworm']).map((v) => [v.repoId, v.version])).toEqual([['bookworm', '7.88.1']]);
+    expect(run.snapshots().map((s) => s.repoId)).toEqual(['bookworm']);
+    expect(run.repos().map((r) => r.id)).toEqual(['bookworm']);
+  });
+
+  it('two locations under one name keep two histories: neither sees the other, no metadata goes back', () => {
+    const raw = store();
+    crawl(raw, mirrorA, 2 * DAY, ['7.88.1']);
+    // Mirror B's index is older: under one id this would be a snapshot going back in time.
+    crawl(raw, mirrorB, DAY, ['7.74.0']);
+    expect(storedIds(raw).sort()).toEqual([storedRepoId(mirrorA), storedRepoId(mirrorB)].sort());
+    const a = runStore(raw, { repos: repoMap(mirrorA) }, false);
+    const b = runStore(raw, { repos: repoMap(mirrorB) }, false);
+    expect(a.currentVersions(['bookworm']).map((v) => v.version)).toEqual(['7.88.1']);
+    expect(b.currentVersions(['bookworm']).map((v) => v.version)).toEqual(['7.74.0']);
+    expect(a.snapshots('bookworm')).toHaveLength(1);
+    expect(b.latestSnapshot('bookworm')).toMatchObject({ repoId: 'bookworm', fetchedAt: DAY });
+    // A run that does not configure mirror B sees it under its label, told apart by its location.
+    expect(a.repos().map((r) => r.id).sort()).toEqual(['bookworm', `bookworm (${locationKey(mirrorB)})`].sort());
+  });
+
+  it('a history stored under the config id is adopted once by the first run that meets it; a later run with another location starts its own', () => {
+    const raw = store();
+    // The layout before: repo_id = the repos.yaml id, no location kept.
+    raw.upsertRepo({ id: 'bookworm', vendor: 'Debian', role: 'distro', format: 'deb' }, DAY);
+    put(raw, meta('bookworm', DAY, 'old'), [rec('curl', '7.88.1', '1')]);
+    raw.recordWinners('bookworm', [{ name: 'curl', repoId: 'bookworm', vendor: 'Debian', evr: '7.88.1-1' }], DAY);
+
+    // Read-only, the old rows are read where they are, and nothing moves.
+    const reader = runStore(raw, { repos: repoMap(mirrorA) }, false);
+    expect(reader.currentVersions(['bookworm']).map((v) => v.version)).toEqual(['7.88.1']);
+    expect(storedIds(raw)).toEqual(['bookworm']);
+
+    crawl(raw, mirrorA, 2 * DAY, ['7.88.1', '7.88.2']);
+    expect(storedIds(raw)).toEqual([storedRepoId(mirrorA)]);
+    const a = runStore(raw, { repos: repoMap(mirrorA) }, false);
+    expect(a.snapshots('bookworm').map((s) => s.fetchedAt)).toEqual([DAY, 2 * DAY]);
+    expect(a.winnerHistory('bookworm').map((w) => w.repoId)).toEqual(['bookworm']);
+    expect(raw.winnerHistory('bookworm').map((w) => w.repoId)).toEqual([storedRepoId(mirrorA)]);
+    expect(raw.repos()[0]).toMatchObject({ location: locationKey(mirrorA), label: 'bookworm' });
+
+    crawl(raw, mirrorB, DAY, ['7.74.0']);
+    const b = runStore(raw, { repos: repoMap(mirrorB) }, false);
+    expect(b.snapshots('bookworm').map((s) => s.fetchedAt)).toEqual([DAY]);
+    expect(b.currentVersions(['bookworm']).map((v) => v.version)).toEqual(['7.74.0']);
+    expect(storedIds(raw).sort()).toEqual([storedRepoId(mirrorA), storedRepoId(mirrorB)].sort());
+  });
+
+  it("a host repo stored under its full location (the previous scheme) is adopted too; a repo stored by location is never taken", () => {
+    const raw = store();
+    const section = { ...mirrorA, id: 'apt:127.0.0.1:1/debian:bookworm', label: 'apt:127.0.0.1:1/debian:bookworm' };
+    raw.upsertRepo({ id: locationKey(section), vendor: 'Debian', role: 'distro', format: 'deb' }, DAY);
+    put(raw, meta(locationKey(section), DAY, 'old'), [rec('curl', '7.88.1', '1')]);
+    crawl(raw, section, 2 * DAY, ['7.88.1']);
+    expect(storedIds(raw)).toEqual([storedRepoId(section)]);
+    expect(runStore(raw, { repos: repoMap(section) }, false).snapshots(section.id)).toHaveLength(2);
+
+    // A repos.yaml repo named like a stored-by-location repo's label is another repo: nothing moves.
+    const other = { ...mirrorB, id: section.id };
+    crawl(raw, other, 3 * DAY, ['7.74.0']);
+    expect(storedIds(raw).sort()).toEqual([storedRepoId(section), storedRepoId(other)].sort());
+    expect(runStore(raw, { repos: repoMap(section) }, false).snapshots(section.id)).toHaveLength(2);
+  });
+});
