@@ -16,8 +16,9 @@
 import { locationKey, storedLocation, storedRepoId } from '../config/repo-identity.js';
 import type { Config, RepoConfig } from '../config/types.js';
 import { StoreError } from '../errors.js';
-import { fillRepoUpdate, type RepoUpdater } from '../store/store.js';
+import { fillRepoUpdate } from '../store/index.js';
 import type {
+  RepoUpdater,
   AptReleaseFacts,
   CommitResult,
   DnfRepoFacts,

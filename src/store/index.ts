@@ -89,6 +89,7 @@ export function copyStore(from: string, to: string, auth: PasswordSource = {}): 
 
 export { isPostgresUrl };
 export type { RepoUpdater } from './store.js';
+export { fillRepoUpdate } from './store.js';
 export type * from './types.js';
 export { asStoreFailure } from './sqlite-store.js';
 export { defaultStorePath, storeFailure } from './db.js';

@@ -82,10 +82,17 @@ export function storeAsBeforeLocations(file: string, oldId: (repo: RepoFacts) =>
 /**
  * The store at `location` (as given: wrap paths in testStoreLocation first) seen as a run of the
  * config that crawled it sees it: every stored repo under its label (the repos.yaml id, the host's
- * section name), as tests that read a CLI run's store by repo name need.
+ * section name), as tests that read a CLI run's store by repo name need. When a test's config gave
+ * one name to two locations, the name means the one crawled last (a repo without data: first).
  */
 export function openStoreByLabel(options: Parameters<typeof Store.open>[0]): Store {
   const store = Store.open(options);
-  const byLabel = new Map(store.repos().flatMap((r) => (r.label === undefined || r.label === null ? [] : [[r.label, r.id] as const])));
+  const lastCrawl = (id: string) => store.latestSnapshot(id)?.fetchedAt ?? -1;
+  const byLabel = new Map<string, string>();
+  for (const r of store.repos()) {
+    if (r.label === undefined || r.label === null) continue;
+    const held = byLabel.get(r.label);
+    if (held === undefined || lastCrawl(r.id) > lastCrawl(held)) byLabel.set(r.label, r.id);
+  }
   return new RunStore(store, new RepoIds(store, new Map(), byLabel));
 }
