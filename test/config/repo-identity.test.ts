@@ -8,9 +8,9 @@ import { parseConfig } from '../../src/config/repos-yaml.js';
 import { debRepo } from '../support/config-builders.js';
 
 describe('the stored id of a repo', () => {
-  it('is r + 16 hex digits of what it fetches: the same for the same location under any name or password, another for another location', () => {
+  it('is 11 base64url characters (64 bits) of what it fetches: the same for the same location under any name or password, another for another location', () => {
     const a = debRepo('bookworm', { uri: 'http://127.0.0.1:1/debian/', suite: 'bookworm' });
-    expect(storedRepoId(a)).toMatch(/^r[0-9a-f]{16}$/);
+    expect(storedRepoId(a)).toMatch(/^[A-Za-z0-9_-]{11}$/);
     expect(storedRepoId({ ...a, id: 'debian-main' })).toBe(storedRepoId(a));
     expect(storedRepoId({ ...a, uri: 'http://user:secret@127.0.0.1:1/debian/' })).toBe(storedRepoId(a));
     expect(storedLocation({ ...a, uri: 'http://user:secret@127.0.0.1:1/debian/' })).toBe('deb http://127.0.0.1:1/debian/ bookworm main amd64');

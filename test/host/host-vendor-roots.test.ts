@@ -577,7 +577,7 @@ describe('one store for every root, in sequence', () => {
     try {
       const bookworms = stored.repos().filter((r) => r.label === 'bookworm');
       expect(bookworms.map((r) => r.location).sort()).toEqual([`deb ${server.url}/${MIRROR_B}/ bookworm main amd64`, `deb ${server.url}/debian/ bookworm main amd64`].sort());
-      for (const r of stored.repos()) expect(r.id).toMatch(/^r[0-9a-f]{16}$/);
+      for (const r of stored.repos()) expect(r.id).toMatch(/^[A-Za-z0-9_-]{11}$/);
     } finally {
       stored.close();
     }

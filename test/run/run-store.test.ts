@@ -42,7 +42,7 @@ describe('repos identified by what they fetch', () => {
     const raw = store();
     crawl(raw, mirrorA, DAY, ['7.88.1']);
     expect(storedIds(raw)).toEqual([storedRepoId(mirrorA)]);
-    expect(storedRepoId(mirrorA)).toMatch(/^r[0-9a-f]{16}$/);
+    expect(storedRepoId(mirrorA)).toMatch(/^[A-Za-z0-9_-]{11}$/);
     expect(raw.repos()[0]).toMatchObject({ location: locationKey(mirrorA), label: 'bookworm' });
     const run = runStore(raw, { repos: repoMap(mirrorA) }, false);
     expect(run.currentVersions(['bookworm']).map((v) => [v.repoId, v.version])).toEqual([['bookworm', '7.88.1']]);
