@@ -191,9 +191,9 @@ describe('name screens kept at commit', () => {
     runHistory(store, () => undefined);
     const expected = screens(store).stored;
     store.close();
-    // Back to schema 10: none of migration 11's tables, closed intervals still with their text.
+    // Back to schema 10: none of migration 11's tables (nor 12's repo columns), closed intervals still with their text.
     const raw = new Database(file);
-    raw.exec(`DROP TABLE version_rollbacks; DROP TABLE past_vendors; DROP TABLE repo_vendors; DROP TABLE winner_handovers;
+    raw.exec(`ALTER TABLE repos DROP COLUMN label; ALTER TABLE repos DROP COLUMN location; DROP TABLE version_rollbacks; DROP TABLE past_vendors; DROP TABLE repo_vendors; DROP TABLE winner_handovers;
               UPDATE version_tracks SET summary = 'old text' WHERE last_seen IS NOT NULL; DELETE FROM schema_version WHERE version >= 11;`);
     raw.close();
     const migrated = SqliteStore.open({ path: file });
