@@ -152,7 +152,7 @@ describe('the parsers refuse what cannot be true, with repo, file and place', ()
       await rewriteRepodataFile(path.join(work, 'www/numbers'), 'primary', edit);
       const r = await crawl(rpmYaml('numbers'));
       expect(`${what}: ${r.code}`).toBe(`${what}: 3`);
-      expect(r.lines).toHaveLength(1);
+      expect(r.lines, `stderr was:\n${r.stderr}`).toHaveLength(1);
       expect(r.lines[0]).toMatch(/^repoclash: repo r: repodata\/[0-9a-f]+-primary\.xml\.gz \(byte \d+\): /);
       expect(r.lines[0]).toMatch(message);
       expect(storedState(r.db, ['r'])).toEqual(storedState(`sqlite:${seedDb}`, ['r']));
@@ -219,7 +219,7 @@ describe('the parsers refuse what cannot be true, with repo, file and place', ()
     );
     const r = await crawl(rpmYaml('huge-rpm'), [], { measureRss: true });
     expect(r.code).toBe(3);
-    expect(r.lines).toHaveLength(1);
+    expect(r.lines, `stderr was:\n${r.stderr}`).toHaveLength(1);
     expect(r.lines[0]!.startsWith(`repoclash: repo r: ${href}`)).toBe(true);
     expect(r.lines[0]).toMatch(/: text longer than 8388608 bytes$/);
     expect(storedState(r.db, ['r'])).toEqual(storedState(`sqlite:${seedDb}`, ['r']));
