@@ -45,6 +45,16 @@ function everything(store: Store) {
     fleetHosts: store.fleetHosts(),
     fleetRisks: store.fleetRisks(),
     fleetPackages: store.fleetPackages('web1'),
+    // The audit's name screens (migration 11's tables, copied as rows, not rebuilt).
+    screens: {
+      rollbacks: store.namesWithLowerLaterVersions(repos).sort(),
+      severalVendors: store.namesWithSeveralVendors({ fedora: 'fedora project', grafana: 'grafana labs' }).sort(),
+      byHeader: store.namesWithSeveralVendors({ fedora: 'fedora project', grafana: 'grafana labs' }, { repoIds: repos, keyOf: {} }).sort(),
+      winnerHolders: store
+        .winnerHolders(['f40'], 3)
+        .map((h) => `${h.profile}/${h.name}:${h.repoId}:${h.vendor}`)
+        .sort(),
+    },
   };
 }
 
@@ -62,8 +72,12 @@ describe('repoclash store copy', () => {
     update.commit();
     old.recordUnchanged('grafana', 'g1', 3_000);
     old.recordRepoEvent({ repoId: 'grafana', at: 3_500, kind: 'failure', message: 'repo grafana: connection refused' });
+    // grafana goes back to 9.0 (a rollback), and fedora ships a grafana of its own (two vendors).
+    put(old, meta('grafana', 4_000, 'g2'), [rec('grafana', '9.0', '1', { vendor: 'Grafana Labs' })]);
+    put(old, meta('fedora', 4_000, 'f2b'), [...synthetic(250, 1), rec('grafana', '11.0', '1', { vendor: 'Fedora Project' })]);
     old.recordWinners('f40', [{ name: 'grafana', repoId: 'grafana', vendor: 'Grafana Labs', evr: '10.0-1' }], 1_500);
     old.recordWinners('f40', [{ name: 'grafana', repoId: 'fedora', vendor: 'Fedora Project', evr: '11.0-1' }], 2_500);
+    old.recordWinners('f40', [{ name: 'grafana', repoId: 'grafana', vendor: 'Grafana Labs', evr: '12.0-1' }], 2_600);
     old.setWinnerInputs('f40', 'abc', 2_500);
     old.setReleaseFacts('fedora', { origin: 'Fedora', label: null, archive: 'f40', codename: null, version: '40', notAutomatic: false, butAutomaticUpgrades: false, host: 'mirror.example', components: ['main'] });
     old.saveReport('2025-W07', { findings: [{ kind: 'clash', name: 'grafana' }] }, 4_000);
@@ -81,6 +95,13 @@ describe('repoclash store copy', () => {
     });
     const expected = everything(old);
     old.close();
+    // The history exercises every screen (an empty one would compare nothing).
+    expect(expected.screens).toEqual({
+      rollbacks: ['grafana'],
+      severalVendors: ['grafana'],
+      byHeader: ['grafana'],
+      winnerHolders: ['f40/grafana:fedora:Fedora Project', 'f40/grafana:grafana:Grafana Labs'],
+    });
 
     const target = testStoreLocation(path.join(work, 'new'));
     const run = await repoclash(work, ['store', 'copy', '--from', `sqlite:${file}`, '--to', target]);
