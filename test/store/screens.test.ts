@@ -9,10 +9,11 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { versionScheme } from '../../src/formats/version-scheme.js';
-import type { Store } from '../../src/store/index.js';
-import { SqliteStore } from '../../src/store/sqlite-store.js';
+import { Store } from '../../src/store/index.js';
+import { PostgresStore } from '../../src/store/postgres/store.js';
 import type { HeaderVendorScreen, VersionRecord, Winner } from '../../src/store/types.js';
 import { meta, memoryStore, put, rec, tempDir } from '../support/store-builders.js';
+import { testStoreLocation } from '../support/test-store.js';
 
 const cleanups: Array<() => void> = [];
 afterEach(() => {
@@ -181,22 +182,34 @@ describe('name screens kept at commit', () => {
     expect(open).toMatchObject({ evr: '1.1-1', lastSeen: null, sourceName: 'a-src', url: 'https://example.invalid/a', summary: 'a does things' });
   });
 
-  it('are built by migration 11 for a store written before it (SQLite file)', () => {
+  it('are built by migration 11 for a store written before it (either store)', () => {
     const t = tempDir();
     cleanups.push(t.cleanup);
     const file = path.join(t.dir, 'old.db');
-    const store = SqliteStore.open({ path: file });
+    const location = testStoreLocation(file);
+    const store = Store.open({ path: location });
     store.upsertRepo(FEDORA, 0);
     store.upsertRepo(THIRD, 0);
     runHistory(store, () => undefined);
     const expected = screens(store).stored;
-    store.close();
     // Back to schema 10: none of migration 11's tables (nor 12's repo columns), closed intervals still with their text.
-    const raw = new Database(file);
-    raw.exec(`ALTER TABLE repos DROP COLUMN label; ALTER TABLE repos DROP COLUMN location; DROP TABLE version_rollbacks; DROP TABLE past_vendors; DROP TABLE repo_vendors; DROP TABLE winner_handovers;
-              UPDATE version_tracks SET summary = 'old text' WHERE last_seen IS NOT NULL; DELETE FROM schema_version WHERE version >= 11;`);
-    raw.close();
-    const migrated = SqliteStore.open({ path: file });
+    const stepBack = [
+      'ALTER TABLE repos DROP COLUMN label',
+      'ALTER TABLE repos DROP COLUMN location',
+      ...['version_rollbacks', 'past_vendors', 'repo_vendors', 'winner_handovers'].map((table) => `DROP TABLE ${table}`),
+      `UPDATE version_tracks SET summary = 'old text' WHERE last_seen IS NOT NULL`,
+      'DELETE FROM schema_version WHERE version >= 11',
+    ];
+    if (store instanceof PostgresStore) {
+      for (const sql of stepBack) store.db.rows(sql);
+      store.close();
+    } else {
+      store.close();
+      const raw = new Database(file);
+      for (const sql of stepBack) raw.exec(sql);
+      raw.close();
+    }
+    const migrated = Store.open({ path: location });
     cleanups.push(() => migrated.close());
     expect(screens(migrated).stored).toEqual(expected);
     expect(migrated.versionHistory(REPOS).filter((iv) => iv.lastSeen !== null && iv.summary !== null)).toEqual([]);
