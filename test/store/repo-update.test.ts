@@ -256,3 +256,71 @@ describe('dnf facts', () => {
     expect(store.dnfFacts(['fedora']).get('fedora')).toEqual(facts('runc'));
   });
 });
+
+describe('a repo with no present version (its first load, or an emptied repo coming back)', () => {
+  const DEBIAN = { id: 'debian', vendor: 'Debian', role: 'distro', format: 'deb' } as const;
+  const NONE = { depends: null, preDepends: null, conflicts: null, breaks: null, provides: null };
+  const deb = (name: string, version: string, depends: string | null = null): VersionRecord => ({
+    ...rec(name, version, '1', { arch: 'amd64', vendor: null, buildTime: null }),
+    debRelations: { ...NONE, depends },
+  });
+
+  /** s1 {a, b}, s2 emptied, s3 {a with new relations, c}; `keep` rides along in every snapshot when given. */
+  function emptiedAndBack(keep: VersionRecord[]) {
+    const store = memoryStore(DEBIAN);
+    put(store, meta('debian', T1, 's1'), [deb('a', '1.0', 'libc6'), deb('b', '1.0'), ...keep]);
+    put(store, meta('debian', T2, 's2'), keep);
+    const back = put(store, meta('debian', T3, 's3'), [deb('a', '1.0', 'libc6 (>= 2.36)'), deb('c', '2.0', 'a'), ...keep]);
+    const history = store
+      .versionHistory(['debian'])
+      .filter((h) => h.name !== 'keep')
+      .map((h) => `${h.name} ${h.evr} ${h.firstSeen}–${h.lastSeen ?? 'open'}`);
+    const relations = store.debRelations(['debian'], ['a', 'b', 'c']).map((r) => `${r.name} ${r.evr} ${r.fields?.depends ?? '-'}`).sort();
+    return { store, back, history, relations };
+  }
+
+  it('writes what the merge writes: same intervals, relations, counts and changed names', () => {
+    const firstLoad = emptiedAndBack([]);
+    // The same story with one version that never leaves: the repo always has a present version.
+    const merged = emptiedAndBack([deb('keep', '1.0')]);
+    expect(firstLoad.history).toEqual([`a 1.0-1 ${T1}–${T1}`, `a 1.0-1 ${T3}–open`, `b 1.0-1 ${T1}–${T1}`, `c 2.0-1 ${T3}–open`]);
+    expect(firstLoad.history).toEqual(merged.history);
+    expect(firstLoad.relations).toEqual(['a 1.0-1 libc6 (>= 2.36)', 'c 2.0-1 a']);
+    expect(firstLoad.relations).toEqual(merged.relations);
+    const counts = (r: typeof firstLoad.back) => ({ added: r.added, removed: r.removed, refreshed: r.refreshed, changedNames: [...r.changedNames].sort() });
+    expect(counts(firstLoad.back)).toEqual({ added: 2, removed: 0, refreshed: 0, changedNames: ['a', 'c'] });
+    expect(counts(firstLoad.back)).toEqual(counts(merged.back));
+    expect(stagingRows(firstLoad.store)).toBe(0);
+  });
+
+  it('a first load that fails after batches were staged stores nothing and leaves no staging', async () => {
+    const store = memoryStore(REPO_A);
+    await expect(
+      store.withRepoUpdate(meta('fedora', T1, 's1'), async (u) => {
+        u.addMany(synthetic(5_000));
+        expect(stagingRows(store)).toBeGreaterThan(0);
+        await Promise.resolve();
+        throw new Error('sha256 mismatch');
+      }),
+    ).rejects.toThrow('sha256 mismatch');
+    expect(store.currentVersions()).toEqual([]);
+    expect(store.latestSnapshot('fedora')).toBeNull();
+    expect(stagingRows(store)).toBe(0);
+  });
+
+  it('two updates staging at once: the commit or abort of one keeps every row the other staged', () => {
+    const store = memoryStore(REPO_A, REPO_B);
+    const a = store.beginRepoUpdate(meta('fedora', T1, 'a'), 100);
+    a.addMany(synthetic(1_000, 0, 'a')); // every batch is in staging now
+    const dropped = store.beginRepoUpdate(meta('grafana', T1, 'b'), 100);
+    dropped.addMany(synthetic(500, 0, 'b'));
+    dropped.abort();
+    const b = store.beginRepoUpdate(meta('grafana', T1, 'b'), 100);
+    b.addMany(synthetic(300, 0, 'b'));
+    expect(b.commit().added).toBe(300);
+    expect(a.commit().added).toBe(1_000);
+    expect(store.currentVersions(['fedora'])).toHaveLength(1_000);
+    expect(store.currentVersions(['grafana'])).toHaveLength(300);
+    expect(stagingRows(store)).toBe(0);
+  });
+});
