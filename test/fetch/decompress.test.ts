@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import zlib from 'node:zlib';
 import { describe, expect, it } from 'vitest';
@@ -78,5 +79,53 @@ describe('decompress', () => {
   it('rejects garbage behind a valid magic', async () => {
     const bogus = Buffer.concat([Buffer.from([0x1f, 0x8b]), randomBytes(1000)]);
     await expect(collect(decompress(chunked(bogus, 100)))).rejects.toBeInstanceOf(DecompressError);
+  });
+
+  describe('xz with several blocks (decoded on several threads by xz ≥ 5.4 under -T0)', () => {
+    // Five 1 MiB blocks: the threaded decoder has blocks to hand out.
+    const big = Buffer.concat(Array.from({ length: 16 }, () => payload));
+    const blocks = (): Buffer => execFileSync('xz', ['-c', '-T2', '--block-size=1MiB'], { input: big, maxBuffer: 1 << 30 });
+
+    it('round-trips', async () => {
+      const compressed = blocks();
+      expect(big.length).toBeGreaterThan(5 * 1024 * 1024);
+      expect((await collect(decompress(chunked(compressed, 65536)))).equals(big)).toBe(true);
+    });
+
+    it('a truncated or corrupt file is one DecompressError line naming the file', async () => {
+      const compressed = blocks();
+      const corrupt = Buffer.from(compressed);
+      corrupt.fill(0, Math.floor(corrupt.length / 2), Math.floor(corrupt.length / 2) + 64);
+      for (const bad of [compressed.subarray(0, Math.floor(compressed.length * 0.7)), corrupt]) {
+        const err = await collect(decompress(chunked(bad, 65536), { where: { repo: 'r1', file: 'Packages.xz' } })).then(
+          () => null,
+          (e: unknown) => e,
+        );
+        expect(err).toBeInstanceOf(DecompressError);
+        const line = (err as DecompressError).describe();
+        expect(line).toMatch(/repo r1: Packages\.xz: .*corrupt or truncated xz data: xz: \(stdin\): (Unexpected end of input|Compressed data is corrupt)$/);
+        expect(line).not.toContain('\n');
+      }
+    });
+
+    it('at the cap the xz process is ended and reaped', async () => {
+      const bomb = execFileSync('xz', ['-c', '-T2', '--block-size=4MiB'], { input: Buffer.alloc(64 * 1024 * 1024) });
+      const run = collect(decompress(chunked(bomb, 65536), { maxBytes: 8 * 1024 * 1024, where: { file: 'bomb' } }));
+      await expect(run).rejects.toBeInstanceOf(SizeLimitError);
+      // This test file runs in its own worker process: its children are this test's.
+      const xzChildren = (): string[] =>
+        readFileSync(`/proc/${process.pid}/task/${process.pid}/children`, 'utf8')
+          .split(' ')
+          .filter((pid) => pid.trim() !== '')
+          .flatMap((pid) => {
+            try {
+              return readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === 'xz' ? [pid] : [];
+            } catch {
+              return []; // gone between the two reads
+            }
+          });
+      for (let i = 0; i < 100 && xzChildren().length > 0; i++) await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(xzChildren()).toEqual([]);
+    });
   });
 });
