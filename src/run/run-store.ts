@@ -15,7 +15,7 @@
  */
 import { locationKey, storedLocation, storedRepoId } from '../config/repo-identity.js';
 import type { Config, RepoConfig } from '../config/types.js';
-import { StoreError } from '../errors.js';
+import { RepoclashError, StoreError } from '../errors.js';
 import { fillRepoUpdate } from '../store/index.js';
 import type {
   RepoUpdater,
@@ -78,6 +78,19 @@ export class RepoIds {
   /** The run's name for stored repo `id`. */
   toName(id: string): string {
     return this.named.get(id) ?? this.otherNames().get(id) ?? id;
+  }
+
+  /**
+   * Run `work`; an error of the store naming a repo by its stored id (a commit refused, a repo not
+   * registered) names it as the run knows it instead, as every message of the run does.
+   */
+  namingErrors<T>(work: () => T): T {
+    try {
+      return work();
+    } catch (err) {
+      if (err instanceof RepoclashError && err.repo !== undefined) err.repo = this.toName(err.repo);
+      throw err;
+    }
   }
 
   /** What the store keeps beside a configured repo's id: where it fetches from and what it is called. */
@@ -144,27 +157,28 @@ class NamedRepoUpdater implements RepoUpdater {
   constructor(
     readonly meta: Readonly<SnapshotMeta>,
     private readonly inner: RepoUpdater,
+    private readonly ids: RepoIds,
   ) {}
   get recordCount(): number {
     return this.inner.recordCount;
   }
   add(record: VersionRecord): void {
-    this.inner.add(record);
+    this.ids.namingErrors(() => this.inner.add(record));
   }
   addMany(records: Iterable<VersionRecord>): void {
-    this.inner.addMany(records);
+    this.ids.namingErrors(() => this.inner.addMany(records));
   }
   setDnfFacts(facts: DnfRepoFacts): void {
-    this.inner.setDnfFacts(facts);
+    this.ids.namingErrors(() => this.inner.setDnfFacts(facts));
   }
   flush(): void {
-    this.inner.flush();
+    this.ids.namingErrors(() => this.inner.flush());
   }
   commit(): CommitResult {
-    return this.inner.commit();
+    return this.ids.namingErrors(() => this.inner.commit());
   }
   abort(): void {
-    this.inner.abort();
+    this.ids.namingErrors(() => this.inner.abort());
   }
 }
 
@@ -210,10 +224,10 @@ export class RunStore implements Store {
 
   // ── repos ──
   upsertRepo(repo: RepoFacts, at?: number): void {
-    this.inner.upsertRepo({ ...repo, ...this.ids.describe(repo.id), id: this.to(repo.id) }, at);
+    this.ids.namingErrors(() => this.inner.upsertRepo({ ...repo, ...this.ids.describe(repo.id), id: this.to(repo.id) }, at));
   }
   setReleaseFacts(repoId: string, facts: AptReleaseFacts): void {
-    this.inner.setReleaseFacts(this.to(repoId), facts);
+    this.ids.namingErrors(() => this.inner.setReleaseFacts(this.to(repoId), facts));
   }
   releaseFacts(): Map<string, AptReleaseFacts> {
     return this.namedKeys(this.inner.releaseFacts());
@@ -222,7 +236,7 @@ export class RunStore implements Store {
     return this.inner.repos().map((r) => ({ ...r, id: this.ids.toName(r.id) }));
   }
   recordRepoEvent(event: RepoEvent): void {
-    this.inner.recordRepoEvent({ ...event, repoId: this.to(event.repoId) });
+    this.ids.namingErrors(() => this.inner.recordRepoEvent({ ...event, repoId: this.to(event.repoId) }));
   }
   repoEvents(filter?: RepoEventFilter): RepoEvent[] {
     const stored = filter?.repoId === undefined ? filter : { ...filter, repoId: this.to(filter.repoId) };
@@ -234,13 +248,14 @@ export class RunStore implements Store {
     return this.inner.lockRepo(this.to(repoId));
   }
   beginRepoUpdate(meta: SnapshotMeta, batchSize?: number): RepoUpdater {
-    return new NamedRepoUpdater(meta, this.inner.beginRepoUpdate({ ...meta, repoId: this.to(meta.repoId) }, batchSize));
+    const stored = this.ids.namingErrors(() => this.inner.beginRepoUpdate({ ...meta, repoId: this.to(meta.repoId) }, batchSize));
+    return new NamedRepoUpdater(meta, stored, this.ids);
   }
   withRepoUpdate(meta: SnapshotMeta, fill: (update: RepoUpdater) => Promise<void> | void): Promise<CommitResult> {
     return fillRepoUpdate(this.beginRepoUpdate(meta), fill);
   }
   recordUnchanged(repoId: string, indexChecksum: string, checkedAt: number): boolean {
-    return this.inner.recordUnchanged(this.to(repoId), indexChecksum, checkedAt);
+    return this.ids.namingErrors(() => this.inner.recordUnchanged(this.to(repoId), indexChecksum, checkedAt));
   }
 
   // ── reading ──
@@ -294,7 +309,7 @@ export class RunStore implements Store {
 
   // ── winners ──
   recordWinners(profile: string, winners: readonly Winner[], at: number, names?: readonly string[]): WinnerChanges {
-    return this.inner.recordWinners(profile, winners.map((w) => ({ ...w, repoId: this.to(w.repoId) })), at, names);
+    return this.ids.namingErrors(() => this.inner.recordWinners(profile, winners.map((w) => ({ ...w, repoId: this.to(w.repoId) })), at, names));
   }
   winnerInputs(profile: string): WinnerInputs | null {
     return this.inner.winnerInputs(profile);

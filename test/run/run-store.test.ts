@@ -7,6 +7,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { locationKey, storedRepoId } from '../../src/config/repo-identity.js';
 import type { RepoConfig } from '../../src/config/types.js';
+import { StoreError } from '../../src/errors.js';
 import { runStore } from '../../src/run/run-store.js';
 import type { Store } from '../../src/store/index.js';
 import { debRepo, repoMap } from '../support/config-builders.js';
@@ -107,5 +108,31 @@ describe('repos identified by what they fetch', () => {
     crawl(raw, other, 3 * DAY, ['7.74.0']);
     expect(storedIds(raw).sort()).toEqual([storedRepoId(section), storedRepoId(other)].sort());
     expect(runStore(raw, { repos: repoMap(section) }, false).snapshots(section.id)).toHaveLength(2);
+  });
+});
+
+describe('errors of the store', () => {
+  it('name the repo as the run knows it, never by its stored id', () => {
+    const raw = store();
+    crawl(raw, mirrorA, 2 * DAY, ['7.88.1']);
+    const run = runStore(raw, { repos: repoMap(mirrorA) }, true);
+    // An index fetched before the last check (a host whose clock is behind another's, one store).
+    const thrown: unknown[] = [];
+    try {
+      put(run, meta('bookworm', DAY, 'older'), [rec('curl', '7.74.0', '1')]);
+    } catch (err) {
+      thrown.push(err);
+    }
+    try {
+      run.recordUnchanged('bookworm', 'sum-172800000', DAY);
+    } catch (err) {
+      thrown.push(err);
+    }
+    expect(thrown).toHaveLength(2);
+    for (const err of thrown) {
+      expect(err).toBeInstanceOf(StoreError);
+      expect((err as StoreError).repo).toBe('bookworm');
+      expect((err as StoreError).describe()).not.toContain(storedRepoId(mirrorA));
+    }
   });
 });
