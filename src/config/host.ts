@@ -10,6 +10,7 @@ import { readOsRelease } from './os-release.js';
 import { loadAptPreferences } from './apt-preferences.js';
 import { debianMirrors, type DebianMirrors } from './debian-archive.js';
 import { compatibleArches } from './repos-yaml.js';
+import { withoutCredentials } from './repo-identity.js';
 import type { DebRepoConfig, ProfileConfig, RepoConfig } from './types.js';
 
 export async function hostVariables(root = '/'): Promise<Record<string, string>> {
@@ -88,7 +89,8 @@ export async function aptSystemRepos(root = '/', arch = debianArch()): Promise<S
 
 /** A readable, stable id: `apt:<host>/<path>:<suite>`. */
 export function aptRepoId(e: Pick<AptSourceEntry, 'uri' | 'suite'>): string {
-  const where = e.uri.replace(/^[a-z+]+:\/\//, '').replace(/\/+$/, '');
+  // A name is shown and stored as the repo's label: never with the URI's user and password.
+  const where = withoutCredentials(e.uri).replace(/^[a-z+]+:\/\//, '').replace(/\/+$/, '');
   return `apt:${where}:${e.suite.replace(/\/+$/, '') || '.'}`.replace(/[^A-Za-z0-9._:/-]/g, '_');
 }
 

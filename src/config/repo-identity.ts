@@ -35,7 +35,12 @@ export function locationKey(repo: RepoConfig): string {
  * repository fetched with other credentials is the same repo, and a password never goes in the store.
  */
 export function storedLocation(repo: RepoConfig): string {
-  return locationKey(repo).replace(/\b([a-z][a-z0-9+.-]*:\/\/)[^\s/?#@]*@/gi, '$1');
+  return withoutCredentials(locationKey(repo));
+}
+
+/** `text` without the `user:password@` of any URL in it: what may be stored, shown or logged. */
+export function withoutCredentials(text: string): string {
+  return text.replace(/\b([a-z][a-z0-9+.-]*:\/\/)[^\s/?#@]*@/gi, '$1');
 }
 
 /**
@@ -78,7 +83,7 @@ export function countSameLocationOnce(config: Config): { warnings: string[]; rep
       first.set(stored, repo);
       continue;
     }
-    warnings.push(`${positionOf(repo.definedAt)}: repo ${repo.id} fetches the same as repo ${kept.id} (${locationKey(repo)}); counted once, as ${kept.id}`);
+    warnings.push(`${positionOf(repo.definedAt)}: repo ${repo.id} fetches the same as repo ${kept.id} (${storedLocation(repo)}); counted once, as ${kept.id}`);
     replaced.set(repo.id, kept.id);
     config.repos.delete(repo.id);
   }

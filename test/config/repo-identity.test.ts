@@ -3,6 +3,7 @@
  * credentials; two repos.yaml repos that fetch one location are one repo.
  */
 import { describe, expect, it } from 'vitest';
+import { aptRepoId } from '../../src/config/host.js';
 import { countSameLocationOnce, storedLocation, storedRepoId } from '../../src/config/repo-identity.js';
 import { parseConfig } from '../../src/config/repos-yaml.js';
 import { debRepo } from '../support/config-builders.js';
@@ -17,6 +18,12 @@ describe('the stored id of a repo', () => {
     expect(storedRepoId({ ...a, uri: 'http://127.0.0.1:2/debian/' })).not.toBe(storedRepoId(a));
     expect(storedRepoId({ ...a, suite: 'trixie' })).not.toBe(storedRepoId(a));
     expect(storedRepoId({ ...a, components: ['main', 'contrib'] })).not.toBe(storedRepoId(a));
+  });
+
+  it("an apt source's derived name (its label in the store and every output) has no user or password either", () => {
+    const named = aptRepoId({ uri: 'https://user:secret@127.0.0.1:1/debian/', suite: 'bookworm' });
+    expect(named).toBe('apt:127.0.0.1:1/debian:bookworm');
+    expect(named).toBe(aptRepoId({ uri: 'https://127.0.0.1:1/debian', suite: 'bookworm' }));
   });
 });
 
@@ -56,5 +63,13 @@ profiles:
     expect(warnings).toEqual([expect.stringMatching(/^\/etc\/repoclash\/repos\.yaml:\d+: repo debian-main fetches the same as repo bookworm \(deb http:\/\/127\.0\.0\.1:1\/debian\/ bookworm main amd64\); counted once, as bookworm$/)]);
     expect(config.profiles.get('a')!.repos).toEqual(['bookworm']);
     expect(config.profiles.get('b')!.repos).toEqual(['bookworm']);
+  });
+
+  it('the warning shows the location without the password of either', () => {
+    const config = parseConfig(yaml.replace('uri: http://127.0.0.1:1/debian/', 'uri: http://user:secret@127.0.0.1:1/debian/'), '/etc/repoclash/repos.yaml');
+    const { warnings } = countSameLocationOnce(config);
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toContain('(deb http://127.0.0.1:1/debian/ bookworm main amd64)');
+    expect(warnings[0]).not.toContain('secret');
   });
 });
