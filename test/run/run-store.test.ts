@@ -8,9 +8,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { locationKey, storedRepoId } from '../../src/config/repo-identity.js';
 import type { RepoConfig } from '../../src/config/types.js';
 import { StoreError } from '../../src/errors.js';
-import { runStore } from '../../src/run/run-store.js';
+import { RunStore, runStore } from '../../src/run/run-store.js';
 import type { Store } from '../../src/store/index.js';
-import { debRepo, repoMap } from '../support/config-builders.js';
+import { debRepo, repoMap, rpmRepo } from '../support/config-builders.js';
 import { meta, put, rec } from '../support/store-builders.js';
 import { openTestStore } from '../support/test-store.js';
 
@@ -133,6 +133,86 @@ describe('errors of the store', () => {
       expect(err).toBeInstanceOf(StoreError);
       expect((err as StoreError).repo).toBe('bookworm');
       expect((err as StoreError).describe()).not.toContain(storedRepoId(mirrorA));
+    }
+  });
+});
+
+describe('every method of the run\'s view', () => {
+  /** Methods of RunStore that take or return no repo id (the others are exercised below). */
+  const NO_REPO_IDS = [
+    'close', 'winnerInputs', 'setWinnerInputs', 'hasRepo', 'renameRepo', 'previousHostState', 'saveHostState', 'saveFleetReport',
+    'fleetHosts', 'fleetRisks', 'fleetPackages', 'recordFeedReleases', 'recordFeedCheck', 'feedReleases', 'feedChecks', 'saveReport',
+    'reports', 'latestReport',
+  ];
+  /** Written in the setup below, then checked in the raw store. */
+  const WRITES = ['upsertRepo', 'setReleaseFacts', 'recordRepoEvent', 'lockRepo', 'beginRepoUpdate', 'withRepoUpdate', 'recordUnchanged', 'recordWinners'];
+  /** RunStore's own helpers. */
+  const HELPERS = ['constructor', 'path', 'to', 'toAll', 'scope', 'named', 'namedKeys'];
+
+  it('takes the run\'s names and gives them back: no stored id goes in or comes out, whichever method (a new method must be added here)', async () => {
+    const raw = store();
+    const fedora = rpmRepo('fedora', { baseurl: ['http://127.0.0.1:1/fedora/'], vendor: 'Fedora' });
+    const updates = rpmRepo('updates', { baseurl: ['http://127.0.0.1:1/updates/'], vendor: 'Other' });
+    const run = runStore(raw, { repos: repoMap(fedora, updates, mirrorA) }, true);
+    for (const r of [fedora, updates, mirrorA]) run.upsertRepo({ id: r.id, vendor: r.vendor, role: r.role, format: r.format }, DAY);
+    run.setReleaseFacts('bookworm', { origin: 'Debian', label: 'Debian', archive: 'stable', codename: 'bookworm', version: '12', notAutomatic: false, butAutomaticUpgrades: false, host: '127.0.0.1', components: ['main'] });
+    put(run, meta('fedora', DAY, 'f1'), [rec('curl', '1.0'), rec('curl', '2.0')]);
+    const release = await run.lockRepo('fedora');
+    await run.withRepoUpdate(meta('fedora', 2 * DAY, 'f2'), (u) => {
+      u.addMany([rec('curl', '1.0')]);
+      u.setDnfFacts({ obsoletes: [], provides: [{ name: 'curl', arch: 'x86_64', evr: '1.0-1', provides: ['webclient'] }], modules: null });
+    });
+    release();
+    expect(run.recordUnchanged('fedora', 'f2', 3 * DAY)).toBe(true);
+    put(run, meta('updates', DAY, 'u1'), [rec('curl', '0.5')]);
+    put(run, meta('bookworm', DAY, 'b1'), [rec('curl', '7.88.1')]);
+    run.recordRepoEvent({ repoId: 'updates', at: DAY, kind: 'failure', message: 'boom' });
+    for (const [at, repoId] of [[DAY, 'fedora'], [2 * DAY, 'updates'], [3 * DAY, 'fedora']] as const) {
+      run.recordWinners('p', [{ name: 'curl', repoId, vendor: repoId, evr: '1.0-1' }], at);
+    }
+
+    const ids = raw.repos().map((r) => r.id);
+    expect(ids.sort()).toEqual([fedora, updates, mirrorA].map(storedRepoId).sort());
+    // What went in is under the stored ids only.
+    const written = [...raw.repoEvents(), ...raw.snapshots(), ...raw.winnerHistory(), ...raw.currentVersions()].map((r) => r.repoId);
+    expect(new Set(written)).toEqual(new Set(ids));
+    expect([...raw.releaseFacts().keys()]).toEqual([storedRepoId(mirrorA)]);
+
+    const rpmScope = (repo: string) => ({ repoIds: [repo], arches: null, excludedArches: [] });
+    const reads: Record<string, () => unknown> = {
+      releaseFacts: () => run.releaseFacts(),
+      repos: () => run.repos(),
+      repoEvents: () => run.repoEvents({ repoId: 'updates' }),
+      currentVersions: () => run.currentVersions(['fedora', 'bookworm']),
+      currentVersionParts: () => [...run.currentVersionParts('fedora')],
+      hasCurrentVersions: () => run.hasCurrentVersions(rpmScope('updates')),
+      namesGoingBack: () => run.namesGoingBack(rpmScope('fedora'), rpmScope('updates')),
+      namesWithSeveralVendors: () => run.namesWithSeveralVendors({ fedora: 'a', updates: 'b' }, { repoIds: ['fedora'], keyOf: {} }),
+      namesWithClosedIntervals: () => run.namesWithClosedIntervals(['fedora']),
+      namesWithLowerLaterVersions: () => run.namesWithLowerLaterVersions(['fedora']),
+      versionPartsHistory: () => run.versionPartsHistory(['fedora'], ['curl']),
+      namesIn: () => run.namesIn(['updates']),
+      versionHistory: () => run.versionHistory(['fedora']),
+      snapshots: () => run.snapshots('fedora'),
+      latestSnapshot: () => run.latestSnapshot('updates'),
+      snapshotsFetchedAfter: () => run.snapshotsFetchedAfter(['fedora'], 0),
+      dnfFacts: () => run.dnfFacts(['fedora']),
+      debRelations: () => run.debRelations(['bookworm'], ['curl']),
+      winnerHistory: () => run.winnerHistory('p'),
+      currentWinners: () => run.currentWinners('p'),
+      winnerHolders: () => run.winnerHolders(['p'], 2),
+      mappingFacts: () => run.mappingFacts(['bookworm']),
+    };
+    const methods = Object.getOwnPropertyNames(RunStore.prototype).filter((m) => !HELPERS.includes(m) && !NO_REPO_IDS.includes(m) && !WRITES.includes(m));
+    expect(methods.sort()).toEqual(Object.keys(reads).sort());
+
+    const plain = (v: unknown): unknown => (v instanceof Map ? [...v.entries()].map(([k, x]) => [k, plain(x)]) : v);
+    for (const [method, read] of Object.entries(reads)) {
+      const value = plain(read());
+      // Something found: the names going in were translated.
+      expect([method, value === true || (typeof value === 'number' && value > 0) || (Array.isArray(value) ? value.length > 0 : value !== null)]).toEqual([method, true]);
+      const text = JSON.stringify(value);
+      expect([method, ids.filter((id) => text.includes(id))]).toEqual([method, []]);
     }
   });
 });
