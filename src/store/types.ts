@@ -14,7 +14,7 @@ export type RepoRole = 'distro' | 'upstream' | 'third-party';
 
 /** What the analysis needs to know about a repo from repos.yaml; upserted by the crawler. */
 export interface RepoFacts {
-  /** The stored id: short and fixed-length for repos identified by location (run/repo-ids.ts). */
+  /** The stored id: short and fixed-length, from what the repo fetches (config/repo-identity.ts storedRepoId; run/run-store.ts translates). */
   id: string;
   vendor: string;
   role: RepoRole;
