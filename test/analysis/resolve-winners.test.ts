@@ -117,4 +117,11 @@ describe('resolveWinners', () => {
       expect(recorded(light, input.profile.arches), `seed ${seed}`).toEqual(recorded(full, input.profile.arches));
     }
   });
+
+  it('refuses an apt input with installed packages: its winners are for nothing installed, and resolveApt is the one for a host', () => {
+    const input = aptInput(seededRandom(7));
+    const installed = { name: 'a', arch: 'amd64', epoch: 0, version: '1.0', release: '1', evr: '1.0-1', vendor: null, installTime: null };
+    expect(() => resolveWinners({ ...input, installed: [installed] })).toThrow(/nothing installed/);
+    expect(resolveWinners({ ...input, installed: [] }).length).toBeGreaterThan(0);
+  });
 });

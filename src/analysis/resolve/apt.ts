@@ -319,6 +319,9 @@ function decide(name: string, entries: readonly Candidate[], inst: InstalledPack
  * winners (names in no particular order).
  */
 export function aptWinners(input: ResolveInput): Array<{ name: string; arch: string; winner: Candidate | null }> {
+  // decide() below is called with nothing installed; an installed list would be silently ignored
+  // and give a caller the wrong winners, so refuse it (resolveApt is the one that takes it).
+  if ((input.installed?.length ?? 0) > 0) throw new Error('aptWinners decides with nothing installed: use resolveApt for a host');
   const policy = aptPolicy(input);
   const out: Array<{ name: string; arch: string; winner: Candidate | null }> = [];
   for (const [name, entries] of candidatesByName(input, policy)) {
