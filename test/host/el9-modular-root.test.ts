@@ -7,109 +7,23 @@
  * shipped repos.yaml loads, its Debian repos skipped with a note) and is compared with real dnf in
  * the same root — before and after `dnf module disable postgresql`, as PGDG's instructions say.
  */
-import { copyFile, mkdir, mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HostReport } from '../../src/host/types.js';
 import { repoclash } from '../support/cli.js';
-import { dnfUpgradePlan, runDnf, seedInstalled, type DnfContext } from '../support/dnf.js';
+import { dnfUpgradePlan, runDnf, type DnfContext } from '../support/dnf.js';
+import { buildEl9Repos, el9Root } from '../support/el9-root.js';
 import { makeThrowawayKey, type GpgKey } from '../support/gpg.js';
 import { dnfPlanLines, hostReport, planDisagreements, repoclashPlanLines } from '../support/host-compare.js';
 import { startRepoServer, type RepoServer } from '../support/http-server.js';
-import { addModulesYaml, buildRpmRepo, buildRpms, modulesYamlText, type RpmSpec } from '../support/rpm-repo.js';
 import { tearDown } from '../support/teardown.js';
-import { rockySection } from '../support/shipped-repo-files.js';
-
-const ROCKY = 'Rocky Enterprise Software Foundation';
-const PGDG = 'PostgreSQL Global Development Group';
-const BASEOS = 'dl.rockylinux.org/pub/rocky/9.4/BaseOS/x86_64/os';
-const APPSTREAM = 'dl.rockylinux.org/pub/rocky/9.4/AppStream/x86_64/os';
-const PGDG_COMMON = 'download.postgresql.org/pub/repos/yum/common/redhat/rhel-9-x86_64';
-const PGDG16 = 'download.postgresql.org/pub/repos/yum/16/redhat/rhel-9-x86_64';
-const PGDG17 = 'download.postgresql.org/pub/repos/yum/17/redhat/rhel-9-x86_64';
-
-const rpm = (name: string, evr: string, vendor: string, extra: Partial<RpmSpec> = {}): RpmSpec => {
-  const [version, release] = evr.split('-') as [string, string];
-  return { name, version, release, vendor, arch: 'x86_64', ...extra };
-};
-const PG_MODULE = ['postgresql', 'postgresql-server', 'postgresql-contrib'];
-const modular = (evr: string) => PG_MODULE.map((n) => rpm(n, evr, ROCKY));
-const artifacts = (evr: string) => PG_MODULE.map((n) => `${n}-0:${evr}.x86_64`);
-
-const INSTALLED: RpmSpec[] = [
-  rpm('bash', '5.1.8-6.el9', ROCKY),
-  ...modular('13.14-1.module+el9.4.0+20001+a1b2c3d4'),
-  rpm('libpq-devel', '13.11-1.el9', ROCKY),
-  // Installed from PGDG once (with the module disabled); PGDG's packages provide the module's names.
-  rpm('postgresql16-server', '16.2-1PGDG.rhel9', PGDG, { provides: ['postgresql-server = 16.2-1PGDG.rhel9'] }),
-];
 
 let work: string;
 let server: RepoServer;
 let key: GpgKey;
 let emptyDir: string;
-
-/** The repo files, as Rocky 9 and PGDG ship them; `A` is the server's address. */
-function repoFiles(A: string): Record<string, string> {
-  return {
-    'rocky.repo': `# rocky.repo
-#
-# The mirrorlist system uses the connecting IP address of the client and the
-# update status of each mirror to pick current mirrors that are geographically
-# close to the client.  You should use this for Rocky updates unless you are
-# manually picking other mirrors.
-#
-# If the mirrorlist does not work for you, you can try the commented out
-# baseurl line instead.
-
-${rockySection('baseos', true, `${A}/mirrors.rockylinux.org`)}
-${rockySection('appstream', true, `${A}/mirrors.rockylinux.org`)}
-${rockySection('crb', false, `${A}/mirrors.rockylinux.org`)}`,
-    'pgdg-redhat-all.repo': `#######################################################
-# PGDG Red Hat Enterprise Linux / Rocky repositories  #
-#######################################################
-
-# PGDG Red Hat Enterprise Linux / Rocky common repositories.
-
-[pgdg-common]
-name=PostgreSQL common RPMs for RHEL / Rocky / AlmaLinux $releasever - $basearch
-baseurl=${A}/download.postgresql.org/pub/repos/yum/common/redhat/rhel-$releasever-$basearch
-enabled=1
-gpgcheck=1
-gpgkey=file:///etc/pki/rpm-gpg/PGDG-RPM-GPG-KEY-RHEL
-repo_gpgcheck = 1
-
-# PGDG Red Hat Enterprise Linux / Rocky stable repositories:
-
-[pgdg17]
-name=PostgreSQL 17 for RHEL / Rocky / AlmaLinux $releasever - $basearch
-baseurl=${A}/download.postgresql.org/pub/repos/yum/17/redhat/rhel-$releasever-$basearch
-enabled=1
-gpgcheck=1
-gpgkey=file:///etc/pki/rpm-gpg/PGDG-RPM-GPG-KEY-RHEL
-repo_gpgcheck = 1
-
-[pgdg16]
-name=PostgreSQL 16 for RHEL / Rocky / AlmaLinux $releasever - $basearch
-baseurl=${A}/download.postgresql.org/pub/repos/yum/16/redhat/rhel-$releasever-$basearch
-enabled=1
-gpgcheck=1
-gpgkey=file:///etc/pki/rpm-gpg/PGDG-RPM-GPG-KEY-RHEL
-repo_gpgcheck = 1
-
-# PGDG RHEL / Rocky / AlmaLinux Updates Testing common repositories.
-
-[pgdg-common-testing]
-name=PostgreSQL common testing RPMs for RHEL / Rocky / AlmaLinux $releasever - $basearch
-baseurl=${A}/download.postgresql.org/pub/repos/yum/testing/common/redhat/rhel-$releasever-$basearch
-enabled=0
-gpgcheck=1
-gpgkey=file:///etc/pki/rpm-gpg/PGDG-RPM-GPG-KEY-RHEL
-repo_gpgcheck = 1
-`,
-  };
-}
 
 /** `repoclash host --root R --format json` from the empty directory, no --config. */
 async function host(root: string, db: string): Promise<{ code: number | null; report: HostReport }> {
@@ -140,62 +54,9 @@ beforeAll(async () => {
   emptyDir = path.join(work, 'empty');
   await mkdir(emptyDir, { recursive: true });
   key = await makeThrowawayKey(path.join(work, 'key'));
-
-  await buildRpmRepo({ dir: path.join(srv, BASEOS), rpms: [rpm('bash', '5.1.8-6.el9', ROCKY), rpm('bash', '5.1.8-9.el9', ROCKY)] });
-  await buildRpmRepo({
-    dir: path.join(srv, APPSTREAM),
-    rpms: [
-      ...modular('13.14-1.module+el9.4.0+20001+a1b2c3d4'),
-      ...modular('13.16-1.module+el9.4.0+21001+a1b2c3d4'),
-      ...modular('15.8-1.module+el9.4.0+21002+b2c3d4e5'),
-      rpm('libpq-devel', '13.11-1.el9', ROCKY),
-    ],
-  });
-  await addModulesYaml(
-    path.join(srv, APPSTREAM),
-    modulesYamlText(
-      [
-        { name: 'postgresql', stream: '13', version: 9040020240101, platform: ['el9'], artifacts: artifacts('13.14-1.module+el9.4.0+20001+a1b2c3d4') },
-        { name: 'postgresql', stream: '13', version: 9040020240801, platform: ['el9'], artifacts: artifacts('13.16-1.module+el9.4.0+21001+a1b2c3d4') },
-        { name: 'postgresql', stream: '15', version: 9040020240801, context: 'b2c3d4e5', platform: ['el9'], artifacts: artifacts('15.8-1.module+el9.4.0+21002+b2c3d4e5') },
-      ],
-      { postgresql: '13' },
-    ),
-  );
-  await buildRpmRepo({ dir: path.join(srv, PGDG_COMMON), rpms: [rpm('pgdg-redhat-repo', '42.0-45PGDG', PGDG, { arch: 'noarch' })], signWith: key });
-  await buildRpmRepo({
-    dir: path.join(srv, PGDG16),
-    rpms: [rpm('postgresql16-server', '16.2-1PGDG.rhel9', PGDG, { provides: ['postgresql-server = 16.2-1PGDG.rhel9'] }), rpm('postgresql16-server', '16.4-1PGDG.rhel9', PGDG, { provides: ['postgresql-server = 16.4-1PGDG.rhel9'] })],
-    signWith: key,
-  });
-  await buildRpmRepo({
-    dir: path.join(srv, PGDG17),
-    rpms: [rpm('postgresql17-devel', '17.2-1PGDG.rhel9', PGDG, { obsoletes: ['libpq-devel <= 42.0'], provides: ['libpq-devel = 42.0'] })],
-    signWith: key,
-  });
-  await buildRpmRepo({ dir: path.join(srv, 'download.postgresql.org/pub/repos/yum/testing/common/redhat/rhel-9-x86_64'), rpms: [] });
+  await buildEl9Repos(srv, key);
   server = await startRepoServer({ root: srv });
-  // Rocky's mirror manager answers with a list of mirrors.
-  for (const [repo, dir] of [['BaseOS', BASEOS], ['AppStream', APPSTREAM]] as const) {
-    await mkdir(path.join(srv, 'mirrors.rockylinux.org'), { recursive: true });
-    await writeFile(path.join(srv, 'mirrors.rockylinux.org', `mirrorlist?arch=x86_64&repo=${repo}-9`), `${server.url}/${dir}/\n`);
-  }
-
-  const root = path.join(work, 'rocky9');
-  await seedInstalled(root, await buildRpms(INSTALLED, path.join(work, 'installed')));
-  await mkdir(path.join(root, 'etc/yum.repos.d'), { recursive: true });
-  for (const [name, text] of Object.entries(repoFiles(server.url))) await writeFile(path.join(root, 'etc/yum.repos.d', name), text);
-  // Rocky ships $rltype empty and $contentdir as pub/rocky.
-  await mkdir(path.join(root, 'etc/dnf/vars'), { recursive: true });
-  await writeFile(path.join(root, 'etc/dnf/vars/rltype'), '\n');
-  await writeFile(path.join(root, 'etc/dnf/vars/contentdir'), 'pub/rocky\n');
-  await writeFile(
-    path.join(root, 'etc/os-release'),
-    'NAME="Rocky Linux"\nVERSION="9.4 (Blue Onyx)"\nID="rocky"\nID_LIKE="rhel centos fedora"\nVERSION_ID="9.4"\nPLATFORM_ID="platform:el9"\nPRETTY_NAME="Rocky Linux 9.4 (Blue Onyx)"\n',
-  );
-  await mkdir(path.join(root, 'etc/pki/rpm-gpg'), { recursive: true });
-  await copyFile(key.publicKeyArmoredPath, path.join(root, 'etc/pki/rpm-gpg/PGDG-RPM-GPG-KEY-RHEL'));
-  ctx = { installroot: root, repos: [], ownRepoFiles: true, releasever: '9', forcearch: 'x86_64' };
+  ctx = await el9Root(work, srv, server.url, key);
 }, 180_000);
 
 afterAll(() => tearDown(work, server, key));

@@ -15,6 +15,7 @@ import { repoclash } from '../support/cli.js';
 import { aptConfigForRoot, aptUpdate, aptUpgradePlan, dpkgStatusText, type AptRoot, type DpkgStatusEntry } from '../support/apt.js';
 import { buildDebRepo, type DebSpec, type DebSuite } from '../support/deb-repo.js';
 import { dnfUpgradePlan, runDnf, seedInstalled, type DnfContext } from '../support/dnf.js';
+import { buildEl9Repos, el9Root } from '../support/el9-root.js';
 import { makeThrowawayKey, type GpgKey } from '../support/gpg.js';
 import { aptActions, disagreements, dnfActions, hostReport, repoclashAptActions, repoclashDnfActions } from '../support/host-compare.js';
 import { startRepoServer, type RepoServer } from '../support/http-server.js';
@@ -416,6 +417,8 @@ beforeAll(async () => {
   for (const [dir, suites] of Object.entries(DEBIAN_SUITES)) await buildDebRepo({ dir: path.join(srv, dir), suites, sign: key });
   await buildDebRepo({ dir: path.join(srv, MIRROR_B), suites: MIRROR_B_SUITES, sign: key });
   for (const [dir, suites] of Object.entries(UBUNTU_SUITES)) await buildDebRepo({ dir: path.join(srv, dir), suites, sign: dir === 'ubuntu' ? key : ppaKey });
+  // Rocky 9's and PGDG's EL repos, for the EL 9 root of the one-store sequence.
+  await buildEl9Repos(srv, key);
   server = await startRepoServer({ root: srv });
   await writeMetalink(path.join(srv, 'metalink?repo=fedora-40&arch=x86_64'), path.join(srv, FEDORA_RELEASE), `${server.url}/${FEDORA_RELEASE}/`);
   await writeMetalink(path.join(srv, 'metalink?repo=updates-released-f40&arch=x86_64'), path.join(srv, FEDORA_UPDATES), `${server.url}/${FEDORA_UPDATES}/`);
@@ -532,10 +535,12 @@ describe('one store for every root, in sequence', () => {
       { label: 'f41', root: (await fedoraRoot('one-store-41', '41')).installroot },
       { label: 'debian', root: (await debianRoot('one-store-debian')).root },
       { label: 'ubuntu', root: (await ubuntuRoot('one-store-ubuntu')).root },
+      { label: 'el9', root: (await el9Root(work, srv, server.url, key, 'one-store-el9')).installroot },
     ];
     const oneStore = path.join(work, 'one-store.db');
-    // Fedora 40 and 41 alternate: under section ids they would share [fedora] and [updates].
-    const sequence = [roots[0]!, roots[1]!, roots[0]!, roots[2]!, roots[1]!, roots[3]!, roots[0]!];
+    // Fedora 40 and 41 alternate: under section ids they would share [fedora] and [updates]. The EL 9
+    // root (modular AppStream, PGDG) comes twice, between the Debian and Ubuntu roots.
+    const sequence = [roots[0]!, roots[1]!, roots[0]!, roots[2]!, roots[4]!, roots[1]!, roots[3]!, roots[4]!, roots[0]!];
     const seen = new Map<string, HostReport>();
     for (const { label, root } of sequence) {
       const run = await host(root, oneStore);
