@@ -11,11 +11,6 @@ import { runStore } from './run-store.js';
 /** Where the store is, and (for a run) its repos: given them, the store is seen under the run's names for them (run-store.ts). */
 type StoreAccess = Pick<RunContext, 'dbPath' | 'storeAuth'> & { config?: Pick<Config, 'repos'> };
 
-/** Whether the run's store exists yet (nothing has been crawled into it otherwise). */
-export function storeExists(run: Pick<RunContext, 'dbPath'>): boolean {
-  return hasStoreAt(run.dbPath);
-}
-
 /**
  * Open the run's store, use it, close it, whatever `use` does. Creates and migrates a new store.
  * With the run's config, its repos are read and written under their names in the run, and a
@@ -35,7 +30,7 @@ export async function withStore<T>(run: StoreAccess, use: (store: Store) => T | 
  * make one ("run `repoclash crawl` first"), and return undefined: the command exits 3.
  */
 export async function queryStore<T>(run: StoreAccess, firstRun: string, use: (store: Store) => T | Promise<T>, options: { readonly?: boolean } = {}): Promise<T | undefined> {
-  if (!storeExists(run)) {
+  if (!hasStoreAt(run.dbPath)) {
     process.stderr.write(`repoclash: no store at ${run.dbPath} yet: ${firstRun} first\n`);
     return undefined;
   }
