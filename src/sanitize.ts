@@ -38,6 +38,11 @@ export function redactCredentials(text: string): string {
   });
 }
 
+/** `text` without the `user:password@` of any URL in it: what may be stored, shown or logged (the store keys repos by it). */
+export function withoutCredentials(text: string): string {
+  return text.replace(EVERY_CREDENTIALS, '$1');
+}
+
 /** Control characters shown as escapes; newline and tab kept (the renderer's own layout). */
 export function escapeControls(text: string): string {
   return text.replace(UNSAFE_KEEP_LAYOUT, visible);

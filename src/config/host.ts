@@ -10,7 +10,7 @@ import { readOsRelease } from './os-release.js';
 import { loadAptPreferences } from './apt-preferences.js';
 import { debianMirrors, type DebianMirrors } from './debian-archive.js';
 import { compatibleArches } from './repos-yaml.js';
-import { withoutCredentials } from './repo-identity.js';
+import { withoutCredentials } from '../sanitize.js';
 import type { DebRepoConfig, ProfileConfig, RepoConfig } from './types.js';
 
 export async function hostVariables(root = '/'): Promise<Record<string, string>> {

@@ -13,6 +13,7 @@
  * every analysis, report and message uses. run/run-store.ts translates between the two.
  */
 import { createHash } from 'node:crypto';
+import { withoutCredentials } from '../sanitize.js';
 import type { Config, DebRepoConfig, RepoConfig, RpmRepoConfig, SourcePosition } from './types.js';
 
 export function rpmLocationKey(repo: Pick<RpmRepoConfig, 'metalink' | 'mirrorlist' | 'baseurl'>): string {
@@ -36,11 +37,6 @@ export function locationKey(repo: RepoConfig): string {
  */
 export function storedLocation(repo: RepoConfig): string {
   return withoutCredentials(locationKey(repo));
-}
-
-/** `text` without the `user:password@` of any URL in it: what may be stored, shown or logged. */
-export function withoutCredentials(text: string): string {
-  return text.replace(/\b([a-z][a-z0-9+.-]*:\/\/)[^\s/?#@]*@/gi, '$1');
 }
 
 /**
