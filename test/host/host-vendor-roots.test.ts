@@ -15,7 +15,7 @@ import { repoclash } from '../support/cli.js';
 import { aptConfigForRoot, aptUpdate, aptUpgradePlan, dpkgStatusText, type AptRoot, type DpkgStatusEntry } from '../support/apt.js';
 import { buildDebRepo, type DebSpec, type DebSuite } from '../support/deb-repo.js';
 import { dnfUpgradePlan, runDnf, seedInstalled, type DnfContext } from '../support/dnf.js';
-import { buildEl9Repos, el9Root } from '../support/el9-root.js';
+import { buildEl9Repos, el9Root, PGDG } from '../support/el9-root.js';
 import { makeThrowawayKey, type GpgKey } from '../support/gpg.js';
 import { aptActions, disagreements, dnfActions, hostReport, repoclashAptActions, repoclashDnfActions } from '../support/host-compare.js';
 import { startRepoServer, type RepoServer } from '../support/http-server.js';
@@ -69,7 +69,6 @@ async function writeMetalink(file: string, repoDir: string, repoUrl: string): Pr
 const FEDORA = 'Fedora Project';
 const GRAFANA = 'Grafana Labs';
 const DOCKER = 'Docker';
-const PGDG = 'PostgreSQL Global Development Group';
 const rpm = (name: string, evr: string, vendor: string): RpmSpec => {
   const [, epoch, version, release] = /^(?:(\d+):)?([^-]+)-(.+)$/.exec(evr)!;
   return { name, version: version!, release: release!, vendor, ...(epoch ? { epoch: Number(epoch) } : {}) };
