@@ -11,6 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HostReport } from '../../src/host/types.js';
+import { Store } from '../../src/store/index.js';
 import { repoclash } from '../support/cli.js';
 import { aptConfigForRoot, aptUpdate, aptUpgradePlan, dpkgStatusText, type AptRoot, type DpkgStatusEntry } from '../support/apt.js';
 import { buildDebRepo, type DebSpec, type DebSuite } from '../support/deb-repo.js';
@@ -576,7 +577,6 @@ describe('one store for every root, in sequence', () => {
     }
     // Both are repos.yaml's `bookworm` (the host source is that repo), each with its mirror's own versions.
     expect(reports.get('mirror-a')!.packages.find((p) => p.name === 'curl')).toMatchObject({ action: 'upgrade', to: { repo: 'bookworm-security' } });
-    const { Store } = await import('../../src/store/index.js');
     const stored = Store.open({ path: testStoreLocation(oneStore) });
     try {
       const bookworms = stored.repos().filter((r) => r.label === 'bookworm');
@@ -600,7 +600,6 @@ describe('a store written before repos were identified by location', () => {
     const crawl = await repoclash(emptyDir, ['crawl', '--config', legacyConfig, '--db', db, '--cache', `${db}-cache`]);
     expect(crawl.code).toBe(0);
     storeAsBeforeLocations(db, (repo) => repo.label ?? undefined);
-    const { Store } = await import('../../src/store/index.js');
     const before = Store.open({ path: testStoreLocation(db) });
     const legacySnapshots = before.snapshots('grafana');
     before.close();
