@@ -12,7 +12,6 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HostReport } from '../../src/host/types.js';
-import { repoclash } from '../support/cli.js';
 import { dnfUpgradePlan, runDnf, type DnfContext } from '../support/dnf.js';
 import { buildEl9Repos, el9Root } from '../support/el9-root.js';
 import { makeThrowawayKey, type GpgKey } from '../support/gpg.js';

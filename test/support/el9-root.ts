@@ -13,7 +13,7 @@ import type { GpgKey } from './gpg.js';
 import { addModulesYaml, buildRpmRepo, buildRpms, modulesYamlText, type RpmSpec } from './rpm-repo.js';
 import { rockySection } from './shipped-repo-files.js';
 
-export const ROCKY = 'Rocky Enterprise Software Foundation';
+const ROCKY = 'Rocky Enterprise Software Foundation';
 export const PGDG = 'PostgreSQL Global Development Group';
 const BASEOS = 'dl.rockylinux.org/pub/rocky/9.4/BaseOS/x86_64/os';
 const APPSTREAM = 'dl.rockylinux.org/pub/rocky/9.4/AppStream/x86_64/os';
