@@ -20,7 +20,7 @@ import { findPingPong } from './pingpong.js';
 import { findRegressions, type BestVersions, type ProfileVersions } from './regression.js';
 import { observedRollbackFinding, observedRollbacks, refusedRollbackFindings, rollbackIndex } from './rollback.js';
 import type { AnalysisInput, Candidate, FindingKind, Severity } from './types.js';
-import { canonicalPublisher, vendorNormaliser, type VendorNormaliser } from './vendors.js';
+import { canonicalPublisher, vendorNormaliser, winnerVendorOf, type VendorNormaliser } from './vendors.js';
 
 export const AUDIT_SCHEMA_VERSION = 1;
 
@@ -175,11 +175,7 @@ export function runAudit(input: AuditInput, options: AuditOptions = {}): AuditRe
   const vendors = vendorNormaliser(input.vendorEquivalences);
   const repoOf = (id: string): RepoConfig | undefined => input.repos.get(id);
   const formatOf = (id: string) => repoOf(id)?.format;
-  const vendorOf = (repoId: string, recorded: string | null): string => {
-    const repo = repoOf(repoId);
-    // A repo no longer configured: only the recorded vendor is left.
-    return repo ? canonicalPublisher(vendors, repo.format, recorded, repo.vendor) : vendors.canonical(recorded);
-  };
+  const vendorOf = winnerVendorOf(vendors, input.repos);
 
   const candidates = new Map<string, Candidate[]>();
   const candidatesOf = (p: ProfileConfig): Candidate[] => {

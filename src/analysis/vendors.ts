@@ -4,6 +4,7 @@
  * vendors goes through one normaliser built from `vendor-equivalences`, so "two vendors" always
  * means two organisations.
  */
+import type { RepoConfig } from '../config/types.js';
 import type { PackageFormat } from '../formats/types.js';
 
 /** Case- and whitespace-insensitive identity of a vendor spelling: "  Fedora   Project" → "fedora project". */
@@ -106,4 +107,16 @@ export function publisherOf(format: PackageFormat, headerVendor: string | null, 
 /** A Candidate's `publisher`: publisherOf through the normaliser, so equivalent spellings are one vendor. */
 export function canonicalPublisher(vendors: VendorNormaliser, format: PackageFormat, headerVendor: string | null, repoVendor: string): string {
   return vendors.canonical(publisherOf(format, headerVendor, repoVendor));
+}
+
+/**
+ * The vendor of a recorded winner (its repo and recorded vendor) as the audit tells vendors apart:
+ * the audit's ping-pong findings and the store screen choosing their names must use this one rule.
+ * A repo no longer configured: only the recorded vendor is left.
+ */
+export function winnerVendorOf(vendors: VendorNormaliser, repos: ReadonlyMap<string, RepoConfig>): (repoId: string, recorded: string | null) => string {
+  return (repoId, recorded) => {
+    const repo = repos.get(repoId);
+    return repo ? canonicalPublisher(vendors, repo.format, recorded, repo.vendor) : vendors.canonical(recorded);
+  };
 }

@@ -12,7 +12,7 @@ import { observedRollbacks } from '../analysis/rollback.js';
 import { resolveProfile } from '../analysis/resolve/resolve.js';
 import { keepBackWithStoredRelations } from '../analysis/resolve/apt-upgrade.js';
 import type { AnalysisInput, AptReleaseFacts, Candidate, InstalledPackage, Resolution } from '../analysis/types.js';
-import { canonicalPublisher, vendorKey, vendorNormaliser, type VendorNormaliser } from '../analysis/vendors.js';
+import { vendorKey, vendorNormaliser, winnerVendorOf, type VendorNormaliser } from '../analysis/vendors.js';
 import type { Config, ProfileConfig, RepoConfig } from '../config/types.js';
 import { repoHealth, type RepoHealth, type Store, type DnfRepoFacts, type StoredFeedRelease } from '../store/index.js';
 import { mapPackage, type MappingOptions } from '../upstream/mapping.js';
@@ -131,15 +131,12 @@ const PINGPONG_MIN_INTERVALS = 3;
 
 /**
  * The names an observed ping-pong can be about: a winner that changed hands, whose holders are two
- * vendors or more as the audit tells them apart (runAudit's vendorOf: the canonical publisher of
- * the holder's repo and recorded vendor). A vendor can only come back (A→B→A) where there are two;
+ * vendors or more as the audit tells them apart (winnerVendorOf, as runAudit: the canonical
+ * publisher of the holder's repo and recorded vendor). A vendor can only come back (A→B→A) where there are two;
  * a name moving between repos of one vendor (a release and its updates repo) never ping-pongs.
  */
 function namesWinnersMayPingPong(store: Store, config: Config, profiles: readonly ProfileConfig[], vendors: VendorNormaliser): string[] {
-  const vendorOf = (repoId: string, recorded: string | null): string => {
-    const repo = config.repos.get(repoId);
-    return repo ? canonicalPublisher(vendors, repo.format, recorded, repo.vendor) : vendors.canonical(recorded);
-  };
+  const vendorOf = winnerVendorOf(vendors, config.repos);
   const holders = new Map<string, { name: string; vendors: Set<string> }>();
   for (const h of store.winnerHolders(profiles.map((p) => p.name), PINGPONG_MIN_INTERVALS)) {
     const key = `${h.profile}\u0000${h.name}`;
