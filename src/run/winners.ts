@@ -8,6 +8,8 @@ import { winnersFromResolutions } from '../analysis/by-name.js';
 import { resolveWinners } from '../analysis/resolve/resolve.js';
 import type { AnalysisInput, AptReleaseFacts, Candidate } from '../analysis/types.js';
 import { vendorNormaliser } from '../analysis/vendors.js';
+import { aptExpressionMatches } from '../analysis/globs.js';
+import type { AptPin } from '../config/apt-preferences.js';
 import type { Config, ProfileConfig } from '../config/types.js';
 import type { Store, StoredVersion, Winner } from '../store/index.js';
 import { configFacts, resolvesPerName, withStoredFacts } from './analysis-input.js';
@@ -41,9 +43,22 @@ function winnerInputsFingerprint(inputs: ReturnType<typeof winnerInputs>): strin
  * host's `system` and the repos.yaml profile of the release it runs) have the same winners, so the
  * second records the first's instead of resolving again (~150 ms at a Debian suite's 60,000 names).
  */
-function resolutionKey(inputs: ReturnType<typeof winnerInputs>): string {
+function resolutionKey(inputs: ReturnType<typeof winnerInputs>, releases: ReadonlyMap<string, AptReleaseFacts>): string {
   const { name: _name, ...unnamed } = inputs.profile;
-  return JSON.stringify({ ...inputs, profile: unnamed });
+  return JSON.stringify({ ...inputs, profile: { ...unnamed, aptPreferences: effectivePins(unnamed, releases) } });
+}
+
+/**
+ * The profile's apt pins less those that can match none of its repos: apt matches `Pin: origin
+ * HOST` against the site an index came from only, so with no installed package (winners are
+ * resolved with none) such a pin gives no version a priority, whatever its package list. The host's
+ * `system` profile carries the host's pins for third-party archives its release's profile does not
+ * list. Kept whole while a repo's Release facts (its host) are unknown.
+ */
+function effectivePins(profile: Pick<ProfileConfig, 'repos' | 'aptPreferences'>, releases: ReadonlyMap<string, AptReleaseFacts>): AptPin[] {
+  const hosts = profile.repos.map((id) => releases.get(id)?.host);
+  if (!hosts.every((host): host is string => host !== undefined)) return profile.aptPreferences;
+  return profile.aptPreferences.filter(({ pin: target }) => target.kind !== 'origin' || hosts.some((host) => aptExpressionMatches(target.host, host)));
 }
 
 /**
@@ -65,7 +80,7 @@ export function recordWinners(store: Store, configured: Config, now: number, cha
     const inputs = winnerInputs(profile, config, releases);
     const fingerprint = winnerInputsFingerprint(inputs);
     const names = changedNames === undefined ? undefined : namesToReresolve(store, config, profile, fingerprint, changedNames);
-    return { profile, fingerprint, names, key: names === undefined ? resolutionKey(inputs) : null };
+    return { profile, fingerprint, names, key: names === undefined ? resolutionKey(inputs, releases) : null };
   });
   // Profiles resolved in full (a first crawl) read their repos' current versions once between
   // them: profiles share repos (a host's `system` and the release it runs), and each read is a

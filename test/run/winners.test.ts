@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config/repos-yaml.js';
 import { recordWinners } from '../../src/run/winners.js';
-import type { VersionRecord } from '../../src/store/types.js';
+import type { AptReleaseFacts, VersionRecord } from '../../src/store/types.js';
 import { memoryStore, meta, put, rec } from '../support/store-builders.js';
 
 const AT = Date.UTC(2025, 0, 6);
@@ -52,5 +52,61 @@ describe('recordWinners over profiles alike but for their name', () => {
     expect(together['fewer']).not.toEqual(together['host']);
     expect(together['host']!.find((w) => w.name === 'tool')).toMatchObject({ repoId: 'f1', evr: '0.9-1' });
     expect(together['arm']!.find((w) => w.name === 'tool')).toMatchObject({ repoId: 'third', evr: '1.0-1' });
+  });
+});
+
+describe('recordWinners over deb profiles differing only by apt pins', () => {
+  const DEB_REPOS = `repos:
+  main: { vendor: Debian, role: distro, format: deb, uri: http://a.invalid/debian, suite: stable, components: [main], architectures: [amd64] }
+  extra: { vendor: Extra, role: third-party, format: deb, uri: http://b.invalid/extra, suite: stable, components: [main], architectures: [amd64] }
+`;
+  const pinned = (name: string, host: string) => `  ${name}:
+    repos: [main, extra]
+    arch: amd64
+    apt-preferences: |
+      Package: tool
+      Pin: origin ${host}
+      Pin-Priority: 1001
+`;
+  /** `plain` has no pins; `elsewhere` pins an archive none of its repos is on; `own` pins main's. */
+  const DEB_PROFILES = {
+    plain: '  plain: { repos: [main, extra], arch: amd64 }\n',
+    elsewhere: pinned('elsewhere', 'c.invalid'),
+    own: pinned('own', 'a.invalid'),
+  };
+  const facts = (host: string): AptReleaseFacts => ({
+    origin: null,
+    label: null,
+    archive: 'stable',
+    codename: null,
+    version: null,
+    notAutomatic: false,
+    butAutomaticUpgrades: false,
+    host,
+    components: ['main'],
+  });
+  const deb = (name: string, version: string): VersionRecord => rec(name, version, '1', { arch: 'amd64', vendor: null, buildTime: null });
+
+  function debWinnersOf(names: ReadonlyArray<keyof typeof DEB_PROFILES>) {
+    const config = parseConfig(`${DEB_REPOS}profiles:\n${names.map((n) => DEB_PROFILES[n]).join('')}`, 'repos.yaml');
+    const store = memoryStore(...[...config.repos.values()].map((r) => ({ id: r.id, vendor: r.vendor, role: r.role, format: r.format })));
+    try {
+      store.setReleaseFacts('main', facts('a.invalid'));
+      store.setReleaseFacts('extra', facts('b.invalid'));
+      put(store, meta('main', AT, 'main-0'), [deb('tool', '0.9'), deb('bash', '5.2')]);
+      put(store, meta('extra', AT, 'extra-0'), [deb('tool', '1.0')]);
+      recordWinners(store, config, AT);
+      return Object.fromEntries(names.map((n) => [n, store.currentWinners(n).map(({ profile: _p, ...w }) => w)]));
+    } finally {
+      store.close();
+    }
+  }
+
+  it('a pin on an archive none of the repos is on changes nothing; a pin on one of them is not ignored', () => {
+    const together = debWinnersOf(['plain', 'elsewhere', 'own']);
+    for (const name of ['plain', 'elsewhere', 'own'] as const) expect(together[name], name).toEqual(debWinnersOf([name])[name]);
+    expect(together['plain']!.find((w) => w.name === 'tool')).toMatchObject({ repoId: 'extra', evr: '1.0-1' });
+    expect(together['elsewhere']).toEqual(together['plain']);
+    expect(together['own']!.find((w) => w.name === 'tool')).toMatchObject({ repoId: 'main', evr: '0.9-1' });
   });
 });
