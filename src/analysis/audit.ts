@@ -18,7 +18,7 @@ import { findFeedLag } from './feed-lag.js';
 import { findLag, toUpstreamReleases } from './lag.js';
 import { findPingPong } from './pingpong.js';
 import { findRegressions, type BestVersions, type ProfileVersions } from './regression.js';
-import { observedRollbackFinding, observedRollbacks, refusedRollbackFindings, rollbackIndex } from './rollback.js';
+import { observedRollbackFinding, observedRollbacks, refusedRollbackFindings, rollbackIndex, type RollbackPeriod } from './rollback.js';
 import type { AnalysisInput, Candidate, FindingKind, Severity } from './types.js';
 import { canonicalPublisher, vendorNormaliser, winnerVendorOf, type VendorNormaliser } from './vendors.js';
 
@@ -36,6 +36,13 @@ export interface AuditInput extends AnalysisInput {
    * repo, arch and role of these candidates are read.
    */
   bestVersions?: ReadonlyMap<string, ReadonlyMap<string, BestVersions>>;
+  /**
+   * The observed rollbacks (observedRollbacks) of at least the audited repos, when the loader found
+   * them while screening the store; used instead of judging `history` again, so `history` need not
+   * hold the names that only roll back (most names that go back are shipped by one vendor: no
+   * other kind is about them). Periods of repos outside the audited profiles are ignored.
+   */
+  observedRollbacks?: readonly RollbackPeriod[];
 }
 
 export interface AuditOptions {
@@ -202,8 +209,9 @@ export function runAudit(input: AuditInput, options: AuditOptions = {}): AuditRe
   const auditedRepos = new Set(profiles.flatMap((p) => p.repos));
   const history = historyByRepo(input.history);
   if (kinds.has('rollback') || kinds.has('pingpong')) {
-    const relevantHistory = [...auditedRepos].flatMap((id) => history.get(id) ?? []);
-    const periods = observedRollbacks(relevantHistory, formatOf);
+    const periods = input.observedRollbacks
+      ? input.observedRollbacks.filter((p) => auditedRepos.has(p.repoId))
+      : observedRollbacks([...auditedRepos].flatMap((id) => history.get(id) ?? []), formatOf);
     if (kinds.has('rollback')) {
       findings.push(...periods.map(observedRollbackFinding));
       findings.push(...refusedRollbackFindings(input.repoEvents.filter((e) => auditedRepos.has(e.repoId))));

@@ -151,9 +151,11 @@ function namesWinnersMayPingPong(store: Store, config: Config, profiles: readonl
  * The audit's (and the weekly report's) slice of the store, which gives the same findings as
  * loadAnalysisData() without reading every version of every repo into objects. The store selects
  * the names each kind can be about — shipped by several vendors in a profile (clash, predicted
- * ping-pong), a winner that changed twice (observed ping-pong), a best version that went back in a
- * repo (rollback), shipped upstream or aliased to an upstream name (lag) — and only those names' versions,
- * history and winners are read, complete in every configured repo. Upgrade-path regressions read
+ * ping-pong), a winner held by two vendors that changed twice (observed ping-pong), shipped upstream
+ * or aliased to an upstream name (lag) — and only those names' versions and history are read,
+ * complete in every configured repo; winner history only for the observed ping-pong names.
+ * Rollbacks are judged here, on light rows of the names whose best version may have gone back in a
+ * repo (input.observedRollbacks): a name that only went back is not read again. Upgrade-path regressions read
  * each profile's best versions of the names whose best goes back or vanishes (regression-input.ts).
  * Winners are resolved for the selected names only: apt decides per name, and so does dnf unless
  * includepkgs/excludepkgs patterns are read against the whole sack (then that profile reads it all).
@@ -177,17 +179,20 @@ export function loadAuditData(store: Store, configured: Config, profiles: readon
   }
   // A version that left a repo is common (every update); a best version that went back is not.
   // The store screens by sort key (a version gone while a lower one stayed or came later; where a
-  // repo's stored format is not its configured one, any version gone), those names' histories are
-  // judged on light rows, and only the ones that did go back are read in full.
+  // repo's stored format is not its configured one, any version gone), and those names' histories
+  // are judged on light rows. The rollback findings need nothing else, and a name that went back is
+  // one of the other kinds' names only when their own screens select it (as after week 52 of the
+  // history bench: 1,138 names went back, 848 of them selected by no other kind).
   const auditedRepos = [...new Set(profiles.flatMap((p) => p.repos))];
   const formatOf = (id: string) => config.repos.get(id)?.format;
   const storedFormat = new Map(store.repos().map((r) => [r.id, r.format]));
   const keyed = auditedRepos.filter((id) => storedFormat.get(id) === formatOf(id));
   const unkeyed = auditedRepos.filter((id) => !keyed.includes(id));
   const mayHaveGoneBack = new Set([...store.namesWithLowerLaterVersions(keyed), ...store.namesWithClosedIntervals(unkeyed)]);
-  const screened = store.versionPartsHistory(auditedRepos, [...mayHaveGoneBack].sort());
-  add(observedRollbacks(screened, formatOf).map((period) => period.name));
-  add(namesWinnersMayPingPong(store, config, profiles, vendors));
+  const rollbacks = observedRollbacks(store.versionPartsHistory(auditedRepos, [...mayHaveGoneBack].sort()), formatOf);
+  // Winner history serves only observed ping-pong: read it for these names alone.
+  const mayPingPong = [...new Set(namesWinnersMayPingPong(store, config, profiles, vendors))].sort();
+  add(mayPingPong);
   const upstreamNames = new Set(store.namesIn([...config.repos.values()].filter((r) => r.role === 'upstream').map((r) => r.id)));
   add(upstreamNames);
   for (const [distroName, aliases] of config.aliases) if (aliases.some((a) => upstreamNames.has(a))) wanted.add(distroName);
@@ -201,12 +206,13 @@ export function loadAuditData(store: Store, configured: Config, profiles: readon
     ...configFacts(config),
     current: names.length > 0 ? store.currentVersions(repoIds, names) : [],
     history: names.length > 0 ? store.versionHistory(repoIds, names) : [],
-    winnerHistory: names.length > 0 ? store.winnerHistory(undefined, names) : [],
+    winnerHistory: mayPingPong.length > 0 ? store.winnerHistory(undefined, mayPingPong) : [],
     repoEvents: store.repoEvents(),
     releases,
     now,
     winnersByProfile: new Map(),
     bestVersions: regressionBestVersions(store, config, profiles, vendors),
+    observedRollbacks: rollbacks,
     upstreamFeeds: feeds.releases,
     upstreamMapping: feeds.mapping,
     ...(options.includePrereleases ? { includePrereleases: true } : {}),

@@ -115,7 +115,19 @@ describe('loadAuditData', () => {
   it('reads only the selected names into objects', () => {
     const { store, config, now } = seeded();
     const data = loadAuditData(store, config, [...config.profiles.values()], now);
-    expect([...new Set(data.input.current.map((v) => v.name))].sort()).toEqual(['b', 'clashing', 'flip', 'go', 'golang', 'lagging']);
+    // "b" only went back, in a repo of one vendor: its rollback is judged on the screen's light
+    // rows (input.observedRollbacks), and no other kind is about it, so it is not read again.
+    expect([...new Set(data.input.current.map((v) => v.name))].sort()).toEqual(['clashing', 'flip', 'go', 'golang', 'lagging']);
+    expect(data.input.observedRollbacks?.map((p) => `${p.repoId} ${p.name} ${p.lost} → ${p.best}`)).toEqual(['f1-updates b 1.1-1 → 1.0.5-1']);
+    // Winner history serves observed ping-pong alone: only names whose winners were two vendors.
+    expect([...new Set(data.input.winnerHistory.map((w) => w.name))]).toEqual(['flip']);
+  });
+
+  it('keeps to the audited profiles when loaded for more (rollbacks judged by the loader)', () => {
+    const { store, config, now } = seeded();
+    const profiles = [...config.profiles.values()];
+    const everything = runAudit(loadAnalysisData(store, config, profiles, now).input, { profiles: ['p2'] });
+    expect(runAudit(loadAuditData(store, config, profiles, now).input, { profiles: ['p2'] })).toEqual(everything);
   });
 });
 
