@@ -178,18 +178,17 @@ export function loadAuditData(store: Store, configured: Config, profiles: readon
     add(store.namesWithSeveralVendors(vendorOfRepo, { repoIds: rpmRepos, keyOf: headerKeyOf }));
   }
   // A version that left a repo is common (every update); a best version that went back is not.
-  // The store screens by sort key (a version gone while a lower one stayed or came later; where a
-  // repo's stored format is not its configured one, any version gone), and those names' histories
-  // are judged on light rows. The rollback findings need nothing else, and a name that went back is
-  // one of the other kinds' names only when their own screens select it (as after week 52 of the
-  // history bench: 1,138 names went back, 848 of them selected by no other kind).
+  // The store screens (repo, name) pairs by sort key (a version gone while a lower one stayed or
+  // came later; where a repo's stored format is not its configured one, any version gone), and
+  // those pairs' histories are judged on light rows. The rollback findings need nothing else, and a
+  // name that went back is one of the other kinds' names only when their own screens select it
+  // (after week 52 of the history bench: 1,138 names went back, 848 selected by no other kind).
   const auditedRepos = [...new Set(profiles.flatMap((p) => p.repos))];
   const formatOf = (id: string) => config.repos.get(id)?.format;
   const storedFormat = new Map(store.repos().map((r) => [r.id, r.format]));
   const keyed = auditedRepos.filter((id) => storedFormat.get(id) === formatOf(id));
   const unkeyed = auditedRepos.filter((id) => !keyed.includes(id));
-  const mayHaveGoneBack = new Set([...store.namesWithLowerLaterVersions(keyed), ...store.namesWithClosedIntervals(unkeyed)]);
-  const rollbacks = observedRollbacks(store.versionPartsHistory(auditedRepos, [...mayHaveGoneBack].sort()), formatOf);
+  const rollbacks = observedRollbacks(store.rollbackCandidates(keyed, unkeyed), formatOf);
   // Winner history serves only observed ping-pong: read it for these names alone.
   const mayPingPong = [...new Set(namesWinnersMayPingPong(store, config, profiles, vendors))].sort();
   add(mayPingPong);

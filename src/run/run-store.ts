@@ -275,14 +275,11 @@ export class RunStore implements Store {
     const byStored = Object.fromEntries(Object.entries(vendorOfRepo).map(([name, vendor]) => [this.to(name), vendor]));
     return this.inner.namesWithSeveralVendors(byStored, headers && { ...headers, repoIds: this.toAll(headers.repoIds) });
   }
-  namesWithClosedIntervals(repoIds: readonly string[]): string[] {
-    return this.inner.namesWithClosedIntervals(this.toAll(repoIds));
-  }
   namesWithLowerLaterVersions(repoIds: readonly string[]): string[] {
     return this.inner.namesWithLowerLaterVersions(this.toAll(repoIds));
   }
-  versionPartsHistory(repoIds: readonly string[], names: readonly string[]): VersionInterval[] {
-    return this.named(this.inner.versionPartsHistory(this.toAll(repoIds), names));
+  rollbackCandidates(keyedRepoIds: readonly string[], unkeyedRepoIds: readonly string[]): VersionInterval[] {
+    return this.named(this.inner.rollbackCandidates(this.toAll(keyedRepoIds), this.toAll(unkeyedRepoIds)));
   }
   namesIn(repoIds: readonly string[]): string[] {
     return this.inner.namesIn(this.toAll(repoIds));

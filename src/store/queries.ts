@@ -188,17 +188,6 @@ export function nameColumn(db: Db, sql: string, ...params: string[]): string[] {
   return db.prepare<string[], [string]>(sql).raw().all(...params).map((r) => r[0]);
 }
 
-/** Names with a version that left one of the repos: the only names whose best version can have gone back. */
-export function namesWithClosedIntervals(db: Db, repoIds: readonly string[]): string[] {
-  if (repoIds.length === 0) return [];
-  return nameColumn(
-    db,
-    `SELECT DISTINCT name FROM version_tracks
-     WHERE repo_id IN (SELECT value FROM json_each(?)) AND last_seen IS NOT NULL`,
-    JSON.stringify(repoIds),
-  );
-}
-
 /** Every name the repos ship or shipped. */
 export function namesIn(db: Db, repoIds: readonly string[]): string[] {
   if (repoIds.length === 0) return [];
@@ -230,16 +219,30 @@ export function versionHistory(db: Db, repoIds?: readonly string[], names?: read
 }
 
 /**
- * versionHistory() of some names reduced to what ordering and timing need (repo, name, arch, EVR,
- * first/last seen): the text fields (vendor, source, url, summary) and build time are null. For
- * screening many names' histories (which of them went back?) before reading a few in full.
+ * The (repo, name) pairs whose best version may have gone back, as intervals reduced to what
+ * ordering and timing need (repo, name, arch, EVR, first/last seen; the text fields and build
+ * time are null), ordered as versionHistory(): in `keyedRepoIds` the pairs version_rollbacks
+ * holds (a version gone while a lower one by sort key stayed or came later), in `unkeyedRepoIds`
+ * (sort keys not in the format the caller compares by) every name with a version gone. Pairs, not
+ * names: a name that went back in one repo is not read in the others (after 52 simulated weeks:
+ * 8,991 rows instead of 11,917).
  */
-export function versionPartsHistory(db: Db, repoIds: readonly string[], names: readonly string[]): VersionInterval[] {
-  if (repoIds.length === 0 || names.length === 0) return [];
+export function rollbackCandidates(db: Db, keyedRepoIds: readonly string[], unkeyedRepoIds: readonly string[]): VersionInterval[] {
+  if (keyedRepoIds.length === 0 && unkeyedRepoIds.length === 0) return [];
   const lastCheck = new Map(db.prepare<[], [string, number]>('SELECT repo_id, max(checked_at) FROM snapshots GROUP BY repo_id').raw().all());
   // NULLs in the text columns' places: SQLite hands JS no strings for them, and toInterval() serves.
-  const columns = 'v.repo_id, v.name, v.arch, v.epoch, v.version, v.release, v.evr, NULL, NULL, NULL, NULL, NULL, v.first_seen, v.last_seen';
-  const rows = db.prepare<string[], RawIntervalRow>(versionHistorySql(true, true, columns)).raw().iterate(JSON.stringify(repoIds), JSON.stringify(names));
+  const rows = db
+    .prepare<[string, string], RawIntervalRow>(
+      `WITH pairs AS (
+         SELECT repo_id, name FROM version_rollbacks WHERE repo_id IN (SELECT value FROM json_each(?))
+         UNION ALL
+         SELECT DISTINCT repo_id, name FROM version_tracks WHERE repo_id IN (SELECT value FROM json_each(?)) AND last_seen IS NOT NULL)
+       SELECT v.repo_id, v.name, v.arch, v.epoch, v.version, v.release, v.evr, NULL, NULL, NULL, NULL, NULL, v.first_seen, v.last_seen
+       FROM pairs AS p CROSS JOIN version_tracks AS v ON v.repo_id = p.repo_id AND v.name = p.name
+       ORDER BY v.repo_id, v.name, v.arch, v.first_seen, v.id`,
+    )
+    .raw()
+    .iterate(JSON.stringify(keyedRepoIds), JSON.stringify(unkeyedRepoIds));
   return collect(rows, (row) => toInterval(row, lastCheck));
 }
 

@@ -13,11 +13,10 @@ import {
   latestSnapshot,
   namesGoingBack,
   namesIn,
-  namesWithClosedIntervals,
   snapshots,
   snapshotsFetchedAfter,
+  rollbackCandidates,
   versionHistory,
-  versionPartsHistory,
 } from './queries.js';
 import { debRelations } from './deb-relations.js';
 import { RepoUpdate, recordUnchanged } from './repo-update.js';
@@ -161,14 +160,11 @@ export class SqliteStore implements Store {
   namesWithSeveralVendors(vendorOfRepo: Readonly<Record<string, string>>, headers?: HeaderVendorScreen): string[] {
     return namesWithSeveralVendors(this.db, vendorOfRepo, headers);
   }
-  namesWithClosedIntervals(repoIds: readonly string[]): string[] {
-    return namesWithClosedIntervals(this.db, repoIds);
-  }
   namesWithLowerLaterVersions(repoIds: readonly string[]): string[] {
     return namesWithLowerLaterVersions(this.db, repoIds);
   }
-  versionPartsHistory(repoIds: readonly string[], names: readonly string[]): VersionInterval[] {
-    return versionPartsHistory(this.db, repoIds, names);
+  rollbackCandidates(keyedRepoIds: readonly string[], unkeyedRepoIds: readonly string[]): VersionInterval[] {
+    return rollbackCandidates(this.db, keyedRepoIds, unkeyedRepoIds);
   }
   namesIn(repoIds: readonly string[]): string[] {
     return namesIn(this.db, repoIds);

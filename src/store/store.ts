@@ -104,13 +104,18 @@ export interface Store {
    * that can clash or ping-pong: the analysis decides.
    */
   namesWithSeveralVendors(vendorOfRepo: Readonly<Record<string, string>>, headers?: HeaderVendorScreen): string[];
-  namesWithClosedIntervals(repoIds: readonly string[]): string[];
   /**
    * Names of which a version vanished from one of the repos while a lower one (by sort key) stayed
    * or came later there: the only names whose best version in a repo can have gone back.
    */
   namesWithLowerLaterVersions(repoIds: readonly string[]): string[];
-  versionPartsHistory(repoIds: readonly string[], names: readonly string[]): VersionInterval[];
+  /**
+   * Light intervals (repo, name, arch, EVR parts, first/last seen; no text, no build time) of every
+   * (repo, name) whose best version may have gone back: in `keyedRepoIds` the pairs of
+   * namesWithLowerLaterVersions, in `unkeyedRepoIds` every name with a version gone. Ordered as
+   * versionHistory().
+   */
+  rollbackCandidates(keyedRepoIds: readonly string[], unkeyedRepoIds: readonly string[]): VersionInterval[];
   namesIn(repoIds: readonly string[]): string[];
   versionHistory(repoIds?: readonly string[], names?: readonly string[]): VersionInterval[];
   snapshots(repoId?: string): Snapshot[];

@@ -112,21 +112,22 @@ export function versionHistory(db: PgConnection, repoIds?: readonly string[], na
     .map((r) => toInterval(r, lastCheck));
 }
 
-export function versionPartsHistory(db: PgConnection, repoIds: readonly string[], names: readonly string[]): VersionInterval[] {
-  if (repoIds.length === 0 || names.length === 0) return [];
+/** As `../queries.ts`: the (repo, name) pairs whose best version may have gone back, as light intervals. */
+export function rollbackCandidates(db: PgConnection, keyedRepoIds: readonly string[], unkeyedRepoIds: readonly string[]): VersionInterval[] {
+  if (keyedRepoIds.length === 0 && unkeyedRepoIds.length === 0) return [];
   const lastCheck = lastChecks(db);
-  const columns = 'v.repo_id, v.name, v.arch, v.epoch, v.version, v.release, v.evr, NULL, NULL, NULL, NULL, NULL, v.first_seen, v.last_seen';
   return db
-    .rows(`SELECT ${columns} FROM version_tracks AS v WHERE ${inList('v.repo_id', 1)} AND ${inList('v.name', 2)} ORDER BY ${HISTORY_ORDER}`, [
-      JSON.stringify(repoIds),
-      JSON.stringify(names),
-    ])
+    .rows(
+      `WITH pairs AS (
+         SELECT repo_id, name FROM version_rollbacks WHERE ${inList('repo_id', 1)}
+         UNION ALL
+         SELECT DISTINCT repo_id, name FROM version_tracks WHERE ${inList('repo_id', 2)} AND last_seen IS NOT NULL)
+       SELECT v.repo_id, v.name, v.arch, v.epoch, v.version, v.release, v.evr, NULL, NULL, NULL, NULL, NULL, v.first_seen, v.last_seen
+       FROM pairs AS p JOIN version_tracks AS v ON v.repo_id = p.repo_id AND v.name = p.name
+       ORDER BY ${HISTORY_ORDER}`,
+      [JSON.stringify(keyedRepoIds), JSON.stringify(unkeyedRepoIds)],
+    )
     .map((r) => toInterval(r, lastCheck));
-}
-
-export function namesWithClosedIntervals(db: PgConnection, repoIds: readonly string[]): string[] {
-  if (repoIds.length === 0) return [];
-  return db.column<string>(`SELECT DISTINCT name FROM version_tracks WHERE ${inList('repo_id', 1)} AND last_seen IS NOT NULL`, [JSON.stringify(repoIds)]);
 }
 
 export function namesIn(db: PgConnection, repoIds: readonly string[]): string[] {

@@ -146,11 +146,8 @@ export class PostgresStore implements Store {
   namesWithSeveralVendors(vendorOfRepo: Readonly<Record<string, string>>, headers?: HeaderVendorScreen): string[] {
     return screens.namesWithSeveralVendors(this.db, vendorOfRepo, headers);
   }
-  namesWithClosedIntervals(repoIds: readonly string[]): string[] {
-    return q.namesWithClosedIntervals(this.db, repoIds);
-  }
-  versionPartsHistory(repoIds: readonly string[], names: readonly string[]): VersionInterval[] {
-    return q.versionPartsHistory(this.db, repoIds, names);
+  rollbackCandidates(keyedRepoIds: readonly string[], unkeyedRepoIds: readonly string[]): VersionInterval[] {
+    return q.rollbackCandidates(this.db, keyedRepoIds, unkeyedRepoIds);
   }
   namesWithLowerLaterVersions(repoIds: readonly string[]): string[] {
     return screens.namesWithLowerLaterVersions(this.db, repoIds);
