@@ -13,11 +13,12 @@ import { ensureHistoryStores } from './gen-history.js';
 import { buildCli, cliPath, MB, ratio, timeProcess } from './process.js';
 import type { BenchRow } from './types.js';
 
-function counts(db: string): { versions: number; winners: number } {
+function counts(db: string): { versions: number; winners: number; steps: number } {
   const d = new Database(db, { readonly: true });
   try {
     const n = (sql: string) => (d.prepare(sql).get() as { n: number }).n;
-    return { versions: n('SELECT count(*) AS n FROM version_tracks'), winners: n('SELECT count(*) AS n FROM winner_tracks') };
+    // Winner rows are runs of a holder since schema 13; each later EVR of a run is a step.
+    return { versions: n('SELECT count(*) AS n FROM version_tracks'), winners: n('SELECT count(*) AS n FROM winner_tracks'), steps: n('SELECT count(*) AS n FROM winner_steps') };
   } finally {
     d.close();
   }
@@ -38,11 +39,11 @@ export default async function historyBench(): Promise<BenchRow[]> {
       const db = path.join(work, `week${week}.db`);
       copyFileSync(source, db);
       const size = statSync(db).size;
-      const { versions, winners } = counts(db);
+      const { versions, winners, steps } = counts(db);
       const cli = (args: string[], stdoutFile?: string) => timeProcess(process.execPath, [cliPath, ...args], { cwd: work, ...(stdoutFile ? { stdoutFile } : {}) });
       const [audit, scan] = await auditRows(`after week ${week}`, cli, stores.config, db, work, versions, (c) => c === 0 || c === 1);
       rows.push(audit!, scan!);
-      rows.push({ name: `store size after week ${week}`, value: size / MB, unit: 'MB', note: `${versions.toLocaleString('en')} version records, ${winners.toLocaleString('en')} winner rows` });
+      rows.push({ name: `store size after week ${week}`, value: size / MB, unit: 'MB', note: `${versions.toLocaleString('en')} version records, ${winners.toLocaleString('en')} winner rows + ${steps.toLocaleString('en')} EVR steps` });
       measured.push({ week, size, audit: audit!.value, versions });
     }
     const [first, last] = measured as [(typeof measured)[0], (typeof measured)[0]];

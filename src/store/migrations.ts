@@ -22,6 +22,30 @@ export interface Migration {
   fill?: (db: Db) => void;
 }
 
+/**
+ * Migration 13's fold of row-per-EVR winner intervals into runs and steps, in SQL both backends
+ * run as it is (window functions; IS NOT DISTINCT FROM for the nullable vendor).
+ */
+export const FOLD_WINNER_RUNS = `
+  CREATE TEMP TABLE winner_folds AS
+    SELECT id, profile, name, evr, from_at, is_step,
+      first_value(id) OVER run AS head,
+      last_value(to_at) OVER (run ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING) AS run_to
+    FROM (
+      SELECT *, sum(1 - is_step) OVER (PARTITION BY profile, name ORDER BY from_at, id ROWS UNBOUNDED PRECEDING) AS run_no
+      FROM (
+        SELECT id, profile, name, evr, from_at, to_at,
+          CASE WHEN lag(repo_id) OVER byName = repo_id AND lag(vendor) OVER byName IS NOT DISTINCT FROM vendor
+                AND lag(to_at) OVER byName = from_at AND lag(from_at) OVER byName < from_at THEN 1 ELSE 0 END AS is_step
+        FROM winner_tracks WINDOW byName AS (PARTITION BY profile, name ORDER BY from_at, id)) AS flagged) AS numbered
+    WINDOW run AS (PARTITION BY profile, name, run_no ORDER BY from_at, id);
+  CREATE INDEX winner_folds_id ON winner_folds (id);
+  INSERT INTO winner_steps (run_id, at, evr) SELECT head, from_at, evr FROM winner_folds WHERE is_step = 1;
+  DELETE FROM winner_tracks WHERE id IN (SELECT id FROM winner_folds WHERE is_step = 1);
+  UPDATE winner_tracks SET to_at = (SELECT f.run_to FROM winner_folds AS f WHERE f.id = winner_tracks.id)
+    WHERE id IN (SELECT head FROM winner_folds WHERE is_step = 1);
+  DROP TABLE winner_folds;`;
+
 export const MIGRATIONS: readonly Migration[] = [
   {
     version: 1,
@@ -317,6 +341,27 @@ export const MIGRATIONS: readonly Migration[] = [
     sql: `
       ALTER TABLE repos ADD COLUMN location TEXT;
       ALTER TABLE repos ADD COLUMN label TEXT;
+    `,
+  },
+  {
+    version: 13,
+    name: 'winner runs with EVR steps',
+    // Nearly every change of a winner is a new EVR of the same repo and vendor: a whole interval
+    // row (and two index entries) for each was most of winner_tracks' growth. A winner_tracks row
+    // is now one run of one holder (from its first EVR); each later EVR of the run is a step
+    // (run id, at, evr), and the readers split runs back into one interval per EVR
+    // (winners.ts). Existing rows fold into runs by the same rule the writers follow: a row is a
+    // step of the previous row of its name when the holder is the same, the previous row ended
+    // exactly when it starts, and it starts after the previous row did.
+    sql: `
+      CREATE TABLE winner_steps (
+        run_id INTEGER NOT NULL,
+        at     INTEGER NOT NULL,
+        evr    TEXT NOT NULL,
+        PRIMARY KEY (run_id, at)
+      ) STRICT, WITHOUT ROWID;
+
+      ${FOLD_WINNER_RUNS}
     `,
   },
 ];

@@ -38,6 +38,8 @@ function prepare(db: Db) {
            > (SELECT min(o.sort_key) FROM version_tracks AS o WHERE o.repo_id = @repo AND o.name = c.value AND o.last_seen IS NULL)`,
     ),
     handover: db.prepare('INSERT OR IGNORE INTO winner_handovers (profile, name) VALUES (?, ?)'),
+    // Closed runs only: an EVR step closes an interval too, but a name can come back only to a
+    // profile holding a closed run (its earlier holders), so steps change nothing here.
     profileHasClosed: db.prepare<[string], number>('SELECT EXISTS (SELECT 1 FROM winner_tracks WHERE profile = ? AND to_at IS NOT NULL)').pluck(),
     // A name that comes back after a gap: its earlier holders are closed intervals.
     returning: db.prepare(
@@ -179,8 +181,8 @@ export function namesWithSeveralVendors(db: Db, vendorOfRepo: Readonly<Record<st
 
 /**
  * The distinct holders of the names whose winner changed hands in one of the profiles (between
- * repos or recorded vendors) and has at least `minIntervals` intervals there: winner_handovers
- * names the candidates, and only their intervals are read.
+ * repos or recorded vendors) and has at least `minIntervals` intervals there (its runs plus their
+ * EVR steps): winner_handovers names the candidates, and only their intervals are read.
  */
 export function winnerHolders(db: Db, profiles: readonly string[], minIntervals: number): WinnerHolder[] {
   if (profiles.length === 0) return [];
@@ -191,7 +193,7 @@ export function winnerHolders(db: Db, profiles: readonly string[], minIntervals:
            CROSS JOIN winner_tracks AS w ON w.profile = h.profile AND w.name = h.name
          WHERE h.profile IN (SELECT value FROM json_each(@profiles))
          GROUP BY h.profile, h.name
-         HAVING count(*) >= @minIntervals AND (count(DISTINCT w.repo_id) > 1 OR count(DISTINCT coalesce(w.vendor, '')) > 1))
+         HAVING count(*) + sum((SELECT count(*) FROM winner_steps AS s WHERE s.run_id = w.id)) >= @minIntervals AND (count(DISTINCT w.repo_id) > 1 OR count(DISTINCT coalesce(w.vendor, '')) > 1))
        SELECT DISTINCT handed.profile, handed.name, w.repo_id AS repoId, w.vendor FROM handed
          CROSS JOIN winner_tracks AS w ON w.profile = handed.profile AND w.name = handed.name`,
     )

@@ -3,22 +3,82 @@
  * analysis computes the winners after each crawl and records them here; ping-pong is read back
  * from the history. Intervals are half-open [from, to): a new winner's `from` is the previous
  * one's `to`, so the history of a name has no gaps while some repo of the profile ships it.
+ *
+ * Stored as runs (migration 13): a winner_tracks row is one run of one holder (repo + vendor) of a
+ * name, with the EVR it started with; each later EVR of that holder inside the run is a narrow
+ * winner_steps row (run id, at, evr). Almost every change of a winner is a new EVR of the same
+ * holder, so a year of history grows by those small rows, not by whole interval rows. The readers
+ * give back the intervals one row per EVR (see `segments`): the same list, in the same order, as
+ * when every EVR was its own row. A step's `at` is always after its run's start and after the
+ * run's previous step, and at most the run's end.
  */
 import { StoreError } from '../errors.js';
 import type { Db } from './db.js';
 import { profileHasClosedWinners, recordWinnerScreens } from './screens.js';
 import type { Winner, WinnerChanges, WinnerInputs, WinnerInterval } from './types.js';
 
-interface OpenWinner {
+/** An open run as recordWinners needs it: its holder, its current EVR and since when that holds. */
+export interface OpenWinner {
   id: number;
   repoId: string;
   vendor: string | null;
   evr: string;
+  /** When the current EVR started: the run's start or its last step. */
   from: number;
 }
 
-function sameWinner(a: OpenWinner, b: Winner): boolean {
-  return a.repoId === b.repoId && a.vendor === b.vendor && a.evr === b.evr;
+/** How a new winner follows the open run of its name (null: none), per the row-per-EVR rules. */
+export type WinnerMove = 'same' | 'step' | 'handover' | 'restart' | 'open';
+
+/**
+ * What recording `winner` at `at` does to the name's open run: nothing (same winner); a step (the
+ * holder's new EVR, later than its current one's start); or a new run after closing the old one
+ * (another holder; or the same holder again at the very instant its current EVR began, which a
+ * step cannot hold since steps of a run are strictly later than what precedes them). Both stores
+ * decide by this function.
+ */
+export function winnerMove(held: OpenWinner | undefined, winner: Winner, at: number): WinnerMove {
+  if (!held) return 'open';
+  if (held.repoId !== winner.repoId || held.vendor !== winner.vendor) return 'handover';
+  if (held.evr === winner.evr) return 'same';
+  return at > held.from ? 'step' : 'restart';
+}
+
+/** A run joined with one of its steps (step columns null for a run without steps), as both stores read them. */
+export interface RunStepRow {
+  profile: string;
+  name: string;
+  repoId: string;
+  vendor: string | null;
+  evr: string;
+  from: number;
+  to: number | null;
+  id: number;
+  stepAt: number | null;
+  stepEvr: string | null;
+}
+
+/**
+ * The intervals, one per EVR, of runs read with their steps ordered by (profile, name, from, id,
+ * step at): a run's first EVR holds from its start to its first step, each step's EVR to the next
+ * step, the last one to the run's end.
+ */
+export function segments(rows: Iterable<RunStepRow>): WinnerInterval[] {
+  const out: WinnerInterval[] = [];
+  let runId: number | null = null;
+  let last: WinnerInterval | null = null;
+  for (const row of rows) {
+    if (row.id !== runId) {
+      runId = row.id;
+      last = { profile: row.profile, name: row.name, repoId: row.repoId, vendor: row.vendor, evr: row.evr, from: row.from, to: row.to };
+      out.push(last);
+    }
+    if (row.stepAt === null || row.stepEvr === null) continue;
+    last!.to = row.stepAt;
+    last = { profile: row.profile, name: row.name, repoId: row.repoId, vendor: row.vendor, evr: row.stepEvr, from: row.stepAt, to: row.to };
+    out.push(last);
+  }
+  return out;
 }
 
 /** What every store checks before recording winners: one per name, all inside `names`. By name. */
@@ -35,22 +95,30 @@ export function validateWinners(profile: string, winners: readonly Winner[], nam
   return byName;
 }
 
+/** The open runs of a profile with their current EVR and its start: the run's own, or its last step's. */
+const openRuns = (columns: string): string => `SELECT ${columns}
+  FROM winner_tracks AS w LEFT JOIN winner_steps AS s ON s.run_id = w.id
+    AND s.at = (SELECT max(l.at) FROM winner_steps AS l WHERE l.run_id = w.id)
+  WHERE w.profile = ? AND w.to_at IS NULL`;
+const CURRENT_EVR = `coalesce(s.evr, w.evr) AS evr, coalesce(s.at, w.from_at) AS "from"`;
+
 /**
  * Record the winners of `profile` computed at time `at` (ms): the full set, or with `names` the
  * winners of those names only (names not listed keep their intervals untouched). Unchanged names
- * write nothing; a changed name closes its interval at `at` and opens a new one; a name (of
- * `names`, when given) missing from `winners` that had one is closed. One transaction.
+ * write nothing; a changed name closes its interval at `at` and opens a new one (a step, when only
+ * its EVR changed); a name (of `names`, when given) missing from `winners` that had one is closed.
+ * One transaction.
  */
 export function recordWinners(db: Db, profile: string, winners: readonly Winner[], at: number, names?: readonly string[]): WinnerChanges {
   const byName = validateWinners(profile, winners, names);
   const readOpen = db.prepare<string[], OpenWinner & { name: string }>(
-    `SELECT id, name, repo_id AS repoId, vendor, evr, from_at AS "from" FROM winner_tracks
-     WHERE profile = ? AND to_at IS NULL ${names === undefined ? '' : 'AND name IN (SELECT value FROM json_each(?))'}`,
+    `${openRuns(`w.id, w.name, w.repo_id AS repoId, w.vendor, ${CURRENT_EVR}`)} ${names === undefined ? '' : 'AND w.name IN (SELECT value FROM json_each(?))'}`,
   );
   const close = db.prepare('UPDATE winner_tracks SET to_at = ? WHERE id = ?');
   const open = db.prepare(
     'INSERT INTO winner_tracks (profile, name, repo_id, vendor, evr, from_at, to_at) VALUES (?, ?, ?, ?, ?, ?, NULL)',
   );
+  const step = db.prepare('INSERT INTO winner_steps (run_id, at, evr) VALUES (?, ?, ?)');
 
   return db.transaction((): WinnerChanges => {
     const changes: WinnerChanges = { changed: 0, opened: 0, closed: 0 };
@@ -66,11 +134,17 @@ export function recordWinners(db: Db, profile: string, winners: readonly Winner[
     }
     for (const [name, winner] of byName) {
       const held = current.get(name);
-      if (held && sameWinner(held, winner)) continue;
+      const move = winnerMove(held, winner, at);
+      if (move === 'same') continue;
+      if (move === 'step' && held) {
+        step.run(held.id, at, winner.evr);
+        changes.changed++;
+        continue;
+      }
       if (held) {
         close.run(at, held.id);
         changes.changed++;
-        if (held.repoId !== winner.repoId || held.vendor !== winner.vendor) handedOver.push(name);
+        if (move === 'handover') handedOver.push(name);
       } else {
         changes.opened++;
         returned.push(name);
@@ -87,34 +161,37 @@ export function recordWinners(db: Db, profile: string, winners: readonly Winner[
   }).immediate();
 }
 
-const INTERVAL_COLUMNS = `profile, name, repo_id AS repoId, vendor, evr, from_at AS "from", to_at AS "to"`;
+/** Runs joined with their steps, in the order `segments` reads: one row per run without steps, one per step otherwise. */
+const RUNS_WITH_STEPS = `SELECT w.profile, w.name, w.repo_id AS repoId, w.vendor, w.evr, w.from_at AS "from", w.to_at AS "to", w.id,
+    s.at AS stepAt, s.evr AS stepEvr
+  FROM winner_tracks AS w LEFT JOIN winner_steps AS s ON s.run_id = w.id`;
 
 /** All winner intervals of a profile (or every profile), optionally for some names, oldest first per name. */
 export function winnerHistory(db: Db, profile?: string, names?: readonly string[]): WinnerInterval[] {
   const where: string[] = [];
   const params: string[] = [];
   if (profile !== undefined) {
-    where.push('profile = ?');
+    where.push('w.profile = ?');
     params.push(profile);
   }
   if (names !== undefined) {
-    where.push('name IN (SELECT value FROM json_each(?))');
+    where.push('w.name IN (SELECT value FROM json_each(?))');
     params.push(JSON.stringify(names));
   }
-  return db
-    .prepare<string[], WinnerInterval>(
-      `SELECT ${INTERVAL_COLUMNS} FROM winner_tracks ${where.length ? 'WHERE ' + where.join(' AND ') : ''}
-       ORDER BY profile, name, from_at, id`,
-    )
-    .all(...params);
+  return segments(
+    db
+      .prepare<string[], RunStepRow>(
+        `${RUNS_WITH_STEPS} ${where.length ? 'WHERE ' + where.join(' AND ') : ''}
+         ORDER BY w.profile, w.name, w.from_at, w.id, s.at`,
+      )
+      .iterate(...params),
+  );
 }
 
 /** The winners holding now in a profile. */
 export function currentWinners(db: Db, profile: string): WinnerInterval[] {
   return db
-    .prepare<[string], WinnerInterval>(
-      `SELECT ${INTERVAL_COLUMNS} FROM winner_tracks WHERE profile = ? AND to_at IS NULL ORDER BY name`,
-    )
+    .prepare<[string], WinnerInterval>(`${openRuns(`w.profile, w.name, w.repo_id AS repoId, w.vendor, ${CURRENT_EVR}, w.to_at AS "to"`)} ORDER BY w.name`)
     .all(profile);
 }
 

@@ -192,11 +192,11 @@ describe('name screens kept at commit', () => {
     store.upsertRepo(THIRD, 0);
     runHistory(store, () => undefined);
     const expected = screens(store).stored;
-    // Back to schema 10: none of migration 11's tables (nor 12's repo columns), closed intervals still with their text.
+    // Back to schema 10: none of migration 11's tables (nor 12's repo columns, 13's winner steps), closed intervals still with their text.
     const stepBack = [
       'ALTER TABLE repos DROP COLUMN label',
       'ALTER TABLE repos DROP COLUMN location',
-      ...['version_rollbacks', 'past_vendors', 'repo_vendors', 'winner_handovers'].map((table) => `DROP TABLE ${table}`),
+      ...['version_rollbacks', 'past_vendors', 'repo_vendors', 'winner_handovers', 'winner_steps'].map((table) => `DROP TABLE ${table}`),
       `UPDATE version_tracks SET summary = 'old text' WHERE last_seen IS NOT NULL`,
       'DELETE FROM schema_version WHERE version >= 11',
     ];

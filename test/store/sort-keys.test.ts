@@ -54,7 +54,7 @@ describe('version sort keys in the store', () => {
     store.close();
     // Back to schema 7: no sort_key column (nor the later migrations' tables).
     const raw = new Database(file);
-    raw.exec('ALTER TABLE repos DROP COLUMN label; ALTER TABLE repos DROP COLUMN location; DROP TABLE version_rollbacks; DROP TABLE past_vendors; DROP TABLE repo_vendors; DROP TABLE winner_handovers; DROP TABLE deb_relations; DROP TABLE fleet_risks; DROP TABLE fleet_packages; DROP TABLE fleet_hosts; ALTER TABLE version_tracks DROP COLUMN sort_key; DELETE FROM schema_version WHERE version >= 8;');
+    raw.exec('ALTER TABLE repos DROP COLUMN label; ALTER TABLE repos DROP COLUMN location; DROP TABLE version_rollbacks; DROP TABLE past_vendors; DROP TABLE repo_vendors; DROP TABLE winner_handovers; DROP TABLE winner_steps; DROP TABLE deb_relations; DROP TABLE fleet_risks; DROP TABLE fleet_packages; DROP TABLE fleet_hosts; ALTER TABLE version_tracks DROP COLUMN sort_key; DELETE FROM schema_version WHERE version >= 8;');
     raw.close();
 
     const migrated = SqliteStore.open({ path: file });

@@ -24,6 +24,7 @@ export const COPIED_TABLES = [
   'deb_relations',
   'repo_events',
   'winner_tracks',
+  'winner_steps',
   'winner_inputs',
   'reports',
   'host_packages',

@@ -6,7 +6,7 @@
  * json cast for json_valid(). Append a migration here whenever one is appended there.
  */
 import { StoreError } from '../../errors.js';
-import { LATEST_SCHEMA_VERSION, MIGRATIONS } from '../migrations.js';
+import { FOLD_WINNER_RUNS, LATEST_SCHEMA_VERSION, MIGRATIONS } from '../migrations.js';
 import type { PgConnection } from './connection.js';
 import { MIGRATION_LOCK } from './locks.js';
 import { fillSortKeys } from './sort-keys.js';
@@ -197,6 +197,14 @@ const POSTGRES_SQL: Readonly<Record<number, string>> = {
   12: `
     ALTER TABLE repos ADD COLUMN location TEXT;
     ALTER TABLE repos ADD COLUMN label TEXT;`,
+  13: `
+    CREATE TABLE winner_steps (
+      run_id BIGINT NOT NULL,
+      at     BIGINT NOT NULL,
+      evr    TEXT NOT NULL,
+      PRIMARY KEY (run_id, at)
+    );
+    ${FOLD_WINNER_RUNS}`,
 };
 
 /** What a migration computes in JS after its SQL (the SQLite list's `fill`, over this backend's rows). */

@@ -10,7 +10,7 @@ import { REPO_COLUMNS } from '../repo-identity.js';
 import { repoFactsOf, validateRepoFacts, type StoredRepoRow } from '../repos.js';
 import { validateReport } from '../reports.js';
 import type { AptReleaseFacts, HostPackageState, FeedCheck, FeedReleaseInput, RepoEvent, RepoEventFilter, RepoFacts, StoredFeedRelease, StoredReport, Winner, WinnerChanges, WinnerInputs, WinnerInterval } from '../types.js';
-import { validateWinners } from '../winners.js';
+import { segments, validateWinners, winnerMove, type OpenWinner, type RunStepRow } from '../winners.js';
 import type { PgConnection, SqlValue } from './connection.js';
 import { WRITE_LOCK } from './locks.js';
 import { byByte, inList } from './queries.js';
@@ -117,14 +117,12 @@ export function latestReport(db: PgConnection, beforeWeek?: string): StoredRepor
 
 // ── winners ──
 
-interface OpenWinner {
-  id: number;
-  name: string;
-  repoId: string;
-  vendor: string | null;
-  evr: string;
-  from: number;
-}
+/** As ../winners.ts openRuns: open runs with their current EVR (their last step's, if any). */
+const openRuns = (columns: string): string => `SELECT ${columns}
+  FROM winner_tracks AS w LEFT JOIN winner_steps AS s ON s.run_id = w.id
+    AND s.at = (SELECT max(l.at) FROM winner_steps AS l WHERE l.run_id = w.id)
+  WHERE w.profile = $1 AND w.to_at IS NULL`;
+const CURRENT_EVR = `coalesce(s.evr, w.evr) AS evr, coalesce(s.at, w.from_at) AS "from"`;
 
 export function recordWinners(db: PgConnection, profile: string, winners: readonly Winner[], at: number, names?: readonly string[]): WinnerChanges {
   const byName = validateWinners(profile, winners, names);
@@ -135,9 +133,8 @@ export function recordWinners(db: PgConnection, profile: string, winners: readon
     const returned: string[] = [];
     const params: SqlValue[] = names === undefined ? [profile] : [profile, JSON.stringify(names)];
     const current = new Map<string, OpenWinner>();
-    for (const row of db.objects<OpenWinner>(
-      `SELECT id, name, repo_id AS "repoId", vendor, evr, from_at AS "from" FROM winner_tracks
-       WHERE profile = $1 AND to_at IS NULL ${names === undefined ? '' : `AND ${inList('name', 2)}`}`,
+    for (const row of db.objects<OpenWinner & { name: string }>(
+      `${openRuns(`w.id, w.name, w.repo_id AS "repoId", w.vendor, ${CURRENT_EVR}`)} ${names === undefined ? '' : `AND ${inList('w.name', 2)}`}`,
       params,
     )) {
       if (at < row.from) throw new StoreError(`winners at ${new Date(at).toISOString()} are older than the stored ones for profile ${profile}`);
@@ -146,11 +143,17 @@ export function recordWinners(db: PgConnection, profile: string, winners: readon
     const close = (id: number): void => void db.rows('UPDATE winner_tracks SET to_at = $1 WHERE id = $2', [at, id]);
     for (const [name, winner] of byName) {
       const held = current.get(name);
-      if (held && held.repoId === winner.repoId && held.vendor === winner.vendor && held.evr === winner.evr) continue;
+      const move = winnerMove(held, winner, at);
+      if (move === 'same') continue;
+      if (move === 'step' && held) {
+        db.rows('INSERT INTO winner_steps (run_id, at, evr) VALUES ($1, $2, $3)', [held.id, at, winner.evr]);
+        changes.changed++;
+        continue;
+      }
       if (held) {
         close(held.id);
         changes.changed++;
-        if (held.repoId !== winner.repoId || held.vendor !== winner.vendor) handedOver.push(name);
+        if (move === 'handover') handedOver.push(name);
       } else {
         changes.opened++;
         returned.push(name);
@@ -174,28 +177,31 @@ export function recordWinners(db: PgConnection, profile: string, winners: readon
   }, WRITE_LOCK);
 }
 
-const INTERVAL_COLUMNS = `profile, name, repo_id AS "repoId", vendor, evr, from_at AS "from", to_at AS "to"`;
-
+/** As ../winners.ts: runs with the steps they own, split back into one interval per EVR. */
 export function winnerHistory(db: PgConnection, profile?: string, names?: readonly string[]): WinnerInterval[] {
   const where: string[] = [];
   const params: SqlValue[] = [];
   if (profile !== undefined) {
     params.push(profile);
-    where.push(`profile = $${params.length}`);
+    where.push(`w.profile = $${params.length}`);
   }
   if (names !== undefined) {
     params.push(JSON.stringify(names));
-    where.push(inList('name', params.length));
+    where.push(inList('w.name', params.length));
   }
-  return db.objects<WinnerInterval>(
-    `SELECT ${INTERVAL_COLUMNS} FROM winner_tracks ${where.length ? 'WHERE ' + where.join(' AND ') : ''}
-     ORDER BY ${byByte('profile')}, ${byByte('name')}, from_at, id`,
-    params,
+  return segments(
+    db.objects<RunStepRow>(
+      `SELECT w.profile, w.name, w.repo_id AS "repoId", w.vendor, w.evr, w.from_at AS "from", w.to_at AS "to", w.id, s.at AS "stepAt", s.evr AS "stepEvr"
+       FROM winner_tracks AS w LEFT JOIN winner_steps AS s ON s.run_id = w.id
+       ${where.length ? 'WHERE ' + where.join(' AND ') : ''}
+       ORDER BY ${byByte('w.profile')}, ${byByte('w.name')}, w.from_at, w.id, s.at`,
+      params,
+    ),
   );
 }
 
 export function currentWinners(db: PgConnection, profile: string): WinnerInterval[] {
-  return db.objects<WinnerInterval>(`SELECT ${INTERVAL_COLUMNS} FROM winner_tracks WHERE profile = $1 AND to_at IS NULL ORDER BY ${byByte('name')}`, [profile]);
+  return db.objects<WinnerInterval>(`${openRuns(`w.profile, w.name, w.repo_id AS "repoId", w.vendor, ${CURRENT_EVR}, w.to_at AS "to"`)} ORDER BY ${byByte('w.name')}`, [profile]);
 }
 
 export function winnerInputs(db: PgConnection, profile: string): WinnerInputs | null {

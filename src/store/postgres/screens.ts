@@ -48,6 +48,7 @@ export function recordVersionScreens(db: PgConnection, repoId: string, changes: 
 }
 
 export function profileHasClosedWinners(db: PgConnection, profile: string): boolean {
+  // Closed runs only, as ../screens.ts explains.
   return db.value<boolean>('SELECT EXISTS (SELECT 1 FROM winner_tracks WHERE profile = $1 AND to_at IS NOT NULL)', [profile]) === true;
 }
 
@@ -117,7 +118,7 @@ export function winnerHolders(db: PgConnection, profiles: readonly string[], min
        SELECT h.profile, h.name FROM winner_handovers AS h JOIN winner_tracks AS w ON w.profile = h.profile AND w.name = h.name
        WHERE ${inList('h.profile', 1)}
        GROUP BY h.profile, h.name
-       HAVING count(*) >= $2 AND (count(DISTINCT w.repo_id) > 1 OR count(DISTINCT coalesce(w.vendor, '')) > 1))
+       HAVING count(*) + sum((SELECT count(*) FROM winner_steps AS s WHERE s.run_id = w.id)) >= $2 AND (count(DISTINCT w.repo_id) > 1 OR count(DISTINCT coalesce(w.vendor, '')) > 1))
      SELECT DISTINCT handed.profile, handed.name, w.repo_id AS "repoId", w.vendor FROM handed
        JOIN winner_tracks AS w ON w.profile = handed.profile AND w.name = handed.name`,
     [JSON.stringify(profiles), minIntervals],
