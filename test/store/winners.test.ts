@@ -48,4 +48,16 @@ describe('recordWinners', () => {
     expect(() => store.recordWinners('p', [grafana('x', '2')], 50)).toThrow(StoreError);
     expect(store.currentWinners('p').map((w) => w.repoId)).toEqual(['fedora']);
   });
+
+  it('records a first recording of hundreds of names, and changes to some of them, whole (rows are opened many per statement)', () => {
+    const store = memoryStore(REPO_A, REPO_B);
+    // 250 names: two full statements' worth and a remainder; then 120 changes (one full and a remainder) and 10 gone.
+    const names = Array.from({ length: 250 }, (_, i) => `pkg-${String(i).padStart(3, '0')}`);
+    expect(store.recordWinners('p', names.map((n) => fedora(n, '1-1')), 100)).toEqual({ changed: 0, opened: 250, closed: 0 });
+    expect(store.currentWinners('p').map((w) => `${w.name} ${w.repoId} ${w.evr} ${w.from}`)).toEqual(names.map((n) => `${n} fedora 1-1 100`));
+    const later = names.slice(0, 240).map((n, i) => (i % 2 === 0 ? grafana(n, '2-1') : fedora(n, '1-1')));
+    expect(store.recordWinners('p', later, 200)).toEqual({ changed: 120, opened: 0, closed: 10 });
+    expect(store.currentWinners('p').map((w) => `${w.name} ${w.repoId} ${w.evr}`)).toEqual(later.map((w) => `${w.name} ${w.repoId} ${w.evr}`));
+    expect(store.winnerHistory('p')).toHaveLength(250 + 120);
+  });
 });
