@@ -3,9 +3,23 @@
  * version scheme's `upstream`, see version-scheme.ts, or read from a release feed) and say how
  * big the gap between them is.
  */
-import semver from 'semver';
+import { createRequire } from 'node:module';
+import type { SemVer } from 'semver';
 import { rpmvercmp } from './rpm/version.js';
 import type { Order } from './types.js';
+
+type Coerce = (version: string) => SemVer | null;
+let semverCoerce: Coerce | null = null;
+
+/**
+ * semver's coerce, loaded at its first use: every command's start-up imports this module (through
+ * the version schemes), and loading all of semver was most of that start-up's module loading,
+ * while only gap classification (audit, report, check) ever calls it.
+ */
+function coerce(version: string): SemVer | null {
+  semverCoerce ??= createRequire(import.meta.url)('semver/functions/coerce') as Coerce;
+  return semverCoerce(version);
+}
 
 export type Gap = 'none' | 'patch' | 'minor' | 'major' | 'unknown';
 
@@ -25,10 +39,10 @@ export function compareUpstream(a: string, b: string): Order {
  * first number (an optional `v` aside) and coerce must keep that number — it silently turns
  * "2017100100000000001" into 1.0.0 and "foo5" into 5.0.0.
  */
-function coerceStrictly(version: string): semver.SemVer | null {
+function coerceStrictly(version: string): SemVer | null {
   const leading = /^v?(\d+)/i.exec(version);
   if (!leading) return null;
-  const coerced = semver.coerce(version);
+  const coerced = coerce(version);
   if (!coerced) return null;
   const leadingNumber = leading[1]!.replace(/^0+(?=\d)/, '');
   return String(coerced.major) === leadingNumber ? coerced : null;

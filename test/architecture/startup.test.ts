@@ -14,8 +14,8 @@ import { repoRoot } from '../support/paths.js';
 const srcDir = path.join(repoRoot, 'src');
 const entry = path.join(srcDir, 'cli', 'bin.ts');
 
-/** Packages whose loading is a command's cost, not start-up's (SQLite, HTTP, YAML/XML, mail, PNG, pools). */
-const HEAVY_PACKAGES = ['better-sqlite3', 'got', 'yaml', 'xml2js', 'nodemailer', 'pngjs', 'p-limit'];
+/** Packages whose loading is a command's cost, not start-up's (SQLite, HTTP, YAML/XML, mail, PNG, pools, semver). */
+const HEAVY_PACKAGES = ['better-sqlite3', 'got', 'yaml', 'xml2js', 'nodemailer', 'pngjs', 'p-limit', 'semver'];
 
 /** The folders whose modules are a command's work. */
 const STAGES = /^(store|config|report|check|fetch|crawl|run|host|fleet|upstream|analysis|formats\/(deb|rpm|xml))\//;
