@@ -112,9 +112,15 @@ describe('what repoclash loads at start', () => {
     }
   });
 
+  it('a crawl loads the crawler and parsers of a format only when it crawls a repo of that format', () => {
+    const loaded = relative(closure(path.join(srcDir, 'crawl', 'crawl.ts'), false).files);
+    // The version modules every command loads (START_UP_LEAVES) aside.
+    expect(loaded.filter((f) => /^crawl\/(deb|rpm)\.ts$|^formats\/(deb|rpm|xml)\//.test(f) && !START_UP_LEAVES.has(f))).toEqual([]);
+  });
+
   it('reaches every command through its action: the lazy imports lead to the store, the crawler and the analysis', () => {
     const all = relative(closure(entry, true).files);
-    for (const f of ['cli/audit-action.ts', 'cli/crawl-action.ts', 'cli/host-action.ts', 'cli/check-action.ts', 'cli/report-action.ts', 'cli/upstream-action.ts', 'cli/store-action.ts', 'store/index.ts', 'crawl/crawl.ts', 'analysis/audit.ts']) {
+    for (const f of ['cli/audit-action.ts', 'cli/crawl-action.ts', 'cli/host-action.ts', 'cli/check-action.ts', 'cli/report-action.ts', 'cli/upstream-action.ts', 'cli/store-action.ts', 'store/index.ts', 'crawl/crawl.ts', 'crawl/deb.ts', 'crawl/rpm.ts', 'analysis/audit.ts']) {
       expect(all).toContain(f);
     }
   });
