@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config/repos-yaml.js';
 import { recordWinners } from '../../src/run/winners.js';
 import type { AptReleaseFacts, VersionRecord } from '../../src/store/types.js';
+import { releaseFacts } from '../support/record-builders.js';
 import { memoryStore, meta, put, rec } from '../support/store-builders.js';
 
 const AT = Date.UTC(2025, 0, 6);
@@ -74,17 +75,7 @@ describe('recordWinners over deb profiles differing only by apt pins', () => {
     elsewhere: pinned('elsewhere', 'c.invalid'),
     own: pinned('own', 'a.invalid'),
   };
-  const facts = (host: string): AptReleaseFacts => ({
-    origin: null,
-    label: null,
-    archive: 'stable',
-    codename: null,
-    version: null,
-    notAutomatic: false,
-    butAutomaticUpgrades: false,
-    host,
-    components: ['main'],
-  });
+  const facts = (host: string): AptReleaseFacts => releaseFacts({ host });
   const deb = (name: string, version: string): VersionRecord => rec(name, version, '1', { arch: 'amd64', vendor: null, buildTime: null });
 
   function debWinnersOf(names: ReadonlyArray<keyof typeof DEB_PROFILES>) {
