@@ -46,6 +46,29 @@ export const FOLD_WINNER_RUNS = `
     WHERE id IN (SELECT head FROM winner_folds WHERE is_step = 1);
   DROP TABLE winner_folds;`;
 
+/**
+ * Migration 14's table of closed version intervals (both backends; PostgreSQL spells the integer
+ * columns BIGINT). The key is the order history is read in (repo, name, arch, first_seen), then
+ * the id the row had in version_tracks, which orders intervals opened by the same crawl.
+ */
+export const CREATE_VERSION_CLOSED = (integer: string, options: string): string => `
+  CREATE TABLE version_closed (
+    id          ${integer} NOT NULL,
+    repo_id     TEXT NOT NULL,
+    name        TEXT NOT NULL,
+    arch        TEXT NOT NULL,
+    epoch       INTEGER NOT NULL,
+    version     TEXT NOT NULL,
+    release     TEXT NOT NULL,
+    evr         TEXT NOT NULL,
+    vendor      TEXT,
+    build_time  ${integer},
+    first_seen  ${integer} NOT NULL,
+    last_seen   ${integer} NOT NULL,
+    sort_key    TEXT,
+    PRIMARY KEY (repo_id, name, arch, first_seen, id)
+  )${options};`;
+
 export const MIGRATIONS: readonly Migration[] = [
   {
     version: 1,
@@ -362,6 +385,70 @@ export const MIGRATIONS: readonly Migration[] = [
       ) STRICT, WITHOUT ROWID;
 
       ${FOLD_WINNER_RUNS}
+    `,
+  },
+  {
+    version: 14,
+    name: 'closed version intervals in a table of their own',
+    // A closed interval was its version_tracks row updated in place: every one stayed in that
+    // table, its history index and the holes its dropped text left, and after a year of weekly
+    // crawls they were most of the store. A crawl now moves what it closes into version_closed
+    // (only the columns history findings read, in the (repo, name, arch, first_seen) order they are
+    // read in, no rowid) and deletes it from version_tracks, which holds present versions only.
+    // Ids are kept, so history read from both tables orders as before; version_tracks is rebuilt
+    // with AUTOINCREMENT so a deleted row's id is never handed out again. A closed version's
+    // deb_relations go with it: only present versions' relations are read (deb-relations.ts).
+    sql: `
+      ${CREATE_VERSION_CLOSED('INTEGER', ' STRICT, WITHOUT ROWID')}
+      INSERT INTO version_closed (id, repo_id, name, arch, epoch, version, release, evr, vendor, build_time, first_seen, last_seen, sort_key)
+        SELECT id, repo_id, name, arch, epoch, version, release, evr, vendor, build_time, first_seen, last_seen, sort_key
+        FROM version_tracks WHERE last_seen IS NOT NULL;
+
+      CREATE TEMP TABLE present_relations AS
+        SELECT r.* FROM deb_relations AS r JOIN version_tracks AS v ON v.id = r.version_id WHERE v.last_seen IS NULL;
+      DROP TABLE deb_relations;
+
+      CREATE TABLE version_tracks_present (
+        id          INTEGER PRIMARY KEY AUTOINCREMENT,
+        repo_id     TEXT NOT NULL REFERENCES repos (id),
+        name        TEXT NOT NULL,
+        arch        TEXT NOT NULL,
+        epoch       INTEGER NOT NULL,
+        version     TEXT NOT NULL,
+        release     TEXT NOT NULL,
+        evr         TEXT NOT NULL,
+        vendor      TEXT,
+        source_name TEXT,
+        url         TEXT,
+        summary     TEXT,
+        build_time  INTEGER,
+        first_seen  INTEGER NOT NULL,
+        last_seen   INTEGER,
+        sort_key    TEXT
+      ) STRICT;
+      INSERT INTO version_tracks_present
+        (id, repo_id, name, arch, epoch, version, release, evr, vendor, source_name, url, summary, build_time, first_seen, last_seen, sort_key)
+        SELECT id, repo_id, name, arch, epoch, version, release, evr, vendor, source_name, url, summary, build_time, first_seen, last_seen, sort_key
+        FROM version_tracks WHERE last_seen IS NULL;
+      DROP TABLE version_tracks;
+      ALTER TABLE version_tracks_present RENAME TO version_tracks;
+      CREATE UNIQUE INDEX version_tracks_open
+        ON version_tracks (repo_id, name, arch, epoch, version, release) WHERE last_seen IS NULL;
+      CREATE INDEX version_tracks_history ON version_tracks (repo_id, name, arch, first_seen);
+      DELETE FROM sqlite_sequence WHERE name = 'version_tracks';
+      INSERT INTO sqlite_sequence (name, seq)
+        SELECT 'version_tracks', coalesce(max(id), 0) FROM (SELECT id FROM version_tracks UNION ALL SELECT id FROM version_closed);
+
+      CREATE TABLE deb_relations (
+        version_id  INTEGER PRIMARY KEY REFERENCES version_tracks (id),
+        depends     TEXT,
+        pre_depends TEXT,
+        conflicts   TEXT,
+        breaks      TEXT,
+        provides    TEXT
+      ) STRICT;
+      INSERT INTO deb_relations SELECT * FROM temp.present_relations;
+      DROP TABLE temp.present_relations;
     `,
   },
 ];

@@ -14,6 +14,12 @@ import type { DnfRepoFacts, Snapshot, StoredVersion, VersionInterval, VersionPar
 const RECORD_COLUMNS = `v.repo_id, v.name, v.arch, v.epoch, v.version, v.release, v.evr, v.vendor,
   v.source_name, v.url, v.summary, v.build_time, v.first_seen`;
 
+/** RECORD_COLUMNS of a closed interval (version_closed): no text columns. */
+const CLOSED_RECORD_COLUMNS = `v.repo_id, v.name, v.arch, v.epoch, v.version, v.release, v.evr, v.vendor,
+  NULL, NULL, NULL, v.build_time, v.first_seen`;
+/** A history union's order, by output column: repo, name, arch, first_seen, id (the 15th, after last_seen). */
+const HISTORY_ORDER = '1, 2, 3, 13, 15';
+
 type RawVersionRow = [
   repoId: string,
   name: string,
@@ -95,17 +101,30 @@ export function currentVersionsSql(byRepo: boolean, byName = false): string {
     ORDER BY v.repo_id, v.name, v.arch, v.epoch, v.version, v.release`;
 }
 
-/** The SQL of versionHistory(); exported so tests can check its query plan. */
-export function versionHistorySql(byRepo: boolean, byName: boolean, columns = `${RECORD_COLUMNS}, v.last_seen`): string {
+/**
+ * The SQL of versionHistory(); exported so tests can check its query plan. Present versions
+ * (version_tracks) and closed intervals (version_closed, migration 14) are each read in history
+ * order from their (repo_id, name, arch, first_seen, id) index and merged; the closed ones carry no
+ * text (null, as their rows in version_tracks did since migration 11). Each `?` is bound twice,
+ * once per table (versionHistoryParams).
+ */
+export function versionHistorySql(byRepo: boolean, byName: boolean): string {
   const where: string[] = [];
   if (byRepo) where.push('v.repo_id IN (SELECT value FROM json_each(?))');
   // By name alone: walk the (repo_id, name, …) index once per repo (repos are few) — a separate
   // name index would cost ~45% of every crawl's insert time to speed up this rare query.
   else if (byName) where.push('v.repo_id IN (SELECT id FROM repos)');
   if (byName) where.push('v.name IN (SELECT value FROM json_each(?))');
-  return `SELECT ${columns} FROM version_tracks AS v
-    ${where.length ? 'WHERE ' + where.join(' AND ') : ''}
-    ORDER BY v.repo_id, v.name, v.arch, v.first_seen`;
+  const filter = where.length ? 'WHERE ' + where.join(' AND ') : '';
+  return `SELECT ${RECORD_COLUMNS}, v.last_seen, v.id FROM version_tracks AS v ${filter}
+    UNION ALL
+    SELECT ${CLOSED_RECORD_COLUMNS}, v.last_seen, v.id FROM version_closed AS v ${filter}
+    ORDER BY ${HISTORY_ORDER}`;
+}
+
+/** versionHistorySql()'s parameters: the filters given, once for each table. */
+export function versionHistoryParams(params: readonly string[]): string[] {
+  return [...params, ...params];
 }
 
 /**
@@ -191,7 +210,14 @@ export function nameColumn(db: Db, sql: string, ...params: string[]): string[] {
 /** Every name the repos ship or shipped. */
 export function namesIn(db: Db, repoIds: readonly string[]): string[] {
   if (repoIds.length === 0) return [];
-  return nameColumn(db, `SELECT DISTINCT name FROM version_tracks WHERE repo_id IN (SELECT value FROM json_each(?))`, JSON.stringify(repoIds));
+  const repos = JSON.stringify(repoIds);
+  return nameColumn(
+    db,
+    `SELECT name FROM version_tracks WHERE repo_id IN (SELECT value FROM json_each(?))
+     UNION SELECT name FROM version_closed WHERE repo_id IN (SELECT value FROM json_each(?))`,
+    repos,
+    repos,
+  );
 }
 
 /**
@@ -215,7 +241,7 @@ export function versionHistory(db: Db, repoIds?: readonly string[], names?: read
       .all(),
   );
   const statement = db.prepare<string[], RawIntervalRow>(versionHistorySql(repos !== null, wanted !== null)).raw();
-  return collect(statement.iterate(...params), (row) => toInterval(row, lastCheck));
+  return collect(statement.iterate(...versionHistoryParams(params)), (row) => toInterval(row, lastCheck));
 }
 
 /**
@@ -236,10 +262,13 @@ export function rollbackCandidates(db: Db, keyedRepoIds: readonly string[], unke
       `WITH pairs AS (
          SELECT repo_id, name FROM version_rollbacks WHERE repo_id IN (SELECT value FROM json_each(?))
          UNION ALL
-         SELECT DISTINCT repo_id, name FROM version_tracks WHERE repo_id IN (SELECT value FROM json_each(?)) AND last_seen IS NOT NULL)
-       SELECT v.repo_id, v.name, v.arch, v.epoch, v.version, v.release, v.evr, NULL, NULL, NULL, NULL, NULL, v.first_seen, v.last_seen
+         SELECT DISTINCT repo_id, name FROM version_closed WHERE repo_id IN (SELECT value FROM json_each(?)))
+       SELECT v.repo_id, v.name, v.arch, v.epoch, v.version, v.release, v.evr, NULL, NULL, NULL, NULL, NULL, v.first_seen, v.last_seen, v.id
        FROM pairs AS p CROSS JOIN version_tracks AS v ON v.repo_id = p.repo_id AND v.name = p.name
-       ORDER BY v.repo_id, v.name, v.arch, v.first_seen, v.id`,
+       UNION ALL
+       SELECT v.repo_id, v.name, v.arch, v.epoch, v.version, v.release, v.evr, NULL, NULL, NULL, NULL, NULL, v.first_seen, v.last_seen, v.id
+       FROM pairs AS p CROSS JOIN version_closed AS v ON v.repo_id = p.repo_id AND v.name = p.name
+       ORDER BY ${HISTORY_ORDER}`,
     )
     .raw()
     .iterate(JSON.stringify(keyedRepoIds), JSON.stringify(unkeyedRepoIds));

@@ -11,6 +11,7 @@ import type { Db } from './db.js';
 export const REPO_COLUMNS: readonly (readonly [table: string, column: string])[] = [
   ['snapshots', 'repo_id'],
   ['version_tracks', 'repo_id'],
+  ['version_closed', 'repo_id'],
   ['repo_events', 'repo_id'],
   ['winner_tracks', 'repo_id'],
   ['version_rollbacks', 'repo_id'],

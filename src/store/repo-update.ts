@@ -102,17 +102,25 @@ function prepareStatements(db: Db) {
        FROM snapshots WHERE repo_id = ? ORDER BY id DESC LIMIT 1`,
     ),
     touch: db.prepare('UPDATE snapshots SET checked_at = ?, check_count = check_count + 1 WHERE id = ?'),
-    // Vanished versions: close the interval at the last check that still saw them. INDEXED BY: the
-    // planner would otherwise walk the repo's whole history (closed intervals pile up over years).
-    // A closed interval keeps what history findings read (EVR, vendor, build time), not the text
-    // only a current version's findings show (migration 11).
-    close: db.prepare(
-      `UPDATE version_tracks INDEXED BY version_tracks_open SET last_seen = @prev, source_name = NULL, url = NULL, summary = NULL
+    // Vanished versions: close the interval at the last check that still saw them, moving it to
+    // version_closed (migration 14). INDEXED BY: walk the repo's present versions, not its history.
+    // The ids are read once; copy, relations and delete then look rows up by id.
+    closing: db.prepare(
+      `SELECT id FROM version_tracks INDEXED BY version_tracks_open
        WHERE repo_id = @repo AND last_seen IS NULL
          AND NOT EXISTS (SELECT 1 FROM temp.staging_versions s
-                         WHERE s.staging_id = @sid AND ${SAME_KEY('s', 'version_tracks')})
-       RETURNING name, vendor`,
+                         WHERE s.staging_id = @sid AND ${SAME_KEY('s', 'version_tracks')})`,
     ),
+    // A closed interval keeps what history findings read (EVR, vendor, build time), not the text
+    // only a current version's findings show (migration 11).
+    closeCopy: db.prepare(
+      `INSERT INTO version_closed (id, repo_id, name, arch, epoch, version, release, evr, vendor, build_time, first_seen, last_seen, sort_key)
+       SELECT id, repo_id, name, arch, epoch, version, release, evr, vendor, build_time, first_seen, @prev, sort_key
+       FROM version_tracks WHERE id IN (SELECT value FROM json_each(@ids))`,
+    ),
+    // Only present versions' relations are read (deb-relations.ts).
+    closeRelations: db.prepare('DELETE FROM deb_relations WHERE version_id IN (SELECT value FROM json_each(@ids))'),
+    close: db.prepare('DELETE FROM version_tracks WHERE id IN (SELECT value FROM json_each(@ids)) RETURNING name, vendor, id'),
     // Still-present versions whose metadata changed (a re-signed or re-described package).
     refresh: db.prepare(
       `UPDATE version_tracks AS v
@@ -294,7 +302,7 @@ export class RepoUpdate extends StagedRepoUpdate {
   private merge(s: Statements, keys: { repo: string; sid: number }, head: SnapshotHead | undefined): MergeCounts {
     const fetchedAt = this.meta.fetchedAt;
     // RETURNING the names: who wins can only have changed for these (winners are re-resolved per name).
-    const closed = s.close.raw().all({ ...keys, prev: head?.checkedAt ?? fetchedAt }) as ChangedRow[];
+    const closed = this.close(s, keys, head?.checkedAt ?? fetchedAt);
     const refreshedRows = s.refresh.raw().all(keys) as ChangedRow[];
     const backfill = this.format === 'deb' && s.relationsMissing.pluck().get(keys.repo) === 1;
     const opened = s.open.raw().all({ ...keys, at: fetchedAt }) as ChangedRow[];
@@ -303,6 +311,18 @@ export class RepoUpdate extends StagedRepoUpdate {
     recordVersionScreens(this.db, keys.repo, { closed, openedNames: opened.map((row) => row[0]), vendors: [...refreshedRows, ...opened].map((row) => row[1]) });
     const changedNames = [...new Set([...closed, ...refreshedRows, ...opened].map((row) => row[0]))];
     return { removed: closed.length, refreshed: refreshedRows.length, added: opened.length, changedNames };
+  }
+
+  /** Move the repo's vanished versions into version_closed, closed at `prev`; their names and vendors in index order. */
+  private close(s: Statements, keys: { repo: string; sid: number }, prev: number): ChangedRow[] {
+    const ids = s.closing.pluck().all(keys) as number[];
+    if (ids.length === 0) return [];
+    const list = { ids: JSON.stringify(ids) };
+    s.closeCopy.run({ ...list, prev });
+    s.closeRelations.run(list);
+    // RETURNING comes in id order; the callers had the open index's order (name, arch, EVR).
+    const byId = new Map((s.close.raw().all(list) as [string, string | null, number][]).map(([name, vendor, id]) => [id, [name, vendor] as ChangedRow]));
+    return ids.map((id) => byId.get(id)!);
   }
 
   /**

@@ -30,11 +30,11 @@ function prepare(db: Db) {
     repoVendor: db.prepare('INSERT OR IGNORE INTO repo_vendors (repo_id, vendor) VALUES (?, ?)'),
     hasHistory: db.prepare<[string], number>('SELECT EXISTS (SELECT 1 FROM past_vendors WHERE repo_id = ?)').pluck(),
     // Per name: the highest key it ever closed with above the lowest key open now. Both sides walk
-    // the (repo_id, name, …) history index for just that name.
+    // a (repo_id, name, …) index for just that name: closed intervals' key, present versions' history index.
     rollbacks: db.prepare(
       `INSERT OR IGNORE INTO version_rollbacks (repo_id, name)
        SELECT @repo, c.value FROM json_each(@names) AS c
-       WHERE (SELECT max(g.sort_key) FROM version_tracks AS g WHERE g.repo_id = @repo AND g.name = c.value AND g.last_seen IS NOT NULL)
+       WHERE (SELECT max(g.sort_key) FROM version_closed AS g WHERE g.repo_id = @repo AND g.name = c.value)
            > (SELECT min(o.sort_key) FROM version_tracks AS o WHERE o.repo_id = @repo AND o.name = c.value AND o.last_seen IS NULL)`,
     ),
     handover: db.prepare('INSERT OR IGNORE INTO winner_handovers (profile, name) VALUES (?, ?)'),
@@ -58,20 +58,36 @@ function statements(db: Db): Statements {
 }
 
 /**
- * version_rollbacks from scratch, for every repo or one: the self-join over closed intervals the
- * commits otherwise spare the audit. Run by migration 11 and when a repo's format (so its sort
- * keys) changes.
+ * version_rollbacks from scratch, for every repo or one: the join of closed intervals with the
+ * lower versions present then or later, which the commits otherwise spare the audit. Run by
+ * migration 11 (closed intervals still in version_tracks then) and when a repo's format (so its
+ * sort keys) changes (closed intervals in version_closed, migration 14).
  */
 export function rebuildVersionRollbacks(db: Db, repoId: string | null = null): void {
   db.prepare('DELETE FROM version_rollbacks WHERE @repo IS NULL OR repo_id = @repo').run({ repo: repoId });
-  db.prepare(
-    `INSERT INTO version_rollbacks (repo_id, name)
-     SELECT DISTINCT gone.repo_id, gone.name FROM version_tracks AS gone
-       CROSS JOIN version_tracks AS lower ON lower.repo_id = gone.repo_id AND lower.name = gone.name
-     WHERE (@repo IS NULL OR gone.repo_id = @repo) AND gone.last_seen IS NOT NULL AND lower.sort_key < gone.sort_key
-       AND (lower.last_seen IS NULL OR lower.last_seen > gone.last_seen)`,
-  ).run({ repo: repoId });
+  db.prepare(hasVersionClosed(db) ? ROLLBACKS_FROM_CLOSED : ROLLBACKS_BEFORE_MIGRATION_14).run({ repo: repoId });
 }
+
+/** Whether the store has migration 14's table of closed intervals (migrations before it run without). */
+export function hasVersionClosed(db: Db): boolean {
+  return db.prepare(`SELECT EXISTS (SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = 'version_closed')`).pluck().get() === 1;
+}
+
+const ROLLBACKS_FROM_CLOSED = `
+  INSERT INTO version_rollbacks (repo_id, name)
+  SELECT DISTINCT gone.repo_id, gone.name FROM version_closed AS gone
+  WHERE (@repo IS NULL OR gone.repo_id = @repo)
+    AND (EXISTS (SELECT 1 FROM version_tracks AS lower
+                 WHERE lower.repo_id = gone.repo_id AND lower.name = gone.name AND lower.last_seen IS NULL AND lower.sort_key < gone.sort_key)
+      OR EXISTS (SELECT 1 FROM version_closed AS lower
+                 WHERE lower.repo_id = gone.repo_id AND lower.name = gone.name AND lower.sort_key < gone.sort_key AND lower.last_seen > gone.last_seen))`;
+
+const ROLLBACKS_BEFORE_MIGRATION_14 = `
+  INSERT INTO version_rollbacks (repo_id, name)
+  SELECT DISTINCT gone.repo_id, gone.name FROM version_tracks AS gone
+    CROSS JOIN version_tracks AS lower ON lower.repo_id = gone.repo_id AND lower.name = gone.name
+  WHERE (@repo IS NULL OR gone.repo_id = @repo) AND gone.last_seen IS NOT NULL AND lower.sort_key < gone.sort_key
+    AND (lower.last_seen IS NULL OR lower.last_seen > gone.last_seen)`;
 
 /** What a repo's commit changed, as the screens need it. */
 export interface CommitChanges {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { SqliteStore } from '../../src/store/sqlite-store.js';
-import { currentVersionsSql, versionHistorySql } from '../../src/store/queries.js';
+import { currentVersionsSql, versionHistoryParams, versionHistorySql } from '../../src/store/queries.js';
 import type { RepoFacts } from '../../src/store/types.js';
 import { REPO_A, REPO_B, memoryStore, meta, put, rec } from '../support/store-builders.js';
 
@@ -81,9 +81,9 @@ describe('query plans (SQLite)', () => {
     const all = plan(versionHistorySql(false, false), []);
     expect(usesIndex(all, 'version_tracks_history')).toBe(true);
     expect(sorts(all)).toBe(false);
-    const byRepo = plan(versionHistorySql(true, false), ['["fedora"]']);
+    const byRepo = plan(versionHistorySql(true, false), versionHistoryParams(['["fedora"]']));
     expect(usesIndex(byRepo, 'version_tracks_history')).toBe(true);
-    const byName = plan(versionHistorySql(false, true), ['["bash"]']);
+    const byName = plan(versionHistorySql(false, true), versionHistoryParams(['["bash"]']));
     expect(byName.some((s) => /USING INDEX version_tracks_(name|history)/.test(s))).toBe(true);
     expect(scansTable(byName)).toBe(false);
   });

@@ -12,7 +12,7 @@ import { versionScheme } from '../../src/formats/version-scheme.js';
 import { Store } from '../../src/store/index.js';
 import { PostgresStore } from '../../src/store/postgres/store.js';
 import type { HeaderVendorScreen, VersionRecord, Winner } from '../../src/store/types.js';
-import { meta, memoryStore, put, rec, tempDir } from '../support/store-builders.js';
+import { BACK_TO_SCHEMA_13, meta, memoryStore, put, rec, tempDir } from '../support/store-builders.js';
 import { testStoreLocation } from '../support/test-store.js';
 
 const cleanups: Array<() => void> = [];
@@ -194,6 +194,7 @@ describe('name screens kept at commit', () => {
     const expected = screens(store).stored;
     // Back to schema 10: none of migration 11's tables (nor 12's repo columns, 13's winner steps), closed intervals still with their text.
     const stepBack = [
+      ...BACK_TO_SCHEMA_13,
       'ALTER TABLE repos DROP COLUMN label',
       'ALTER TABLE repos DROP COLUMN location',
       ...['version_rollbacks', 'past_vendors', 'repo_vendors', 'winner_handovers', 'winner_steps'].map((table) => `DROP TABLE ${table}`),

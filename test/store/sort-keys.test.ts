@@ -10,7 +10,7 @@ import { versionScheme } from '../../src/formats/version-scheme.js';
 import type { Store } from '../../src/store/index.js';
 import { PostgresStore } from '../../src/store/postgres/store.js';
 import { SqliteStore } from '../../src/store/sqlite-store.js';
-import { meta, memoryStore, put, rec, tempDir } from '../support/store-builders.js';
+import { BACK_TO_SCHEMA_13, meta, memoryStore, put, rec, tempDir } from '../support/store-builders.js';
 import type { PackageFormat } from '../../src/formats/types.js';
 
 const cleanups: Array<() => void> = [];
@@ -20,8 +20,11 @@ afterEach(() => {
 
 type KeyRow = { repo: string; format: PackageFormat; epoch: number; version: string; release: string; key: string | null };
 function keyRows(store: Store): KeyRow[] {
+  // Present versions and closed intervals (version_closed, migration 14) alike.
   const sql = `SELECT v.repo_id AS repo, r.format, v.epoch, v.version, v.release, v.sort_key AS key
-       FROM version_tracks AS v JOIN repos AS r ON r.id = v.repo_id ORDER BY v.id`;
+       FROM (SELECT id, repo_id, epoch, version, release, sort_key FROM version_tracks
+             UNION ALL SELECT id, repo_id, epoch, version, release, sort_key FROM version_closed) AS v
+       JOIN repos AS r ON r.id = v.repo_id ORDER BY v.id`;
   if (store instanceof PostgresStore) return store.db.objects<KeyRow>(sql);
   if (store instanceof SqliteStore) return store.db.prepare<[], KeyRow>(sql).all();
   throw new Error('unknown store kind');
@@ -54,6 +57,7 @@ describe('version sort keys in the store', () => {
     store.close();
     // Back to schema 7: no sort_key column (nor the later migrations' tables).
     const raw = new Database(file);
+    for (const sql of BACK_TO_SCHEMA_13) raw.exec(sql);
     raw.exec('ALTER TABLE repos DROP COLUMN label; ALTER TABLE repos DROP COLUMN location; DROP TABLE version_rollbacks; DROP TABLE past_vendors; DROP TABLE repo_vendors; DROP TABLE winner_handovers; DROP TABLE winner_steps; DROP TABLE deb_relations; DROP TABLE fleet_risks; DROP TABLE fleet_packages; DROP TABLE fleet_hosts; ALTER TABLE version_tracks DROP COLUMN sort_key; DELETE FROM schema_version WHERE version >= 8;');
     raw.close();
 

@@ -14,7 +14,7 @@ import { Store } from '../../src/store/index.js';
 import { PostgresStore } from '../../src/store/postgres/store.js';
 import { SqliteStore } from '../../src/store/sqlite-store.js';
 import type { Winner, WinnerChanges, WinnerHolder, WinnerInterval } from '../../src/store/types.js';
-import { REPO_A, REPO_B, memoryStore, tempDir } from '../support/store-builders.js';
+import { BACK_TO_SCHEMA_13, REPO_A, REPO_B, memoryStore, tempDir } from '../support/store-builders.js';
 import { testStoreLocation } from '../support/test-store.js';
 
 const cleanups: Array<() => void> = [];
@@ -171,6 +171,7 @@ describe('winner runs with EVR steps', () => {
     // Back to schema 12: no winner_steps, the model's rows one per EVR (ids in insertion order).
     const insert = 'INSERT INTO winner_tracks (id, profile, name, repo_id, vendor, evr, from_at, to_at) VALUES';
     const stepBack = [
+      ...BACK_TO_SCHEMA_13,
       'DROP TABLE winner_steps',
       'DELETE FROM schema_version WHERE version >= 13',
       ...model.rows.map(

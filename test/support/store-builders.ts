@@ -64,6 +64,19 @@ export function put(store: Store, m: SnapshotMeta, records: Iterable<VersionReco
   return update.commit();
 }
 
+/**
+ * Back to schema 13 (either store): closed intervals as rows of version_tracks (ids kept, no text,
+ * as migration 11 left them), no version_closed. Tests of earlier migrations run these first.
+ */
+export const BACK_TO_SCHEMA_13: readonly string[] = [
+  `INSERT INTO version_tracks
+     (id, repo_id, name, arch, epoch, version, release, evr, vendor, source_name, url, summary, build_time, first_seen, last_seen, sort_key)
+   SELECT id, repo_id, name, arch, epoch, version, release, evr, vendor, NULL, NULL, NULL, build_time, first_seen, last_seen, sort_key
+   FROM version_closed`,
+  'DROP TABLE version_closed',
+  'DELETE FROM schema_version WHERE version >= 14',
+];
+
 /** Every row of a table, values only: comparable between two stores. */
 export function dump(store: Store, table: string): unknown[] {
   const db = raw(store);

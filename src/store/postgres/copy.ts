@@ -21,6 +21,7 @@ export const COPIED_TABLES = [
   'snapshots',
   'snapshot_dnf_facts',
   'version_tracks',
+  'version_closed',
   'deb_relations',
   'repo_events',
   'winner_tracks',
@@ -73,7 +74,9 @@ export function copySqliteToPostgres(from: SqliteStore, to: PostgresStore): Copy
       rows[table] = n;
     }
     for (const table of IDENTITY_TABLES) {
-      pg.rows(`SELECT setval(pg_get_serial_sequence('${table}', 'id'), coalesce(max(id), 0) + 1, false) FROM ${table}`);
+      // A closed interval keeps its version_tracks id (migration 14): new versions continue after both.
+      const ids = table === 'version_tracks' ? '(SELECT id FROM version_tracks UNION ALL SELECT id FROM version_closed)' : table;
+      pg.rows(`SELECT setval(pg_get_serial_sequence('${table}', 'id'), coalesce(max(id), 0) + 1, false) FROM ${ids} AS t`);
     }
     return { rows };
   }, WRITE_LOCK);

@@ -6,7 +6,7 @@
  * json cast for json_valid(). Append a migration here whenever one is appended there.
  */
 import { StoreError } from '../../errors.js';
-import { FOLD_WINNER_RUNS, LATEST_SCHEMA_VERSION, MIGRATIONS } from '../migrations.js';
+import { CREATE_VERSION_CLOSED, FOLD_WINNER_RUNS, LATEST_SCHEMA_VERSION, MIGRATIONS } from '../migrations.js';
 import type { PgConnection } from './connection.js';
 import { MIGRATION_LOCK } from './locks.js';
 import { fillSortKeys } from './sort-keys.js';
@@ -205,6 +205,14 @@ const POSTGRES_SQL: Readonly<Record<number, string>> = {
       PRIMARY KEY (run_id, at)
     );
     ${FOLD_WINNER_RUNS}`,
+  // As the SQLite migration, without its table rebuild: an identity column never hands out an id twice.
+  14: `
+    ${CREATE_VERSION_CLOSED('BIGINT', '')}
+    INSERT INTO version_closed (id, repo_id, name, arch, epoch, version, release, evr, vendor, build_time, first_seen, last_seen, sort_key)
+      SELECT id, repo_id, name, arch, epoch, version, release, evr, vendor, build_time, first_seen, last_seen, sort_key
+      FROM version_tracks WHERE last_seen IS NOT NULL;
+    DELETE FROM deb_relations WHERE version_id IN (SELECT id FROM version_tracks WHERE last_seen IS NOT NULL);
+    DELETE FROM version_tracks WHERE last_seen IS NOT NULL;`,
 };
 
 /** What a migration computes in JS after its SQL (the SQLite list's `fill`, over this backend's rows). */

@@ -17,6 +17,14 @@ export const inList = (column: string, n: number): string => `${column} IN (SELE
 const RECORD_COLUMNS = `v.repo_id, v.name, v.arch, v.epoch, v.version, v.release, v.evr, v.vendor,
   v.source_name, v.url, v.summary, v.build_time, v.first_seen`;
 const VERSION_ORDER = `${byByte('v.repo_id')}, ${byByte('v.name')}, ${byByte('v.arch')}, v.epoch, ${byByte('v.version')}, ${byByte('v.release')}`;
+/**
+ * Every interval, present (version_tracks) and closed (version_closed, migration 14), with the
+ * columns versionHistory reads; a closed one has no text (as since migration 11).
+ */
+const HISTORY_ROWS = `(
+  SELECT id, repo_id, name, arch, epoch, version, release, evr, vendor, source_name, url, summary, build_time, first_seen, last_seen FROM version_tracks
+  UNION ALL
+  SELECT id, repo_id, name, arch, epoch, version, release, evr, vendor, NULL, NULL, NULL, build_time, first_seen, last_seen FROM version_closed)`;
 const HISTORY_ORDER = `${byByte('v.repo_id')}, ${byByte('v.name')}, ${byByte('v.arch')}, v.first_seen, v.id`;
 
 function toVersion(r: Row): StoredVersion {
@@ -108,7 +116,7 @@ export function versionHistory(db: PgConnection, repoIds?: readonly string[], na
   const { where, params } = filters(repoIds, names);
   const lastCheck = lastChecks(db);
   return db
-    .rows(`SELECT ${RECORD_COLUMNS}, v.last_seen FROM version_tracks AS v ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY ${HISTORY_ORDER}`, params)
+    .rows(`SELECT ${RECORD_COLUMNS}, v.last_seen FROM ${HISTORY_ROWS} AS v ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY ${HISTORY_ORDER}`, params)
     .map((r) => toInterval(r, lastCheck));
 }
 
@@ -121,9 +129,9 @@ export function rollbackCandidates(db: PgConnection, keyedRepoIds: readonly stri
       `WITH pairs AS (
          SELECT repo_id, name FROM version_rollbacks WHERE ${inList('repo_id', 1)}
          UNION ALL
-         SELECT DISTINCT repo_id, name FROM version_tracks WHERE ${inList('repo_id', 2)} AND last_seen IS NOT NULL)
+         SELECT DISTINCT repo_id, name FROM version_closed WHERE ${inList('repo_id', 2)})
        SELECT v.repo_id, v.name, v.arch, v.epoch, v.version, v.release, v.evr, NULL, NULL, NULL, NULL, NULL, v.first_seen, v.last_seen
-       FROM pairs AS p JOIN version_tracks AS v ON v.repo_id = p.repo_id AND v.name = p.name
+       FROM pairs AS p JOIN ${HISTORY_ROWS} AS v ON v.repo_id = p.repo_id AND v.name = p.name
        ORDER BY ${HISTORY_ORDER}`,
       [JSON.stringify(keyedRepoIds), JSON.stringify(unkeyedRepoIds)],
     )
@@ -132,7 +140,10 @@ export function rollbackCandidates(db: PgConnection, keyedRepoIds: readonly stri
 
 export function namesIn(db: PgConnection, repoIds: readonly string[]): string[] {
   if (repoIds.length === 0) return [];
-  return db.column<string>(`SELECT DISTINCT name FROM version_tracks WHERE ${inList('repo_id', 1)}`, [JSON.stringify(repoIds)]);
+  return db.column<string>(
+    `SELECT name FROM version_tracks WHERE ${inList('repo_id', 1)} UNION SELECT name FROM version_closed WHERE ${inList('repo_id', 1)}`,
+    [JSON.stringify(repoIds)],
+  );
 }
 
 const SNAPSHOT_COLUMNS = `id, repo_id AS "repoId", fetched_at AS "fetchedAt", checked_at AS "checkedAt",

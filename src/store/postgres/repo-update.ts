@@ -14,6 +14,7 @@ import { versionScheme } from '../../formats/version-scheme.js';
 import { DEFAULT_BATCH_SIZE, StagedRepoUpdate } from '../staged-update.js';
 import type { CommitResult, SnapshotMeta, VersionRecord } from '../types.js';
 import type { PgConnection, SqlValue } from './connection.js';
+import { byByte } from './queries.js';
 import { WRITE_LOCK } from './locks.js';
 import type { ChangedRow } from '../screens.js';
 import { recordVersionScreens } from './screens.js';
@@ -65,11 +66,21 @@ const SQL = {
   head: `SELECT id, checked_at, index_checksum FROM snapshots WHERE repo_id = $1 ORDER BY id DESC LIMIT 1`,
   touch: `UPDATE snapshots SET checked_at = $1, check_count = check_count + 1 WHERE id = $2`,
   dropStaging: `DELETE FROM staging_versions WHERE staging_id = $1`,
-  // As the SQLite update's: a closed interval drops the text only current versions show (migration 11).
-  close: `UPDATE version_tracks AS v SET last_seen = $3::bigint, source_name = NULL, url = NULL, summary = NULL
+  // As the SQLite update's: a vanished version's interval moves to version_closed (migration 14)
+  // without the text only current versions show (migration 11), and its relations go.
+  closeRelations: `DELETE FROM deb_relations WHERE version_id IN (SELECT v.id FROM version_tracks AS v
     WHERE v.repo_id = $1 AND v.last_seen IS NULL
-      AND NOT EXISTS (SELECT 1 FROM staging_versions AS s WHERE s.staging_id = $2 AND ${SAME_KEY('s', 'v')})
-    RETURNING v.name, v.vendor`,
+      AND NOT EXISTS (SELECT 1 FROM staging_versions AS s WHERE s.staging_id = $2 AND ${SAME_KEY('s', 'v')}))`,
+  close: `WITH gone AS (
+      DELETE FROM version_tracks AS v
+      WHERE v.repo_id = $1 AND v.last_seen IS NULL
+        AND NOT EXISTS (SELECT 1 FROM staging_versions AS s WHERE s.staging_id = $2 AND ${SAME_KEY('s', 'v')})
+      RETURNING v.*),
+    moved AS (
+      INSERT INTO version_closed (id, repo_id, name, arch, epoch, version, release, evr, vendor, build_time, first_seen, last_seen, sort_key)
+      SELECT id, repo_id, name, arch, epoch, version, release, evr, vendor, build_time, first_seen, $3::bigint, sort_key FROM gone)
+    SELECT name, vendor FROM gone
+    ORDER BY ${byByte('name')}, ${byByte('arch')}, epoch, ${byByte('version')}, ${byByte('release')}`,
   refresh: `UPDATE version_tracks AS v
     SET evr = s.evr, vendor = s.vendor, source_name = s.source_name, url = s.url, summary = s.summary, build_time = s.build_time
     FROM ${STAGED} AS s
@@ -184,6 +195,7 @@ export class PgRepoUpdate extends StagedRepoUpdate {
           this.db.rows(SQL.dropStaging, [sid]);
           return { snapshotId: last.id, unchanged: true, packageCount: this.count, added: 0, removed: 0, refreshed: 0, changedNames: [] };
         }
+        this.db.rows(SQL.closeRelations, [repoId, sid]);
         const closed = this.db.rows(SQL.close, [repoId, sid, last?.checkedAt ?? fetchedAt]) as ChangedRow[];
         const refreshedRows = this.db.rows(SQL.refresh, [repoId, sid]) as ChangedRow[];
         const backfill = this.format === 'deb' && this.db.value<boolean>(SQL.relationsMissing, [repoId]) === true;

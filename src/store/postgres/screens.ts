@@ -10,15 +10,31 @@ import { byByte, inList } from './queries.js';
 /** rebuildVersionRollbacks() of the SQLite store: the sort keys compare by byte. */
 export function rebuildVersionRollbacks(db: PgConnection, repoId: string | null = null): void {
   db.rows('DELETE FROM version_rollbacks WHERE $1::text IS NULL OR repo_id = $1', [repoId]);
-  db.rows(
-    `INSERT INTO version_rollbacks (repo_id, name)
-     SELECT DISTINCT gone.repo_id, gone.name FROM version_tracks AS gone
-       JOIN version_tracks AS lower ON lower.repo_id = gone.repo_id AND lower.name = gone.name
-     WHERE ($1::text IS NULL OR gone.repo_id = $1) AND gone.last_seen IS NOT NULL AND ${byByte('lower.sort_key')} < ${byByte('gone.sort_key')}
-       AND (lower.last_seen IS NULL OR lower.last_seen > gone.last_seen)`,
-    [repoId],
-  );
+  db.rows(hasVersionClosed(db) ? ROLLBACKS_FROM_CLOSED : ROLLBACKS_BEFORE_MIGRATION_14, [repoId]);
 }
+
+/** Whether the store has migration 14's table of closed intervals (migrations before it run without). */
+export function hasVersionClosed(db: PgConnection): boolean {
+  return db.value<boolean>(`SELECT to_regclass('version_closed') IS NOT NULL`) === true;
+}
+
+const ROLLBACKS_FROM_CLOSED = `
+  INSERT INTO version_rollbacks (repo_id, name)
+  SELECT DISTINCT gone.repo_id, gone.name FROM version_closed AS gone
+  WHERE ($1::text IS NULL OR gone.repo_id = $1)
+    AND (EXISTS (SELECT 1 FROM version_tracks AS lower
+                 WHERE lower.repo_id = gone.repo_id AND lower.name = gone.name AND lower.last_seen IS NULL
+                   AND ${byByte('lower.sort_key')} < ${byByte('gone.sort_key')})
+      OR EXISTS (SELECT 1 FROM version_closed AS lower
+                 WHERE lower.repo_id = gone.repo_id AND lower.name = gone.name
+                   AND ${byByte('lower.sort_key')} < ${byByte('gone.sort_key')} AND lower.last_seen > gone.last_seen))`;
+
+const ROLLBACKS_BEFORE_MIGRATION_14 = `
+  INSERT INTO version_rollbacks (repo_id, name)
+  SELECT DISTINCT gone.repo_id, gone.name FROM version_tracks AS gone
+    JOIN version_tracks AS lower ON lower.repo_id = gone.repo_id AND lower.name = gone.name
+  WHERE ($1::text IS NULL OR gone.repo_id = $1) AND gone.last_seen IS NOT NULL AND ${byByte('lower.sort_key')} < ${byByte('gone.sort_key')}
+    AND (lower.last_seen IS NULL OR lower.last_seen > gone.last_seen)`;
 
 /** recordVersionScreens() of the SQLite store: inside a repo's commit, after the merge. */
 export function recordVersionScreens(db: PgConnection, repoId: string, changes: CommitChanges): void {
@@ -40,7 +56,7 @@ export function recordVersionScreens(db: PgConnection, repoId: string, changes: 
   db.rows(
     `INSERT INTO version_rollbacks (repo_id, name)
      SELECT $1::text, c.name FROM json_array_elements_text($2::json) AS c (name)
-     WHERE (SELECT max(${byByte('g.sort_key')}) FROM version_tracks AS g WHERE g.repo_id = $1 AND g.name = c.name AND g.last_seen IS NOT NULL)
+     WHERE (SELECT max(${byByte('g.sort_key')}) FROM version_closed AS g WHERE g.repo_id = $1 AND g.name = c.name)
          > (SELECT min(${byByte('o.sort_key')}) FROM version_tracks AS o WHERE o.repo_id = $1 AND o.name = c.name AND o.last_seen IS NULL)
      ON CONFLICT DO NOTHING`,
     [repoId, JSON.stringify(names)],
