@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import Database from 'better-sqlite3';
-import { auditRows } from './commands.bench.js';
+import { auditRows, versionRows } from './commands.bench.js';
 import { ensureHistoryStores } from './gen-history.js';
 import { buildCli, cliPath, MB, ratio, timeProcess } from './process.js';
 import type { BenchRow } from './types.js';
@@ -18,7 +18,8 @@ function counts(db: string): { versions: number; winners: number; steps: number 
   try {
     const n = (sql: string) => (d.prepare(sql).get() as { n: number }).n;
     // Winner rows are runs of a holder since schema 13; each later EVR of a run is a step.
-    return { versions: n('SELECT count(*) AS n FROM version_tracks'), winners: n('SELECT count(*) AS n FROM winner_tracks'), steps: n('SELECT count(*) AS n FROM winner_steps') };
+    // Version records: present ones and closed intervals (version_closed since schema 14).
+    return { versions: versionRows(d), winners: n('SELECT count(*) AS n FROM winner_tracks'), steps: n('SELECT count(*) AS n FROM winner_steps') };
   } finally {
     d.close();
   }
