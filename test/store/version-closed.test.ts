@@ -123,7 +123,7 @@ describe('closed version intervals (version_closed)', () => {
     for (const repo of [FEDORA, DEBIAN]) store.upsertRepo(repo, 0);
     crawl(store);
     // Present versions only in version_tracks; a closed version's relations went with it.
-    expect(rows(store, 'SELECT count(*) AS n FROM version_tracks WHERE last_seen IS NOT NULL')[0]!['n']).toEqual(store instanceof PostgresStore ? '0' : 0);
+    expect(Number(rows(store, 'SELECT count(*) AS n FROM version_tracks WHERE last_seen IS NOT NULL')[0]!['n'])).toBe(0);
     expect(rows(store, 'SELECT version_id FROM deb_relations WHERE version_id NOT IN (SELECT id FROM version_tracks)')).toEqual([]);
     const relationsBefore = store.debRelations([DEBIAN.id], ['x', 'y', 'z']);
     expect(relationsBefore.map((rel) => rel.fields?.depends)).toEqual(['libc6, x-data (= 1.3)', 'libc6, y-data (= 2.0)']);
@@ -142,7 +142,7 @@ describe('closed version intervals (version_closed)', () => {
     cleanups.push(() => migrated.close());
     expect(answers(migrated)).toEqual(now);
     expect(migrated.debRelations([DEBIAN.id], ['x', 'y', 'z'])).toEqual(relationsBefore);
-    expect(rows(migrated, 'SELECT count(*) AS n FROM version_tracks WHERE last_seen IS NOT NULL')[0]!['n']).toEqual(migrated instanceof PostgresStore ? '0' : 0);
+    expect(Number(rows(migrated, 'SELECT count(*) AS n FROM version_tracks WHERE last_seen IS NOT NULL')[0]!['n'])).toBe(0);
     // And crawling goes on from it: closing the newest row again, the new version takes an id no
     // closed interval holds.
     put(migrated, meta(DEBIAN.id, 20000, 'd9'), [d('x', '1.4'), d('y', '2.0')]);
