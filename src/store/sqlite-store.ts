@@ -3,8 +3,9 @@
  * version history as intervals. It implements the Store interface (./store.ts) by delegating to
  * one module per table group, each taking the raw connection.
  */
-import { defaultStorePath, openDatabase, storeFailure, type Db } from './db.js';
-import { migrate, requireCurrentSchema } from './migrations.js';
+import { StoreError } from '../errors.js';
+import { defaultStorePath, IN_MEMORY, openDatabase, storeFailure, type Db } from './db.js';
+import { LATEST_SCHEMA_VERSION, migrate, requireCurrentSchema, schemaVersion } from './migrations.js';
 import {
   currentVersionParts,
   currentVersions,
@@ -80,6 +81,32 @@ export function asStoreFailure(err: unknown): unknown {
   return lastOpened === null ? err : storeFailure(err, lastOpened);
 }
 
+/** SQLite refused a write because the file, its directory or its WAL is read-only here (also when wrapped). */
+function isReadOnlyFailure(err: unknown): boolean {
+  for (let e: unknown = err; e !== null && typeof e === 'object'; e = (e as { cause?: unknown }).cause) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string' && code.startsWith('SQLITE_READONLY')) return true;
+  }
+  return false;
+}
+
+/**
+ * A writable open that SQLite refused as read-only (the file, its directory or its WAL): say what
+ * that means for the user — a store older than this code (`version`, when it could be read) needs
+ * migrating, which takes write access — instead of SQLite's bare "attempt to write a readonly
+ * database"; anything else unchanged.
+ */
+function whyNotWritable(err: unknown, file: string, version: number | null): unknown {
+  if (!isReadOnlyFailure(err) || file === IN_MEMORY) return err;
+  const why =
+    version === null
+      ? 'the store is read-only here (the file or its directory is not writable): this command writes to it, and migrates a store an older repoclash wrote'
+      : version < LATEST_SCHEMA_VERSION
+        ? `the store has schema version ${version}, older than ${LATEST_SCHEMA_VERSION}, and cannot be migrated: it is read-only here (the file or its directory is not writable)`
+        : 'the store is read-only here (the file or its directory is not writable): this command writes to it';
+  return new StoreError(`${why}; run it once with write access`, { file }, { cause: err });
+}
+
 export class SqliteStore implements Store {
   private constructor(
     /** The underlying connection: SQLite-specific, for the store's own tests only. */
@@ -91,13 +118,19 @@ export class SqliteStore implements Store {
     const file = options.path ?? defaultStorePath();
     lastOpened = file;
     const readonly = options.readonly ?? false;
-    const db = openDatabase(file, { readonly, ...(options.busyTimeoutMs !== undefined && { busyTimeoutMs: options.busyTimeoutMs }) });
+    let db: Db;
+    try {
+      db = openDatabase(file, { readonly, ...(options.busyTimeoutMs !== undefined && { busyTimeoutMs: options.busyTimeoutMs }) });
+    } catch (err) {
+      throw readonly ? err : whyNotWritable(err, file, null);
+    }
     try {
       if (readonly) requireCurrentSchema(db, file);
       else migrate(db, file);
     } catch (err) {
+      const version = readonly ? null : schemaVersion(db);
       db.close();
-      throw storeFailure(err, file);
+      throw whyNotWritable(storeFailure(err, file), file, version);
     }
     return new SqliteStore(db, file);
   }
