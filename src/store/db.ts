@@ -80,6 +80,11 @@ export function storeFailure(err: unknown, file: string): unknown {
   if (err instanceof StoreError) return err;
   const code = (err as { code?: unknown } | null)?.code;
   if (typeof code !== 'string' || !/^SQLITE_(CORRUPT|NOTADB|IOERR|FULL|READONLY|CANTOPEN)/.test(code)) return err;
-  const hint = /^SQLITE_(CORRUPT|NOTADB)/.test(code) ? ': the store is damaged; move it aside or restore a backup (the next crawl starts a new one)' : '';
+  const hint = /^SQLITE_(CORRUPT|NOTADB)/.test(code)
+    ? ': the store is damaged; move it aside or restore a backup (the next crawl starts a new one)'
+    : // A WAL store is read through its -shm file: SQLite must be able to create it beside the store.
+      code === 'SQLITE_READONLY_DIRECTORY'
+      ? `: the store's directory is read-only, and SQLite needs to create ${path.basename(file)}-shm there even to read the store`
+      : '';
   return new StoreError(`${err instanceof Error ? err.message : String(err)}${hint}`, { file }, { cause: err });
 }

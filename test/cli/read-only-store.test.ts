@@ -4,7 +4,7 @@
  * needs write access once (to migrate), not SQLite's bare "attempt to write a readonly database".
  * root writes anything, so as root the CLI runs as nobody (setpriv).
  */
-import { chmodSync, chownSync, mkdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Store } from '../../src/store/index.js';
@@ -15,40 +15,58 @@ import { BACK_TO_SCHEMA_13, meta, put, rec, tempDir } from '../support/store-bui
 
 const work = tempDir();
 afterAll(() => {
-  chmodSync(path.join(work.dir, 'ro'), 0o755);
+  if (existsSync(path.join(work.dir, 'ro'))) chmodSync(path.join(work.dir, 'ro'), 0o755);
   work.cleanup();
 });
 
 const NOBODY = 65534;
+const asRoot = process.getuid?.() === 0;
+
+/** A store at schema 13 with a closed interval, as the previous release left it, in `dir`. */
+function oldStore(dir: string): string {
+  mkdirSync(dir, { mode: 0o777 });
+  chmodSync(dir, 0o777);
+  const file = path.join(dir, 'store.db');
+  const store = Store.open({ path: file });
+  if (!(store instanceof SqliteStore)) throw new Error('a SQLite store expected');
+  store.upsertRepo({ id: 'fedora', vendor: 'Fedora Project', role: 'distro', format: 'rpm' }, 0);
+  put(store, meta('fedora', 1000, 'f1'), [rec('a', '1.0')]);
+  put(store, meta('fedora', 2000, 'f2'), [rec('a', '1.1')]);
+  for (const sql of BACK_TO_SCHEMA_13) store.db.exec(sql);
+  store.close();
+  chmodSync(file, 0o444);
+  return file;
+}
+
+/** The CLI on `file` as a user who may not write it (nobody, when the test runs as root). */
+async function asUser(args: string[], file: string) {
+  const home = path.join(work.dir, 'home');
+  mkdirSync(home, { recursive: true });
+  const config = path.join(home, 'repos.yaml');
+  writeFileSync(config, 'repos:\n  fedora:\n    vendor: Fedora Project\n    role: distro\n    format: rpm\n    baseurl: http://127.0.0.1:9/\nprofiles:\n  f: { repos: [fedora], arch: x86_64 }\n');
+  if (asRoot) chownSync(home, NOBODY, NOBODY);
+  const command = [process.execPath, ...cliArgs, ...args, '--config', config, '--db', file];
+  const run = asRoot
+    ? await execTool('setpriv', [`--reuid=${NOBODY}`, `--regid=${NOBODY}`, '--clear-groups', ...command], { cwd: home, env: { HOME: home }, allowFailure: true })
+    : await execTool(command[0]!, command.slice(1), { cwd: home, env: { HOME: home }, allowFailure: true });
+  expect(run.code).toBe(2);
+  expect(run.stderr).toMatch(new RegExp(`^repoclash: ${file}: `));
+  expect(run.stderr.trim().split('\n')).toHaveLength(1);
+  return run.stderr;
+}
 
 describe('a read-only store of an older schema', () => {
-  it('audit says it is read-only and needs write access once, naming the file', async () => {
+  it('audit says it is older and cannot be migrated here (read-only file), or that it is read-only (read-only directory too); check says why it cannot read it', async () => {
     chmodSync(work.dir, 0o755);
-    const dir = path.join(work.dir, 'ro');
-    mkdirSync(dir);
-    const file = path.join(dir, 'store.db');
-    const store = Store.open({ path: file });
-    if (!(store instanceof SqliteStore)) throw new Error('a SQLite store expected');
-    store.upsertRepo({ id: 'fedora', vendor: 'Fedora Project', role: 'distro', format: 'rpm' }, 0);
-    put(store, meta('fedora', 1000, 'f1'), [rec('a', '1.0')]);
-    put(store, meta('fedora', 2000, 'f2'), [rec('a', '1.1')]);
-    for (const sql of BACK_TO_SCHEMA_13) store.db.exec(sql);
-    store.close();
-    chmodSync(file, 0o444);
-    chmodSync(dir, 0o555);
-    const home = path.join(work.dir, 'home');
-    mkdirSync(home);
-    const config = path.join(home, 'repos.yaml');
-    writeFileSync(config, 'repos:\n  fedora:\n    vendor: Fedora Project\n    role: distro\n    format: rpm\n    baseurl: http://127.0.0.1:9/\n');
-    const asRoot = process.getuid?.() === 0;
-    if (asRoot) chownSync(home, NOBODY, NOBODY);
-    const command = [process.execPath, ...cliArgs, 'audit', '--config', config, '--db', file];
-    const run = asRoot
-      ? await execTool('setpriv', [`--reuid=${NOBODY}`, `--regid=${NOBODY}`, '--clear-groups', ...command], { cwd: home, env: { HOME: home }, allowFailure: true })
-      : await execTool(command[0]!, command.slice(1), { cwd: home, env: { HOME: home }, allowFailure: true });
-    expect(run.code).toBe(2);
-    expect(run.stderr).toContain(`${file}: the store is read-only here`);
-    expect(run.stderr).toContain('run it once with write access');
-    expect(run.stderr).not.toContain('attempt to write a readonly database');
+    const inWritableDir = oldStore(path.join(work.dir, 'rw'));
+    expect(await asUser(['audit'], inWritableDir)).toContain('the store has schema version 13, older than 14, and cannot be migrated: it is read-only here');
+    expect(await asUser(['check', 'a'], inWritableDir)).toContain('older than 14; open it writable (run a crawl) to migrate');
+
+    const inReadOnlyDir = oldStore(path.join(work.dir, 'ro'));
+    chmodSync(path.join(work.dir, 'ro'), 0o555);
+    const audit = await asUser(['audit'], inReadOnlyDir);
+    expect(audit).toContain('the store is read-only here');
+    expect(audit).toContain('run it once with write access');
+    expect(await asUser(['check', 'a'], inReadOnlyDir)).toContain("the store's directory is read-only, and SQLite needs to create store.db-shm there even to read the store");
   });
 });
