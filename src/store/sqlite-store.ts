@@ -103,8 +103,11 @@ function whyNotWritable(err: unknown, file: string, version: number | null): unk
       ? 'the store is read-only here (the file or its directory is not writable): this command writes to it, and migrates a store an older repoclash wrote'
       : version < LATEST_SCHEMA_VERSION
         ? `the store has schema version ${version}, older than ${LATEST_SCHEMA_VERSION}, and cannot be migrated: it is read-only here (the file or its directory is not writable)`
-        : 'the store is read-only here (the file or its directory is not writable): this command writes to it';
-  return new StoreError(`${why}; run it once with write access`, { file }, { cause: err });
+        : null;
+  const message = why === null
+    ? 'the store is read-only here (the file or its directory is not writable), and this command writes to it: run it where the store is writable'
+    : `${why}; run it once with write access`;
+  return new StoreError(message, { file }, { cause: err });
 }
 
 export class SqliteStore implements Store {
@@ -128,7 +131,13 @@ export class SqliteStore implements Store {
       if (readonly) requireCurrentSchema(db, file);
       else migrate(db, file);
     } catch (err) {
-      const version = readonly ? null : schemaVersion(db);
+      // A damaged file may not even say its schema version: the error below then says none.
+      let version: number | null = null;
+      try {
+        if (!readonly) version = schemaVersion(db);
+      } catch {
+        version = null;
+      }
       db.close();
       throw whyNotWritable(storeFailure(err, file), file, version);
     }
