@@ -2,9 +2,11 @@
  * A store this user may not write (a read-only file in a read-only directory), written by an older
  * repoclash: a command that opens it writable (audit) must say that the store is read-only and
  * needs write access once (to migrate), not SQLite's bare "attempt to write a readonly database".
- * root writes anything, so as root the CLI runs as nobody (setpriv).
+ * root writes anything, so as root the CLI runs without the capabilities that override file
+ * permissions (setpriv), as root still: it can read the checkout wherever CI cloned it (a 0700
+ * temp dir another user could not enter), but not write a 0444 file or into a 0555 directory.
  */
-import { chmodSync, chownSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Store } from '../../src/store/index.js';
@@ -19,7 +21,6 @@ afterAll(() => {
   work.cleanup();
 });
 
-const NOBODY = 65534;
 const asRoot = process.getuid?.() === 0;
 
 /** A store at schema 13 with a closed interval, as the previous release left it, in `dir`. */
@@ -38,16 +39,15 @@ function oldStore(dir: string): string {
   return file;
 }
 
-/** The CLI on `file` as a user who may not write it (nobody, when the test runs as root). */
+/** The CLI on `file` as a user who may not write it (root without CAP_DAC_OVERRIDE / CAP_DAC_READ_SEARCH, when the test runs as root). */
 async function asUser(args: string[], file: string) {
   const home = path.join(work.dir, 'home');
   mkdirSync(home, { recursive: true });
   const config = path.join(home, 'repos.yaml');
   writeFileSync(config, 'repos:\n  fedora:\n    vendor: Fedora Project\n    role: distro\n    format: rpm\n    baseurl: http://127.0.0.1:9/\nprofiles:\n  f: { repos: [fedora], arch: x86_64 }\n');
-  if (asRoot) chownSync(home, NOBODY, NOBODY);
   const command = [process.execPath, ...cliArgs, ...args, '--config', config, '--db', file];
   const run = asRoot
-    ? await execTool('setpriv', [`--reuid=${NOBODY}`, `--regid=${NOBODY}`, '--clear-groups', ...command], { cwd: home, env: { HOME: home }, allowFailure: true })
+    ? await execTool('setpriv', ['--bounding-set=-dac_override,-dac_read_search', ...command], { cwd: home, env: { HOME: home }, allowFailure: true })
     : await execTool(command[0]!, command.slice(1), { cwd: home, env: { HOME: home }, allowFailure: true });
   expect(run.code).toBe(2);
   expect(run.stderr).toMatch(new RegExp(`^repoclash: ${file}: `));
