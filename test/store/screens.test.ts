@@ -6,13 +6,11 @@
  * before it. On whichever store the suite runs on (SQLite, or PostgreSQL with REPOCLASH_TEST_STORE).
  */
 import path from 'node:path';
-import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { versionScheme } from '../../src/formats/version-scheme.js';
 import { Store } from '../../src/store/index.js';
-import { PostgresStore } from '../../src/store/postgres/store.js';
 import type { HeaderVendorScreen, VersionRecord, Winner } from '../../src/store/types.js';
-import { BACK_TO_SCHEMA_13, meta, memoryStore, put, rec, tempDir } from '../support/store-builders.js';
+import { BACK_TO_SCHEMA_13, meta, memoryStore, put, rec, stepBackAndClose, tempDir } from '../support/store-builders.js';
 import { testStoreLocation } from '../support/test-store.js';
 
 const cleanups: Array<() => void> = [];
@@ -201,15 +199,7 @@ describe('name screens kept at commit', () => {
       `UPDATE version_tracks SET summary = 'old text' WHERE last_seen IS NOT NULL`,
       'DELETE FROM schema_version WHERE version >= 11',
     ];
-    if (store instanceof PostgresStore) {
-      for (const sql of stepBack) store.db.rows(sql);
-      store.close();
-    } else {
-      store.close();
-      const raw = new Database(file);
-      for (const sql of stepBack) raw.exec(sql);
-      raw.close();
-    }
+    stepBackAndClose(store, file, stepBack);
     const migrated = Store.open({ path: location });
     cleanups.push(() => migrated.close());
     expect(screens(migrated).stored).toEqual(expected);

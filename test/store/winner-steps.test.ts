@@ -7,14 +7,13 @@
  * On whichever store the suite runs on (SQLite, or PostgreSQL with REPOCLASH_TEST_STORE).
  */
 import path from 'node:path';
-import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { StoreError } from '../../src/errors.js';
 import { Store } from '../../src/store/index.js';
 import { PostgresStore } from '../../src/store/postgres/store.js';
 import { SqliteStore } from '../../src/store/sqlite-store.js';
 import type { Winner, WinnerChanges, WinnerHolder, WinnerInterval } from '../../src/store/types.js';
-import { BACK_TO_SCHEMA_13, REPO_A, REPO_B, memoryStore, tempDir } from '../support/store-builders.js';
+import { BACK_TO_SCHEMA_13, REPO_A, REPO_B, memoryStore, stepBackAndClose, tempDir } from '../support/store-builders.js';
 import { testStoreLocation } from '../support/test-store.js';
 
 const cleanups: Array<() => void> = [];
@@ -181,16 +180,7 @@ describe('winner runs with EVR steps', () => {
       `INSERT INTO winner_handovers (profile, name) SELECT profile, name FROM winner_tracks GROUP BY profile, name
          HAVING count(DISTINCT repo_id) > 1 OR count(DISTINCT coalesce(vendor, '')) > 1`,
     ];
-    if (store instanceof PostgresStore) {
-      for (const sql of stepBack) store.db.rows(sql);
-      store.db.rows(`SELECT setval(pg_get_serial_sequence('winner_tracks', 'id'), 100)`);
-      store.close();
-    } else {
-      store.close();
-      const raw = new Database(file);
-      for (const sql of stepBack) raw.exec(sql);
-      raw.close();
-    }
+    stepBackAndClose(store, file, stepBack, [`SELECT setval(pg_get_serial_sequence('winner_tracks', 'id'), 100)`]);
     const migrated = Store.open({ path: location });
     cleanups.push(() => migrated.close());
     // One step more than the writers made: y's close and same-holder return at 1000 are one run to

@@ -2,6 +2,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import Database from 'better-sqlite3';
 import { SqliteStore } from '../../src/store/sqlite-store.js';
 import { PostgresStore } from '../../src/store/postgres/store.js';
 import type { Store } from '../../src/store/index.js';
@@ -76,6 +77,28 @@ export const BACK_TO_SCHEMA_13: readonly string[] = [
   'DROP TABLE version_closed',
   'DELETE FROM schema_version WHERE version >= 14',
 ];
+
+/**
+ * Step a store back to an older schema and close it (either store), for migration tests: `sqls` run
+ * on PostgreSQL through the store's connection, on SQLite through a connection of their own once the
+ * store is closed (its cached statements would hold the tables being dropped). `postgresOnly` runs
+ * after them on PostgreSQL alone (e.g. a sequence's setval).
+ */
+export function stepBackAndClose(store: Store, file: string, sqls: readonly string[], postgresOnly: readonly string[] = []): void {
+  const db = raw(store);
+  if ('postgres' in db) {
+    for (const sql of [...sqls, ...postgresOnly]) db.postgres.rows(sql);
+    store.close();
+    return;
+  }
+  store.close();
+  const connection = new Database(file);
+  try {
+    for (const sql of sqls) connection.exec(sql);
+  } finally {
+    connection.close();
+  }
+}
 
 /** Every row of a table, values only: comparable between two stores. */
 export function dump(store: Store, table: string): unknown[] {
