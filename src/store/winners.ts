@@ -161,6 +161,7 @@ export function recordWinners(db: Db, profile: string, winners: readonly Winner[
   }).immediate();
 }
 
+const OPEN_WINNER_INSERT = 'INSERT INTO winner_tracks (profile, name, repo_id, vendor, evr, from_at, to_at) VALUES ';
 const OPEN_WINNER_VALUES = '(?, ?, ?, ?, ?, ?, NULL)';
 /** Rows per INSERT: a profile's first recording opens one row per name (60,000 for a Debian suite). */
 const OPEN_WINNERS_PER_INSERT = 100;
@@ -179,7 +180,7 @@ class OpenWinnerRows {
   add(profile: string, name: string, repoId: string, vendor: string | null, evr: string, from: number): void {
     this.values.push(profile, name, repoId, vendor, evr, from);
     if (this.values.length === OPEN_WINNERS_PER_INSERT * 6) {
-      this.many ??= this.db.prepare(`INSERT INTO winner_tracks (profile, name, repo_id, vendor, evr, from_at, to_at) VALUES ${new Array<string>(OPEN_WINNERS_PER_INSERT).fill(OPEN_WINNER_VALUES).join(', ')}`);
+      this.many ??= this.db.prepare(OPEN_WINNER_INSERT + new Array<string>(OPEN_WINNERS_PER_INSERT).fill(OPEN_WINNER_VALUES).join(', '));
       this.many.run(this.values);
       this.values.length = 0;
     }
@@ -188,7 +189,7 @@ class OpenWinnerRows {
   /** Insert what add() still holds. */
   flush(): void {
     if (this.values.length === 0) return;
-    const one = this.db.prepare(`INSERT INTO winner_tracks (profile, name, repo_id, vendor, evr, from_at, to_at) VALUES ${OPEN_WINNER_VALUES}`);
+    const one = this.db.prepare(OPEN_WINNER_INSERT + OPEN_WINNER_VALUES);
     for (let at = 0; at < this.values.length; at += 6) one.run(this.values.slice(at, at + 6));
     this.values.length = 0;
   }
