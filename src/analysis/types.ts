@@ -32,6 +32,8 @@ export interface InstalledPackage extends PackageVersion {
   installTime: number | null;
   /** deb, read from the dpkg status: the installed version's relations (absent from exported lists). */
   relations?: DebRelationFields;
+  /** deb: dpkg's selection is `hold` (`apt-mark hold`), so apt-get upgrade and full-upgrade leave it. */
+  held?: boolean;
 }
 
 export interface ResolveInput {

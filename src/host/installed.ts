@@ -53,9 +53,14 @@ function rpmInstalled(name: string, epoch: number, version: string, release: str
   return { name, arch, epoch, version, release, evr: formatEvr({ epoch, version, release }), vendor, installTime };
 }
 
-function debInstalled(name: string, versionText: string, arch: string, installTime: number | null, where: { file: string; line: number }): InstalledPackage {
+function debInstalled(name: string, versionText: string, arch: string, installTime: number | null, where: { file: string; line: number }, held = false): InstalledPackage {
   const v = parseDebVersion(versionText, where);
-  return { name, arch, epoch: v.epoch, version: v.upstream, release: v.revision, evr: versionText.trim(), vendor: null, installTime };
+  return { name, arch, epoch: v.epoch, version: v.upstream, release: v.revision, evr: versionText.trim(), vendor: null, installTime, ...(held ? { held: true } : {}) };
+}
+
+/** dpkg's selection `hold` (`apt-mark hold`): the abbreviation's first letter, want = h. */
+function dpkgHeld(abbrev: string): boolean {
+  return abbrev.startsWith('h');
 }
 
 /**
@@ -114,7 +119,7 @@ function parseLine(format: InstalledFormat, fields: string[], where: { file: str
       if (!dpkgHasVersion(abbrev) || version === '') return null;
       if (name === '') bad('empty package name');
       const time = modified !== undefined && INTEGER.test(modified) ? Number(modified) : null;
-      return debInstalled(name, version, arch === '' ? 'all' : arch, time, where);
+      return debInstalled(name, version, arch === '' ? 'all' : arch, time, where, dpkgHeld(abbrev));
     }
     case 'dpkg-plain': {
       if (fields.length !== 2) bad(`${fields.length} fields, expected 2`);

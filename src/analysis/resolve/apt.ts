@@ -362,6 +362,13 @@ export function resolveApt(input: ResolveInput): Resolution[] {
       if (action !== 'none') to = winner;
       if (action === 'upgrade' && to && isVendorChange(to, versions.get(inst.evr))) action = 'vendor-change';
     }
+    if (inst.held === true && to !== null) {
+      // pkgDepCache never marks a held package for a change: upgrade and full-upgrade alike list
+      // it as kept back, whatever its candidate. The candidate (apt-cache policy) stays as it is.
+      const keptBack = { wouldBe: action, to, because: `${name} is held (dpkg selection hold: apt-mark hold)` };
+      out.push({ name, arch: inst.arch, winner, ranked, reason, versionPriorities, installed: inst, upgradeAction: 'kept-back', upgradeTo: null, syncAction: 'kept-back', syncTo: null, keptBack });
+      continue;
+    }
     out.push({ name, arch: inst.arch, winner, ranked, reason, versionPriorities, installed: inst, upgradeAction: action, upgradeTo: to, syncAction: action, syncTo: to });
   }
   return out;
