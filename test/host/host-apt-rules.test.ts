@@ -24,13 +24,16 @@ const DISTRO: DebSuite = { suite: 'stable', codename: 'bookworm', origin: 'Distr
 const EXTRA: DebSuite = { suite: 'extra', codename: 'extra', origin: 'Extra', label: 'Extra', components: ['main'], packages: { main: [{ name: 'tool', version: '2.0~bpo1-1' }] } };
 const INSTALLED: DpkgStatusEntry[] = [{ name: 'tool', version: '1.0-1' }];
 
-async function root(label: string, aptConfD: Record<string, string>): Promise<{ root: string; report: HostReport; expected: Map<string, string>; got: Map<string, string> }> {
+async function root(label: string, aptConfD: Record<string, string>, aptConf?: string): Promise<{ root: string; report: HostReport; expected: Map<string, string>; got: Map<string, string> }> {
   const dir = path.join(work, label);
   await writeDebHostRoot(dir, {
     sources: [`deb ${server.url}/distro stable main`, `deb ${server.url}/extra extra main`],
     keyring: key.publicKeyringPath,
     installed: INSTALLED,
-    files: Object.fromEntries(Object.entries(aptConfD).map(([name, text]) => [`etc/apt/apt.conf.d/${name}`, text])),
+    files: {
+      ...Object.fromEntries(Object.entries(aptConfD).map(([name, text]) => [`etc/apt/apt.conf.d/${name}`, text])),
+      ...(aptConf !== undefined ? { 'etc/apt/apt.conf': aptConf } : {}),
+    },
   });
   const apt = await aptConfigForRoot(dir, path.join(work, `${label}-state`));
   await aptUpdate(apt);
@@ -67,5 +70,19 @@ describe('APT::Default-Release from ROOT/etc/apt/apt.conf.d', () => {
     const free = await root('free', { '01other': 'APT::Install-Recommends "false";\n' });
     expect(disagreements(free.expected, free.got, ['tool'])).toEqual([]);
     expect(free.expected.get('tool')).toBe('upgrade 2.0~bpo1-1');
+  }, 120_000);
+
+  it('apt.conf is read after apt.conf.d, and only apt.conf.d files named NAME or NAME.conf count — as apt reads them', async () => {
+    // apt.conf.d says `extra`, apt.conf says `stable`: apt.conf, read last, wins, so tool stays.
+    const mainLast = await root('main-last', { '50default-release': 'APT::Default-Release "extra";\n' }, 'APT::Default-Release "stable";\n');
+    expect(disagreements(mainLast.expected, mainLast.got, ['tool'])).toEqual([]);
+    expect(mainLast.expected.has('tool')).toBe(false);
+    // A part with another extension is skipped (with a notice), so tool is upgraded; `.conf` is read.
+    const otherExtension = await root('other-extension', { '50default-release.txt': 'APT::Default-Release "stable";\n' });
+    expect(disagreements(otherExtension.expected, otherExtension.got, ['tool'])).toEqual([]);
+    expect(otherExtension.expected.get('tool')).toBe('upgrade 2.0~bpo1-1');
+    const confExtension = await root('conf-extension', { '50default-release.conf': 'APT::Default-Release "stable";\n' });
+    expect(disagreements(confExtension.expected, confExtension.got, ['tool'])).toEqual([]);
+    expect(confExtension.expected.has('tool')).toBe(false);
   }, 120_000);
 });
