@@ -1,12 +1,13 @@
 /**
- * apt.conf(5) under a root: etc/apt/apt.conf, then etc/apt/apt.conf.d/* in name order (apt's
- * order; a later value wins), for the few options repoclash models (APT::Default-Release).
+ * apt.conf(5) under a root: etc/apt/apt.conf.d/* in name order, then etc/apt/apt.conf (apt's
+ * pkgInitConfig reads the parts first and the main file last; a later value wins), for the few
+ * options repoclash models (APT::Default-Release).
  *
  * The syntax, as apt reads it: `Scope::Name "value";`, scopes as blocks (`APT { Default-Release
  * "x"; };`), `//` and `#` line comments, C `/* … *\/` comments, and `#clear` / `#include` lines
  * (the first is honoured for the names we read, the second is not followed). Names are
- * case-insensitive. apt skips parts whose names have characters other than letters, digits, `_`,
- * `-` and `.`, and files ending in `.disabled` etc.; so do we.
+ * case-insensitive. apt reads only the parts named `NAME` or `NAME.conf` (NAME of letters, digits,
+ * `_`, `-`, `:` and `.`): `99local.disabled`, `50x.txt` or `20foo~` are skipped; so do we.
  */
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -54,18 +55,24 @@ export function parseAptConf(text: string): Map<string, string> {
   return values;
 }
 
-const VALID_PART = /^[A-Za-z0-9_.-]+$/;
-const IGNORED_SUFFIX = /\.(disabled|bak|dpkg-[a-z]+|ucf-[a-z]+|save|orig|distUpgrade)$|~$/;
+/** apt's GetListOfFilesInDir(dir, "conf", …, AllowNoExt): no dot at all, or `.conf` after the last one. */
+function isAptConfPart(name: string): boolean {
+  if (!/^[A-Za-z0-9_:.-]+$/.test(name) || name.startsWith('.') || name.endsWith('.')) return false;
+  const dot = name.lastIndexOf('.');
+  return dot < 0 || name.slice(dot + 1) === 'conf';
+}
 
-/** The options of the root's apt.conf and apt.conf.d, later files winning. */
+/** The options of the root's apt.conf.d and apt.conf, later files winning. */
 export async function loadAptConf(root = '/'): Promise<Map<string, string>> {
-  const files = [path.join(root, 'etc/apt/apt.conf')];
+  const files: string[] = [];
   const dir = path.join(root, 'etc/apt/apt.conf.d');
   try {
-    for (const name of (await readdir(dir)).sort()) if (VALID_PART.test(name) && !IGNORED_SUFFIX.test(name)) files.push(path.join(dir, name));
+    for (const name of (await readdir(dir)).sort()) if (isAptConfPart(name)) files.push(path.join(dir, name));
   } catch {
     // No apt.conf.d: apt's defaults.
   }
+  // Read last, so its values win over every part's.
+  files.push(path.join(root, 'etc/apt/apt.conf'));
   const merged = new Map<string, string>();
   for (const file of files) {
     let text: string;
