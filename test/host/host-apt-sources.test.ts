@@ -1,0 +1,69 @@
+/**
+ * How `repoclash host` reads the root's apt sources, checked against real apt on the same root
+ * (private APT_CONFIG over ROOT/etc/apt and the root's dpkg status, offline, repos on 127.0.0.1).
+ */
+import { mkdtemp } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { aptConfigForRoot, aptUpdate, aptUpgradePlan, writeDebHostRoot, type DpkgStatusEntry } from '../support/apt.js';
+import { buildDebRepo, type DebSuite } from '../support/deb-repo.js';
+import { makeThrowawayKey, type GpgKey } from '../support/gpg.js';
+import { aptActions, disagreements, hostReport, repoclashAptActions } from '../support/host-compare.js';
+import { startRepoServer, type RepoServer } from '../support/http-server.js';
+import { tearDown } from '../support/teardown.js';
+
+let work: string;
+let server: RepoServer;
+let key: GpgKey;
+
+const DISTRO: DebSuite = {
+  suite: 'stable',
+  codename: 'bookworm',
+  origin: 'Debian',
+  label: 'Debian',
+  components: ['main', 'contrib', 'non-free'],
+  packages: {
+    main: [{ name: 'in-main', version: '1.0-1' }, { name: 'in-main', version: '1.1-1' }],
+    contrib: [{ name: 'in-contrib', version: '1.0-1' }, { name: 'in-contrib', version: '1.1-1' }],
+    'non-free': [{ name: 'in-non-free', version: '1.0-1' }, { name: 'in-non-free', version: '1.1-1' }],
+  },
+};
+const INSTALLED: DpkgStatusEntry[] = [
+  { name: 'in-main', version: '1.0-1' },
+  { name: 'in-contrib', version: '1.0-1' },
+  { name: 'in-non-free', version: '1.0-1' },
+];
+const NAMES = INSTALLED.map((p) => p.name);
+
+beforeAll(async () => {
+  work = await mkdtemp(path.join(os.tmpdir(), 'rc-apt-sources-'));
+  key = await makeThrowawayKey(path.join(work, 'key'));
+  await buildDebRepo({ dir: path.join(work, 'srv/debian'), suites: [DISTRO], sign: key });
+  server = await startRepoServer({ root: path.join(work, 'srv') });
+}, 180_000);
+
+afterAll(() => tearDown(work, server, key));
+
+describe('apt sources under the root', () => {
+  it('one URI and suite named by several entries (a .list line, another file, a deb822 stanza), each with other components: apt reads every component, so does repoclash', async () => {
+    const root = path.join(work, 'split');
+    await writeDebHostRoot(root, {
+      sources: [`deb ${server.url}/debian stable main`],
+      keyring: key.publicKeyringPath,
+      installed: INSTALLED,
+      files: {
+        'etc/apt/sources.list.d/contrib.list': `deb ${server.url}/debian stable contrib\n`,
+        'etc/apt/sources.list.d/non-free.sources': `Types: deb\nURIs: ${server.url}/debian\nSuites: stable\nComponents: non-free\n`,
+      },
+    });
+    const apt = await aptConfigForRoot(root, path.join(work, 'split-state'));
+    await aptUpdate(apt);
+    const plan = await aptUpgradePlan(apt);
+    expect(aptActions(plan.items)).toEqual(new Map(NAMES.map((n) => [n, 'upgrade 1.1-1'])));
+    const { report } = await hostReport(work, ['--root', root, '--format', 'json', '--db', path.join(work, 'split.db'), '--cache', path.join(work, 'cache')]);
+    expect(disagreements(aptActions(plan.items), repoclashAptActions(report, false), NAMES)).toEqual([]);
+    // One repo, as apt has one Release for it.
+    expect(report.repoCount).toBe(1);
+  }, 120_000);
+});
