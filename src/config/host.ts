@@ -37,16 +37,23 @@ export async function aptSystemRepos(root = '/', arch = debianArch()): Promise<S
   const entries = binaryEntries(await loadAptSources(root));
   if (entries.length === 0) return null;
   const repos: DebRepoConfig[] = [];
-  const seen = new Set<string>();
+  const seen = new Map<string, DebRepoConfig>();
   const distroId = (await readOsRelease(root))?.id ?? null;
   for (const e of entries) {
     const id = aptRepoId(e);
-    if (seen.has(id)) continue;
-    seen.add(id);
+    const earlier = seen.get(id);
+    if (earlier) {
+      // apt reads every entry's components and architectures of one URI and suite (one Release,
+      // one index per component and architecture): `deb U bookworm main` plus `deb U bookworm
+      // contrib` in another file is one repo with both.
+      earlier.components = union(earlier.components, e.components);
+      earlier.architectures = union(earlier.architectures, e.architectures ?? [arch]);
+      continue;
+    }
     const signedBy = e.signedBy?.kind === 'keyring' ? e.signedBy : null;
     // An inline key block is the only key apt trusts for this source (Ubuntu 24.04's PPAs).
     const inlineKey = e.signedBy?.kind === 'inline' ? e.signedBy.armored : null;
-    repos.push({
+    const repo: DebRepoConfig = {
       id,
       // Placeholders: the vendor is the Release's Origin, read when the repo is crawled.
       vendor: hostOf(e.uri) || 'local',
@@ -69,7 +76,9 @@ export async function aptSystemRepos(root = '/', arch = debianArch()): Promise<S
       architectures: e.architectures ?? [arch],
       flat: e.flat,
       trusted: e.trusted ?? false,
-    });
+    };
+    seen.set(id, repo);
+    repos.push(repo);
   }
   const defaultRelease = await aptDefaultRelease(root);
   const profile: ProfileConfig = {
@@ -85,6 +94,10 @@ export async function aptSystemRepos(root = '/', arch = debianArch()): Promise<S
     definedAt: { file: path.join(root, 'etc/apt') },
   };
   return { repos, profile, warnings: [] };
+}
+
+function union(a: readonly string[], b: readonly string[]): string[] {
+  return [...new Set([...a, ...b])];
 }
 
 /** A readable, stable id: `apt:<host>/<path>:<suite>`. */
