@@ -308,6 +308,9 @@ export class RunStore implements Store {
   recordWinners(profile: string, winners: readonly Winner[], at: number, names?: readonly string[]): WinnerChanges {
     return this.ids.namingErrors(() => this.inner.recordWinners(profile, winners.map((w) => ({ ...w, repoId: this.to(w.repoId) })), at, names));
   }
+  copyWinners(from: string, to: string, at: number): WinnerChanges {
+    return this.ids.namingErrors(() => this.inner.copyWinners(from, to, at));
+  }
   winnerInputs(profile: string): WinnerInputs | null {
     return this.inner.winnerInputs(profile);
   }

@@ -41,7 +41,8 @@ function winnerInputsFingerprint(inputs: ReturnType<typeof winnerInputs>): strin
 /**
  * What a full resolution of a profile depends on, its name aside: two profiles with one key (a
  * host's `system` and the repos.yaml profile of the release it runs) have the same winners, so the
- * second records the first's instead of resolving again (~150 ms at a Debian suite's 60,000 names).
+ * second gets the first's copied (store.copyWinners) instead of resolving again (~150 ms at a
+ * Debian suite's 60,000 names) and recording each row from JavaScript (~130 ms more).
  */
 function resolutionKey(inputs: ReturnType<typeof winnerInputs>, releases: ReadonlyMap<string, AptReleaseFacts>): string {
   const { name: _name, ...unnamed } = inputs.profile;
@@ -87,7 +88,8 @@ export function recordWinners(store: Store, configured: Config, now: number, cha
   // few hundred ms at a Debian suite's 60,000 versions.
   const fullRepos = [...new Set(plans.filter((p) => p.names === undefined).flatMap((p) => p.profile.repos))];
   let everyCurrent: StoredVersion[] | null = null;
-  const fullyResolved = new Map<string, Winner[]>();
+  // Resolution key → the profile first resolved with it (its winners are now recorded).
+  const fullyResolved = new Map<string, string>();
   let changed = 0;
   for (const { profile, fingerprint, names, key } of plans) {
     if (names !== undefined && names.length === 0) {
@@ -96,7 +98,7 @@ export function recordWinners(store: Store, configured: Config, now: number, cha
     }
     const alike = key === null ? undefined : fullyResolved.get(key);
     if (alike !== undefined) {
-      changed += store.recordWinners(profile.name, alike, now).changed;
+      changed += store.copyWinners(alike, profile.name, now).changed;
       store.setWinnerInputs(profile.name, fingerprint, now);
       continue;
     }
@@ -113,7 +115,7 @@ export function recordWinners(store: Store, configured: Config, now: number, cha
     };
     const resolved = resolveWinners({ profile, repos: config.repos, candidates: candidatesFor(profile, input, vendors), releases });
     const rows = winnerRows(winnersFromResolutions(resolved, profile.arches));
-    if (key !== null) fullyResolved.set(key, rows);
+    if (key !== null) fullyResolved.set(key, profile.name);
     changed += store.recordWinners(profile.name, rows, now, names).changed;
     store.setWinnerInputs(profile.name, fingerprint, now);
   }

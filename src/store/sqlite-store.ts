@@ -56,7 +56,7 @@ import type {
 } from './types.js';
 import { fillRepoUpdate, type Store } from './store.js';
 import * as fleet from './fleet.js';
-import { currentWinners, recordWinners, setWinnerInputs, winnerHistory, winnerInputs } from './winners.js';
+import { copyWinners, currentWinners, recordWinners, setWinnerInputs, winnerHistory, winnerInputs } from './winners.js';
 import { namesWithLowerLaterVersions, namesWithSeveralVendors, winnerHolders } from './screens.js';
 import { previousHostState, saveHostState } from './host-state.js';
 import { feedChecks, feedReleases, mappingFacts, recordFeedCheck, recordFeedReleases } from './upstream.js';
@@ -240,6 +240,9 @@ export class SqliteStore implements Store {
   }
   setWinnerInputs(profile: string, fingerprint: string, at: number): void {
     setWinnerInputs(this.db, profile, fingerprint, at);
+  }
+  copyWinners(from: string, to: string, at: number): WinnerChanges {
+    return copyWinners(this.db, from, to, at);
   }
   winnerHistory(profile?: string, names?: readonly string[]): WinnerInterval[] {
     return winnerHistory(this.db, profile, names);

@@ -131,6 +131,12 @@ export interface Store {
 
   // ── winners ──
   recordWinners(profile: string, winners: readonly Winner[], at: number, names?: readonly string[]): WinnerChanges;
+  /**
+   * Record in profile `to`, at `at`, exactly the winners profile `from` holds now (what
+   * recordWinners(to, currentWinners(from), at) records): for a profile whose inputs resolve as
+   * another's, e.g. a host's `system` profile beside the profile of the release it runs.
+   */
+  copyWinners(from: string, to: string, at: number): WinnerChanges;
   winnerInputs(profile: string): WinnerInputs | null;
   setWinnerInputs(profile: string, fingerprint: string, at: number): void;
   winnerHistory(profile?: string, names?: readonly string[]): WinnerInterval[];

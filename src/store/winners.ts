@@ -161,7 +161,29 @@ export function recordWinners(db: Db, profile: string, winners: readonly Winner[
   }).immediate();
 }
 
-const OPEN_WINNER_INSERT = 'INSERT INTO winner_tracks (profile, name, repo_id, vendor, evr, from_at, to_at) VALUES ';
+/**
+ * Record in profile `to`, at `at`, exactly the winners profile `from` holds now: what
+ * recordWinners(to, currentWinners(from), at) records. A profile with no winner row yet (its first
+ * recording, e.g. a host's `system` profile beside the release profile just resolved) gets its open
+ * runs copied inside SQLite (~60,000 rows for a Debian suite, without passing each through
+ * JavaScript); any other goes through recordWinners. One transaction.
+ */
+export function copyWinners(db: Db, from: string, to: string, at: number): WinnerChanges {
+  return db.transaction((): WinnerChanges => {
+    if (db.prepare('SELECT EXISTS (SELECT 1 FROM winner_tracks WHERE profile = ?)').pluck().get(to) === 1) {
+      const rows = currentWinners(db, from).map(({ name, repoId, vendor, evr }) => ({ name, repoId, vendor, evr }));
+      return recordWinners(db, to, rows, at);
+    }
+    // Name order, as recordWinners opens them (its rows come sorted by name).
+    const opened = db
+      .prepare(`${INSERT_WINNER_RUN} ${openRuns('?, w.name, w.repo_id, w.vendor, coalesce(s.evr, w.evr), ?, NULL')} ORDER BY w.name`)
+      .run(to, at, from).changes;
+    return { changed: 0, opened, closed: 0 };
+  }).immediate();
+}
+
+const INSERT_WINNER_RUN = 'INSERT INTO winner_tracks (profile, name, repo_id, vendor, evr, from_at, to_at)';
+const OPEN_WINNER_INSERT = `${INSERT_WINNER_RUN} VALUES `;
 const OPEN_WINNER_VALUES = '(?, ?, ?, ?, ?, ?, NULL)';
 /** Rows per INSERT: a profile's first recording opens one row per name (60,000 for a Debian suite). */
 const OPEN_WINNERS_PER_INSERT = 100;

@@ -145,7 +145,7 @@ describe('every method of the run\'s view', () => {
     'reports', 'latestReport',
   ];
   /** Written in the setup below, then checked in the raw store. */
-  const WRITES = ['upsertRepo', 'setReleaseFacts', 'recordRepoEvent', 'lockRepo', 'beginRepoUpdate', 'withRepoUpdate', 'recordUnchanged', 'recordWinners'];
+  const WRITES = ['upsertRepo', 'setReleaseFacts', 'recordRepoEvent', 'lockRepo', 'beginRepoUpdate', 'withRepoUpdate', 'recordUnchanged', 'recordWinners', 'copyWinners'];
   /** RunStore's own helpers. */
   const HELPERS = ['constructor', 'path', 'to', 'toAll', 'scope', 'named', 'namedKeys'];
 
@@ -170,6 +170,8 @@ describe('every method of the run\'s view', () => {
     for (const [at, repoId] of [[DAY, 'fedora'], [2 * DAY, 'updates'], [3 * DAY, 'fedora']] as const) {
       run.recordWinners('p', [{ name: 'curl', repoId, vendor: repoId, evr: '1.0-1' }], at);
     }
+    run.copyWinners('p', 'q', 3 * DAY);
+    expect(run.currentWinners('q').map((w) => w.repoId)).toEqual(['fedora']);
 
     const ids = raw.repos().map((r) => r.id);
     expect(ids.sort()).toEqual([fedora, updates, mirrorA].map(storedRepoId).sort());

@@ -148,6 +148,31 @@ describe('winner runs with EVR steps', () => {
     expect(count(store, 'winner_tracks')).toBe(model.rows.length - 11);
   });
 
+  it('copied from another profile (copyWinners) answer as recording that profile\'s current winners', () => {
+    const store = memoryStore(REPO_A, REPO_B);
+    cleanups.push(() => store.close());
+    const model = new RowPerEvrModel();
+    const asWinners = (rows: readonly WinnerInterval[]): Winner[] => rows.map(({ name, repoId, vendor, evr }) => ({ name, repoId, vendor, evr }));
+    // r is first copied once p holds EVRs from steps (its first recording: copied inside the store),
+    // then again after later recordings of p (r has rows: recorded the ordinary way).
+    const copyAfter = new Set([300, 500, 1000, 1100]);
+    for (const [i, r] of RECORDINGS.entries()) {
+      store.recordWinners(r.profile, r.winners, r.at, r.names);
+      model.record(r.profile, r.winners, r.at, r.names);
+      const lastAtThisTime = RECORDINGS.slice(i + 1).find((next) => next.profile === 'p')?.at !== r.at;
+      if (r.profile !== 'p' || !copyAfter.has(r.at) || !lastAtThisTime) continue;
+      const expected = model.record('r', asWinners(model.current('p')), r.at);
+      expect(store.copyWinners('p', 'r', r.at), `copy at ${r.at}`).toEqual(expected);
+      expect(store.currentWinners('r')).toEqual(model.current('r'));
+      expect(store.winnerHistory('r')).toEqual(model.history('r'));
+      expectSameAnswers(store, model);
+    }
+    // The first copy opened every name p held at 300; later ones stepped and closed some.
+    expect(model.history('r').filter((w) => w.from === 300).map((w) => `${w.name} ${w.evr}`)).toEqual(['w 2', 'x 1.4', 'y 1.1']);
+    expect(store.currentWinners('r').map((w) => `${w.name} ${w.evr}`)).toEqual(['w 3', 'x 1.8', 'y 1.4']);
+    expect(() => store.copyWinners('p', 'r', 1050)).toThrow(StoreError);
+  });
+
   it('refuse a time older than the current EVR of an open run, not only older than its run', () => {
     const store = memoryStore(REPO_A, REPO_B);
     cleanups.push(() => store.close());

@@ -177,6 +177,25 @@ export function recordWinners(db: PgConnection, profile: string, winners: readon
   }, WRITE_LOCK);
 }
 
+/** copyWinners() of the SQLite store (../winners.ts): a first recording copied inside the server. */
+export function copyWinners(db: PgConnection, from: string, to: string, at: number): WinnerChanges {
+  return db.transaction((): WinnerChanges => {
+    if (db.value<boolean>('SELECT EXISTS (SELECT 1 FROM winner_tracks WHERE profile = $1)', [to]) === true) {
+      const rows = currentWinners(db, from).map(({ name, repoId, vendor, evr }) => ({ name, repoId, vendor, evr }));
+      return recordWinners(db, to, rows, at);
+    }
+    const opened = db.value<number>(
+      `WITH opened AS (
+         INSERT INTO winner_tracks (profile, name, repo_id, vendor, evr, from_at, to_at)
+         ${openRuns(`$2::text, w.name, w.repo_id, w.vendor, coalesce(s.evr, w.evr), $3::bigint, NULL::bigint`)} ORDER BY ${byByte('w.name')}
+         RETURNING 1)
+       SELECT count(*)::int FROM opened`,
+      [from, to, at],
+    );
+    return { changed: 0, opened: opened ?? 0, closed: 0 };
+  }, WRITE_LOCK);
+}
+
 /** As ../winners.ts: runs with the steps they own, split back into one interval per EVR. */
 export function winnerHistory(db: PgConnection, profile?: string, names?: readonly string[]): WinnerInterval[] {
   const where: string[] = [];

@@ -184,6 +184,9 @@ export class PostgresStore implements Store {
   setWinnerInputs(profile: string, fingerprint: string, at: number): void {
     rec.setWinnerInputs(this.db, profile, fingerprint, at);
   }
+  copyWinners(from: string, to: string, at: number): WinnerChanges {
+    return rec.copyWinners(this.db, from, to, at);
+  }
   winnerHistory(profile?: string, names?: readonly string[]): WinnerInterval[] {
     return rec.winnerHistory(this.db, profile, names);
   }
