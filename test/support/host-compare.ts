@@ -59,36 +59,41 @@ export function disagreements(expected: Map<string, string>, got: Map<string, st
   return names.filter((n) => expected.get(n) !== got.get(n)).map((n) => `${n}: package manager ${expected.get(n) ?? 'nothing'}, repoclash ${got.get(n) ?? 'nothing'}`);
 }
 
+/** How a plan line is keyed: by name (the default), or by `name.arch` where one name has several arches installed (multilib). */
+export type PlanKey = (name: string, arch: string) => string;
+const byName: PlanKey = (name) => name;
+export const byNameArch: PlanKey = (name, arch) => `${name}.${arch}`;
+
 /**
  * What dnf does per installed name, with dnf's rules beyond versions spelled out: a package
  * obsoleted by another (`obsoleted-by containerd.io 1.6.28-3.1 @docker vendor-change`) and an
  * install-only package getting a new version beside it (`install-beside 6.3-1 @fedora`).
  */
-export function dnfPlanLines(plan: DnfPlan): Map<string, string> {
+export function dnfPlanLines(plan: DnfPlan, key: PlanKey = byName): Map<string, string> {
   const out = new Map<string, string>();
   const replacers = new Set(plan.obsoleted.flatMap((o) => o.replacedBy));
   for (const i of plan.items) {
     if (i.action === 'install' && replacers.has(i.name)) continue;
     const verb = i.action === 'install' ? 'install-beside' : i.action;
-    out.set(i.name, `${verb} ${canonEvr(i.toEvr)} @${i.repo}${i.fromVendor !== undefined && i.fromVendor !== i.vendor ? ' vendor-change' : ''}`);
+    out.set(key(i.name, i.arch), `${verb} ${canonEvr(i.toEvr)} @${i.repo}${i.fromVendor !== undefined && i.fromVendor !== i.vendor ? ' vendor-change' : ''}`);
   }
   for (const o of plan.obsoleted) {
     const by = plan.items.find((i) => o.replacedBy.includes(i.name))!;
-    out.set(o.name, `obsoleted-by ${by.name} ${canonEvr(by.toEvr)} @${by.repo}${by.vendor !== o.vendor ? ' vendor-change' : ''}`);
+    out.set(key(o.name, o.arch), `obsoleted-by ${by.name} ${canonEvr(by.toEvr)} @${by.repo}${by.vendor !== o.vendor ? ' vendor-change' : ''}`);
   }
   return out;
 }
 
 /** repoclash's prediction per name in dnfPlanLines' spelling (`sync`: the distro-sync column). */
-export function repoclashPlanLines(report: HostReport, sync: boolean): Map<string, string> {
+export function repoclashPlanLines(report: HostReport, sync: boolean, key: PlanKey = byName): Map<string, string> {
   const out = new Map<string, string>();
   for (const p of report.packages) {
     const action = sync ? p.syncAction : p.action;
     const to = sync ? p.syncTo : p.to;
     if (to === null || (action !== 'upgrade' && action !== 'vendor-change' && action !== 'downgrade')) continue;
     const vc = action === 'vendor-change' ? ' vendor-change' : '';
-    if (to.name !== undefined) out.set(p.name, `obsoleted-by ${to.name} ${canonEvr(to.evr)} @${to.repo}${vc}`);
-    else out.set(p.name, `${p.installOnly ? 'install-beside' : action === 'downgrade' ? 'downgrade' : 'upgrade'} ${canonEvr(to.evr)} @${to.repo}${vc}`);
+    if (to.name !== undefined) out.set(key(p.name, p.arch), `obsoleted-by ${to.name} ${canonEvr(to.evr)} @${to.repo}${vc}`);
+    else out.set(key(p.name, p.arch), `${p.installOnly ? 'install-beside' : action === 'downgrade' ? 'downgrade' : 'upgrade'} ${canonEvr(to.evr)} @${to.repo}${vc}`);
   }
   return out;
 }

@@ -1,0 +1,68 @@
+/**
+ * Multilib: an x86_64 host with i686 packages installed (glibc.i686 and friends, pulled in by
+ * Wine or Steam). x86_64 repos carry those i686 builds, and `dnf upgrade` upgrades them, each
+ * within its own arch. `repoclash host --root` over HTTP on 127.0.0.1 against real dnf 4 in the
+ * same installroot, keyed by name.arch: zero disagreements.
+ */
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dnfUpgradePlan, seedInstalled, type DnfContext } from '../support/dnf.js';
+import { byNameArch, dnfPlanLines, hostReport, planDisagreements, repoclashPlanLines } from '../support/host-compare.js';
+import { startRepoServer, type RepoServer } from '../support/http-server.js';
+import { buildRpmRepo, buildRpms, type RpmSpec } from '../support/rpm-repo.js';
+import { tearDown } from '../support/teardown.js';
+
+const FEDORA = 'Fedora Project';
+const OTHER = 'Other Vendor';
+
+let work: string;
+let server: RepoServer;
+let minimalConfig: string;
+
+const rpm = (name: string, version: string, arch: string, vendor = FEDORA): RpmSpec => ({ name, version, release: '1', vendor, arch });
+
+/** Both arches of a name, as a multilib x86_64 repo carries it. */
+const multilib = (name: string, version: string, vendor = FEDORA): RpmSpec[] => [rpm(name, version, 'x86_64', vendor), rpm(name, version, 'i686', vendor)];
+
+beforeAll(async () => {
+  work = await mkdtemp(path.join(os.tmpdir(), 'rc-dnf-multilib-'));
+  const srv = path.join(work, 'srv');
+  await buildRpmRepo({ dir: path.join(srv, 'fedora'), rpms: [...multilib('glibc', '2.39'), ...multilib('mesa', '24.0'), rpm('only32', '1.0', 'i686'), rpm('cross', '1.0', 'i686')] });
+  await buildRpmRepo({ dir: path.join(srv, 'updates'), rpms: [...multilib('glibc', '2.40'), rpm('only32', '1.1', 'i686'), rpm('cross', '2.0', 'x86_64')] });
+  // Another vendor's newer mesa, both arches: the i686 build moves to it as the x86_64 one does.
+  await buildRpmRepo({ dir: path.join(srv, 'vendor'), rpms: multilib('mesa', '24.1', OTHER) });
+  server = await startRepoServer({ root: srv });
+  minimalConfig = path.join(work, 'repos.yaml');
+  await writeFile(minimalConfig, 'version: 1\nrepos:\n  unused:\n    vendor: Nobody\n    role: third-party\n    format: rpm\n    enabled: false\n    baseurl: http://127.0.0.1:9/\n');
+}, 180_000);
+
+afterAll(() => tearDown(work, server));
+
+describe('an x86_64 host with i686 packages installed', () => {
+  it('upgrades each i686 package within its arch, vendor changes included, as real dnf does — zero disagreements', async () => {
+    const installroot = path.join(work, 'root');
+    const installed = [...multilib('glibc', '2.39'), ...multilib('mesa', '24.0'), rpm('only32', '1.0', 'i686'), rpm('cross', '1.0', 'i686')];
+    await seedInstalled(installroot, await buildRpms(installed, path.join(work, 'installed')));
+    const ctx: DnfContext = { installroot, forcearch: 'x86_64', repos: ['fedora', 'updates', 'vendor'].map((id) => ({ id, baseurl: `${server.url}/${id}/` })) };
+    const upgrade = dnfPlanLines(await dnfUpgradePlan(ctx), byNameArch);
+    const sync = dnfPlanLines(await dnfUpgradePlan({ ...ctx, command: 'distro-sync' }), byNameArch);
+    const { report } = await hostReport(work, ['--root', installroot, '--format', 'json', '--config', minimalConfig, '--db', path.join(work, 'store.db'), '--cache', path.join(work, 'cache')], {
+      // Debian's rpm keeps an installroot's rpmdb under ROOT/$HOME: the same HOME as dnf's.
+      env: { HOME: process.env['HOME'] ?? os.homedir() },
+    });
+    expect(planDisagreements(upgrade, repoclashPlanLines(report, false, byNameArch))).toEqual([]);
+    expect(planDisagreements(sync, repoclashPlanLines(report, true, byNameArch))).toEqual([]);
+    // What dnf does, so agreement is not agreement on nothing: the i686 builds move too.
+    expect(upgrade.get('glibc.i686')).toBe('upgrade 2.40-1 @updates');
+    expect(upgrade.get('only32.i686')).toBe('upgrade 1.1-1 @updates');
+    expect(upgrade.get('mesa.i686')).toBe('upgrade 24.1-1 @vendor vendor-change');
+    // cross.i686: the repos carry only an x86_64 build of a newer version, which dnf never
+    // switches an i686 package to.
+    expect(upgrade.has('cross.i686')).toBe(false);
+    const by = new Map(report.packages.map((p) => [`${p.name}.${p.arch}`, p]));
+    expect(by.get('mesa.i686')?.action).toBe('vendor-change');
+    expect(by.get('cross.i686')?.action).toBe('stranded');
+  }, 180_000);
+});
