@@ -96,21 +96,27 @@ const DEFAULT_VARSDIRS = ['/etc/yum/vars', '/etc/dnf/vars'];
 const REPO_ID = /^[A-Za-z0-9\-_.:]+$/;
 
 /**
- * Architectures a host of `arch` takes packages for, most preferred first. Multilib arches (i686
- * on x86_64, s390 on s390x) are left out on purpose: dnf keeps an installed package's arch on
- * upgrade and `dnf install NAME` picks the best arch, so for "which repo wins NAME" only the
- * native build and noarch compete (libsolv scores the native arch above the compatible ones).
+ * Architectures a host of `arch` takes packages for, most preferred first: libsolv's arch policy
+ * as dnf sets it (hawkey's `Sack(arch).list_arches()`), native arch, its older sub-arches, then
+ * the multilib arches (i686 on x86_64, s390 on s390x, ppc on ppc64), then noarch. The multilib
+ * builds matter to installed packages: an installed glibc.i686 is upgraded by dnf to the i686
+ * build an x86_64 repo carries, never to another arch. For "which repo wins NAME" they do not
+ * compete with a native build (libsolv keeps the best-scored real arch), only stand in for a
+ * name that has no native build, which `dnf install NAME` then installs as i686.
  */
 export function rpmCompatibleArches(arch: string): string[] {
-  const natives: Record<string, string[]> = {
+  const compatible: Record<string, string[]> = {
+    x86_64: ['x86_64', 'i686', 'i586', 'i486', 'i386'],
     i686: ['i686', 'i586', 'i486', 'i386'],
     i586: ['i586', 'i486', 'i386'],
     i486: ['i486', 'i386'],
     athlon: ['athlon', 'i686', 'i586', 'i486', 'i386'],
     armv7hl: ['armv7hl', 'armv6hl'],
     armv7hnl: ['armv7hnl', 'armv7hl', 'armv6hl'],
+    s390x: ['s390x', 's390'],
+    ppc64: ['ppc64', 'ppc'],
   };
-  return [...(natives[arch] ?? [arch]), 'noarch'];
+  return [...(compatible[arch] ?? [arch]), 'noarch'];
 }
 
 /** dnf sorts all .repo paths by their components, with the `.repo` suffix removed. */

@@ -7,6 +7,7 @@ import { loadYumRepos, rpmCompatibleArches, type YumReposResult } from '../../sr
 import type { RpmRepoConfig } from '../../src/config/types.js';
 import { dnfDumpRepos, type DnfDump } from '../support/libdnf-oracles.js';
 import { fedoraSection, rockySection } from '../support/shipped-repo-files.js';
+import { execTool } from '../support/exec.js';
 
 type Tree = Record<string, string>;
 
@@ -285,7 +286,7 @@ describe('loadYumRepos vs real dnf 4.14 (differential)', () => {
     expect(result.profile).toMatchObject({
       name: 'system',
       format: 'rpm',
-      arches: ['x86_64', 'noarch'],
+      arches: ['x86_64', 'i686', 'i586', 'i486', 'i386', 'noarch'],
       allowVendorChange: true,
       vendorSticky: false,
     });
@@ -455,10 +456,17 @@ describe('loadYumRepos errors', () => {
 });
 
 describe('rpmCompatibleArches', () => {
-  it('native arch first, then its older sub-arches, then noarch; no multilib', () => {
-    expect(rpmCompatibleArches('x86_64')).toEqual(['x86_64', 'noarch']);
-    expect(rpmCompatibleArches('i686')).toEqual(['i686', 'i586', 'i486', 'i386', 'noarch']);
-    expect(rpmCompatibleArches('armv7hl')).toEqual(['armv7hl', 'armv6hl', 'noarch']);
-    expect(rpmCompatibleArches('s390x')).toEqual(['s390x', 'noarch']);
+  it("is the arch list of dnf's own libsolv pool (hawkey Sack.list_arches), in preference order, noarch last", async () => {
+    const arches = ['x86_64', 'i686', 'i586', 'i486', 'aarch64', 'ppc64le', 'ppc64', 's390x', 'armv7hl'];
+    const { stdout } = await execTool('/usr/bin/python3', [
+      '-c',
+      'import json, sys, hawkey; print(json.dumps({a: hawkey.Sack(arch=a, make_cache_dir=False).list_arches() for a in sys.argv[1:]}))',
+      ...arches,
+    ]);
+    const pool = JSON.parse(stdout) as Record<string, string[]>;
+    // hawkey lists noarch first, then the arches by libsolv's score (best first).
+    for (const arch of arches) expect(rpmCompatibleArches(arch), arch).toEqual([...pool[arch]!.filter((a) => a !== 'noarch'), 'noarch']);
+    // Multilib: an x86_64 host installs (and upgrades) i686 builds.
+    expect(rpmCompatibleArches('x86_64')).toEqual(['x86_64', 'i686', 'i586', 'i486', 'i386', 'noarch']);
   });
 });

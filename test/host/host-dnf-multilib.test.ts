@@ -2,12 +2,17 @@
  * Multilib: an x86_64 host with i686 packages installed (glibc.i686 and friends, pulled in by
  * Wine or Steam). x86_64 repos carry those i686 builds, and `dnf upgrade` upgrades them, each
  * within its own arch. `repoclash host --root` over HTTP on 127.0.0.1 against real dnf 4 in the
- * same installroot, keyed by name.arch: zero disagreements.
+ * same installroot, keyed by name.arch: zero disagreements. And with nothing installed, the name
+ * a multilib repo carries only as i686 is what `dnf install NAME` installs as i686.
  */
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { resolveDnf } from '../../src/analysis/resolve/dnf.js';
+import { rpmCompatibleArches } from '../../src/config/yum-repos.js';
+import { candidatesFromPrimary } from '../support/candidates-from-repo.js';
+import { profile, rpmRepo } from '../support/config-builders.js';
 import { dnfUpgradePlan, seedInstalled, type DnfContext } from '../support/dnf.js';
 import { byNameArch, dnfPlanLines, hostReport, planDisagreements, repoclashPlanLines } from '../support/host-compare.js';
 import { startRepoServer, type RepoServer } from '../support/http-server.js';
@@ -29,7 +34,7 @@ const multilib = (name: string, version: string, vendor = FEDORA): RpmSpec[] => 
 beforeAll(async () => {
   work = await mkdtemp(path.join(os.tmpdir(), 'rc-dnf-multilib-'));
   const srv = path.join(work, 'srv');
-  await buildRpmRepo({ dir: path.join(srv, 'fedora'), rpms: [...multilib('glibc', '2.39'), ...multilib('mesa', '24.0'), rpm('only32', '1.0', 'i686'), rpm('cross', '1.0', 'i686')] });
+  await buildRpmRepo({ dir: path.join(srv, 'fedora'), rpms: [...multilib('glibc', '2.39'), ...multilib('mesa', '24.0'), rpm('only32', '1.0', 'i686')] });
   await buildRpmRepo({ dir: path.join(srv, 'updates'), rpms: [...multilib('glibc', '2.40'), rpm('only32', '1.1', 'i686'), rpm('cross', '2.0', 'x86_64')] });
   // Another vendor's newer mesa, both arches: the i686 build moves to it as the x86_64 one does.
   await buildRpmRepo({ dir: path.join(srv, 'vendor'), rpms: multilib('mesa', '24.1', OTHER) });
@@ -58,11 +63,36 @@ describe('an x86_64 host with i686 packages installed', () => {
     expect(upgrade.get('glibc.i686')).toBe('upgrade 2.40-1 @updates');
     expect(upgrade.get('only32.i686')).toBe('upgrade 1.1-1 @updates');
     expect(upgrade.get('mesa.i686')).toBe('upgrade 24.1-1 @vendor vendor-change');
-    // cross.i686: the repos carry only an x86_64 build of a newer version, which dnf never
-    // switches an i686 package to.
+    // cross.i686: the repos carry only an x86_64 build (of a newer version), which dnf never
+    // switches an i686 package to: no repo carries it for its arch.
     expect(upgrade.has('cross.i686')).toBe(false);
     const by = new Map(report.packages.map((p) => [`${p.name}.${p.arch}`, p]));
     expect(by.get('mesa.i686')?.action).toBe('vendor-change');
     expect(by.get('cross.i686')?.action).toBe('stranded');
   }, 180_000);
+});
+
+describe('an x86_64 host installing from a multilib repo', () => {
+  it("each name's winner is what `dnf install NAME` installs: the native build first, an i686-only name as i686, noarch against i686 by version", async () => {
+    const repo = rpmRepo('multilib', { vendor: FEDORA });
+    const built = await buildRpmRepo({
+      dir: path.join(work, 'srv', 'fresh'),
+      rpms: [rpm('only32', '1.0', 'i686'), rpm('mixed', '1.0', 'x86_64'), rpm('mixed', '2.0', 'i686'), rpm('na', '1.0', 'i686'), rpm('na', '2.0', 'noarch')],
+    });
+    const names = ['only32', 'mixed', 'na'];
+    const installroot = path.join(work, 'fresh-root');
+    await seedInstalled(installroot, []);
+    const plan = await dnfUpgradePlan({ installroot, forcearch: 'x86_64', repos: [{ id: 'multilib', baseurl: built.baseurl }], command: 'install' as unknown as 'upgrade', names });
+    const dnf = plan.items.map((i) => `${i.name}.${i.arch} ${i.toEvr}`).sort();
+    const predicted = resolveDnf({
+      profile: profile('rpm', ['multilib'], { arches: rpmCompatibleArches('x86_64') }),
+      repos: new Map([[repo.id, repo]]),
+      candidates: await candidatesFromPrimary(built.primaryPath, repo),
+    })
+      .filter((r) => r.winner !== null)
+      .map((r) => `${r.name}.${r.winner!.arch} ${r.winner!.evr}`)
+      .sort();
+    expect(predicted).toEqual(dnf);
+    expect(dnf).toEqual(['mixed.x86_64 1.0-1', 'na.noarch 2.0-1', 'only32.i686 1.0-1']);
+  }, 120_000);
 });
