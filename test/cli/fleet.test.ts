@@ -20,6 +20,7 @@ import { startRepoServer, type RepoServer } from '../support/http-server.js';
 import { buildRpmRepo, type RpmSpec } from '../support/rpm-repo.js';
 import { tearDown } from '../support/teardown.js';
 import { testStoreLocation } from '../support/test-store.js';
+import { HOST_REPOS_ONLY_CONFIG } from '../support/repos-yaml.js';
 
 let work: string;
 let server: RepoServer;
@@ -94,7 +95,7 @@ beforeAll(async () => {
   server = await startRepoServer({ root: path.join(work, 'srv') });
   // Only the hosts' own repos (the shipped repos.yaml would add its own).
   config = path.join(work, 'repos.yaml');
-  await writeFile(config, 'version: 1\nrepos:\n  unused:\n    vendor: Nobody\n    role: third-party\n    format: rpm\n    enabled: false\n    baseurl: http://127.0.0.1:9/\n');
+  await writeFile(config, HOST_REPOS_ONLY_CONFIG);
   fleetDb = path.join(work, 'fleet.db');
 
   const fedora = 'grafana\t0\t10.2.6\t1.fc40\tnoarch\tFedora Project\t1700000000';

@@ -15,6 +15,7 @@ import { dnfPlanLines, hostReport, planDisagreements, repoclashPlanLines } from 
 import { startRepoServer, type RepoServer } from '../support/http-server.js';
 import { addModulesYaml, buildRpmRepo, buildRpms, modulesYamlText, type RpmSpec } from '../support/rpm-repo.js';
 import { tearDown } from '../support/teardown.js';
+import { HOST_REPOS_ONLY_CONFIG } from '../support/repos-yaml.js';
 
 const FEDORA = 'Fedora Project';
 const ROCKY = 'Rocky Enterprise Software Foundation';
@@ -129,7 +130,7 @@ beforeAll(async () => {
   server = await startRepoServer({ root: srv });
   minimalConfig = path.join(work, 'repos.yaml');
   // The host's own repos are what is audited; this file only has to parse.
-  await writeFile(minimalConfig, 'version: 1\nrepos:\n  unused:\n    vendor: Nobody\n    role: third-party\n    format: rpm\n    enabled: false\n    baseurl: http://127.0.0.1:9/\n');
+  await writeFile(minimalConfig, HOST_REPOS_ONLY_CONFIG);
 }, 180_000);
 
 afterAll(() => tearDown(work, server));

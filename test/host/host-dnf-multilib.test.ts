@@ -18,6 +18,7 @@ import { byNameArch, dnfPlanLines, hostReport, planDisagreements, repoclashPlanL
 import { startRepoServer, type RepoServer } from '../support/http-server.js';
 import { buildRpmRepo, buildRpms, type RpmSpec } from '../support/rpm-repo.js';
 import { tearDown } from '../support/teardown.js';
+import { HOST_REPOS_ONLY_CONFIG } from '../support/repos-yaml.js';
 
 const FEDORA = 'Fedora Project';
 const OTHER = 'Other Vendor';
@@ -40,7 +41,7 @@ beforeAll(async () => {
   await buildRpmRepo({ dir: path.join(srv, 'vendor'), rpms: multilib('mesa', '24.1', OTHER) });
   server = await startRepoServer({ root: srv });
   minimalConfig = path.join(work, 'repos.yaml');
-  await writeFile(minimalConfig, 'version: 1\nrepos:\n  unused:\n    vendor: Nobody\n    role: third-party\n    format: rpm\n    enabled: false\n    baseurl: http://127.0.0.1:9/\n');
+  await writeFile(minimalConfig, HOST_REPOS_ONLY_CONFIG);
 }, 180_000);
 
 afterAll(() => tearDown(work, server));

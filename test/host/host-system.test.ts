@@ -12,6 +12,7 @@ import { readDpkgStatus } from '../../src/host/installed.js';
 import { Store } from '../../src/store/index.js';
 import { repoclash as runCli, type Run } from '../support/cli.js';
 import { testStoreLocation } from '../support/test-store.js';
+import { HOST_REPOS_ONLY_CONFIG } from '../support/repos-yaml.js';
 
 let work: string;
 let config: string;
@@ -25,7 +26,7 @@ beforeAll(async () => {
   work = await mkdtemp(path.join(os.tmpdir(), 'rc-host-system-'));
   // Only the host's own repos (the shipped repos.yaml would rename the ones it also lists).
   config = path.join(work, 'repos.yaml');
-  await writeFile(config, 'version: 1\nrepos:\n  unused:\n    vendor: Nobody\n    role: third-party\n    format: rpm\n    enabled: false\n    baseurl: http://127.0.0.1:9/\n');
+  await writeFile(config, HOST_REPOS_ONLY_CONFIG);
 });
 afterAll(async () => {
   if (work) await rm(work, { recursive: true, force: true });

@@ -39,3 +39,9 @@ ${extraRepos}profiles:
     arch: x86_64
 ${extraTop}`;
 }
+
+/**
+ * A repos.yaml that only has to parse: one disabled repo that is never fetched. For runs whose
+ * subject is the host's own repos (`host --root`, `crawl --system`), not the shipped config's.
+ */
+export const HOST_REPOS_ONLY_CONFIG = 'version: 1\nrepos:\n  unused:\n    vendor: Nobody\n    role: third-party\n    format: rpm\n    enabled: false\n    baseurl: http://127.0.0.1:9/\n';
