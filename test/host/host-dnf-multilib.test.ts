@@ -39,6 +39,20 @@ beforeAll(async () => {
   await buildRpmRepo({ dir: path.join(srv, 'updates'), rpms: [...multilib('glibc', '2.40'), rpm('only32', '1.1', 'i686'), rpm('cross', '2.0', 'x86_64')] });
   // Another vendor's newer mesa, both arches: the i686 build moves to it as the x86_64 one does.
   await buildRpmRepo({ dir: path.join(srv, 'vendor'), rpms: multilib('mesa', '24.1', OTHER) });
+  // Renames by Obsoletes: of a name installed as both arches.
+  await buildRpmRepo({
+    dir: path.join(srv, 'renames'),
+    rpms: [
+      ...multilib('oldlib', '1.0'),
+      // Only an x86_64 build: installing it would take oldlib.i686 away too (an Obsoletes: matches
+      // any arch), which no i686 or noarch package replaces.
+      { ...rpm('newlib', '2.0', 'x86_64'), obsoletes: ['oldlib < 2'] },
+      ...multilib('oldtool', '1.0'),
+      ...multilib('newtool', '2.0').map((r) => ({ ...r, obsoletes: ['oldtool < 2'] })),
+      ...multilib('olddata', '1.0'),
+      { ...rpm('newdata', '2.0', 'noarch'), obsoletes: ['olddata'] },
+    ],
+  });
   server = await startRepoServer({ root: srv });
   minimalConfig = path.join(work, 'repos.yaml');
   await writeFile(minimalConfig, HOST_REPOS_ONLY_CONFIG);
@@ -46,20 +60,33 @@ beforeAll(async () => {
 
 afterAll(() => tearDown(work, server));
 
+/** `dnf upgrade` and `dnf distro-sync` in ROOT against `repoclash host --root ROOT`, keyed by name.arch. */
+async function compareWithDnf(installroot: string, repoIds: string[], label: string) {
+  const ctx: DnfContext = { installroot, forcearch: 'x86_64', repos: repoIds.map((id) => ({ id, baseurl: `${server.url}/${id}/` })) };
+  const upgrade = dnfPlanLines(await dnfUpgradePlan(ctx), byNameArch);
+  const sync = dnfPlanLines(await dnfUpgradePlan({ ...ctx, command: 'distro-sync' }), byNameArch);
+  const { report } = await hostReport(work, ['--root', installroot, '--format', 'json', '--config', minimalConfig, '--db', path.join(work, `${label}.db`), '--cache', path.join(work, 'cache')], {
+    // Debian's rpm keeps an installroot's rpmdb under ROOT/$HOME: the same HOME as dnf's.
+    env: { HOME: process.env['HOME'] ?? os.homedir() },
+  });
+  return {
+    upgrade,
+    sync,
+    report,
+    wrong: [
+      ...planDisagreements(upgrade, repoclashPlanLines(report, false, byNameArch)).map((l) => `upgrade ${l}`),
+      ...planDisagreements(sync, repoclashPlanLines(report, true, byNameArch)).map((l) => `distro-sync ${l}`),
+    ],
+  };
+}
+
 describe('an x86_64 host with i686 packages installed', () => {
   it('upgrades each i686 package within its arch, vendor changes included, as real dnf does — zero disagreements', async () => {
     const installroot = path.join(work, 'root');
     const installed = [...multilib('glibc', '2.39'), ...multilib('mesa', '24.0'), rpm('only32', '1.0', 'i686'), rpm('cross', '1.0', 'i686')];
     await seedInstalled(installroot, await buildRpms(installed, path.join(work, 'installed')));
-    const ctx: DnfContext = { installroot, forcearch: 'x86_64', repos: ['fedora', 'updates', 'vendor'].map((id) => ({ id, baseurl: `${server.url}/${id}/` })) };
-    const upgrade = dnfPlanLines(await dnfUpgradePlan(ctx), byNameArch);
-    const sync = dnfPlanLines(await dnfUpgradePlan({ ...ctx, command: 'distro-sync' }), byNameArch);
-    const { report } = await hostReport(work, ['--root', installroot, '--format', 'json', '--config', minimalConfig, '--db', path.join(work, 'store.db'), '--cache', path.join(work, 'cache')], {
-      // Debian's rpm keeps an installroot's rpmdb under ROOT/$HOME: the same HOME as dnf's.
-      env: { HOME: process.env['HOME'] ?? os.homedir() },
-    });
-    expect(planDisagreements(upgrade, repoclashPlanLines(report, false, byNameArch))).toEqual([]);
-    expect(planDisagreements(sync, repoclashPlanLines(report, true, byNameArch))).toEqual([]);
+    const { upgrade, report, wrong } = await compareWithDnf(installroot, ['fedora', 'updates', 'vendor'], 'store');
+    expect(wrong).toEqual([]);
     // What dnf does, so agreement is not agreement on nothing: the i686 builds move too.
     expect(upgrade.get('glibc.i686')).toBe('upgrade 2.40-1 @updates');
     expect(upgrade.get('only32.i686')).toBe('upgrade 1.1-1 @updates');
@@ -96,4 +123,16 @@ describe('an x86_64 host installing from a multilib repo', () => {
     expect(predicted).toEqual(dnf);
     expect(dnf).toEqual(['mixed.x86_64 1.0-1', 'na.noarch 2.0-1', 'only32.i686 1.0-1']);
   }, 120_000);
+});
+
+describe('an x86_64 host with a name installed as both arches, renamed by Obsoletes:', () => {
+  it('the new name replaces both when it has a build for each arch (or noarch), neither when the i686 one would be left without one — zero disagreements', async () => {
+    const installroot = path.join(work, 'renames-root');
+    await seedInstalled(installroot, await buildRpms([...multilib('oldlib', '1.0'), ...multilib('oldtool', '1.0'), ...multilib('olddata', '1.0')], path.join(work, 'renames-installed')));
+    const { upgrade, wrong } = await compareWithDnf(installroot, ['renames'], 'renames');
+    expect(wrong).toEqual([]);
+    expect(upgrade.get('oldtool.i686')).toBe('obsoleted-by newtool 2.0-1 @renames');
+    expect(upgrade.get('olddata.x86_64')).toBe('obsoleted-by newdata 2.0-1 @renames');
+    expect(upgrade.has('oldlib.x86_64')).toBe(false);
+  }, 180_000);
 });
