@@ -25,7 +25,9 @@
  * 8. Obsoletes: a package whose `Obsoletes:` matches an installed package (by name and EVR range)
  *    is one of that package's upgrade and distro-sync candidates, next to its own newer versions.
  *    libsolv prunes them together (priority, arch, best version per name), then drops a candidate
- *    that another candidate obsoletes; of the names left the first (strcmp) is taken. dnf 4.14
+ *    that another candidate obsoletes; of the names left the first (strcmp) is taken. An
+ *    obsoleter that would take away an installed package (of any arch) with no legal replacement
+ *    is no candidate at all (replacesEveryObsoleted). dnf 4.14
  *    does this even with `obsoletes=False` in dnf.conf: `dnf upgrade` puts every installed
  *    package into its job, and libsolv's update of an installed package looks at obsoleters
  *    whatever that option says (observed), so the option is not read.
@@ -199,6 +201,23 @@ function chooseAmong(candidates: RpmEntry[], profile: ProfileConfig): RpmEntry |
   return left.sort((a, b) => (a.candidate.name < b.candidate.name ? -1 : a.candidate.name > b.candidate.name ? 1 : 0))[0]!;
 }
 
+/**
+ * Whether installing `by` can replace what it obsoletes. Its Obsoletes: match installed packages
+ * of any arch, and libsolv lets an installed package go only to one of its own legal
+ * replacements: `by` itself (a legal arch change, the vendor when locked), or another candidate
+ * that replaces it — its newer version or another obsoleter — which `by` does not obsolete in
+ * turn. An x86_64-only obsoleter of a name installed as x86_64 and i686 would leave the i686
+ * package nowhere to go, so dnf installs neither (observed with dnf 4.14).
+ */
+function replacesEveryObsoleted(by: RpmEntry, installed: readonly InstalledPackage[], replacementsOf: (q: InstalledPackage) => RpmEntry[], vendorLocked: boolean): boolean {
+  return installed.every(
+    (q) =>
+      !obsoletes(by, q.name, q) ||
+      eligible(by, q, vendorLocked) ||
+      replacementsOf(q).some((c) => c !== by && !obsoletes(by, c.candidate.name, c.candidate)),
+  );
+}
+
 interface Move {
   action: Action;
   to: RpmEntry | null;
@@ -298,6 +317,14 @@ export function resolveDnf(input: ResolveInput): Resolution[] {
   // dnf 4.14 warns that allow_vendor_change=False is "not supported for distro-sync", yet libsolv
   // honours it there too (observed): the lock applies to both commands.
   const vendorLocked = !profile.allowVendorChange || profile.vendorSticky;
+  const replacementsOf = (q: InstalledPackage): RpmEntry[] =>
+    [...(byName.get(q.name) ?? []).filter((e) => compareEvr(e.candidate, q) > 0), ...obsoleting.filter((e) => obsoletes(e, q.name, q))].filter((e) => eligible(e, q, vendorLocked));
+  const replaceableMemo = new Map<RpmEntry, boolean>();
+  const replaceable = (by: RpmEntry): boolean => {
+    let ok = replaceableMemo.get(by);
+    if (ok === undefined) replaceableMemo.set(by, (ok = replacesEveryObsoleted(by, installed, replacementsOf, vendorLocked)));
+    return ok;
+  };
   const out: Resolution[] = [];
   const names = [...new Set([...byName.keys(), ...installedByName.keys()])].sort();
   for (const name of names) {
@@ -318,7 +345,7 @@ export function resolveDnf(input: ResolveInput): Resolution[] {
     }
     const isInstallOnly = installOnly.has(name);
     for (const inst of hosts) {
-      const obsoleters = obsoleting.filter((e) => obsoletes(e, inst.name, inst));
+      const obsoleters = obsoleting.filter((e) => obsoletes(e, inst.name, inst) && replaceable(e));
       let up = upgradeOf(inst, all, obsoleters, profile, vendorLocked);
       let sync = syncOf(inst, all, obsoleters, profile, vendorLocked);
       if (isInstallOnly) {
