@@ -1,0 +1,96 @@
+/**
+ * A multi-arch Debian host (`dpkg --add-architecture i386`, as for Wine or Steam): dpkg lists the
+ * foreign architecture in ROOT/var/lib/dpkg/arch, apt fetches its indexes from every source without
+ * an `arch=` option and upgrades `name:i386` apart from `name`. Checked against real apt on the same
+ * root (private APT_CONFIG over ROOT/etc/apt, the root's dpkg status, the root's architectures).
+ */
+import { appendFile, mkdtemp } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { HostReport } from '../../src/host/types.js';
+import { aptConfigForRoot, aptUpdate, aptUpgradePlan, writeDebHostRoot, type AptPlan, type DpkgStatusEntry } from '../support/apt.js';
+import { buildDebRepo, type DebSpec, type DebSuite } from '../support/deb-repo.js';
+import { makeThrowawayKey, type GpgKey } from '../support/gpg.js';
+import { hostReport } from '../support/host-compare.js';
+import { startRepoServer, type RepoServer } from '../support/http-server.js';
+import { tearDown } from '../support/teardown.js';
+
+let work: string;
+let server: RepoServer;
+let key: GpgKey;
+let root: string;
+let plan: AptPlan;
+let fullPlan: AptPlan;
+
+const same = (name: string, version: string, arch: string): DebSpec & DpkgStatusEntry => ({ name, version, arch, extraFields: { 'Multi-Arch': 'same' } });
+const DISTRO: DebSuite = {
+  suite: 'stable',
+  codename: 'bookworm',
+  origin: 'Debian',
+  label: 'Debian',
+  components: ['main'],
+  architectures: ['amd64', 'i386'],
+  packages: {
+    main: [
+      // A library installed for both architectures: two packages to apt, each upgraded.
+      same('libfoo', '1.0-1', 'amd64'), same('libfoo', '1.0-1', 'i386'), same('libfoo', '2.0-1', 'amd64'), same('libfoo', '2.0-1', 'i386'),
+      // Installed for the foreign architecture only.
+      { name: 'game', version: '1.0-1', arch: 'i386' }, { name: 'game', version: '2.0-1', arch: 'i386' },
+      // Native only: the control.
+      { name: 'tool', version: '1.0-1', arch: 'amd64' }, { name: 'tool', version: '1.1-1', arch: 'amd64' },
+    ],
+  },
+};
+const INSTALLED: DpkgStatusEntry[] = [same('libfoo', '1.0-1', 'amd64'), same('libfoo', '1.0-1', 'i386'), { name: 'game', version: '1.0-1', arch: 'i386' }, { name: 'tool', version: '1.0-1', arch: 'amd64' }];
+
+/** apt's spelling of a package: `name` for the native architecture (and `all`), `name:arch` for a foreign one. */
+const aptName = (name: string, arch: string): string => (arch === 'amd64' || arch === 'all' ? name : `${name}:${arch}`);
+
+function aptMoves(p: AptPlan): Map<string, string> {
+  return new Map(p.items.filter((i) => i.action === 'upgrade' || i.action === 'downgrade').map((i) => [i.name, `${i.action} ${i.toVersion}`]));
+}
+
+function ourMoves(report: HostReport, sync: boolean): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const p of report.packages) {
+    const action = sync ? p.syncAction : p.action;
+    const to = sync ? p.syncTo : p.to;
+    if (to && (action === 'upgrade' || action === 'vendor-change' || action === 'downgrade')) out.set(aptName(p.name, p.arch), `${action === 'downgrade' ? 'downgrade' : 'upgrade'} ${to.evr}`);
+  }
+  return out;
+}
+
+beforeAll(async () => {
+  work = await mkdtemp(path.join(os.tmpdir(), 'rc-apt-multiarch-'));
+  key = await makeThrowawayKey(path.join(work, 'key'));
+  await buildDebRepo({ dir: path.join(work, 'srv/debian'), suites: [DISTRO], sign: key });
+  server = await startRepoServer({ root: path.join(work, 'srv') });
+  root = path.join(work, 'root');
+  // dpkg's list of the host's architectures (native first), as `dpkg --add-architecture i386` leaves it.
+  await writeDebHostRoot(root, { sources: [`deb ${server.url}/debian stable main`], keyring: key.publicKeyringPath, installed: INSTALLED, files: { 'var/lib/dpkg/arch': 'amd64\ni386\n' } });
+  const apt = await aptConfigForRoot(root, path.join(work, 'apt-state'));
+  await appendFile(apt.configPath, 'APT::Architectures { "amd64"; "i386"; };\n');
+  await aptUpdate(apt);
+  plan = await aptUpgradePlan(apt);
+  fullPlan = await aptUpgradePlan(apt, { full: true });
+}, 180_000);
+
+afterAll(() => tearDown(work, server, key));
+
+describe('a multi-arch host (amd64 + i386)', () => {
+  it('real apt upgrades libfoo, libfoo:i386, game:i386 and tool', () => {
+    const expected = new Map([['libfoo', 'upgrade 2.0-1'], ['libfoo:i386', 'upgrade 2.0-1'], ['game:i386', 'upgrade 2.0-1'], ['tool', 'upgrade 1.1-1']]);
+    expect(aptMoves(plan)).toEqual(expected);
+    expect(aptMoves(fullPlan)).toEqual(expected);
+  });
+
+  it('repoclash host --root predicts each architecture apart, as apt does: nothing stranded', async () => {
+    const { run, report } = await hostReport(work, ['--root', root, '--format', 'json', '--db', path.join(work, 'root.db'), '--cache', path.join(work, 'cache')]);
+    expect(ourMoves(report, false)).toEqual(aptMoves(plan));
+    expect(ourMoves(report, true)).toEqual(aptMoves(fullPlan));
+    expect(report.counts.stranded).toBe(0);
+    expect(report.installedCount).toBe(INSTALLED.length);
+    expect(run.code).toBe(0);
+  }, 120_000);
+});
