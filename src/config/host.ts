@@ -7,6 +7,7 @@ import path from 'node:path';
 import { binaryEntries, loadAptSources, type AptSourceEntry } from './apt-sources.js';
 import { aptDefaultRelease } from './apt-conf.js';
 import { readOsRelease } from './os-release.js';
+import { readIfExists } from './config-files.js';
 import { loadAptPreferences } from './apt-preferences.js';
 import { debianMirrors, type DebianMirrors } from './debian-archive.js';
 import { compatibleArches } from './repos-yaml.js';
@@ -36,6 +37,8 @@ export interface SystemRepos {
 export async function aptSystemRepos(root = '/', arch = debianArch()): Promise<SystemRepos | null> {
   const entries = binaryEntries(await loadAptSources(root));
   if (entries.length === 0) return null;
+  // apt fetches every architecture dpkg knows (native and foreign) from a source without `arch=`.
+  const hostArches = [arch, ...(await dpkgForeignArches(root, arch))];
   const repos: DebRepoConfig[] = [];
   const seen = new Map<string, DebRepoConfig>();
   const distroId = (await readOsRelease(root))?.id ?? null;
@@ -47,7 +50,7 @@ export async function aptSystemRepos(root = '/', arch = debianArch()): Promise<S
       // one index per component and architecture): `deb U bookworm main` plus `deb U bookworm
       // contrib` in another file is one repo with both.
       earlier.components = union(earlier.components, e.components);
-      earlier.architectures = union(earlier.architectures, e.architectures ?? [arch]);
+      earlier.architectures = union(earlier.architectures, e.architectures ?? hostArches);
       continue;
     }
     const signedBy = e.signedBy?.kind === 'keyring' ? e.signedBy : null;
@@ -73,7 +76,7 @@ export async function aptSystemRepos(root = '/', arch = debianArch()): Promise<S
       uri: e.uri.endsWith('/') ? e.uri : `${e.uri}/`,
       suite: e.suite,
       components: e.components,
-      architectures: e.architectures ?? [arch],
+      architectures: e.architectures ?? hostArches,
       flat: e.flat,
       trusted: e.trusted ?? false,
     };
@@ -85,7 +88,8 @@ export async function aptSystemRepos(root = '/', arch = debianArch()): Promise<S
     name: 'system',
     repos: repos.map((r) => r.id),
     format: 'deb',
-    arches: compatibleArches('deb', arch),
+    // Native first (who wins a name: winnersFromResolutions prefers the earlier arch), then foreign.
+    arches: union(compatibleArches('deb', arch), hostArches),
     allowVendorChange: true,
     vendorSticky: false,
     aptPreferences: await loadAptPreferences(root),
@@ -94,6 +98,17 @@ export async function aptSystemRepos(root = '/', arch = debianArch()): Promise<S
     definedAt: { file: path.join(root, 'etc/apt') },
   };
   return { repos, profile, warnings: [] };
+}
+
+/**
+ * The foreign architectures dpkg keeps in ROOT/var/lib/dpkg/arch (`dpkg --add-architecture`; one
+ * per line, the native one among them), what `dpkg --print-foreign-architectures` prints.
+ */
+async function dpkgForeignArches(root: string, native: string): Promise<string[]> {
+  const text = await readIfExists(path.join(root, 'var/lib/dpkg/arch'));
+  if (text === null) return [];
+  const arches = text.split('\n').map((l) => l.trim()).filter((a) => /^[a-z0-9][a-z0-9-]*$/.test(a) && a !== native && a !== 'all');
+  return [...new Set(arches)];
 }
 
 function union(a: readonly string[], b: readonly string[]): string[] {

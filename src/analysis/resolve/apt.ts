@@ -268,16 +268,30 @@ function aptPolicy(input: ResolveInput): AptPolicy {
   return { profile, nativeArch, repos, general: generalPins(profile, repos.values(), nativeArch) };
 }
 
-/** The profile's candidates apt sees, by name (its repos, its arches). */
-function candidatesByName(input: ResolveInput, policy: AptPolicy): Map<string, Candidate[]> {
-  const byName = new Map<string, Candidate[]>();
+/**
+ * apt's package key: `name` of the native architecture (what `Architecture: all` is installed as)
+ * or `name:arch` of a foreign one (a multi-arch host) — two packages to apt, each with its own
+ * candidate and upgrade.
+ */
+function aptPackageKey(name: string, arch: string, nativeArch: string): string {
+  return `${name}\t${arch === 'all' ? nativeArch : arch}`;
+}
+
+/** The profile's candidates apt sees, by apt package (its repos, its arches). */
+function candidatesByPackage(input: ResolveInput, policy: AptPolicy): Map<string, Candidate[]> {
+  const byKey = new Map<string, Candidate[]>();
   for (const c of input.candidates) {
     if (!policy.repos.has(c.repoId) || !archAllowed(policy.profile, c.arch)) continue;
-    const list = byName.get(c.name);
+    const key = aptPackageKey(c.name, c.arch, policy.nativeArch);
+    const list = byKey.get(key);
     if (list) list.push(c);
-    else byName.set(c.name, [c]);
+    else byKey.set(key, [c]);
   }
-  return byName;
+  return byKey;
+}
+
+function nameOfKey(key: string): string {
+  return key.slice(0, key.indexOf('\t'));
 }
 
 /** One name as pkgPolicy decides it: its versions (highest first, each with its priority), the candidate and where it comes from. */
@@ -324,7 +338,11 @@ export function aptWinners(input: ResolveInput): Array<{ name: string; arch: str
   if ((input.installed?.length ?? 0) > 0) throw new Error('aptWinners decides with nothing installed: use resolveApt for a host');
   const policy = aptPolicy(input);
   const out: Array<{ name: string; arch: string; winner: Candidate | null }> = [];
-  for (const [name, entries] of candidatesByName(input, policy)) {
+  const byKey = candidatesByPackage(input, policy);
+  // resolveApt's order: one name's packages of several arches reach winnersFromResolutions alike.
+  for (const key of [...byKey.keys()].sort()) {
+    const entries = byKey.get(key)!;
+    const name = nameOfKey(key);
     const { winner, pkgArch } = decide(name, entries, undefined, policy);
     out.push({ name, arch: winner?.arch ?? pkgArch, winner });
   }
@@ -333,14 +351,15 @@ export function aptWinners(input: ResolveInput): Array<{ name: string; arch: str
 
 export function resolveApt(input: ResolveInput): Resolution[] {
   const policy = aptPolicy(input);
-  const byName = candidatesByName(input, policy);
-  const installedByName = new Map<string, InstalledPackage>();
-  for (const i of input.installed ?? []) installedByName.set(i.name, i);
+  const byKey = candidatesByPackage(input, policy);
+  const installedByKey = new Map<string, InstalledPackage>();
+  for (const i of input.installed ?? []) installedByKey.set(aptPackageKey(i.name, i.arch, policy.nativeArch), i);
 
   const out: Resolution[] = [];
-  for (const name of [...new Set([...byName.keys(), ...installedByName.keys()])].sort()) {
-    const entries = byName.get(name) ?? [];
-    const inst = installedByName.get(name);
+  for (const key of [...new Set([...byKey.keys(), ...installedByKey.keys()])].sort()) {
+    const name = nameOfKey(key);
+    const entries = byKey.get(key) ?? [];
+    const inst = installedByKey.get(key);
     const { versions, sorted, pkgArch, cand, winner } = decide(name, entries, inst, policy);
     const ranked: Resolution['ranked'] = [...sorted]
       .sort((a, b) => b.priority.value - a.priority.value || compareDebVersions(b.evr, a.evr))
