@@ -39,10 +39,25 @@ const DISTRO: DebSuite = {
       { name: 'game', version: '1.0-1', arch: 'i386' }, { name: 'game', version: '2.0-1', arch: 'i386' },
       // Native only: the control.
       { name: 'tool', version: '1.0-1', arch: 'amd64' }, { name: 'tool', version: '1.1-1', arch: 'amd64' },
+      // Architecture: all — the native architecture's package.
+      { name: 'data', version: '1.0-1' }, { name: 'data', version: '1.1-1' },
     ],
   },
 };
-const INSTALLED: DpkgStatusEntry[] = [same('libfoo', '1.0-1', 'amd64'), same('libfoo', '1.0-1', 'i386'), { name: 'game', version: '1.0-1', arch: 'i386' }, { name: 'tool', version: '1.0-1', arch: 'amd64' }];
+const INSTALLED: DpkgStatusEntry[] = [same('libfoo', '1.0-1', 'amd64'), same('libfoo', '1.0-1', 'i386'), { name: 'game', version: '1.0-1', arch: 'i386' }, { name: 'tool', version: '1.0-1', arch: 'amd64' }, { name: 'data', version: '1.0-1' }];
+
+/**
+ * Pins naming a package without `:arch` hold only the native one (here there is none: game is
+ * i386 only); `:i386` never selects an `Architecture: all` package. So game:i386 and data move.
+ */
+const PREFERENCES = `Package: game
+Pin: version 2.0*
+Pin-Priority: -1
+
+Package: data:i386
+Pin: version 1.1*
+Pin-Priority: -1
+`;
 
 /** apt's spelling of a package: `name` for the native architecture (and `all`), `name:arch` for a foreign one. */
 const aptName = (name: string, arch: string): string => (arch === 'amd64' || arch === 'all' ? name : `${name}:${arch}`);
@@ -61,26 +76,36 @@ function ourMoves(report: HostReport, sync: boolean): Map<string, string> {
   return out;
 }
 
+/** A multi-arch root (optionally with preferences) and what real apt's upgrade and full-upgrade do on it. */
+async function hostRoot(label: string, preferences?: string): Promise<{ root: string; plan: AptPlan; fullPlan: AptPlan }> {
+  const root = path.join(work, label);
+  // dpkg's list of the host's architectures (native first), as `dpkg --add-architecture i386` leaves it.
+  await writeDebHostRoot(root, {
+    sources: [`deb ${server.url}/debian stable main`],
+    keyring: key.publicKeyringPath,
+    installed: INSTALLED,
+    files: { 'var/lib/dpkg/arch': 'amd64\ni386\n' },
+    ...(preferences !== undefined ? { preferences } : {}),
+  });
+  const apt = await aptConfigForRoot(root, path.join(work, `${label}-apt-state`));
+  await appendFile(apt.configPath, 'APT::Architectures { "amd64"; "i386"; };\n');
+  await aptUpdate(apt);
+  return { root, plan: await aptUpgradePlan(apt), fullPlan: await aptUpgradePlan(apt, { full: true }) };
+}
+
 beforeAll(async () => {
   work = await mkdtemp(path.join(os.tmpdir(), 'rc-apt-multiarch-'));
   key = await makeThrowawayKey(path.join(work, 'key'));
   await buildDebRepo({ dir: path.join(work, 'srv/debian'), suites: [DISTRO], sign: key });
   server = await startRepoServer({ root: path.join(work, 'srv') });
-  root = path.join(work, 'root');
-  // dpkg's list of the host's architectures (native first), as `dpkg --add-architecture i386` leaves it.
-  await writeDebHostRoot(root, { sources: [`deb ${server.url}/debian stable main`], keyring: key.publicKeyringPath, installed: INSTALLED, files: { 'var/lib/dpkg/arch': 'amd64\ni386\n' } });
-  const apt = await aptConfigForRoot(root, path.join(work, 'apt-state'));
-  await appendFile(apt.configPath, 'APT::Architectures { "amd64"; "i386"; };\n');
-  await aptUpdate(apt);
-  plan = await aptUpgradePlan(apt);
-  fullPlan = await aptUpgradePlan(apt, { full: true });
+  ({ root, plan, fullPlan } = await hostRoot('root'));
 }, 180_000);
 
 afterAll(() => tearDown(work, server, key));
 
 describe('a multi-arch host (amd64 + i386)', () => {
-  it('real apt upgrades libfoo, libfoo:i386, game:i386 and tool', () => {
-    const expected = new Map([['libfoo', 'upgrade 2.0-1'], ['libfoo:i386', 'upgrade 2.0-1'], ['game:i386', 'upgrade 2.0-1'], ['tool', 'upgrade 1.1-1']]);
+  it('real apt upgrades libfoo, libfoo:i386, game:i386, tool and data', () => {
+    const expected = new Map([['libfoo', 'upgrade 2.0-1'], ['libfoo:i386', 'upgrade 2.0-1'], ['game:i386', 'upgrade 2.0-1'], ['tool', 'upgrade 1.1-1'], ['data', 'upgrade 1.1-1']]);
     expect(aptMoves(plan)).toEqual(expected);
     expect(aptMoves(fullPlan)).toEqual(expected);
   });
@@ -92,5 +117,13 @@ describe('a multi-arch host (amd64 + i386)', () => {
     expect(report.counts.stranded).toBe(0);
     expect(report.installedCount).toBe(INSTALLED.length);
     expect(run.code).toBe(0);
+  }, 120_000);
+
+  it('a pin without :arch holds only the native package, and name:i386 never an Architecture: all one — repoclash agrees with real apt', async () => {
+    const pinned = await hostRoot('pinned', PREFERENCES);
+    expect(aptMoves(pinned.plan)).toEqual(aptMoves(plan));
+    const { report } = await hostReport(work, ['--root', pinned.root, '--format', 'json', '--db', path.join(work, 'pinned.db'), '--cache', path.join(work, 'cache')]);
+    expect(ourMoves(report, false)).toEqual(aptMoves(pinned.plan));
+    expect(ourMoves(report, true)).toEqual(aptMoves(pinned.fullPlan));
   }, 120_000);
 });
