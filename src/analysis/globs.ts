@@ -217,19 +217,25 @@ export interface AptPackageFacts {
 }
 
 /**
- * Whether a preferences `Package:` word selects this package. Plain names are exact (apt looks the
- * group up by name); a `:arch` suffix restricts the architecture (arch "all" packages live in the
- * native arch's package); globs and /regex/ are matched against every name apt knows, as apt
- * expands them when it reads the file. `src:` selects binaries built from that source package.
+ * Whether a preferences `Package:` word selects this package (apt 2.6, checked against real apt on
+ * a multi-arch root). Plain names are exact (apt looks the group up by name); globs and /regex/
+ * are matched against every name apt knows, as apt expands them when it reads the file; `src:`
+ * selects binaries built from that source package. Without a `:arch` suffix a word selects only
+ * the native architecture's package (where arch "all" packages live), never `name:i386`;
+ * `name:arch` selects that architecture's, `name:any` every one.
  */
-export function aptPackagePatternMatches(pattern: PackagePattern, pkg: AptPackageFacts): boolean {
+export function aptPackagePatternMatches(pattern: PackagePattern, pkg: AptPackageFacts, nativeArch: string): boolean {
   if (pattern.kind === 'any') return true;
   const subject = pattern.source ? (pkg.sourceName ?? pkg.name) : pkg.name;
-  if (pattern.kind === 'regex') return aptExpressionMatches(`/${pattern.pattern}/`, subject);
-  const { base, arch } = splitArch(pattern.kind === 'name' ? pattern.name : pattern.pattern);
-  if (arch !== null && arch !== pkg.arch && pkg.arch !== 'all' && arch !== 'any') return false;
-  if (pattern.kind === 'name') return base === subject;
+  const { base, arch } = pattern.kind === 'regex' ? { base: `/${pattern.pattern}/`, arch: null } : splitArch(pattern.kind === 'name' ? pattern.name : pattern.pattern);
+  const wanted = arch ?? nativeArch;
+  if (wanted !== 'any' && wanted !== (pkg.arch === 'all' ? nativeArch : pkg.arch)) return false;
+  if (pattern.kind === 'name' && !isRegexWord(base)) return base === subject;
   return aptExpressionMatches(base, subject);
+}
+
+function isRegexWord(word: string): boolean {
+  return word.length > 1 && word.startsWith('/') && word.endsWith('/');
 }
 
 function splitArch(word: string): { base: string; arch: string | null } {

@@ -86,14 +86,24 @@ describe('apt expressions and package patterns', () => {
 
   it('matches names exactly, globs, regexes, src: and :arch', () => {
     const pkg = { name: 'libfoo1', arch: 'amd64', sourceName: 'foo' };
-    expect(aptPackagePatternMatches({ kind: 'any' }, pkg)).toBe(true);
-    expect(aptPackagePatternMatches({ kind: 'name', name: 'libfoo1', source: false }, pkg)).toBe(true);
-    expect(aptPackagePatternMatches({ kind: 'name', name: 'libfoo', source: false }, pkg)).toBe(false);
-    expect(aptPackagePatternMatches({ kind: 'name', name: 'libfoo1:i386', source: false }, pkg)).toBe(false);
-    expect(aptPackagePatternMatches({ kind: 'name', name: 'libfoo1:amd64', source: false }, pkg)).toBe(true);
-    expect(aptPackagePatternMatches({ kind: 'glob', pattern: 'lib*', source: false }, pkg)).toBe(true);
-    expect(aptPackagePatternMatches({ kind: 'regex', pattern: 'foo[0-9]$', source: false }, pkg)).toBe(true);
-    expect(aptPackagePatternMatches({ kind: 'name', name: 'foo', source: true }, pkg)).toBe(true);
-    expect(aptPackagePatternMatches({ kind: 'name', name: 'libfoo1', source: true }, pkg)).toBe(false);
+    expect(aptPackagePatternMatches({ kind: 'any' }, pkg, 'amd64')).toBe(true);
+    expect(aptPackagePatternMatches({ kind: 'name', name: 'libfoo1', source: false }, pkg, 'amd64')).toBe(true);
+    expect(aptPackagePatternMatches({ kind: 'name', name: 'libfoo', source: false }, pkg, 'amd64')).toBe(false);
+    expect(aptPackagePatternMatches({ kind: 'name', name: 'libfoo1:i386', source: false }, pkg, 'amd64')).toBe(false);
+    expect(aptPackagePatternMatches({ kind: 'name', name: 'libfoo1:amd64', source: false }, pkg, 'amd64')).toBe(true);
+    expect(aptPackagePatternMatches({ kind: 'glob', pattern: 'lib*', source: false }, pkg, 'amd64')).toBe(true);
+    expect(aptPackagePatternMatches({ kind: 'regex', pattern: 'foo[0-9]$', source: false }, pkg, 'amd64')).toBe(true);
+    expect(aptPackagePatternMatches({ kind: 'name', name: 'foo', source: true }, pkg, 'amd64')).toBe(true);
+    expect(aptPackagePatternMatches({ kind: 'name', name: 'libfoo1', source: true }, pkg, 'amd64')).toBe(false);
+    // Without :arch only the native package (and arch all, which lives there); :any every arch.
+    const foreign = { ...pkg, arch: 'i386' };
+    const all = { ...pkg, arch: 'all' };
+    expect(aptPackagePatternMatches({ kind: 'name', name: 'libfoo1', source: false }, foreign, 'amd64')).toBe(false);
+    expect(aptPackagePatternMatches({ kind: 'glob', pattern: 'lib*', source: false }, foreign, 'amd64')).toBe(false);
+    expect(aptPackagePatternMatches({ kind: 'glob', pattern: 'lib*:i386', source: false }, foreign, 'amd64')).toBe(true);
+    expect(aptPackagePatternMatches({ kind: 'name', name: 'libfoo1:any', source: false }, foreign, 'amd64')).toBe(true);
+    expect(aptPackagePatternMatches({ kind: 'name', name: '/^libfoo/:i386', source: false }, foreign, 'amd64')).toBe(true);
+    expect(aptPackagePatternMatches({ kind: 'name', name: 'libfoo1:i386', source: false }, all, 'amd64')).toBe(false);
+    expect(aptPackagePatternMatches({ kind: 'name', name: 'libfoo1:amd64', source: false }, all, 'amd64')).toBe(true);
   });
 });

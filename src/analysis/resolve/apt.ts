@@ -187,7 +187,7 @@ function filePriority(file: IndexFile, pkgArch: string, general: GeneralPin[]): 
 /** The first specific pin (file order) that selects this package and this version. */
 function specificPin(pins: readonly AptPin[], pkg: AptPackageFacts, version: AptVersion, nativeArch: string): Priority | null {
   for (const pin of pins) {
-    if (!pin.packages.some((p) => p.kind !== 'any' && aptPackagePatternMatches(p, pkg))) continue;
+    if (!pin.packages.some((p) => p.kind !== 'any' && aptPackagePatternMatches(p, pkg, nativeArch))) continue;
     const target = pin.pin;
     const hit =
       target.kind === 'version'
