@@ -41,14 +41,16 @@ const DISTRO: DebSuite = {
       { name: 'tool', version: '1.0-1', arch: 'amd64' }, { name: 'tool', version: '1.1-1', arch: 'amd64' },
       // Architecture: all — the native architecture's package.
       { name: 'data', version: '1.0-1' }, { name: 'data', version: '1.1-1' },
+      { name: 'docs', version: '1.0-1' }, { name: 'docs', version: '1.1-1' },
     ],
   },
 };
-const INSTALLED: DpkgStatusEntry[] = [same('libfoo', '1.0-1', 'amd64'), same('libfoo', '1.0-1', 'i386'), { name: 'game', version: '1.0-1', arch: 'i386' }, { name: 'tool', version: '1.0-1', arch: 'amd64' }, { name: 'data', version: '1.0-1' }];
+const INSTALLED: DpkgStatusEntry[] = [same('libfoo', '1.0-1', 'amd64'), same('libfoo', '1.0-1', 'i386'), { name: 'game', version: '1.0-1', arch: 'i386' }, { name: 'tool', version: '1.0-1', arch: 'amd64' }, { name: 'data', version: '1.0-1' }, { name: 'docs', version: '1.0-1' }];
 
 /**
  * Pins naming a package without `:arch` hold only the native one (here there is none: game is
  * i386 only); `:i386` never selects an `Architecture: all` package. So game:i386 and data move.
+ * An `Architecture: all` package sits in every architecture's index, so `b=i386` pins docs.
  */
 const PREFERENCES = `Package: game
 Pin: version 2.0*
@@ -56,6 +58,10 @@ Pin-Priority: -1
 
 Package: data:i386
 Pin: version 1.1*
+Pin-Priority: -1
+
+Package: docs
+Pin: release b=i386
 Pin-Priority: -1
 `;
 
@@ -104,8 +110,8 @@ beforeAll(async () => {
 afterAll(() => tearDown(work, server, key));
 
 describe('a multi-arch host (amd64 + i386)', () => {
-  it('real apt upgrades libfoo, libfoo:i386, game:i386, tool and data', () => {
-    const expected = new Map([['libfoo', 'upgrade 2.0-1'], ['libfoo:i386', 'upgrade 2.0-1'], ['game:i386', 'upgrade 2.0-1'], ['tool', 'upgrade 1.1-1'], ['data', 'upgrade 1.1-1']]);
+  it('real apt upgrades libfoo, libfoo:i386, game:i386, tool, data and docs', () => {
+    const expected = new Map([['libfoo', 'upgrade 2.0-1'], ['libfoo:i386', 'upgrade 2.0-1'], ['game:i386', 'upgrade 2.0-1'], ['tool', 'upgrade 1.1-1'], ['data', 'upgrade 1.1-1'], ['docs', 'upgrade 1.1-1']]);
     expect(aptMoves(plan)).toEqual(expected);
     expect(aptMoves(fullPlan)).toEqual(expected);
   });
@@ -119,9 +125,9 @@ describe('a multi-arch host (amd64 + i386)', () => {
     expect(run.code).toBe(0);
   }, 120_000);
 
-  it('a pin without :arch holds only the native package, and name:i386 never an Architecture: all one — repoclash agrees with real apt', async () => {
+  it('a pin without :arch holds only the native package, name:i386 never an Architecture: all one, b=i386 does (it is in the i386 index too) — repoclash agrees with real apt', async () => {
     const pinned = await hostRoot('pinned', PREFERENCES);
-    expect(aptMoves(pinned.plan)).toEqual(aptMoves(plan));
+    expect(aptMoves(pinned.plan)).toEqual(new Map([...aptMoves(plan)].filter(([name]) => name !== 'docs')));
     const { report } = await hostReport(work, ['--root', pinned.root, '--format', 'json', '--db', path.join(work, 'pinned.db'), '--cache', path.join(work, 'cache')]);
     expect(ourMoves(report, false)).toEqual(aptMoves(pinned.plan));
     expect(ourMoves(report, true)).toEqual(aptMoves(pinned.fullPlan));
