@@ -26,7 +26,20 @@ import { aptExpressionMatches, aptPackagePatternMatches, type AptPackageFacts } 
 import type { Action, AptReleaseFacts, Candidate, InstalledPackage, ResolveInput, Resolution } from '../types.js';
 
 /** A package index as pkgPolicy sees it: a repo, or the dpkg status file. */
-type IndexFile = { kind: 'repo'; repo: DebRepoConfig; facts: AptReleaseFacts; order: number } | { kind: 'status' };
+type IndexFile =
+  | {
+      kind: 'repo';
+      repo: DebRepoConfig;
+      facts: AptReleaseFacts;
+      order: number;
+      /**
+       * The binary indexes apt reads from it: the repo's architectures the profile installs (else
+       * the native one). apt-ftparchive and the archive list `Architecture: all` packages in each
+       * binary-ARCH index, so a multi-arch host reads an `all` version from each (`b=` sees them all).
+       */
+      binaryArches: string[];
+    }
+  | { kind: 'status' };
 
 interface Priority {
   value: number;
@@ -119,8 +132,8 @@ function releaseMatches(conds: ReleaseConditions & { release?: string }, file: I
   if (conds.label !== undefined && !aptExpressionMatches(conds.label, f.label)) return false;
   // apt has one index per component and arch; a repo here stands for all its components.
   if (conds.component !== undefined && !f.components.some((c) => aptExpressionMatches(conds.component!, c))) return false;
-  const indexArch = pkgArch === 'all' ? nativeArch : pkgArch;
-  if (conds.architecture !== undefined && !aptExpressionMatches(conds.architecture, indexArch)) return false;
+  const indexArches = pkgArch === 'all' ? file.binaryArches : [pkgArch];
+  if (conds.architecture !== undefined && !indexArches.some((a) => aptExpressionMatches(conds.architecture!, a))) return false;
   return true;
 }
 
@@ -209,11 +222,13 @@ function versionPriority(v: AptVersion, pkg: AptPackageFacts, profile: ProfileCo
   return best ?? { value: 0, why: 'no source' };
 }
 
-function debReposOf(input: ResolveInput): Map<string, IndexFile & { kind: 'repo' }> {
+function debReposOf(input: ResolveInput, nativeArch: string): Map<string, IndexFile & { kind: 'repo' }> {
   const out = new Map<string, IndexFile & { kind: 'repo' }>();
   input.profile.repos.forEach((id, order) => {
     const repo = input.repos.get(id);
-    if (repo?.format === 'deb' && repo.enabled && !out.has(id)) out.set(id, { kind: 'repo', repo, facts: factsFor(repo, input.releases), order });
+    if (repo?.format !== 'deb' || !repo.enabled || out.has(id)) return;
+    const fetched = repo.architectures.filter((a) => a !== 'all' && archAllowed(input.profile, a));
+    out.set(id, { kind: 'repo', repo, facts: factsFor(repo, input.releases), order, binaryArches: fetched.length > 0 ? fetched : [nativeArch] });
   });
   return out;
 }
@@ -264,7 +279,7 @@ interface AptPolicy {
 function aptPolicy(input: ResolveInput): AptPolicy {
   const { profile } = input;
   const nativeArch = profile.arches.find((a) => a !== 'all') ?? 'amd64';
-  const repos = debReposOf(input);
+  const repos = debReposOf(input, nativeArch);
   return { profile, nativeArch, repos, general: generalPins(profile, repos.values(), nativeArch) };
 }
 
