@@ -192,9 +192,23 @@ function baseFilePriority(file: IndexFile): Priority {
   return { value: 500, why: `repo ${file.repo.id}: default` };
 }
 
-function filePriority(file: IndexFile, pkgArch: string, general: GeneralPin[]): Priority {
-  for (const g of general) if (g.matches(file, pkgArch)) return { value: g.priority, why: g.why };
+function indexPriority(file: IndexFile, indexArch: string, general: GeneralPin[]): Priority {
+  for (const g of general) if (g.matches(file, indexArch)) return { value: g.priority, why: g.why };
   return baseFilePriority(file);
+}
+
+/**
+ * A file's priority for a version of this arch. An `Architecture: all` version is in each binary
+ * index of the repo (one file per arch to apt, each with its own general pin): the highest counts.
+ */
+function filePriority(file: IndexFile, pkgArch: string, general: GeneralPin[]): Priority {
+  if (file.kind !== 'repo' || pkgArch !== 'all') return indexPriority(file, pkgArch, general);
+  let best: Priority | null = null;
+  for (const arch of file.binaryArches) {
+    const p = indexPriority(file, arch, general);
+    if (best === null || p.value > best.value) best = p;
+  }
+  return best!;
 }
 
 /** The first specific pin (file order) that selects this package and this version. */
