@@ -5,8 +5,7 @@
  * their address (everything is served on 127.0.0.1, under a path named after the vendor's host).
  * Each root's expected verdicts come from the real package manager in the same test.
  */
-import { createHash } from 'node:crypto';
-import { copyFile, mkdir, mkdtemp, readFile, unlink, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, unlink, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -20,7 +19,7 @@ import { buildEl9Repos, el9Root, PGDG } from '../support/el9-root.js';
 import { makeThrowawayKey, type GpgKey } from '../support/gpg.js';
 import { aptActions, disagreements, dnfActions, hostReport, repoclashAptActions, repoclashDnfActions } from '../support/host-compare.js';
 import { startRepoServer, type RepoServer } from '../support/http-server.js';
-import { buildRpmRepo, buildRpms, type RpmSpec } from '../support/rpm-repo.js';
+import { buildRpmRepo, buildRpms, writeMetalink, type RpmSpec } from '../support/rpm-repo.js';
 import { tearDown } from '../support/teardown.js';
 import { fedoraSection } from '../support/shipped-repo-files.js';
 import { storeAsBeforeLocations, testStoreLocation } from '../support/test-store.js';
@@ -40,29 +39,6 @@ async function host(root: string, db: string, extra: string[] = []): Promise<{ c
     env: { HOME: process.env['HOME'], XDG_CONFIG_HOME: path.join(emptyDir, 'config') },
   }, [0, 1, 3]);
   return { code: run.code, report, stderr: run.stderr };
-}
-
-/** A metalink as MirrorManager serves it: the current repomd.xml's hash and one mirror. */
-async function writeMetalink(file: string, repoDir: string, repoUrl: string): Promise<void> {
-  const repomd = await readFile(path.join(repoDir, 'repodata/repomd.xml'));
-  const sha256 = createHash('sha256').update(repomd).digest('hex');
-  await writeFile(
-    file,
-    `<?xml version="1.0" encoding="utf-8"?>
-<metalink version="3.0" xmlns="http://www.metalinker.org/" type="dynamic" pubdate="Sat, 01 Jun 2024 00:00:00 GMT" generator="mirrormanager" xmlns:mm0="http://fedorahosted.org/mirrormanager">
- <files>
-  <file name="repomd.xml">
-   <mm0:timestamp>1717200000</mm0:timestamp>
-   <size>${repomd.length}</size>
-   <verification><hash type="sha256">${sha256}</hash></verification>
-   <resources maxconnections="1">
-    <url protocol="http" type="http" location="US" preference="100">${repoUrl}repodata/repomd.xml</url>
-   </resources>
-  </file>
- </files>
-</metalink>
-`,
-  );
 }
 
 // ------------------------------------------------------------ Fedora 40 + grafana.com, Docker, PGDG

@@ -315,3 +315,29 @@ export async function addModulesYaml(repoDir: string, yamlText: string): Promise
     await rm(tmp, { recursive: true, force: true });
   }
 }
+
+/**
+ * A metalink as MirrorManager serves it: the current repomd.xml's hash and one mirror. Name the
+ * file with its query (`metalink?repo=fedora-40&arch=x86_64`): the loopback server answers that query with it.
+ */
+export async function writeMetalink(file: string, repoDir: string, repoUrl: string): Promise<void> {
+  const repomd = await readFile(path.join(repoDir, 'repodata/repomd.xml'));
+  const sha256 = createHash('sha256').update(repomd).digest('hex');
+  await writeFile(
+    file,
+    `<?xml version="1.0" encoding="utf-8"?>
+<metalink version="3.0" xmlns="http://www.metalinker.org/" type="dynamic" pubdate="Sat, 01 Jun 2024 00:00:00 GMT" generator="mirrormanager" xmlns:mm0="http://fedorahosted.org/mirrormanager">
+ <files>
+  <file name="repomd.xml">
+   <mm0:timestamp>1717200000</mm0:timestamp>
+   <size>${repomd.length}</size>
+   <verification><hash type="sha256">${sha256}</hash></verification>
+   <resources maxconnections="1">
+    <url protocol="http" type="http" location="US" preference="100">${repoUrl}repodata/repomd.xml</url>
+   </resources>
+  </file>
+ </files>
+</metalink>
+`,
+  );
+}
