@@ -133,11 +133,13 @@ async function currentRepomd(repo: RpmRepoConfig, ctx: CrawlContext, notes: stri
     if (note) notes.push(note);
     return kept;
   };
-  if (mirrors.length === 0 && repo.metalink) {
-    const doc = await ctx.http.fetchSmall(repo.metalink, { where: { ...where, file: repo.metalink } });
-    if (doc.status !== 'ok') throw new FetchError(`metalink not available: ${repo.metalink}`, where);
-    metalink = await parseMetalink(doc.body.toString('utf8'), { ...where, file: repo.metalink });
-    mirrors = listed(repo.metalink, metalink.urls.map((u) => baseUrlFromRepomdUrl(u.url)));
+  // dnf's yum-compatibility rule (libdnf): a mirrorlist URL containing "metalink" is a metalink.
+  const metalinkUrl = repo.metalink ?? (repo.mirrorlist?.includes('metalink') ? repo.mirrorlist : undefined);
+  if (mirrors.length === 0 && metalinkUrl) {
+    const doc = await ctx.http.fetchSmall(metalinkUrl, { where: { ...where, file: metalinkUrl } });
+    if (doc.status !== 'ok') throw new FetchError(`metalink not available: ${metalinkUrl}`, where);
+    metalink = await parseMetalink(doc.body.toString('utf8'), { ...where, file: metalinkUrl });
+    mirrors = listed(metalinkUrl, metalink.urls.map((u) => baseUrlFromRepomdUrl(u.url)));
   } else if (mirrors.length === 0 && repo.mirrorlist) {
     const doc = await ctx.http.fetchSmall(repo.mirrorlist, { where: { ...where, file: repo.mirrorlist } });
     if (doc.status !== 'ok') throw new FetchError(`mirrorlist not available: ${repo.mirrorlist}`, where);
