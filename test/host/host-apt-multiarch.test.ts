@@ -4,7 +4,7 @@
  * an `arch=` option and upgrades `name:i386` apart from `name`. Checked against real apt on the same
  * root (private APT_CONFIG over ROOT/etc/apt, the root's dpkg status, the root's architectures).
  */
-import { appendFile, mkdtemp } from 'node:fs/promises';
+import { appendFile, mkdtemp, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -42,10 +42,13 @@ const DISTRO: DebSuite = {
       // Architecture: all — the native architecture's package.
       { name: 'data', version: '1.0-1' }, { name: 'data', version: '1.1-1' },
       { name: 'docs', version: '1.0-1' }, { name: 'docs', version: '1.1-1' },
+      { name: 'emu', version: '1.0-1', arch: 'i386' },
     ],
   },
 };
-const INSTALLED: DpkgStatusEntry[] = [same('libfoo', '1.0-1', 'amd64'), same('libfoo', '1.0-1', 'i386'), { name: 'game', version: '1.0-1', arch: 'i386' }, { name: 'tool', version: '1.0-1', arch: 'amd64' }, { name: 'data', version: '1.0-1' }, { name: 'docs', version: '1.0-1' }];
+/** Another vendor with a newer emu:i386: a vendor change of the foreign package. */
+const VENDOR: DebSuite = { suite: 'stable', origin: 'Vendor', label: 'Vendor', components: ['main'], architectures: ['amd64', 'i386'], packages: { main: [{ name: 'emu', version: '2.0-1', arch: 'i386' }] } };
+const INSTALLED: DpkgStatusEntry[] = [same('libfoo', '1.0-1', 'amd64'), same('libfoo', '1.0-1', 'i386'), { name: 'game', version: '1.0-1', arch: 'i386' }, { name: 'tool', version: '1.0-1', arch: 'amd64' }, { name: 'data', version: '1.0-1' }, { name: 'docs', version: '1.0-1' }, { name: 'emu', version: '1.0-1', arch: 'i386' }];
 
 /**
  * Pins naming a package without `:arch` hold only the native one (here there is none: game is
@@ -87,7 +90,7 @@ async function hostRoot(label: string, preferences?: string): Promise<{ root: st
   const root = path.join(work, label);
   // dpkg's list of the host's architectures (native first), as `dpkg --add-architecture i386` leaves it.
   await writeDebHostRoot(root, {
-    sources: [`deb ${server.url}/debian stable main`],
+    sources: [`deb ${server.url}/debian stable main`, `deb ${server.url}/vendor stable main`],
     keyring: key.publicKeyringPath,
     installed: INSTALLED,
     files: { 'var/lib/dpkg/arch': 'amd64\ni386\n' },
@@ -103,6 +106,7 @@ beforeAll(async () => {
   work = await mkdtemp(path.join(os.tmpdir(), 'rc-apt-multiarch-'));
   key = await makeThrowawayKey(path.join(work, 'key'));
   await buildDebRepo({ dir: path.join(work, 'srv/debian'), suites: [DISTRO], sign: key });
+  await buildDebRepo({ dir: path.join(work, 'srv/vendor'), suites: [VENDOR], sign: key });
   server = await startRepoServer({ root: path.join(work, 'srv') });
   ({ root, plan, fullPlan } = await hostRoot('root'));
 }, 180_000);
@@ -110,8 +114,8 @@ beforeAll(async () => {
 afterAll(() => tearDown(work, server, key));
 
 describe('a multi-arch host (amd64 + i386)', () => {
-  it('real apt upgrades libfoo, libfoo:i386, game:i386, tool, data and docs', () => {
-    const expected = new Map([['libfoo', 'upgrade 2.0-1'], ['libfoo:i386', 'upgrade 2.0-1'], ['game:i386', 'upgrade 2.0-1'], ['tool', 'upgrade 1.1-1'], ['data', 'upgrade 1.1-1'], ['docs', 'upgrade 1.1-1']]);
+  it('real apt upgrades libfoo, libfoo:i386, game:i386, tool, data, docs and emu:i386', () => {
+    const expected = new Map([['libfoo', 'upgrade 2.0-1'], ['libfoo:i386', 'upgrade 2.0-1'], ['game:i386', 'upgrade 2.0-1'], ['tool', 'upgrade 1.1-1'], ['data', 'upgrade 1.1-1'], ['docs', 'upgrade 1.1-1'], ['emu:i386', 'upgrade 2.0-1']]);
     expect(aptMoves(plan)).toEqual(expected);
     expect(aptMoves(fullPlan)).toEqual(expected);
   });
@@ -122,7 +126,9 @@ describe('a multi-arch host (amd64 + i386)', () => {
     expect(ourMoves(report, true)).toEqual(aptMoves(fullPlan));
     expect(report.counts.stranded).toBe(0);
     expect(report.installedCount).toBe(INSTALLED.length);
-    expect(run.code).toBe(0);
+    // emu:i386's vendor change, and nothing else, is risky.
+    expect(report.packages.filter((p) => p.risky).map((p) => `${p.name}:${p.arch}`)).toEqual(['emu:i386']);
+    expect(run.code).toBe(1);
   }, 120_000);
 
   it('a pin without :arch holds only the native package, name:i386 never an Architecture: all one, b=i386 does (it is in the i386 index too) — repoclash agrees with real apt', async () => {
@@ -141,5 +147,20 @@ describe('a multi-arch host (amd64 + i386)', () => {
     const { report } = await hostReport(work, ['--root', pinned.root, '--format', 'json', '--db', path.join(work, 'general-b.db'), '--cache', path.join(work, 'cache')]);
     expect(without(ourMoves(report, false))).toEqual(without(aptMoves(pinned.plan)));
     expect(without(ourMoves(report, true))).toEqual(without(aptMoves(pinned.fullPlan)));
+  }, 120_000);
+
+  it('the fix for a foreign package\'s vendor change pins name:i386 (a bare name would pin the native package only), and real apt then keeps it', async () => {
+    const fixing = await hostRoot('fix');
+    const { report } = await hostReport(work, ['--root', fixing.root, '--format', 'json', '--db', path.join(work, 'fix.db'), '--cache', path.join(work, 'cache')]);
+    const emu = report.packages.find((p) => p.name === 'emu' && p.arch === 'i386')!;
+    expect(emu).toMatchObject({ action: 'vendor-change', to: { vendor: 'Vendor', evr: '2.0-1' } });
+    const fix = emu.fixes[0]!;
+    expect(fix).toMatchObject({ kind: 'apt-preferences', verified: true });
+    expect(fix.text).toContain('Package: emu:i386\n');
+    await writeFile(fix.file!, fix.text);
+    const apt = await aptConfigForRoot(fixing.root, path.join(work, 'fix-apt-state'));
+    await appendFile(apt.configPath, 'APT::Architectures { "amd64"; "i386"; };\n');
+    await aptUpdate(apt);
+    expect(aptMoves(await aptUpgradePlan(apt)).has('emu:i386')).toBe(false);
   }, 120_000);
 });
