@@ -25,7 +25,7 @@ export interface FixContext {
 /** The host's name for a repo (its section), which is what a fix must name. */
 const labelOf = (repo: RepoConfig): string => repo.label ?? repo.id;
 
-type Risk = Pick<HostRisk, 'name' | 'installed' | 'action' | 'syncAction' | 'from' | 'to' | 'syncTo'>;
+type Risk = Pick<HostRisk, 'name' | 'arch' | 'installed' | 'action' | 'syncAction' | 'from' | 'to' | 'syncTo'>;
 
 /** The repo whose offer is the problem, for the risk being fixed; null when none is left. */
 function offendingRepo(r: Resolution | undefined, c: { action: HostAction; syncAction: HostAction } | null, kind: 'vendor-change' | 'downgrade'): string | null {
@@ -140,6 +140,12 @@ function withPins(profile: ProfileConfig, file: string, pins: AptPin[]): Profile
   return { ...profile, aptPreferences: list };
 }
 
+/** The `Package:` word for this package: apt reads a bare name as the native arch's package only. */
+function aptPackageWord(profile: ProfileConfig, risk: Risk): string {
+  const native = profile.arches.find((a) => a !== 'all');
+  return risk.arch === 'all' || risk.arch === native ? risk.name : `${risk.name}:${risk.arch}`;
+}
+
 /** apt vendor change: a -1 pin on the repos that would take the package over. */
 function aptBlockFix(ctx: FixContext, risk: Risk): HostFix | null {
   const file = path.join(prefsDir(ctx.profile), prefsFileName(risk.name));
@@ -151,7 +157,7 @@ function aptBlockFix(ctx: FixContext, risk: Risk): HostFix | null {
   for (let i = 0; i < 4; i++) {
     const id = offendingRepo(state.r, state.c, 'vendor-change');
     if (id === null || blocked.includes(id)) break;
-    const stanza = `Explanation: repoclash: keep ${risk.name} ${risk.installed} from moving to repo ${id}\nPackage: ${risk.name}\nPin: ${pinSelecting(ctx, id, keep)}\nPin-Priority: -1\n`;
+    const stanza = `Explanation: repoclash: keep ${risk.name} ${risk.installed} from moving to repo ${id}\nPackage: ${aptPackageWord(ctx.profile, risk)}\nPin: ${pinSelecting(ctx, id, keep)}\nPin-Priority: -1\n`;
     stanzas.push(stanza);
     blocked.push(id);
     profile = withPins(ctx.profile, file, parsePreferences(stanzas.join('\n'), file));
