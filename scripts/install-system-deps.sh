@@ -27,7 +27,7 @@ packages=(
 )
 if $tests; then
   packages+=(
-    rpm createrepo-c python3-rpm dnf   # build rpm repos (rpmbuild, rpmspec), rpmvercmp oracle, real dnf
+    rpm createrepo-c python3-rpm dnf dnf-plugins-core   # build rpm repos (rpmbuild, rpmspec), rpmvercmp oracle, real dnf (and its versionlock plugin)
     dpkg-dev apt-utils python3-apt     # build deb repos (dpkg-deb, apt-ftparchive), dpkg/apt oracles, real apt
     gnupg                              # throwaway signing keys (gpg, gpg-agent)
     chromium                           # renders the HTML report (playwright-core drives /usr/bin/chromium)
