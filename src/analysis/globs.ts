@@ -120,7 +120,8 @@ export interface NevraFields {
   arch: string;
 }
 
-interface SubjectReading {
+/** One reading of a pattern as a NEVRA form: the fields it names (empty: any). */
+export interface SubjectReading {
   name: string;
   epoch: number | null;
   version: string;
@@ -128,24 +129,40 @@ interface SubjectReading {
   arch: string;
 }
 
-// libdnf's nevra regexes (nevra.cpp); the forms in HY_FORMS_MOST_SPEC order: NEVRA, NA, NAME, NEVR, NEV.
+/** libdnf's NEVRA forms (hawkey FORM_NEVRA, FORM_NA, FORM_NAME, FORM_NEVR, FORM_NEV). */
+export type NevraForm = 'nevra' | 'na' | 'name' | 'nevr' | 'nev';
+
+// libdnf's nevra regexes (nevra.cpp).
 const NAME = '([^:(/=<> ]+)';
 const EPOCH = '(?:([0-9]+):)?';
 const VERSION = '([^-:(/=<> ]+)';
 const ARCH = '([^-:.(/=<> ]+)';
-const FORMS: ReadonlyArray<{ re: RegExp; read: (m: RegExpExecArray) => SubjectReading }> = [
-  {
+const FORM_READERS: Readonly<Record<NevraForm, { re: RegExp; read: (m: RegExpExecArray) => SubjectReading }>> = {
+  nevra: {
     re: new RegExp(`^${NAME}-${EPOCH}${VERSION}-${VERSION}\\.${ARCH}$`),
     read: (m) => ({ name: m[1]!, epoch: m[2] ? Number(m[2]) : null, version: m[3]!, release: m[4]!, arch: m[5]! }),
   },
-  { re: new RegExp(`^${NAME}\\.${ARCH}$`), read: (m) => ({ name: m[1]!, epoch: null, version: '', release: '', arch: m[2]! }) },
-  { re: new RegExp(`^${NAME}$`), read: (m) => ({ name: m[1]!, epoch: null, version: '', release: '', arch: '' }) },
-  {
+  na: { re: new RegExp(`^${NAME}\\.${ARCH}$`), read: (m) => ({ name: m[1]!, epoch: null, version: '', release: '', arch: m[2]! }) },
+  name: { re: new RegExp(`^${NAME}$`), read: (m) => ({ name: m[1]!, epoch: null, version: '', release: '', arch: '' }) },
+  nevr: {
     re: new RegExp(`^${NAME}-${EPOCH}${VERSION}-${VERSION}$`),
     read: (m) => ({ name: m[1]!, epoch: m[2] ? Number(m[2]) : null, version: m[3]!, release: m[4]!, arch: '' }),
   },
-  { re: new RegExp(`^${NAME}-${EPOCH}${VERSION}$`), read: (m) => ({ name: m[1]!, epoch: m[2] ? Number(m[2]) : null, version: m[3]!, release: '', arch: '' }) },
-];
+  nev: { re: new RegExp(`^${NAME}-${EPOCH}${VERSION}$`), read: (m) => ({ name: m[1]!, epoch: m[2] ? Number(m[2]) : null, version: m[3]!, release: '', arch: '' }) },
+};
+/** HY_FORMS_MOST_SPEC: the order a subject (excludepkgs, includepkgs) tries the forms in. */
+const MOST_SPECIFIC: readonly NevraForm[] = ['nevra', 'na', 'name', 'nevr', 'nev'];
+
+/** The readings of `pattern` in the given forms, in that order (libdnf's get_nevra_possibilities). */
+export function nevraReadings(pattern: string, forms: readonly NevraForm[]): SubjectReading[] {
+  const out: SubjectReading[] = [];
+  for (const form of forms) {
+    const { re, read } = FORM_READERS[form];
+    const m = re.exec(pattern);
+    if (m && m[1] !== '') out.push(read(m));
+  }
+  return out;
+}
 
 /** libdnf's string filters: glob → fnmatch, else equality (names, arches) or rpmvercmp equality (version, release). */
 function fieldMatches(pattern: string, value: string, kind: 'exact' | 'vercmp'): boolean {
@@ -154,7 +171,8 @@ function fieldMatches(pattern: string, value: string, kind: 'exact' | 'vercmp'):
   return kind === 'exact' ? pattern === value : rpmvercmp(pattern, value) === 0;
 }
 
-function readingMatches(r: SubjectReading, pkg: NevraFields): boolean {
+/** Does a package match a reading (libdnf's Query::addFilter(nevra))? */
+export function readingMatches(r: SubjectReading, pkg: NevraFields): boolean {
   return (
     fieldMatches(r.name, pkg.name, 'exact') &&
     (r.epoch === null || r.epoch === pkg.epoch) &&
@@ -177,10 +195,7 @@ function nevraString(pkg: NevraFields, withEpoch: boolean): string {
  * profile and the installed packages, because the choice of reading depends on all of them.
  */
 export function dnfSubjectQuery<T extends NevraFields>(pattern: string, sack: readonly T[]): T[] {
-  for (const form of FORMS) {
-    const m = form.re.exec(pattern);
-    if (!m || m[1] === '') continue;
-    const reading = form.read(m);
+  for (const reading of nevraReadings(pattern, MOST_SPECIFIC)) {
     const hits = sack.filter((pkg) => readingMatches(reading, pkg));
     if (hits.length > 0) return hits;
   }

@@ -112,6 +112,8 @@ export interface DnfHostRules {
   modules: Map<string, DnfModuleState>;
   /** The platform stream (`el9` of `platform:el9`): dnf.conf `module_platform_id`, else os-release `PLATFORM_ID`. */
   platform: string | null;
+  /** The versionlock plugin's lock list, as written (`grafana-0:10.2.3-1.*`, `!foo-2.0*`); empty without the plugin. */
+  versionlock: string[];
 }
 
 export interface ProfileConfig {

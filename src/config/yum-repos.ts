@@ -12,6 +12,7 @@
  *   together by path components, then sections in file order. That is dnf's load order, its
  *   final tie-breaker among repos of equal priority and cost.
  * - variables: see dnf-vars.ts; releasever detection: see os-release.ts.
+ * - the versionlock plugin's lock list (dnf.conf `plugins`, `pluginconfpath`): see dnf-versionlock-list.ts.
  *
  * Per repo, as dnf resolves it: the id (section name) is variable-expanded and must use only
  * `A-Za-z0-9-_.:`; a repeated id keeps the first definition; `[main]` in a .repo file is skipped;
@@ -36,6 +37,7 @@ import path from 'node:path';
 import { ConfigError, UsageError } from '../errors.js';
 import { dnfDirEntries, readIfExists } from './config-files.js';
 import { parseDnfBool, parseDnfInt, parseDnfList, replacesAppendList } from './dnf-options.js';
+import { readVersionlockList } from './dnf-versionlock-list.js';
 import { platformStream, readModuleStates } from './dnf-modules-state.js';
 import { basearchOf, combineDnfVars, readVarsDirs, rpmArchFromMachine, substituteDnfVars, varsFromEnv, type DnfVars } from './dnf-vars.js';
 import { parseIni, type IniComment, type IniDocument, type IniEntry, type IniSection } from './ini.js';
@@ -60,6 +62,10 @@ export interface DnfMainConfig {
   installonlyPkgs: string[];
   /** `module_platform_id=` (e.g. "platform:el9"); undefined: os-release's PLATFORM_ID. */
   modulePlatformId?: string;
+  /** `plugins=`: whether dnf loads plugins (versionlock) at all. */
+  plugins: boolean;
+  /** `pluginconfpath=`, host paths: where plugin configurations (versionlock.conf) are read. */
+  pluginconfpath: string[];
   /** Defaults that repo sections inherit. */
   enabled: boolean;
   repoGpgcheck: boolean;
@@ -174,6 +180,8 @@ function readMain(section: IniSection | undefined, file: string | null, warn: Wa
     allowVendorChange: true,
     best: false,
     installonlyPkgs: [],
+    plugins: true,
+    pluginconfpath: ['/etc/dnf/plugins'],
     enabled: true,
     repoGpgcheck: false,
     skipIfUnavailable: false,
@@ -183,6 +191,7 @@ function readMain(section: IniSection | undefined, file: string | null, warn: Wa
     allow_vendor_change: 'allowVendorChange',
     best: 'best',
     enabled: 'enabled',
+    plugins: 'plugins',
     repo_gpgcheck: 'repoGpgcheck',
     skip_if_unavailable: 'skipIfUnavailable',
   } as const satisfies Record<string, keyof DnfMainConfig>;
@@ -196,6 +205,8 @@ function readMain(section: IniSection | undefined, file: string | null, warn: Wa
       main.reposdir = parseDnfList(text);
     } else if (entry.key === 'varsdir') {
       main.varsdir = parseDnfList(text);
+    } else if (entry.key === 'pluginconfpath') {
+      main.pluginconfpath = parseDnfList(text);
     } else if (entry.key === 'exclude' || entry.key === 'excludepkgs') {
       main.excludepkgs = appendList(main.excludepkgs, text);
     } else if (entry.key === 'includepkgs') {
@@ -453,6 +464,7 @@ export async function loadYumRepos(options: LoadYumReposOptions = {}): Promise<Y
       installonlyPkgs: main.installonlyPkgs,
       modules: await readModuleStates(root, (message) => warn(message)),
       platform: platformStream(main.modulePlatformId ?? osRelease?.platformId),
+      versionlock: await readVersionlockList(root, main, warn),
     },
     definedAt: { file: mainFile ?? path.join(root, 'etc/yum.repos.d') },
   };

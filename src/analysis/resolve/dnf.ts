@@ -35,12 +35,15 @@
  *    host's `installonlypkgs=`, matched by name or provide): several versions are installed side
  *    by side; an upgrade installs a newer one beside the newest, the older ones are left alone and
  *    nothing is ever downgraded.
+ * 10. The versionlock plugin's lock list (dnf-versionlock.ts) takes packages away as excludepkgs
+ *    does: other versions of a locked name, obsoleters of a locked version, `!` patterns.
  */
 import type { ProfileConfig, RpmRepoConfig } from '../../config/types.js';
 import { DNF_DEFAULT_INSTALLONLYPKGS } from '../../config/dnf-options.js';
 import { compareEvr } from '../../formats/rpm/version.js';
 import { dnfSubjectQuery, type NevraFields } from '../globs.js';
 import { modularFilter } from './dnf-modules.js';
+import { versionlockExcludes } from './dnf-versionlock.js';
 import { packageFactsIndex, relationMatches, type PackageFacts } from './dnf-relations.js';
 import type { Action, Candidate, InstalledPackage, ResolveInput, Resolution } from '../types.js';
 
@@ -96,6 +99,18 @@ function applyExcludes(entries: RpmEntry[], installed: readonly InstalledPackage
       for (const e of repoEntries) if (hits.has(e.candidate) && e.excluded === undefined) e.excluded = `excludepkgs=${pattern} of repo ${repo.id}`;
     }
   }
+}
+
+/** Mark what the versionlock plugin's lock list takes away (dnf-versionlock.ts); its patterns read what excludepkgs left. */
+function applyVersionlock(entries: RpmEntry[], installed: readonly InstalledPackage[], patterns: readonly string[]): void {
+  if (patterns.length === 0) return;
+  const entryOf = new Map<NevraFields, RpmEntry>(entries.filter((e) => e.excluded === undefined).map((e) => [e.candidate, e]));
+  const sack: NevraFields[] = [...entryOf.keys(), ...installed];
+  const obsoletesLocked = (by: NevraFields, locked: readonly NevraFields[]): boolean => {
+    const entry = entryOf.get(by);
+    return entry !== undefined && locked.some((l) => obsoletes(entry, l.name, l));
+  };
+  for (const [pkg, why] of versionlockExcludes(patterns, sack, (p) => !entryOf.has(p), obsoletesLocked)) entryOf.get(pkg)!.excluded = why;
 }
 
 /** Best first: priority, EVR (higher first), cost, repo order, the profile's arch preference. */
@@ -294,6 +309,7 @@ export function resolveDnf(input: ResolveInput): Resolution[] {
     if (r && archAllowed(profile, candidate.arch)) entries.push({ candidate, repo: r.repo, order: r.order, facts: factsOf(candidate) });
   }
   applyExcludes(entries, installed);
+  applyVersionlock(entries, installed, profile.dnf?.versionlock ?? []);
   const hidden = modularFilter(new Map([...repos].map(([id, r]) => [id, r.repo])), input.dnfFacts, profile.dnf);
   if (hidden !== null) {
     for (const e of entries) if (e.excluded === undefined) e.excluded = hidden(e.candidate, e.facts.provides) ?? undefined;
