@@ -24,7 +24,7 @@ const DISTRO: DebSuite = { suite: 'stable', codename: 'bookworm', origin: 'Distr
 const EXTRA: DebSuite = { suite: 'extra', codename: 'extra', origin: 'Extra', label: 'Extra', components: ['main'], packages: { main: [{ name: 'tool', version: '2.0~bpo1-1' }] } };
 const INSTALLED: DpkgStatusEntry[] = [{ name: 'tool', version: '1.0-1' }];
 
-async function root(label: string, aptConfD: Record<string, string>, aptConf?: string): Promise<{ root: string; report: HostReport; expected: Map<string, string>; got: Map<string, string> }> {
+async function root(label: string, aptConfD: Record<string, string>, aptConf?: string, preferences?: string): Promise<{ root: string; report: HostReport; expected: Map<string, string>; got: Map<string, string> }> {
   const dir = path.join(work, label);
   await writeDebHostRoot(dir, {
     sources: [`deb ${server.url}/distro stable main`, `deb ${server.url}/extra extra main`],
@@ -34,6 +34,7 @@ async function root(label: string, aptConfD: Record<string, string>, aptConf?: s
       ...Object.fromEntries(Object.entries(aptConfD).map(([name, text]) => [`etc/apt/apt.conf.d/${name}`, text])),
       ...(aptConf !== undefined ? { 'etc/apt/apt.conf': aptConf } : {}),
     },
+    ...(preferences !== undefined ? { preferences } : {}),
   });
   const apt = await aptConfigForRoot(dir, path.join(work, `${label}-state`));
   await aptUpdate(apt);
@@ -85,4 +86,30 @@ describe('APT::Default-Release from ROOT/etc/apt/apt.conf.d', () => {
     expect(disagreements(confExtension.expected, confExtension.got, ['tool'])).toEqual([]);
     expect(confExtension.expected.has('tool')).toBe(false);
   }, 120_000);
+});
+
+describe('Pin: release data as apt 2.6 reads it', () => {
+  // Each `Pin:` line below would keep tool at 1.0-1 (pin -1 on the Extra repo) if apt took it as
+  // written by intent; apt reads `K=V` fragments split on commas and trimmed, takes values as
+  // written (quotes included), skips fragments it does not know, and never strips spaces
+  // around `=`. So some pins hold tool and some select nothing.
+  const CASES: Array<{ pin: string; holds: boolean }> = [
+    { pin: 'o=Extra', holds: true },
+    { pin: 'o="Extra"', holds: false },
+    { pin: '"extra"', holds: false },
+    { pin: 'o= Extra', holds: false },
+    { pin: 'o =Extra', holds: false },
+    { pin: 'o=Extra, n=extra', holds: true },
+    { pin: 'o=Extra,x=unknown', holds: true },
+    { pin: 'n=extra,o=Extra,', holds: true },
+  ];
+
+  it('quotes, spaces around =, unknown keys and a trailing comma: repoclash agrees with real apt on each', async () => {
+    for (const [i, c] of CASES.entries()) {
+      const r = await root(`pin-${i}`, {}, undefined, `Package: tool\nPin: release ${c.pin}\nPin-Priority: -1\n`);
+      // The scenario means what it says: real apt holds tool exactly where `holds` says.
+      expect(r.expected.has('tool'), c.pin).toBe(!c.holds);
+      expect(disagreements(r.expected, r.got, ['tool']), c.pin).toEqual([]);
+    }
+  }, 240_000);
 });
