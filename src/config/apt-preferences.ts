@@ -87,17 +87,18 @@ function parsePin(text: string, where: { file: string; line: number | undefined 
       if (rest === '') throw new ConfigError('Pin: release needs conditions (e.g. a=stable)', where);
       const conditions: ReleaseConditions = {};
       if (!rest.includes('=')) {
-        // Old form `Pin: release 12`: a bare release version.
-        conditions.version = unquote(rest);
+        // Old form `Pin: release 12`: a bare release version (quotes are part of it, as in apt).
+        conditions.version = rest;
         return { kind: 'release', conditions };
       }
+      // pkgVersionMatch: comma-separated fragments, each trimmed, read only as `K=VALUE` (one
+      // letter, `=` right after it, the value as written, quotes included). apt skips any other
+      // fragment (`x=…`, `o =…`, an empty one after a trailing comma) without a word; a pin left
+      // with no condition selects nothing.
       for (const part of rest.split(',')) {
-        const kv = /^\s*([A-Za-z])\s*=\s*(.*?)\s*$/.exec(part);
+        const kv = /^([A-Za-z])=(.+)$/.exec(part.trim());
         const key = kv ? RELEASE_KEYS[kv[1]!.toLowerCase()] : undefined;
-        if (kv === null || key === undefined || kv[2] === '') {
-          throw new ConfigError(`Pin: release: cannot read ${JSON.stringify(part.trim())} (expected a=, n=, o=, l=, c=, v= or b=)`, where);
-        }
-        conditions[key] = unquote(kv[2]!);
+        if (kv && key) conditions[key] = kv[2]!;
       }
       return { kind: 'release', conditions };
     }
