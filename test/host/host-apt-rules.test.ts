@@ -113,3 +113,23 @@ describe('Pin: release data as apt 2.6 reads it', () => {
     }
   }, 240_000);
 });
+
+describe('preferences stanzas as apt 2.6 reads them', () => {
+  // apt reads Pin-Priority as a leading integer (strtol: `-1 # note` is -1, `-1.5` is -1) and,
+  // for a field given twice in one stanza, the last one.
+  const CASES: Array<{ stanza: string; holds: boolean }> = [
+    { stanza: 'Package: tool\nPin: release o=Extra\nPin-Priority: -1 # keep tool where it is\n', holds: true },
+    { stanza: 'Package: tool\nPin: release o=Extra\nPin-Priority: -1.5\n', holds: true },
+    { stanza: 'Package: tool\nPin: release o=Extra\nPin: release o=Nobody\nPin-Priority: -1\n', holds: false },
+    { stanza: 'Package: tool\nPin: release o=Extra\nPin-Priority: -1\nPin-Priority: 500\n', holds: false },
+    { stanza: 'Package: nothing\nPackage: tool\nPin: release o=Extra\nPin-Priority: -1\n', holds: true },
+  ];
+
+  it('a comment after the priority, a fraction, fields given twice: repoclash agrees with real apt on each', async () => {
+    for (const [i, c] of CASES.entries()) {
+      const r = await root(`stanza-${i}`, {}, undefined, c.stanza);
+      expect(r.expected.has('tool'), c.stanza).toBe(!c.holds);
+      expect(disagreements(r.expected, r.got, ['tool']), c.stanza).toEqual([]);
+    }
+  }, 240_000);
+});
