@@ -112,19 +112,26 @@ function parsePin(text: string, where: { file: string; line: number | undefined 
   }
 }
 
+/** A field as apt's pkgTagSection reads it: given twice in one stanza, the last one counts. */
+function lastValue(s: Stanza, name: string): string | undefined {
+  return s.getAll(name).at(-1);
+}
+
 function pinFromStanza(s: Stanza, file: string): AptPin {
   const where = { file, line: s.line };
-  const packagesText = s.folded('Package');
-  const pinText = s.firstLine('Pin');
-  const priorityText = s.firstLine('Pin-Priority');
+  const packagesText = lastValue(s, 'Package')?.replace(/\s+/g, ' ').trim();
+  const pinText = lastValue(s, 'Pin')?.split('\n')[0]!.trim();
+  const priorityText = lastValue(s, 'Pin-Priority')?.split('\n')[0]!.trim();
   if (packagesText === undefined || packagesText === '') throw new ConfigError('invalid record: no Package field', where);
   if (pinText === undefined || pinText === '') throw new ConfigError('invalid record: no Pin field', where);
   if (priorityText === undefined || priorityText === '') {
     throw new ConfigError('no priority (or zero) specified for pin', where);
   }
   const priorityWhere = { file, line: s.lineOf('Pin-Priority') };
-  if (!/^[+-]?\d+$/.test(priorityText)) throw new ConfigError(`Pin-Priority ${JSON.stringify(priorityText)} is not an integer`, priorityWhere);
-  const priority = Number(priorityText);
+  // apt reads the leading integer (strtol): `600 # why` is 600, `-1.5` is -1.
+  const leading = /^[+-]?\d+/.exec(priorityText);
+  if (leading === null) throw new ConfigError(`Pin-Priority ${JSON.stringify(priorityText)} is not an integer`, priorityWhere);
+  const priority = Number(leading[0]);
   // apt reads 0 as "no priority given".
   if (priority === 0) throw new ConfigError('no priority (or zero) specified for pin', priorityWhere);
 
