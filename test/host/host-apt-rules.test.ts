@@ -88,6 +88,14 @@ describe('APT::Default-Release from ROOT/etc/apt/apt.conf.d', () => {
   }, 120_000);
 });
 
+describe('apt.conf values as apt 2.6 reads them', () => {
+  it('an unquoted value (`APT::Default-Release stable;`) is a value: real apt pins stable at 990 and keeps tool, so does repoclash', async () => {
+    const unquoted = await root('unquoted', { '50default-release': 'APT::Default-Release stable;\n' });
+    expect(unquoted.expected.has('tool')).toBe(false);
+    expect(disagreements(unquoted.expected, unquoted.got, ['tool'])).toEqual([]);
+  }, 120_000);
+});
+
 describe('Pin: release data as apt 2.6 reads it', () => {
   // Each `Pin:` line below would keep tool at 1.0-1 (pin -1 on the Extra repo) if apt took it as
   // written by intent; apt reads `K=V` fragments split on commas and trimmed, takes values as
