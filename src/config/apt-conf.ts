@@ -3,8 +3,8 @@
  * pkgInitConfig reads the parts first and the main file last; a later value wins), for the few
  * options repoclash models (APT::Default-Release).
  *
- * The syntax, as apt reads it: `Scope::Name "value";`, scopes as blocks (`APT { Default-Release
- * "x"; };`), `//` and `#` line comments, C `/* … *\/` comments, and `#clear` / `#include` lines
+ * The syntax, as apt reads it: `Scope::Name "value";` (or a bare word: `Scope::Name value;`),
+ * scopes as blocks (`APT { Default-Release "x"; };`), `//` and `#` comments to the end of the line, C `/* … *\/` comments, and `#clear` / `#include` lines
  * (the first is honoured for the names we read, the second is not followed). Names are
  * case-insensitive. apt reads only the parts named `NAME` or `NAME.conf` (NAME of letters, digits,
  * `_`, `-`, `:` and `.`): `99local.disabled`, `50x.txt` or `20foo~` are skipped; so do we.
@@ -20,13 +20,21 @@ export function parseAptConf(text: string): Map<string, string> {
     const t = line.trim();
     if (t.startsWith('#clear')) return `\u0000clear ${t.slice('#clear'.length).trim().replace(/;$/, '')};`;
     if (t.startsWith('#') || t.startsWith('//')) return '';
-    // A `//` after a value ends the line (outside quotes).
-    return line.replace(/("[^"]*")|\/\/.*$/g, (m, quoted: string | undefined) => quoted ?? '');
+    // A `//` or `#` after a value ends the line (outside quotes), as in apt's reader.
+    return line.replace(/("[^"]*")|(?:\/\/|#).*$/g, (m, quoted: string | undefined) => quoted ?? '');
   });
   const source = lines.join('\n');
   const scopes: string[] = [];
   const token = /\u0000clear ([^;]*);|("[^"]*")|([{};])|([^\s{};"]+)/g;
   let pendingName: string | null = null;
+  // The value read so far for pendingName: apt takes a bare word after a name as its value
+  // (`APT::Default-Release stable;`) and joins several with a space (`"sta" "ble"` is "sta ble").
+  let pendingValue: string | null = null;
+  const addValue = (value: string): void => {
+    if (pendingName === null) return; // a list item (`Dpkg::Options { "--force-confold"; }`)
+    pendingValue = pendingValue === null ? value : `${pendingValue} ${value}`;
+    values.set([...scopes, pendingName].join('::').toLowerCase(), pendingValue);
+  };
   let m: RegExpExecArray | null;
   while ((m = token.exec(source)) !== null) {
     if (m[1] !== undefined) {
@@ -35,21 +43,20 @@ export function parseAptConf(text: string): Map<string, string> {
       continue;
     }
     if (m[2] !== undefined) {
-      const value = m[2].slice(1, -1);
-      if (pendingName !== null) values.set([...scopes, pendingName].join('::').toLowerCase(), value);
-      pendingName = null;
+      addValue(m[2].slice(1, -1));
       continue;
     }
     if (m[3] === '{') {
       if (pendingName !== null) scopes.push(pendingName);
       pendingName = null;
-    } else if (m[3] === '}') {
-      scopes.pop();
+      pendingValue = null;
+    } else if (m[3] === '}' || m[3] === ';') {
+      if (m[3] === '}') scopes.pop();
       pendingName = null;
-    } else if (m[3] === ';') {
-      pendingName = null;
+      pendingValue = null;
     } else if (m[4] !== undefined) {
-      pendingName = m[4];
+      if (pendingName === null) pendingName = m[4];
+      else addValue(m[4]);
     }
   }
   return values;
