@@ -20,6 +20,8 @@
  *    before the priority pruning. dnf 4.14 prints that the option is "not supported for
  *    distro-sync", but libsolv applies it to distro-sync as well (observed).
  * 6. `dnf distro-sync` moves to the resolved best, down if need be; a package no repo carries stays.
+ *    The best at the installed version from another vendor is reinstalled from its repo (a vendor
+ *    change), as dnf does with any best package not identical to the installed one.
  * 7. Modular filtering (EL 8/9) hides packages before anything else is decided: see
  *    dnf-modules.ts. A hidden package counts as excluded.
  * 8. Obsoletes: a package whose `Obsoletes:` matches an installed package (by name and EVR range)
@@ -274,6 +276,11 @@ function syncOf(installed: InstalledPackage, all: RpmEntry[], obsoleters: RpmEnt
   }
   if (best.candidate.name !== installed.name) return moveTo(installed, best);
   const order = compareEvr(best.candidate, installed);
+  // The same version in the best repo, from another vendor: distro-sync reinstalls it from there
+  // (libsolv keeps an installed package only when it is identical to the best one; observed).
+  if (order === 0 && vendorOf(best.candidate) !== vendorOf(installed)) {
+    return { action: 'vendor-change', to: best, why: `reinstalled from repo ${best.repo.id}: the same version from another vendor` };
+  }
   if (order === 0) return { action: 'none', to: null, why: 'already the best version' };
   if (order < 0) return { action: 'downgrade', to: best, why: `down to ${evrText(best.candidate)} from repo ${best.repo.id}` };
   return moveTo(installed, best);
