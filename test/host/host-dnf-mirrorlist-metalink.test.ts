@@ -10,9 +10,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dnfUpgradePlan, seedInstalled } from '../support/dnf.js';
-import { dnfPlanLines, hostReport, planDisagreements, repoclashPlanLines } from '../support/host-compare.js';
+import { dnfPlanLines, hostReportOfRoot, planDisagreements, repoclashPlanLines } from '../support/host-compare.js';
 import { startRepoServer, type RepoServer } from '../support/http-server.js';
-import { HOST_REPOS_ONLY_CONFIG } from '../support/repos-yaml.js';
 import { buildRpmRepo, buildRpms, writeMetalink, type RpmSpec } from '../support/rpm-repo.js';
 import { tearDown } from '../support/teardown.js';
 
@@ -46,14 +45,7 @@ describe('a mirrorlist= that is a metalink', () => {
     const dnf = dnfPlanLines(await dnfUpgradePlan({ installroot: root, repos: [], ownRepoFiles: true, forcearch: 'x86_64' }));
     expect(dnf.get('tool')).toBe('upgrade 2.0-1 @legacy');
 
-    const config = path.join(work, 'repos.yaml');
-    await writeFile(config, HOST_REPOS_ONLY_CONFIG);
-    const { run, report } = await hostReport(
-      work,
-      ['--root', root, '--format', 'json', '--config', config, '--db', path.join(work, 'store.db'), '--cache', path.join(work, 'cache')],
-      // Debian's rpm keeps an installroot's rpmdb under ROOT/$HOME: the same HOME as dnf's.
-      { env: { HOME: process.env['HOME'] ?? os.homedir() } },
-    );
+    const { run, report } = await hostReportOfRoot(work, root);
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
     expect(planDisagreements(dnf, repoclashPlanLines(report, false))).toEqual([]);

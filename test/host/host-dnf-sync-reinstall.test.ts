@@ -5,14 +5,13 @@
  * while `dnf upgrade` leaves it. `repoclash host --root` over HTTP on 127.0.0.1 against real dnf 4
  * in the same installroot.
  */
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dnfUpgradePlan, seedInstalled, type DnfContext } from '../support/dnf.js';
-import { hostReport } from '../support/host-compare.js';
+import { hostReportOfRoot } from '../support/host-compare.js';
 import { startRepoServer, type RepoServer } from '../support/http-server.js';
-import { HOST_REPOS_ONLY_CONFIG } from '../support/repos-yaml.js';
 import { buildRpmRepo, buildRpms, type RpmSpec } from '../support/rpm-repo.js';
 import { tearDown } from '../support/teardown.js';
 
@@ -47,14 +46,7 @@ describe('dnf distro-sync at the installed version', () => {
     expect(moves(upgrade.items)).toEqual([]);
     expect(moves(sync.items)).toEqual(['newer-elsewhere reinstall 1.0-1 @copr vendor-change', 'orphan reinstall 1.0-1 @copr vendor-change', 'same reinstall 1.0-1 @copr vendor-change']);
 
-    const config = path.join(work, 'repos.yaml');
-    await writeFile(config, HOST_REPOS_ONLY_CONFIG);
-    const { report } = await hostReport(
-      work,
-      ['--root', root, '--format', 'json', '--config', config, '--db', path.join(work, 'store.db'), '--cache', path.join(work, 'cache')],
-      // Debian's rpm keeps an installroot's rpmdb under ROOT/$HOME: the same HOME as dnf's.
-      { env: { HOME: process.env['HOME'] ?? os.homedir() } },
-    );
+    const { report } = await hostReportOfRoot(work, root);
     const ours = (sync: boolean) =>
       report.packages
         .filter((p) => (sync ? p.syncAction : p.action) === 'vendor-change')

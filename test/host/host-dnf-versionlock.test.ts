@@ -9,9 +9,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dnfUpgradePlan, seedInstalled, type DnfContext } from '../support/dnf.js';
-import { dnfPlanLines, hostReport, planDisagreements, repoclashPlanLines } from '../support/host-compare.js';
+import { dnfPlanLines, hostReportOfRoot, planDisagreements, repoclashPlanLines } from '../support/host-compare.js';
 import { startRepoServer, type RepoServer } from '../support/http-server.js';
-import { HOST_REPOS_ONLY_CONFIG } from '../support/repos-yaml.js';
 import { buildRpmRepo, buildRpms, type RpmSpec } from '../support/rpm-repo.js';
 import { tearDown } from '../support/teardown.js';
 
@@ -79,14 +78,7 @@ describe('a host with versionlock', () => {
       ['skip', 'upgrade 1.5-1 @fedora'],
     ]);
 
-    const config = path.join(work, 'repos.yaml');
-    await writeFile(config, HOST_REPOS_ONLY_CONFIG);
-    const { report } = await hostReport(
-      work,
-      ['--root', root, '--format', 'json', '--config', config, '--db', path.join(work, 'store.db'), '--cache', path.join(work, 'cache')],
-      // Debian's rpm keeps an installroot's rpmdb under ROOT/$HOME: the same HOME as dnf's.
-      { env: { HOME: process.env['HOME'] ?? os.homedir() } },
-    );
+    const { report } = await hostReportOfRoot(work, root);
     expect(planDisagreements(upgrade, repoclashPlanLines(report, false))).toEqual([]);
     expect(planDisagreements(sync, repoclashPlanLines(report, true))).toEqual([]);
     expect(report.packages.filter((p) => p.action === 'vendor-change')).toEqual([]);

@@ -2,11 +2,15 @@
  * Compare `repoclash host --format json` with what real dnf / apt do, package by package, in one
  * spelling both sides produce: `upgrade 2.0-1 @repo vendor-change`, `downgrade 1.0-1`.
  */
+import { writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import { formatEvr, parseEvr } from '../../src/formats/rpm/version.js';
 import type { HostReport } from '../../src/host/types.js';
 import type { AptPlanItem } from './apt.js';
 import { repoclash, type Run, type RunOptions } from './cli.js';
 import type { DnfPlan, DnfPlanItem } from './dnf.js';
+import { HOST_REPOS_ONLY_CONFIG } from './repos-yaml.js';
 
 /**
  * `repoclash host ARGS` (ARGS with `--format json`): the run and its report. An exit code outside
@@ -16,6 +20,19 @@ export async function hostReport(cwd: string, args: readonly string[], options: 
   const run = await repoclash(cwd, ['host', ...args], options);
   if (run.code === null || !accepted.includes(run.code)) throw new Error(`repoclash host exited ${run.code}:\n${run.stderr}\n${run.stdout}`);
   return { run, report: JSON.parse(run.stdout) as HostReport };
+}
+
+/**
+ * `repoclash host --root ROOT --format json` for a root whose own repos are the subject: a
+ * repos.yaml that only has to parse, the store and cache under `work` (named by `label`), and the
+ * HOME real dnf and rpm use (Debian's rpm keeps an installroot's rpmdb under ROOT/$HOME).
+ */
+export async function hostReportOfRoot(work: string, root: string, label = 'store'): Promise<{ run: Run; report: HostReport }> {
+  const config = path.join(work, 'host-repos-only.yaml');
+  await writeFile(config, HOST_REPOS_ONLY_CONFIG);
+  return hostReport(work, ['--root', root, '--format', 'json', '--config', config, '--db', path.join(work, `${label}.db`), '--cache', path.join(work, 'cache')], {
+    env: { HOME: process.env['HOME'] ?? os.homedir() },
+  });
 }
 
 const canonEvr = (evr: string): string => formatEvr(parseEvr(evr));
