@@ -278,7 +278,8 @@ function syncOf(installed: InstalledPackage, all: RpmEntry[], obsoleters: RpmEnt
   const order = compareEvr(best.candidate, installed);
   // The same version in the best repo, from another vendor: distro-sync reinstalls it from there
   // (libsolv keeps an installed package only when it is identical to the best one; observed).
-  if (order === 0 && vendorOf(best.candidate) !== vendorOf(installed)) {
+  // Only with the installed vendor known: a plain NEVRA list (`rpm -qa`) has none.
+  if (order === 0 && installed.vendor !== null && vendorOf(best.candidate) !== installed.vendor) {
     return { action: 'vendor-change', to: best, why: `reinstalled from repo ${best.repo.id}: the same version from another vendor` };
   }
   if (order === 0) return { action: 'none', to: null, why: 'already the best version' };
