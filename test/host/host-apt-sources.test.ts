@@ -6,7 +6,7 @@ import { mkdtemp } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { aptConfigForRoot, aptUpdate, aptUpgradePlan, writeDebHostRoot, type DpkgStatusEntry } from '../support/apt.js';
+import { aptConfigForRoot, aptGet, aptUpdate, aptUpgradePlan, writeDebHostRoot, type DpkgStatusEntry } from '../support/apt.js';
 import { buildDebRepo, type DebSuite } from '../support/deb-repo.js';
 import { makeThrowawayKey, type GpgKey } from '../support/gpg.js';
 import { aptActions, disagreements, hostReport, repoclashAptActions } from '../support/host-compare.js';
@@ -65,5 +65,26 @@ describe('apt sources under the root', () => {
     expect(disagreements(aptActions(plan.items), repoclashAptActions(report, false), NAMES)).toEqual([]);
     // One repo, as apt has one Release for it.
     expect(report.repoCount).toBe(1);
+  }, 120_000);
+
+  it('a cdrom: source as a DVD install leaves it: apt reads the disc, not the network (its update says the source has no Release, its upgrade goes on); repoclash skips it with a warning, not as missing data', async () => {
+    const root = path.join(work, 'cdrom');
+    await writeDebHostRoot(root, {
+      sources: [`deb ${server.url}/debian stable main`],
+      keyring: key.publicKeyringPath,
+      installed: INSTALLED,
+      files: { 'etc/apt/sources.list.d/cdrom.list': 'deb cdrom:[Debian GNU/Linux 12.5.0 _Bookworm_ - Official amd64 DVD Binary-1 20240210-11:28]/ stable contrib main\n' },
+    });
+    const apt = await aptConfigForRoot(root, path.join(work, 'cdrom-state'));
+    const update = await aptGet(apt, ['update']);
+    expect(update.stderr).toMatch(/cdrom:\/\/\[Debian GNU\/Linux 12\.5\.0 .*\] stable Release' does not have a Release file/);
+    const plan = await aptUpgradePlan(apt);
+    expect(aptActions(plan.items)).toEqual(new Map([['in-main', 'upgrade 1.1-1']]));
+    const { run, report } = await hostReport(work, ['--root', root, '--format', 'json', '--db', path.join(work, 'cdrom.db'), '--cache', path.join(work, 'cache')]);
+    expect(disagreements(aptActions(plan.items), repoclashAptActions(report, false), NAMES)).toEqual([]);
+    expect(report.repoCount).toBe(1);
+    expect(report.partialData).toEqual([]);
+    expect(report.warnings.join('\n')).toMatch(/cdrom\.list:1: .*cdrom:\[Debian GNU\/Linux 12\.5\.0 .*\]\/.* skipped/);
+    expect(run.code).toBe(0);
   }, 120_000);
 });
