@@ -154,7 +154,9 @@ export function parseSourcesList(text: string, file: string): AptSourceEntry[] {
       line = line.slice(close + 1).trim();
     }
 
-    const words = line.split(/\s+/).filter((w) => w !== '');
+    // As apt's ParseQuoteWord: `[…]` keeps its spaces inside one word (a DVD's
+    // `cdrom:[Debian GNU/Linux 12.5.0 …]/`).
+    const words = line.match(/(?:[^\s[]+|\[[^\]]*\]?)+/g) ?? [];
     if (words.length < 2) throw new ConfigError(`${type} line needs a URI and a suite`, where);
     const [uri, suite, ...components] = words as [string, string, ...string[]];
     out.push(makeEntry(type, uri, suite, components, true, options, where));

@@ -46,7 +46,8 @@ function uriPathTail(uri: string): string {
 
 /** Whether a source is served by Debian's archive (see the file comment). */
 export async function isDebianArchive(root: string, e: AptSourceEntry): Promise<boolean> {
-  if (e.flat) return false;
+  // A DVD's cdrom: source may say Debian and bookworm, but it is no mirror to fetch from.
+  if (e.flat || e.uri.startsWith('cdrom:')) return false;
   const origin = await cachedReleaseOrigin(root, e);
   if (origin !== null) return origin === 'Debian';
   const tail = uriPathTail(e.uri);

@@ -35,7 +35,11 @@ export interface SystemRepos {
 
 /** The host's apt sources as repos plus a `system` profile (its preferences included). */
 export async function aptSystemRepos(root = '/', arch = debianArch()): Promise<SystemRepos | null> {
-  const entries = binaryEntries(await loadAptSources(root));
+  const all = binaryEntries(await loadAptSources(root));
+  // apt reads a cdrom: source from the disc apt-cdrom added, never over the network: nothing to
+  // crawl, and no missing data either (its own `apt-get update` just says it has no Release).
+  const entries = all.filter((e) => !e.uri.startsWith('cdrom:'));
+  const warnings = all.filter((e) => e.uri.startsWith('cdrom:')).map((e) => `${e.file}:${e.line}: ${e.uri} ${e.suite}: a cdrom source (apt reads it from the disc): skipped`);
   if (entries.length === 0) return null;
   // apt fetches every architecture dpkg knows (native and foreign) from a source without `arch=`.
   const hostArches = [arch, ...(await dpkgForeignArches(root, arch))];
@@ -97,7 +101,7 @@ export async function aptSystemRepos(root = '/', arch = debianArch()): Promise<S
     ...(defaultRelease !== undefined ? { defaultRelease } : {}),
     definedAt: { file: path.join(root, 'etc/apt') },
   };
-  return { repos, profile, warnings: [] };
+  return { repos, profile, warnings };
 }
 
 /**
