@@ -87,4 +87,23 @@ describe('apt sources under the root', () => {
     expect(report.warnings.join('\n')).toMatch(/cdrom\.list:1: .*cdrom:\[Debian GNU\/Linux 12\.5\.0 .*\]\/.* skipped/);
     expect(run.code).toBe(0);
   }, 120_000);
+
+  it('a .sources stanza naming a field twice (Components:, Suites:): apt reads the last of each, as its tag reader does; so does repoclash', async () => {
+    const root = path.join(work, 'twice');
+    await writeDebHostRoot(root, {
+      sources: [],
+      keyring: key.publicKeyringPath,
+      installed: INSTALLED,
+      files: {
+        'etc/apt/sources.list.d/twice.sources': `Types: deb\nURIs: ${server.url}/debian\nSuites: nosuch\nComponents: main\nSuites: stable\nComponents: contrib non-free\n`,
+      },
+    });
+    const apt = await aptConfigForRoot(root, path.join(work, 'twice-state'));
+    await aptUpdate(apt);
+    const plan = await aptUpgradePlan(apt);
+    // Only contrib and non-free of stable: in-main has no source left.
+    expect(aptActions(plan.items)).toEqual(new Map([['in-contrib', 'upgrade 1.1-1'], ['in-non-free', 'upgrade 1.1-1']]));
+    const { report } = await hostReport(work, ['--root', root, '--format', 'json', '--db', path.join(work, 'twice.db'), '--cache', path.join(work, 'cache')]);
+    expect(disagreements(aptActions(plan.items), repoclashAptActions(report, false), NAMES)).toEqual([]);
+  }, 120_000);
 });
