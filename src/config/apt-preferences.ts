@@ -6,7 +6,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { ConfigError } from '../errors.js';
 import type { Stanza } from '../formats/deb/deb822.js';
-import { configStanzas } from './config-files.js';
+import { configStanzas, lastField, lastFolded } from './config-files.js';
 
 /** Which packages a pin applies to. */
 export type PackagePattern =
@@ -112,16 +112,11 @@ function parsePin(text: string, where: { file: string; line: number | undefined 
   }
 }
 
-/** A field as apt's pkgTagSection reads it: given twice in one stanza, the last one counts. */
-function lastValue(s: Stanza, name: string): string | undefined {
-  return s.getAll(name).at(-1);
-}
-
 function pinFromStanza(s: Stanza, file: string): AptPin {
   const where = { file, line: s.line };
-  const packagesText = lastValue(s, 'Package')?.replace(/\s+/g, ' ').trim();
-  const pinText = lastValue(s, 'Pin')?.split('\n')[0]!.trim();
-  const priorityText = lastValue(s, 'Pin-Priority')?.split('\n')[0]!.trim();
+  const packagesText = lastFolded(s, 'Package');
+  const pinText = lastField(s, 'Pin')?.split('\n')[0]!.trim();
+  const priorityText = lastField(s, 'Pin-Priority')?.split('\n')[0]!.trim();
   if (packagesText === undefined || packagesText === '') throw new ConfigError('invalid record: no Package field', where);
   if (pinText === undefined || pinText === '') throw new ConfigError('invalid record: no Pin field', where);
   if (priorityText === undefined || priorityText === '') {

@@ -6,7 +6,7 @@
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { ConfigError, type ErrorLocation } from '../errors.js';
-import { configStanzas, readIfExists } from './config-files.js';
+import { configStanzas, lastField, lastFolded, readIfExists } from './config-files.js';
 
 export type AptSourceType = 'deb' | 'deb-src';
 
@@ -166,7 +166,8 @@ export function parseSourcesList(text: string, file: string): AptSourceEntry[] {
 
 /**
  * Parse a deb822 `.sources` file. Each stanza expands to one entry per (type, URI, suite), all with
- * the stanza's line. `Enabled: no` stanzas are returned with `enabled: false`.
+ * the stanza's line. `Enabled: no` stanzas are returned with `enabled: false`. A field given twice
+ * in a stanza counts once, the last, as apt's tag reader has it.
  */
 export function parseSourcesDeb822(text: string, file: string): AptSourceEntry[] {
   const stanzas = configStanzas(text, file);
@@ -174,23 +175,23 @@ export function parseSourcesDeb822(text: string, file: string): AptSourceEntry[]
   for (const s of stanzas) {
     const where = { file, line: s.line };
     const need = (name: string): string[] => {
-      const value = list(s.folded(name) ?? '');
+      const value = list(lastFolded(s, name) ?? '');
       if (value.length === 0) throw new ConfigError(`stanza has no ${name} field`, where);
       return value;
     };
-    const enabledText = s.firstLine('Enabled');
+    const enabledText = lastField(s, 'Enabled')?.split('\n')[0]!.trim();
     const enabled = enabledText === undefined ? true : toBool(enabledText, 'Enabled', { file, line: s.lineOf('Enabled') });
     const types = need('Types').map((t) => checkType(t, where));
     const uris = need('URIs');
     const suites = need('Suites');
-    const components = list(s.folded('Components') ?? '');
+    const components = list(lastFolded(s, 'Components') ?? '');
 
     const options: Record<string, string> = {};
     for (const name of s.names()) {
       const key = name.toLowerCase();
       if (STRUCTURAL.has(key) || key in options) continue;
       // Signed-By may hold a whole key block: keep its lines; everything else is one line.
-      options[key] = key === 'signed-by' ? s.get(name)! : s.folded(name)!;
+      options[key] = key === 'signed-by' ? lastField(s, name)! : lastFolded(s, name)!;
     }
     for (const type of types) {
       for (const uri of uris) {

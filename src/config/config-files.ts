@@ -25,6 +25,16 @@ export async function dnfDirEntries(dir: string): Promise<string[]> {
   }
 }
 
+/** A field as apt's pkgTagSection reads it: given twice in one stanza, the last one counts. */
+export function lastField(s: Stanza, name: string): string | undefined {
+  return s.getAll(name).at(-1);
+}
+
+/** lastField() of a folded field (line breaks not significant): its words joined by single spaces. */
+export function lastFolded(s: Stanza, name: string): string | undefined {
+  return lastField(s, name)?.replace(/\s+/g, ' ').trim();
+}
+
 /** The paragraphs of an apt deb822 config file (`#` comments allowed); bad syntax is a ConfigError at file:line. */
 export function configStanzas(text: string, file: string): Stanza[] {
   try {
