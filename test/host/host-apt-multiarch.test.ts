@@ -131,6 +131,18 @@ describe('a multi-arch host (amd64 + i386)', () => {
     expect(run.code).toBe(1);
   }, 120_000);
 
+  it('a repos.yaml repo of the same URI, suite and components for amd64 only (as the shipped bookworm) is not taken for the host\'s source: the i386 indexes are still read — repoclash agrees with real apt', async () => {
+    const config = path.join(work, 'amd64-only.yaml');
+    await writeFile(
+      config,
+      `version: 1\nrepos:\n  distro:\n    vendor: Debian\n    role: distro\n    format: deb\n    uri: ${server.url}/debian\n    suite: stable\n    components: [main]\n    architectures: [amd64]\n`,
+    );
+    const { report } = await hostReport(work, ['--root', root, '--config', config, '--format', 'json', '--db', path.join(work, 'amd64-only.db'), '--cache', path.join(work, 'cache')]);
+    expect(ourMoves(report, false)).toEqual(aptMoves(plan));
+    expect(ourMoves(report, true)).toEqual(aptMoves(fullPlan));
+    expect(report.counts.stranded).toBe(0);
+  }, 120_000);
+
   it('a pin without :arch holds only the native package, name:i386 never an Architecture: all one, b=i386 does (it is in the i386 index too) — repoclash agrees with real apt', async () => {
     const pinned = await hostRoot('pinned', PREFERENCES);
     expect(aptMoves(pinned.plan)).toEqual(new Map([...aptMoves(plan)].filter(([name]) => name !== 'docs')));
