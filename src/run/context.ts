@@ -116,7 +116,8 @@ export async function buildRunContext(options: CommonOptions): Promise<RunContex
 
 /**
  * Add this host's repos as profile `system`. A host source that is the same repository as one in
- * repos.yaml (same URI, suite and components) reuses that repo, so nothing is crawled twice.
+ * repos.yaml (same URI, suite and components, and every architecture the host fetches from it)
+ * reuses that repo, so nothing is crawled twice.
  */
 async function addSystemProfile(config: Config, root: string): Promise<string[]> {
   const warnings: string[] = [];
@@ -152,7 +153,11 @@ async function addSystemProfile(config: Config, root: string): Promise<string[]>
 }
 
 function sameRepository(a: RepoConfig, b: RepoConfig): boolean {
-  if (a.format === 'deb' && b.format === 'deb') return a.uri === b.uri && a.suite === b.suite && a.components.join(' ') === b.components.join(' ');
+  if (a.format === 'deb' && b.format === 'deb') {
+    // A repo crawled for fewer architectures lacks the host's foreign ones (amd64 + i386 host,
+    // repos.yaml's amd64-only bookworm): its i386 packages would look stranded.
+    return a.uri === b.uri && a.suite === b.suite && a.components.join(' ') === b.components.join(' ') && b.architectures.every((arch) => a.architectures.includes(arch));
+  }
   if (a.format === 'rpm' && b.format === 'rpm') {
     return (a.metalink !== undefined && a.metalink === b.metalink) || (a.baseurl.length > 0 && a.baseurl.join(' ') === b.baseurl.join(' '));
   }
