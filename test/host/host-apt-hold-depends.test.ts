@@ -1,0 +1,71 @@
+/**
+ * A held package another package's new version depends on (apt-mark hold libx; app 2.0 needs
+ * libx >= 2.0): real apt keeps app back in upgrade and in full-upgrade alike, since the hold
+ * leaves nothing to satisfy the dependency. Checked against real apt on the same root.
+ */
+import { mkdtemp } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { aptConfigForRoot, aptUpdate, aptUpgradePlan, writeDebHostRoot, type AptPlan, type DpkgStatusEntry } from '../support/apt.js';
+import { buildDebRepo, type DebSuite } from '../support/deb-repo.js';
+import { makeThrowawayKey, type GpgKey } from '../support/gpg.js';
+import { aptActions, disagreements, hostReport, repoclashAptActions } from '../support/host-compare.js';
+import { startRepoServer, type RepoServer } from '../support/http-server.js';
+import { tearDown } from '../support/teardown.js';
+
+let work: string;
+let server: RepoServer;
+let key: GpgKey;
+let root: string;
+let plan: AptPlan;
+let fullPlan: AptPlan;
+
+const DISTRO: DebSuite = {
+  suite: 'stable',
+  codename: 'bookworm',
+  origin: 'Debian',
+  label: 'Debian',
+  components: ['main'],
+  packages: {
+    main: [
+      { name: 'libx', version: '1.0-1' },
+      { name: 'libx', version: '2.0-1' },
+      { name: 'app', version: '1.0-1', depends: ['libx (>= 1.0)'] },
+      { name: 'app', version: '2.0-1', depends: ['libx (>= 2.0)'] },
+      { name: 'free', version: '1.0-1' },
+      { name: 'free', version: '1.1-1' },
+    ],
+  },
+};
+const INSTALLED: DpkgStatusEntry[] = [
+  { name: 'libx', version: '1.0-1', status: 'hold ok installed' },
+  { name: 'app', version: '1.0-1', extraFields: { Depends: 'libx (>= 1.0)' } },
+  { name: 'free', version: '1.0-1' },
+];
+const NAMES = INSTALLED.map((p) => p.name);
+
+beforeAll(async () => {
+  work = await mkdtemp(path.join(os.tmpdir(), 'rc-apt-hold-depends-'));
+  key = await makeThrowawayKey(path.join(work, 'key'));
+  await buildDebRepo({ dir: path.join(work, 'srv/debian'), suites: [DISTRO], sign: key });
+  server = await startRepoServer({ root: path.join(work, 'srv') });
+  root = path.join(work, 'root');
+  await writeDebHostRoot(root, { sources: [`deb ${server.url}/debian stable main`], keyring: key.publicKeyringPath, installed: INSTALLED });
+  const apt = await aptConfigForRoot(root, path.join(work, 'apt-state'));
+  await aptUpdate(apt);
+  plan = await aptUpgradePlan(apt);
+  fullPlan = await aptUpgradePlan(apt, { full: true });
+}, 180_000);
+
+afterAll(() => tearDown(work, server, key));
+
+describe('a held package a new version depends on', () => {
+  it('real apt keeps the dependent back in upgrade and full-upgrade; repoclash agrees in both columns', async () => {
+    expect(aptActions(plan.items)).toEqual(new Map([['free', 'upgrade 1.1-1']]));
+    expect(aptActions(fullPlan.items)).toEqual(new Map([['free', 'upgrade 1.1-1']]));
+    const { report } = await hostReport(work, ['--root', root, '--format', 'json', '--db', path.join(work, 'root.db'), '--cache', path.join(work, 'cache')]);
+    expect(disagreements(aptActions(plan.items), repoclashAptActions(report, false), NAMES)).toEqual([]);
+    expect(disagreements(aptActions(fullPlan.items), repoclashAptActions(report, true), NAMES)).toEqual([]);
+  }, 120_000);
+});
