@@ -78,6 +78,8 @@ function relationText(rel: Relation): string {
 interface UpgradeUnit {
   key: string;
   name: string;
+  /** dpkg's selection is hold: no apt command changes or removes it. */
+  held: boolean;
   installed: { evr: string; relations: AptRelations | null };
   target: { evr: string; relations: AptRelations | null } | null;
 }
@@ -143,21 +145,31 @@ function installedText(entries: readonly StateEntry[]): string {
   return entries.map((e) => `${e.unit.name} ${e.evr}`).join(', ');
 }
 
+/**
+ * Which problems keep an upgrade back: `apt-get upgrade` installs and removes nothing, so any;
+ * `full-upgrade` may install and remove, so only those a held package causes (it is neither
+ * upgraded nor removed to make room).
+ */
+type Strictness = 'upgrade' | 'full-upgrade';
+
 /** Why the entry's new version cannot be installed without installing or removing something. */
-function forwardProblem(e: StateEntry, state: SystemState): string | null {
+function forwardProblem(e: StateEntry, state: SystemState, strictness: Strictness): string | null {
   const rels = e.relations;
   if (rels === null) return null;
   for (const group of rels.depends) {
     if (group.some((rel) => state.matches(rel).length > 0)) continue;
     const present = group.flatMap((rel) => state.nameOf(rel));
+    // full-upgrade installs what a Depends needs, unless each alternative is a held package.
+    if (strictness === 'full-upgrade' && !group.every((rel) => state.nameOf(rel).some((x) => x.unit.held))) continue;
     const text = group.map(relationText).join(' | ');
-    return `${e.unit.name} ${e.evr} Depends: ${text}, ${present.length > 0 ? `but ${installedText(present)} would be there` : 'which is not installed'} (upgrade installs no new packages)`;
+    const why = strictness === 'upgrade' ? 'upgrade installs no new packages' : 'it is held';
+    return `${e.unit.name} ${e.evr} Depends: ${text}, ${present.length > 0 ? `but ${installedText(present)} would be there` : 'which is not installed'} (${why})`;
   }
   for (const [field, list] of [['Conflicts', rels.conflicts], ['Breaks', rels.breaks]] as const) {
     for (const rel of list) {
       // A package never conflicts with itself (nor with what it provides).
-      const hits = state.matches(rel).filter((h) => h.unit.name !== e.unit.name);
-      if (hits.length > 0) return `${e.unit.name} ${e.evr} ${field}: ${relationText(rel)}, and ${installedText(hits)} would stay installed (upgrade removes nothing)`;
+      const hits = state.matches(rel).filter((h) => h.unit.name !== e.unit.name && (strictness === 'upgrade' || h.unit.held));
+      if (hits.length > 0) return `${e.unit.name} ${e.evr} ${field}: ${relationText(rel)}, and ${installedText(hits)} would stay installed (${strictness === 'upgrade' ? 'upgrade removes nothing' : 'it is held'})`;
     }
   }
   return null;
@@ -194,8 +206,8 @@ function reverseProblems(e: StateEntry, before: SystemState, after: SystemState)
   return out;
 }
 
-/** The upgrades `apt-get upgrade` keeps back, by unit key, with why. */
-function keptBackUpgrades(units: readonly UpgradeUnit[]): Map<string, string> {
+/** The upgrades `apt-get upgrade` (or full-upgrade) keeps back, by unit key, with why. */
+function keptBackUpgrades(units: readonly UpgradeUnit[], strictness: Strictness = 'upgrade'): Map<string, string> {
   const kept = new Map<string, string>();
   const before = installedState(units);
   for (;;) {
@@ -203,9 +215,9 @@ function keptBackUpgrades(units: readonly UpgradeUnit[]): Map<string, string> {
     const newly = new Map<string, string>();
     for (const e of state.entries) {
       if (e.changed) {
-        const why = forwardProblem(e, state);
+        const why = forwardProblem(e, state, strictness);
         if (why !== null) newly.set(e.unit.key, why);
-      } else {
+      } else if (strictness === 'upgrade' || e.unit.held) {
         for (const p of reverseProblems(e, before, state)) if (!newly.has(p.culprit.unit.key)) newly.set(p.culprit.unit.key, p.why);
       }
     }
@@ -225,29 +237,43 @@ const MOVES = new Set(['upgrade', 'vendor-change', 'downgrade']);
 
 /**
  * Apply apt-get upgrade's keeping back to the resolutions of an apt host: a kept-back package's
- * upgrade action becomes `kept-back` (it stays), with the move it would have made and why; the
- * full-upgrade verdict (syncAction) is left as it was. `installedRelations` gives the installed
+ * upgrade action becomes `kept-back` (it stays), with the move it would have made and why. The
+ * full-upgrade verdict (syncAction) is kept back only for what a held package blocks (full-upgrade
+ * installs and removes whatever else it needs). `installedRelations` gives the installed
  * versions' relations (the dpkg status, else the repos' copy of that version).
  */
 function applyAptKeptBack(resolutions: readonly Resolution[], targetRelations: RelationsLookup, installedRelations: (r: Resolution) => AptRelations | null): Resolution[] {
-  const units: UpgradeUnit[] = [];
-  for (const r of resolutions) {
-    if (!r.installed) continue;
-    const key = `${r.name}\t${r.arch}`;
-    const to: Candidate | null | undefined = MOVES.has(r.upgradeAction ?? '') ? r.upgradeTo : null;
-    units.push({
-      key,
-      name: r.name,
-      installed: { evr: r.installed.evr, relations: installedRelations(r) },
-      target: to ? { evr: to.evr, relations: targetRelations(to) } : null,
-    });
-  }
-  const kept = keptBackUpgrades(units);
-  if (kept.size === 0) return [...resolutions];
+  const unitsFor = (column: 'upgrade' | 'sync'): UpgradeUnit[] => {
+    const units: UpgradeUnit[] = [];
+    for (const r of resolutions) {
+      if (!r.installed) continue;
+      const [action, target] = column === 'upgrade' ? [r.upgradeAction, r.upgradeTo] : [r.syncAction, r.syncTo];
+      const to: Candidate | null | undefined = MOVES.has(action ?? '') ? target : null;
+      units.push({
+        key: `${r.name}\t${r.arch}`,
+        name: r.name,
+        held: r.installed.held === true,
+        installed: { evr: r.installed.evr, relations: installedRelations(r) },
+        target: to ? { evr: to.evr, relations: targetRelations(to) } : null,
+      });
+    }
+    return units;
+  };
+  const kept = keptBackUpgrades(unitsFor('upgrade'));
+  const anyHeld = resolutions.some((r) => r.installed?.held === true);
+  const keptInSync = anyHeld ? keptBackUpgrades(unitsFor('sync'), 'full-upgrade') : new Map<string, string>();
+  if (kept.size === 0 && keptInSync.size === 0) return [...resolutions];
   return resolutions.map((r) => {
-    const why = r.installed ? kept.get(`${r.name}\t${r.arch}`) : undefined;
-    if (why === undefined || !r.upgradeTo) return r;
-    return { ...r, upgradeAction: 'kept-back', upgradeTo: null, keptBack: { wouldBe: r.upgradeAction!, to: r.upgradeTo, because: why } };
+    if (!r.installed) return r;
+    const key = `${r.name}\t${r.arch}`;
+    let out = r;
+    const why = kept.get(key);
+    if (why !== undefined && r.upgradeTo) out = { ...out, upgradeAction: 'kept-back', upgradeTo: null, keptBack: { wouldBe: r.upgradeAction!, to: r.upgradeTo, because: why } };
+    const syncWhy = keptInSync.get(key);
+    if (syncWhy !== undefined && r.syncTo) {
+      out = { ...out, syncAction: 'kept-back', syncTo: null, keptBack: out.keptBack ?? { wouldBe: r.syncAction!, to: r.syncTo, because: syncWhy } };
+    }
+    return out;
   });
 }
 
