@@ -16,6 +16,14 @@ import { createHash } from 'node:crypto';
 import { withoutCredentials } from '../sanitize.js';
 import type { Config, DebRepoConfig, RepoConfig, RpmRepoConfig, SourcePosition } from './types.js';
 
+/**
+ * The metalink dnf fetches a repo's mirrors from: `metalink=`, else a `mirrorlist=` URL containing
+ * "metalink" (libdnf's yum-compatibility rule reads such a mirrorlist as a metalink).
+ */
+export function effectiveMetalink(repo: Pick<RpmRepoConfig, 'metalink' | 'mirrorlist'>): string | undefined {
+  return repo.metalink ?? (repo.mirrorlist?.includes('metalink') ? repo.mirrorlist : undefined);
+}
+
 export function rpmLocationKey(repo: Pick<RpmRepoConfig, 'metalink' | 'mirrorlist' | 'baseurl'>): string {
   if (repo.metalink) return `rpm metalink ${repo.metalink}`;
   if (repo.mirrorlist) return `rpm mirrorlist ${repo.mirrorlist}`;

@@ -12,6 +12,7 @@ import { baseUrlFromRepomdUrl, parseMetalink, parseMirrorlist, type Metalink } f
 import { describeIrregularities, parsePrimaryBatches, type PrimaryIrregularities } from '../formats/rpm/primary.js';
 import { findData, parseRepomd, repomdTimestamp, type RepomdData } from '../formats/rpm/repomd.js';
 import type { RpmRepoConfig } from '../config/types.js';
+import { effectiveMetalink } from '../config/repo-identity.js';
 import type { CrawlContext, RepoOutcome } from './context.js';
 import { ensureCached, fetchIndex, joinUrl, readCached, unchangedOutcome, type FetchedIndex } from './fetch-steps.js';
 import { RepoLocations } from '../fetch/origin.js';
@@ -133,8 +134,7 @@ async function currentRepomd(repo: RpmRepoConfig, ctx: CrawlContext, notes: stri
     if (note) notes.push(note);
     return kept;
   };
-  // dnf's yum-compatibility rule (libdnf): a mirrorlist URL containing "metalink" is a metalink.
-  const metalinkUrl = repo.metalink ?? (repo.mirrorlist?.includes('metalink') ? repo.mirrorlist : undefined);
+  const metalinkUrl = effectiveMetalink(repo);
   if (mirrors.length === 0 && metalinkUrl) {
     const doc = await ctx.http.fetchSmall(metalinkUrl, { where: { ...where, file: metalinkUrl } });
     if (doc.status !== 'ok') throw new FetchError(`metalink not available: ${metalinkUrl}`, where);

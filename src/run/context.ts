@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { aptSystemRepos, hostVariables } from '../config/host.js';
-import { countSameLocationOnce, hostRepoNamed, positionOf, storedRepoId } from '../config/repo-identity.js';
+import { countSameLocationOnce, effectiveMetalink, hostRepoNamed, positionOf, storedRepoId } from '../config/repo-identity.js';
 import { describeSkippedRepos, loadConfigFile } from '../config/repos-yaml.js';
 import type { Config, ProfileConfig, RepoConfig } from '../config/types.js';
 import { loadYumRepos } from '../config/yum-repos.js';
@@ -159,7 +159,8 @@ function sameRepository(a: RepoConfig, b: RepoConfig): boolean {
     return a.uri === b.uri && a.suite === b.suite && a.components.join(' ') === b.components.join(' ') && b.architectures.every((arch) => a.architectures.includes(arch));
   }
   if (a.format === 'rpm' && b.format === 'rpm') {
-    return (a.metalink !== undefined && a.metalink === b.metalink) || (a.baseurl.length > 0 && a.baseurl.join(' ') === b.baseurl.join(' '));
+    const metalink = effectiveMetalink(a);
+    return (metalink !== undefined && metalink === effectiveMetalink(b)) || (a.baseurl.length > 0 && a.baseurl.join(' ') === b.baseurl.join(' '));
   }
   return false;
 }
