@@ -94,6 +94,12 @@ describe('apt.conf values as apt 2.6 reads them', () => {
     expect(unquoted.expected.has('tool')).toBe(false);
     expect(disagreements(unquoted.expected, unquoted.got, ['tool'])).toEqual([]);
   }, 120_000);
+
+  it('`#clear` after a statement on the same line is a directive, not a comment: real apt drops the Default-Release and upgrades tool, so does repoclash', async () => {
+    const cleared = await root('clear-mid-line', { '50default-release': 'APT::Default-Release "stable"; #clear APT::Default-Release;\n' });
+    expect(cleared.expected.get('tool')).toBe('upgrade 2.0~bpo1-1');
+    expect(disagreements(cleared.expected, cleared.got, ['tool'])).toEqual([]);
+  }, 120_000);
 });
 
 describe('Pin: release data as apt 2.6 reads it', () => {
