@@ -16,13 +16,15 @@ import path from 'node:path';
 export function parseAptConf(text: string): Map<string, string> {
   const values = new Map<string, string>();
   const noBlockComments = text.replace(/\/\*[\s\S]*?\*\//g, ' ');
-  const lines = noBlockComments.split('\n').map((line) => {
-    const t = line.trim();
-    if (t.startsWith('#clear')) return `\u0000clear ${t.slice('#clear'.length).trim().replace(/;$/, '')};`;
-    if (t.startsWith('#') || t.startsWith('//')) return '';
-    // A `//` or `#` after a value ends the line (outside quotes), as in apt's reader.
-    return line.replace(/("[^"]*")|(?:\/\/|#).*$/g, (m, quoted: string | undefined) => quoted ?? '');
-  });
+  // Outside quotes, as in apt's reader: `#clear NAME;` is a directive wherever it stands (also
+  // after a statement on the same line); any other `#`, and `//`, ends the line.
+  const lines = noBlockComments
+    .split('\n')
+    .map((line) =>
+      line.replace(/("[^"]*")|#clear\b([^;]*);?|(?:\/\/|#).*$/g, (m, quoted: string | undefined, cleared: string | undefined) =>
+        quoted !== undefined ? quoted : cleared !== undefined ? `\u0000clear ${cleared.trim()};` : '',
+      ),
+    );
   const source = lines.join('\n');
   const scopes: string[] = [];
   const token = /\u0000clear ([^;]*);|("[^"]*")|([{};])|([^\s{};"]+)/g;
