@@ -4,48 +4,34 @@
  * back in upgrade and in full-upgrade alike: full-upgrade neither upgrades nor removes a held
  * package to make room. Checked against real apt on the same root.
  */
-import { mkdtemp } from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { aptConfigForRoot, aptUpdate, aptUpgradePlan, writeDebHostRoot, type AptPlan, type DpkgStatusEntry } from '../support/apt.js';
-import { buildDebRepo, type DebSuite } from '../support/deb-repo.js';
-import { makeThrowawayKey, type GpgKey } from '../support/gpg.js';
+import type { AptPlan, DpkgStatusEntry } from '../support/apt.js';
+import { aptHostWithPlans, debianStable, type AptHostFixture } from '../support/apt-host-fixture.js';
 import { aptActions, disagreements, hostReport, repoclashAptActions } from '../support/host-compare.js';
-import { startRepoServer, type RepoServer } from '../support/http-server.js';
 import { tearDown } from '../support/teardown.js';
 
+let served: AptHostFixture;
 let work: string;
-let server: RepoServer;
-let key: GpgKey;
 let root: string;
 let plan: AptPlan;
 let fullPlan: AptPlan;
 
-const DISTRO: DebSuite = {
-  suite: 'stable',
-  codename: 'bookworm',
-  origin: 'Debian',
-  label: 'Debian',
-  components: ['main'],
-  packages: {
-    main: [
-      { name: 'libx', version: '1.0-1' },
-      { name: 'libx', version: '2.0-1' },
-      { name: 'app', version: '1.0-1', depends: ['libx (>= 1.0)'] },
-      { name: 'app', version: '2.0-1', depends: ['libx (>= 2.0)'] },
-      // tool 2.0 Breaks the held libx.
-      { name: 'tool', version: '1.0-1' },
-      { name: 'tool', version: '2.0-1', extraFields: { Breaks: 'libx (<< 2.0)' } },
-      // The held plug needs host-app 1.0 exactly.
-      { name: 'plug', version: '1.0-1', depends: ['host-app (= 1.0-1)'] },
-      { name: 'host-app', version: '1.0-1' },
-      { name: 'host-app', version: '2.0-1' },
-      { name: 'free', version: '1.0-1' },
-      { name: 'free', version: '1.1-1' },
-    ],
-  },
-};
+const DISTRO = debianStable([
+  { name: 'libx', version: '1.0-1' },
+  { name: 'libx', version: '2.0-1' },
+  { name: 'app', version: '1.0-1', depends: ['libx (>= 1.0)'] },
+  { name: 'app', version: '2.0-1', depends: ['libx (>= 2.0)'] },
+  // tool 2.0 Breaks the held libx.
+  { name: 'tool', version: '1.0-1' },
+  { name: 'tool', version: '2.0-1', extraFields: { Breaks: 'libx (<< 2.0)' } },
+  // The held plug needs host-app 1.0 exactly.
+  { name: 'plug', version: '1.0-1', depends: ['host-app (= 1.0-1)'] },
+  { name: 'host-app', version: '1.0-1' },
+  { name: 'host-app', version: '2.0-1' },
+  { name: 'free', version: '1.0-1' },
+  { name: 'free', version: '1.1-1' },
+]);
 const INSTALLED: DpkgStatusEntry[] = [
   { name: 'libx', version: '1.0-1', status: 'hold ok installed' },
   { name: 'app', version: '1.0-1', extraFields: { Depends: 'libx (>= 1.0)' } },
@@ -57,19 +43,11 @@ const INSTALLED: DpkgStatusEntry[] = [
 const NAMES = INSTALLED.map((p) => p.name);
 
 beforeAll(async () => {
-  work = await mkdtemp(path.join(os.tmpdir(), 'rc-apt-hold-depends-'));
-  key = await makeThrowawayKey(path.join(work, 'key'));
-  await buildDebRepo({ dir: path.join(work, 'srv/debian'), suites: [DISTRO], sign: key });
-  server = await startRepoServer({ root: path.join(work, 'srv') });
-  root = path.join(work, 'root');
-  await writeDebHostRoot(root, { sources: [`deb ${server.url}/debian stable main`], keyring: key.publicKeyringPath, installed: INSTALLED });
-  const apt = await aptConfigForRoot(root, path.join(work, 'apt-state'));
-  await aptUpdate(apt);
-  plan = await aptUpgradePlan(apt);
-  fullPlan = await aptUpgradePlan(apt, { full: true });
+  served = await aptHostWithPlans('rc-apt-hold-depends-', { debian: [DISTRO] }, INSTALLED);
+  ({ work, root, plan, fullPlan } = served);
 }, 180_000);
 
-afterAll(() => tearDown(work, server, key));
+afterAll(() => tearDown(served?.work, served?.server, served?.key));
 
 describe('a held package a new version depends on', () => {
   it('real apt keeps app, tool and host-app back in upgrade and full-upgrade; repoclash agrees in both columns', async () => {

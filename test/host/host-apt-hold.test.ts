@@ -5,35 +5,25 @@
  * against real apt on the same root (private APT_CONFIG over ROOT/etc/apt and the root's dpkg
  * status, offline, repos on 127.0.0.1), reading the root and an exported `dpkg-query` list.
  */
-import { mkdtemp, writeFile } from 'node:fs/promises';
-import os from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DPKG_SHOWFORMAT } from '../../src/host/installed.js';
 import type { HostReport } from '../../src/host/types.js';
-import { aptConfigForRoot, aptUpdate, aptUpgradePlan, writeDebHostRoot, type AptPlan, type DpkgStatusEntry } from '../support/apt.js';
-import { buildDebRepo, type DebSuite } from '../support/deb-repo.js';
+import type { AptPlan, DpkgStatusEntry } from '../support/apt.js';
+import { aptHostWithPlans, debianStable, type AptHostFixture } from '../support/apt-host-fixture.js';
+import type { DebSuite } from '../support/deb-repo.js';
 import { execTool } from '../support/exec.js';
-import { makeThrowawayKey, type GpgKey } from '../support/gpg.js';
 import { aptActions, disagreements, hostReport, repoclashAptActions } from '../support/host-compare.js';
-import { startRepoServer, type RepoServer } from '../support/http-server.js';
 import { tearDown } from '../support/teardown.js';
 
+let served: AptHostFixture;
 let work: string;
-let server: RepoServer;
-let key: GpgKey;
 let root: string;
 let plan: AptPlan;
 let fullPlan: AptPlan;
 
-const DISTRO: DebSuite = {
-  suite: 'stable',
-  codename: 'bookworm',
-  origin: 'Debian',
-  label: 'Debian',
-  components: ['main'],
-  packages: { main: [{ name: 'held-vendor', version: '1.0-1' }, { name: 'held-distro', version: '1.0-1' }, { name: 'held-distro', version: '1.1-1' }, { name: 'free', version: '1.0-1' }, { name: 'free', version: '1.1-1' }] },
-};
+const DISTRO = debianStable([{ name: 'held-vendor', version: '1.0-1' }, { name: 'held-distro', version: '1.0-1' }, { name: 'held-distro', version: '1.1-1' }, { name: 'free', version: '1.0-1' }, { name: 'free', version: '1.1-1' }]);
 const VENDOR: DebSuite = { suite: 'stable', origin: 'Vendor', label: 'Vendor', components: ['main'], packages: { main: [{ name: 'held-vendor', version: '2.0-1' }] } };
 
 const INSTALLED: DpkgStatusEntry[] = [
@@ -46,20 +36,11 @@ const INSTALLED: DpkgStatusEntry[] = [
 const NAMES = INSTALLED.map((p) => p.name);
 
 beforeAll(async () => {
-  work = await mkdtemp(path.join(os.tmpdir(), 'rc-apt-hold-'));
-  key = await makeThrowawayKey(path.join(work, 'key'));
-  await buildDebRepo({ dir: path.join(work, 'srv/debian'), suites: [DISTRO], sign: key });
-  await buildDebRepo({ dir: path.join(work, 'srv/vendor'), suites: [VENDOR], sign: key });
-  server = await startRepoServer({ root: path.join(work, 'srv') });
-  root = path.join(work, 'root');
-  await writeDebHostRoot(root, { sources: [`deb ${server.url}/debian stable main`, `deb ${server.url}/vendor stable main`], keyring: key.publicKeyringPath, installed: INSTALLED });
-  const apt = await aptConfigForRoot(root, path.join(work, 'apt-state'));
-  await aptUpdate(apt);
-  plan = await aptUpgradePlan(apt);
-  fullPlan = await aptUpgradePlan(apt, { full: true });
+  served = await aptHostWithPlans('rc-apt-hold-', { debian: [DISTRO], vendor: [VENDOR] }, INSTALLED);
+  ({ work, root, plan, fullPlan } = served);
 }, 180_000);
 
-afterAll(() => tearDown(work, server, key));
+afterAll(() => tearDown(served?.work, served?.server, served?.key));
 
 function expectAgreement(report: HostReport): void {
   expect(disagreements(aptActions(plan.items), repoclashAptActions(report, false), NAMES)).toEqual([]);

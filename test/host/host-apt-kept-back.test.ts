@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HostReport } from '../../src/host/types.js';
 import { renderHostText } from '../../src/report/host-render.js';
 import { aptConfigForRoot, aptUpdate, aptUpgradePlan, writeDebHostRoot, type AptPlan, type DpkgStatusEntry } from '../support/apt.js';
+import { debianStable } from '../support/apt-host-fixture.js';
 import { buildDebRepo, type DebSuite } from '../support/deb-repo.js';
 import { makeThrowawayKey, type GpgKey } from '../support/gpg.js';
 import { aptActions, disagreements, hostReport, repoclashAptActions } from '../support/host-compare.js';
@@ -26,47 +27,38 @@ let fullPlan: AptPlan;
 let report: HostReport;
 
 /** The distro: the installed versions, and newer ones of some. */
-const DISTRO: DebSuite = {
-  suite: 'stable',
-  codename: 'bookworm',
-  origin: 'Debian',
-  label: 'Debian',
-  components: ['main'],
-  packages: {
-    main: [
-      { name: 'nodejs', version: '18.19.0+dfsg-6~deb12u1', arch: 'amd64' },
-      { name: 'npm', version: '9.2.0~ds1-2', depends: ['nodejs'] },
-      // A new Depends on a package that is not installed (but exists): kept back.
-      { name: 'newdep-app', version: '1.0-1' },
-      { name: 'newdep-app', version: '2.0-1', depends: ['libnew1 (>= 1.0)'] },
-      { name: 'libnew1', version: '1.0-1' },
-      // Control: the new Depends is met by an installed package.
-      { name: 'okdep-app', version: '1.0-1' },
-      { name: 'okdep-app', version: '2.0-1', depends: ['libpresent (>= 1.5)', 'missing-lib | libpresent'] },
-      { name: 'libpresent', version: '1.5-1' },
-      // Control: the new Depends is met through an installed package's Provides.
-      { name: 'virt-app', version: '1.0-1' },
-      { name: 'virt-app', version: '2.0-1', depends: ['virtual-mta'] },
-      { name: 'provider-mta', version: '1.0-1', provides: ['virtual-mta'] },
-      // A Breaks against an installed version no upgrade fixes: kept back.
-      { name: 'breaker', version: '1.0-1' },
-      { name: 'breaker', version: '2.0-1', extraFields: { Breaks: 'victim (<< 2.0)' } },
-      { name: 'victim', version: '1.0-1' },
-      // Control: the same Breaks, but the broken package is upgraded in the same run.
-      { name: 'breaker2', version: '1.0-1' },
-      { name: 'breaker2', version: '2.0-1', extraFields: { Breaks: 'victim2 (<< 2.0)' } },
-      { name: 'victim2', version: '1.0-1' },
-      { name: 'victim2', version: '2.0-1' },
-      // An installed package pins its library exactly: the library's upgrade is kept back.
-      { name: 'pinned-tool', version: '1.0-1', depends: ['libpinned (= 1.0-1)'] },
-      { name: 'libpinned', version: '1.0-1' },
-      { name: 'libpinned', version: '1.1-1' },
-      // Control: a Conflicts with a package that is not installed.
-      { name: 'conflict-free', version: '1.0-1' },
-      { name: 'conflict-free', version: '2.0-1', extraFields: { Conflicts: 'not-installed-thing' } },
-    ],
-  },
-};
+const DISTRO = debianStable([
+  { name: 'nodejs', version: '18.19.0+dfsg-6~deb12u1', arch: 'amd64' },
+  { name: 'npm', version: '9.2.0~ds1-2', depends: ['nodejs'] },
+  // A new Depends on a package that is not installed (but exists): kept back.
+  { name: 'newdep-app', version: '1.0-1' },
+  { name: 'newdep-app', version: '2.0-1', depends: ['libnew1 (>= 1.0)'] },
+  { name: 'libnew1', version: '1.0-1' },
+  // Control: the new Depends is met by an installed package.
+  { name: 'okdep-app', version: '1.0-1' },
+  { name: 'okdep-app', version: '2.0-1', depends: ['libpresent (>= 1.5)', 'missing-lib | libpresent'] },
+  { name: 'libpresent', version: '1.5-1' },
+  // Control: the new Depends is met through an installed package's Provides.
+  { name: 'virt-app', version: '1.0-1' },
+  { name: 'virt-app', version: '2.0-1', depends: ['virtual-mta'] },
+  { name: 'provider-mta', version: '1.0-1', provides: ['virtual-mta'] },
+  // A Breaks against an installed version no upgrade fixes: kept back.
+  { name: 'breaker', version: '1.0-1' },
+  { name: 'breaker', version: '2.0-1', extraFields: { Breaks: 'victim (<< 2.0)' } },
+  { name: 'victim', version: '1.0-1' },
+  // Control: the same Breaks, but the broken package is upgraded in the same run.
+  { name: 'breaker2', version: '1.0-1' },
+  { name: 'breaker2', version: '2.0-1', extraFields: { Breaks: 'victim2 (<< 2.0)' } },
+  { name: 'victim2', version: '1.0-1' },
+  { name: 'victim2', version: '2.0-1' },
+  // An installed package pins its library exactly: the library's upgrade is kept back.
+  { name: 'pinned-tool', version: '1.0-1', depends: ['libpinned (= 1.0-1)'] },
+  { name: 'libpinned', version: '1.0-1' },
+  { name: 'libpinned', version: '1.1-1' },
+  // Control: a Conflicts with a package that is not installed.
+  { name: 'conflict-free', version: '1.0-1' },
+  { name: 'conflict-free', version: '2.0-1', extraFields: { Conflicts: 'not-installed-thing' } },
+]);
 
 /** NodeSource's layout: `nodistro main`, nodejs that Conflicts with / Replaces / Provides npm. */
 const NODESOURCE: DebSuite = {

@@ -4,48 +4,35 @@
  * an `arch=` option and upgrades `name:i386` apart from `name`. Checked against real apt on the same
  * root (private APT_CONFIG over ROOT/etc/apt, the root's dpkg status, the root's architectures).
  */
-import { appendFile, mkdtemp, writeFile } from 'node:fs/promises';
-import os from 'node:os';
+import { appendFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HostReport } from '../../src/host/types.js';
-import { aptConfigForRoot, aptUpdate, aptUpgradePlan, writeDebHostRoot, type AptPlan, type DpkgStatusEntry } from '../support/apt.js';
-import { buildDebRepo, type DebSpec, type DebSuite } from '../support/deb-repo.js';
-import { makeThrowawayKey, type GpgKey } from '../support/gpg.js';
+import { writeDebHostRoot, type AptPlan, type AptRoot, type DpkgStatusEntry } from '../support/apt.js';
+import { aptPlansForRoot, debianStable, serveDebRepos, type ServedDebRepos } from '../support/apt-host-fixture.js';
+import type { DebSpec, DebSuite } from '../support/deb-repo.js';
 import { hostReport } from '../support/host-compare.js';
-import { startRepoServer, type RepoServer } from '../support/http-server.js';
 import { tearDown } from '../support/teardown.js';
 
+let served: ServedDebRepos;
 let work: string;
-let server: RepoServer;
-let key: GpgKey;
 let root: string;
 let plan: AptPlan;
 let fullPlan: AptPlan;
 
 const same = (name: string, version: string, arch: string): DebSpec & DpkgStatusEntry => ({ name, version, arch, extraFields: { 'Multi-Arch': 'same' } });
-const DISTRO: DebSuite = {
-  suite: 'stable',
-  codename: 'bookworm',
-  origin: 'Debian',
-  label: 'Debian',
-  components: ['main'],
-  architectures: ['amd64', 'i386'],
-  packages: {
-    main: [
-      // A library installed for both architectures: two packages to apt, each upgraded.
-      same('libfoo', '1.0-1', 'amd64'), same('libfoo', '1.0-1', 'i386'), same('libfoo', '2.0-1', 'amd64'), same('libfoo', '2.0-1', 'i386'),
-      // Installed for the foreign architecture only.
-      { name: 'game', version: '1.0-1', arch: 'i386' }, { name: 'game', version: '2.0-1', arch: 'i386' },
-      // Native only: the control.
-      { name: 'tool', version: '1.0-1', arch: 'amd64' }, { name: 'tool', version: '1.1-1', arch: 'amd64' },
-      // Architecture: all — the native architecture's package.
-      { name: 'data', version: '1.0-1' }, { name: 'data', version: '1.1-1' },
-      { name: 'docs', version: '1.0-1' }, { name: 'docs', version: '1.1-1' },
-      { name: 'emu', version: '1.0-1', arch: 'i386' },
-    ],
-  },
-};
+const DISTRO = debianStable([
+  // A library installed for both architectures: two packages to apt, each upgraded.
+  same('libfoo', '1.0-1', 'amd64'), same('libfoo', '1.0-1', 'i386'), same('libfoo', '2.0-1', 'amd64'), same('libfoo', '2.0-1', 'i386'),
+  // Installed for the foreign architecture only.
+  { name: 'game', version: '1.0-1', arch: 'i386' }, { name: 'game', version: '2.0-1', arch: 'i386' },
+  // Native only: the control.
+  { name: 'tool', version: '1.0-1', arch: 'amd64' }, { name: 'tool', version: '1.1-1', arch: 'amd64' },
+  // Architecture: all — the native architecture's package.
+  { name: 'data', version: '1.0-1' }, { name: 'data', version: '1.1-1' },
+  { name: 'docs', version: '1.0-1' }, { name: 'docs', version: '1.1-1' },
+  { name: 'emu', version: '1.0-1', arch: 'i386' },
+], { architectures: ['amd64', 'i386'] });
 /** Another vendor with a newer emu:i386: a vendor change of the foreign package. */
 const VENDOR: DebSuite = { suite: 'stable', origin: 'Vendor', label: 'Vendor', components: ['main'], architectures: ['amd64', 'i386'], packages: { main: [{ name: 'emu', version: '2.0-1', arch: 'i386' }] } };
 const INSTALLED: DpkgStatusEntry[] = [same('libfoo', '1.0-1', 'amd64'), same('libfoo', '1.0-1', 'i386'), { name: 'game', version: '1.0-1', arch: 'i386' }, { name: 'tool', version: '1.0-1', arch: 'amd64' }, { name: 'data', version: '1.0-1' }, { name: 'docs', version: '1.0-1' }, { name: 'emu', version: '1.0-1', arch: 'i386' }];
@@ -85,33 +72,31 @@ function ourMoves(report: HostReport, sync: boolean): Map<string, string> {
   return out;
 }
 
+/** Real apt told the root's architectures (its private config reads no dpkg arch list). */
+const withI386 = (apt: AptRoot): Promise<void> => appendFile(apt.configPath, 'APT::Architectures { "amd64"; "i386"; };\n');
+
 /** A multi-arch root (optionally with preferences) and what real apt's upgrade and full-upgrade do on it. */
 async function hostRoot(label: string, preferences?: string): Promise<{ root: string; plan: AptPlan; fullPlan: AptPlan }> {
   const root = path.join(work, label);
   // dpkg's list of the host's architectures (native first), as `dpkg --add-architecture i386` leaves it.
   await writeDebHostRoot(root, {
-    sources: [`deb ${server.url}/debian stable main`, `deb ${server.url}/vendor stable main`],
-    keyring: key.publicKeyringPath,
+    sources: served.sources,
+    keyring: served.key.publicKeyringPath,
     installed: INSTALLED,
     files: { 'var/lib/dpkg/arch': 'amd64\ni386\n' },
     ...(preferences !== undefined ? { preferences } : {}),
   });
-  const apt = await aptConfigForRoot(root, path.join(work, `${label}-apt-state`));
-  await appendFile(apt.configPath, 'APT::Architectures { "amd64"; "i386"; };\n');
-  await aptUpdate(apt);
-  return { root, plan: await aptUpgradePlan(apt), fullPlan: await aptUpgradePlan(apt, { full: true }) };
+  const plans = await aptPlansForRoot(root, path.join(work, `${label}-apt-state`), withI386);
+  return { root, ...plans };
 }
 
 beforeAll(async () => {
-  work = await mkdtemp(path.join(os.tmpdir(), 'rc-apt-multiarch-'));
-  key = await makeThrowawayKey(path.join(work, 'key'));
-  await buildDebRepo({ dir: path.join(work, 'srv/debian'), suites: [DISTRO], sign: key });
-  await buildDebRepo({ dir: path.join(work, 'srv/vendor'), suites: [VENDOR], sign: key });
-  server = await startRepoServer({ root: path.join(work, 'srv') });
+  served = await serveDebRepos('rc-apt-multiarch-', { debian: [DISTRO], vendor: [VENDOR] });
+  work = served.work;
   ({ root, plan, fullPlan } = await hostRoot('root'));
 }, 180_000);
 
-afterAll(() => tearDown(work, server, key));
+afterAll(() => tearDown(served?.work, served?.server, served?.key));
 
 describe('a multi-arch host (amd64 + i386)', () => {
   it('real apt upgrades libfoo, libfoo:i386, game:i386, tool, data, docs and emu:i386', () => {
@@ -135,7 +120,7 @@ describe('a multi-arch host (amd64 + i386)', () => {
     const config = path.join(work, 'amd64-only.yaml');
     await writeFile(
       config,
-      `version: 1\nrepos:\n  distro:\n    vendor: Debian\n    role: distro\n    format: deb\n    uri: ${server.url}/debian\n    suite: stable\n    components: [main]\n    architectures: [amd64]\n`,
+      `version: 1\nrepos:\n  distro:\n    vendor: Debian\n    role: distro\n    format: deb\n    uri: ${served.server.url}/debian\n    suite: stable\n    components: [main]\n    architectures: [amd64]\n`,
     );
     const { report } = await hostReport(work, ['--root', root, '--config', config, '--format', 'json', '--db', path.join(work, 'amd64-only.db'), '--cache', path.join(work, 'cache')]);
     expect(ourMoves(report, false)).toEqual(aptMoves(plan));
@@ -170,9 +155,7 @@ describe('a multi-arch host (amd64 + i386)', () => {
     expect(fix).toMatchObject({ kind: 'apt-preferences', verified: true });
     expect(fix.text).toContain('Package: emu:i386\n');
     await writeFile(fix.file!, fix.text);
-    const apt = await aptConfigForRoot(fixing.root, path.join(work, 'fix-apt-state'));
-    await appendFile(apt.configPath, 'APT::Architectures { "amd64"; "i386"; };\n');
-    await aptUpdate(apt);
-    expect(aptMoves(await aptUpgradePlan(apt)).has('emu:i386')).toBe(false);
+    const fixed = await aptPlansForRoot(fixing.root, path.join(work, 'fix-apt-state'), withI386);
+    expect(aptMoves(fixed.plan).has('emu:i386')).toBe(false);
   }, 120_000);
 });
