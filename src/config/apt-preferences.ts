@@ -6,7 +6,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { ConfigError } from '../errors.js';
 import type { Stanza } from '../formats/deb/deb822.js';
-import { configStanzas, lastField, lastFolded } from './config-files.js';
+import { configStanzas, lastFirstLine, lastFolded } from './config-files.js';
 
 /** Which packages a pin applies to. */
 export type PackagePattern =
@@ -115,8 +115,8 @@ function parsePin(text: string, where: { file: string; line: number | undefined 
 function pinFromStanza(s: Stanza, file: string): AptPin {
   const where = { file, line: s.line };
   const packagesText = lastFolded(s, 'Package');
-  const pinText = lastField(s, 'Pin')?.split('\n')[0]!.trim();
-  const priorityText = lastField(s, 'Pin-Priority')?.split('\n')[0]!.trim();
+  const pinText = lastFirstLine(s, 'Pin');
+  const priorityText = lastFirstLine(s, 'Pin-Priority');
   if (packagesText === undefined || packagesText === '') throw new ConfigError('invalid record: no Package field', where);
   if (pinText === undefined || pinText === '') throw new ConfigError('invalid record: no Pin field', where);
   if (priorityText === undefined || priorityText === '') {

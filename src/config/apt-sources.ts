@@ -6,7 +6,7 @@
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { ConfigError, type ErrorLocation } from '../errors.js';
-import { configStanzas, lastField, lastFolded, readIfExists } from './config-files.js';
+import { configStanzas, lastField, lastFirstLine, lastFolded, readIfExists } from './config-files.js';
 
 export type AptSourceType = 'deb' | 'deb-src';
 
@@ -179,7 +179,7 @@ export function parseSourcesDeb822(text: string, file: string): AptSourceEntry[]
       if (value.length === 0) throw new ConfigError(`stanza has no ${name} field`, where);
       return value;
     };
-    const enabledText = lastField(s, 'Enabled')?.split('\n')[0]!.trim();
+    const enabledText = lastFirstLine(s, 'Enabled');
     const enabled = enabledText === undefined ? true : toBool(enabledText, 'Enabled', { file, line: s.lineOf('Enabled') });
     const types = need('Types').map((t) => checkType(t, where));
     const uris = need('URIs');

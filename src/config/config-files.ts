@@ -30,6 +30,11 @@ export function lastField(s: Stanza, name: string): string | undefined {
   return s.getAll(name).at(-1);
 }
 
+/** The first line of lastField(), trimmed: a one-line field's value (Pin, Pin-Priority, Enabled). */
+export function lastFirstLine(s: Stanza, name: string): string | undefined {
+  return lastField(s, name)?.split('\n')[0]!.trim();
+}
+
 /** lastField() of a folded field (line breaks not significant): its words joined by single spaces. */
 export function lastFolded(s: Stanza, name: string): string | undefined {
   return lastField(s, name)?.replace(/\s+/g, ' ').trim();
