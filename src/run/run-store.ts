@@ -36,6 +36,7 @@ import type {
   RepoFacts,
   Snapshot,
   SnapshotMeta,
+  SoleVersionWinners,
   Store,
   StoredDebRelations,
   StoredFeedRelease,
@@ -310,6 +311,13 @@ export class RunStore implements Store {
   }
   copyWinners(from: string, to: string, at: number): WinnerChanges {
     return this.ids.namingErrors(() => this.inner.copyWinners(from, to, at));
+  }
+  contestedNames(scope: VersionScope): string[] {
+    return this.inner.contestedNames(this.scope(scope));
+  }
+  recordSoleVersionWinners(profile: string, sole: SoleVersionWinners, contested: readonly Winner[], at: number): WinnerChanges {
+    const stored = { scope: this.scope(sole.scope), holders: sole.holders.map((h) => ({ ...h, repoId: this.to(h.repoId) })) };
+    return this.ids.namingErrors(() => this.inner.recordSoleVersionWinners(profile, stored, contested.map((w) => ({ ...w, repoId: this.to(w.repoId) })), at));
   }
   winnerInputs(profile: string): WinnerInputs | null {
     return this.inner.winnerInputs(profile);

@@ -3,15 +3,16 @@
  * from the same store → analysis input as the findings (analysis-input.ts).
  */
 import { createHash } from 'node:crypto';
-import { candidatesFor } from '../analysis/audit.js';
+import { archScope, candidatesFor } from '../analysis/audit.js';
 import { winnersFromResolutions } from '../analysis/by-name.js';
+import { aptSoleVersionRule } from '../analysis/resolve/apt.js';
 import { resolveWinners } from '../analysis/resolve/resolve.js';
 import type { AnalysisInput, AptReleaseFacts, Candidate } from '../analysis/types.js';
-import { vendorNormaliser } from '../analysis/vendors.js';
+import { canonicalPublisher, vendorNormaliser, type VendorNormaliser } from '../analysis/vendors.js';
 import { aptExpressionMatches } from '../analysis/globs.js';
 import type { AptPin } from '../config/apt-preferences.js';
 import type { Config, ProfileConfig } from '../config/types.js';
-import type { Store, StoredVersion, Winner } from '../store/index.js';
+import type { SoleVersionWinners, Store, StoredVersion, Winner } from '../store/index.js';
 import { configFacts, resolvesPerName, withStoredFacts } from './analysis-input.js';
 
 /** Winners as the store records them (one per name, the profile's preferred arch). */
@@ -69,7 +70,10 @@ function effectivePins(profile: Pick<ProfileConfig, 'repos' | 'aptPreferences'>,
  * With `changedNames` (repo id → names whose versions changed in this crawl), a profile whose
  * config and Release facts are those its winners were last resolved from, and whose only snapshots
  * since then are this crawl's, re-resolves and re-records only the changed names; otherwise (first
- * crawl, config edited, an earlier crawl's winners never recorded) it resolves every name.
+ * crawl, config edited, an earlier crawl's winners never recorded) it resolves every name. A deb
+ * profile resolving every name leaves those its repos ship one version of to the store
+ * (soleVersionWinners): in a Debian suite that is ~95% of them, and a cold crawl of bookworm with
+ * -updates and -security then reads back and resolves ~2,800 names instead of ~63,700.
  */
 export function recordWinners(store: Store, configured: Config, now: number, changedNames?: ReadonlyMap<string, readonly string[]>): number {
   // Winners carry the publisher as the analysis sees it (rpm: the header's Vendor; deb: the Release-read repo vendor).
@@ -102,24 +106,43 @@ export function recordWinners(store: Store, configured: Config, now: number, cha
       store.setWinnerInputs(profile.name, fingerprint, now);
       continue;
     }
-    const input: AnalysisInput = {
-      ...configFacts(config),
-      profiles: [profile],
-      upgradePaths: [],
-      current: names === undefined ? (everyCurrent ??= store.currentVersions(fullRepos)) : store.currentVersions(profile.repos, names),
-      history: [],
-      winnerHistory: [],
-      repoEvents: [],
-      releases,
-      now,
+    const resolve = (current: StoredVersion[]): Winner[] => {
+      const input: AnalysisInput = { ...configFacts(config), profiles: [profile], upgradePaths: [], current, history: [], winnerHistory: [], repoEvents: [], releases, now };
+      const resolved = resolveWinners({ profile, repos: config.repos, candidates: candidatesFor(profile, input, vendors), releases });
+      return winnerRows(winnersFromResolutions(resolved, profile.arches));
     };
-    const resolved = resolveWinners({ profile, repos: config.repos, candidates: candidatesFor(profile, input, vendors), releases });
-    const rows = winnerRows(winnersFromResolutions(resolved, profile.arches));
+    const sole = names === undefined ? soleVersionWinners(profile, config, releases, vendors) : null;
+    if (sole !== null) {
+      // Most names of a Debian profile have one version in it: the store records those itself;
+      // only the others are read back and resolved.
+      const contested = store.contestedNames(sole.scope);
+      const rows = contested.length === 0 ? [] : resolve(store.currentVersions(sole.scope.repoIds, contested));
+      changed += store.recordSoleVersionWinners(profile.name, sole, rows, now).changed;
+    } else {
+      const rows = resolve(names === undefined ? (everyCurrent ??= store.currentVersions(fullRepos)) : store.currentVersions(profile.repos, names));
+      changed += store.recordWinners(profile.name, rows, now, names).changed;
+    }
     if (key !== null) fullyResolved.set(key, profile.name);
-    changed += store.recordWinners(profile.name, rows, now, names).changed;
     store.setWinnerInputs(profile.name, fingerprint, now);
   }
   return changed;
+}
+
+/**
+ * A deb profile's rule for the names its repos ship one version of (aptSoleVersionRule), as the
+ * store applies it: the (repo, arch) pairs whose version wins, with the vendor a winner of that
+ * repo is recorded with (candidatesFor's publisher). Null when apt's rule needs every name decided.
+ */
+function soleVersionWinners(profile: ProfileConfig, config: Config, releases: ReadonlyMap<string, AptReleaseFacts>, vendors: VendorNormaliser): SoleVersionWinners | null {
+  if (profile.format !== 'deb') return null;
+  const rule = aptSoleVersionRule({ profile, repos: config.repos, releases });
+  if (rule === null) return null;
+  const holders = rule.repoIds.flatMap((repoId) => {
+    const repo = config.repos.get(repoId)!;
+    const vendor = canonicalPublisher(vendors, repo.format, null, repo.vendor);
+    return rule.arches.filter((arch) => rule.wins(repoId, arch)).map((arch) => ({ repoId, arch, vendor }));
+  });
+  return { scope: { repoIds: rule.repoIds, ...archScope(profile) }, holders };
 }
 
 /** The names to re-resolve in `profile` after a crawl, or undefined when every name must be. */

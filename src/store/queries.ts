@@ -156,13 +156,13 @@ export function currentVersionParts(db: Db, repoId: string, names?: readonly str
 }
 
 /** The WHERE clause selecting the current versions of a VersionScope whose parameters start with `p`. */
-function scopeWhere(p: string): string {
+export function scopeWhere(p: string): string {
   return `last_seen IS NULL AND repo_id IN (SELECT value FROM json_each(@${p}Repos))
     AND (@${p}Arches IS NULL OR arch IN (SELECT value FROM json_each(@${p}Arches)))
     AND arch NOT IN (SELECT value FROM json_each(@${p}Excluded))`;
 }
 
-function scopeParams(p: string, scope: VersionScope): Record<string, string | null> {
+export function scopeParams(p: string, scope: VersionScope): Record<string, string | null> {
   return {
     [`${p}Repos`]: JSON.stringify(scope.repoIds),
     [`${p}Arches`]: scope.arches === null ? null : JSON.stringify(scope.arches),
@@ -200,6 +200,18 @@ export function namesGoingBack(db: Db, older: VersionScope, newer: VersionScope)
     )
     .pluck()
     .all({ ...scopeParams('o', older), ...scopeParams('n', newer) });
+}
+
+/** Names of which the scope holds more than one current version, in name order (Store.contestedNames). */
+export function contestedNames(db: Db, scope: VersionScope): string[] {
+  return db
+    .prepare<Record<string, string | null>, string>(
+      // INDEXED BY: the repos' present versions, not their history (as namesGoingBack).
+      `SELECT name FROM version_tracks INDEXED BY version_tracks_open WHERE ${scopeWhere('s')}
+       GROUP BY name HAVING count(*) > 1 ORDER BY name`,
+    )
+    .pluck()
+    .all(scopeParams('s', scope));
 }
 
 /** The first column of a query's rows, as strings (a list of names). */

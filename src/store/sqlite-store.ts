@@ -12,6 +12,7 @@ import {
   dnfFacts,
   hasCurrentVersions,
   latestSnapshot,
+  contestedNames,
   namesGoingBack,
   namesIn,
   snapshots,
@@ -41,6 +42,7 @@ import type {
   RepoFacts,
   Snapshot,
   SnapshotMeta,
+  SoleVersionWinners,
   HeaderVendorScreen,
   StoredFeedRelease,
   StoredReport,
@@ -56,7 +58,7 @@ import type {
 } from './types.js';
 import { fillRepoUpdate, type Store } from './store.js';
 import * as fleet from './fleet.js';
-import { copyWinners, currentWinners, recordWinners, setWinnerInputs, winnerHistory, winnerInputs } from './winners.js';
+import { copyWinners, currentWinners, recordSoleVersionWinners, recordWinners, setWinnerInputs, winnerHistory, winnerInputs } from './winners.js';
 import { namesWithLowerLaterVersions, namesWithSeveralVendors, winnerHolders } from './screens.js';
 import { previousHostState, saveHostState } from './host-state.js';
 import { feedChecks, feedReleases, mappingFacts, recordFeedCheck, recordFeedReleases } from './upstream.js';
@@ -243,6 +245,12 @@ export class SqliteStore implements Store {
   }
   copyWinners(from: string, to: string, at: number): WinnerChanges {
     return copyWinners(this.db, from, to, at);
+  }
+  contestedNames(scope: VersionScope): string[] {
+    return contestedNames(this.db, scope);
+  }
+  recordSoleVersionWinners(profile: string, sole: SoleVersionWinners, contested: readonly Winner[], at: number): WinnerChanges {
+    return recordSoleVersionWinners(this.db, profile, sole, contested, at);
   }
   winnerHistory(profile?: string, names?: readonly string[]): WinnerInterval[] {
     return winnerHistory(this.db, profile, names);

@@ -25,6 +25,7 @@ import type {
   RepoFacts,
   Snapshot,
   SnapshotMeta,
+  SoleVersionWinners,
   StoredFeedRelease,
   StoredReport,
   StoredVersion,
@@ -137,6 +138,20 @@ export interface Store {
    * another's, e.g. a host's `system` profile beside the profile of the release it runs.
    */
   copyWinners(from: string, to: string, at: number): WinnerChanges;
+  /**
+   * Names of which `scope` holds more than one current version, in name order: the names whose
+   * winner needs the resolver (see recordSoleVersionWinners).
+   */
+  contestedNames(scope: VersionScope): string[];
+  /**
+   * Record a profile's full set of winners (what recordWinners(profile, all, at) records): for the
+   * names of which `sole.scope` holds exactly one current version, that version where
+   * `sole.holders` lists its repo and arch (none otherwise); for every other name, the given
+   * `contested` winners, which must all be names contestedNames(sole.scope) lists. A profile's first
+   * recording is written inside the database (~60,000 rows for a Debian suite, none passed through
+   * JavaScript); any other goes through recordWinners. One transaction.
+   */
+  recordSoleVersionWinners(profile: string, sole: SoleVersionWinners, contested: readonly Winner[], at: number): WinnerChanges;
   winnerInputs(profile: string): WinnerInputs | null;
   setWinnerInputs(profile: string, fingerprint: string, at: number): void;
   winnerHistory(profile?: string, names?: readonly string[]): WinnerInterval[];

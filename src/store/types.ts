@@ -169,6 +169,24 @@ export interface Winner {
   evr: string;
 }
 
+/**
+ * Who wins the names of which a profile's scope holds exactly one current version (apt with no
+ * pin naming packages: that version wins when apt gives its repo and arch a positive priority), as
+ * data the store applies in SQL instead of resolving each name in JavaScript. The rule itself is
+ * apt's, decided in analysis/resolve/apt.ts (aptSoleVersionRule); the store only joins.
+ */
+export interface SoleVersionWinners {
+  scope: VersionScope;
+  /** The (repo, arch) pairs whose sole versions win, each with the vendor the winner is recorded with. */
+  holders: readonly SoleVersionHolder[];
+}
+
+export interface SoleVersionHolder {
+  repoId: string;
+  arch: string;
+  vendor: string | null;
+}
+
 /** One interval during which a winner held. Half-open: [from, to); `to` null while it still holds. */
 export interface WinnerInterval extends Winner {
   profile: string;

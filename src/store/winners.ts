@@ -16,7 +16,8 @@ import { StoreError } from '../errors.js';
 import type { Db } from './db.js';
 import type { Statement } from 'better-sqlite3';
 import { profileHasClosedWinners, recordWinnerScreens } from './screens.js';
-import type { Winner, WinnerChanges, WinnerInputs, WinnerInterval } from './types.js';
+import { scopeParams, scopeWhere } from './queries.js';
+import type { SoleVersionWinners, Winner, WinnerChanges, WinnerInputs, WinnerInterval } from './types.js';
 
 /** An open run as recordWinners needs it: its holder, its current EVR and since when that holds. */
 export interface OpenWinner {
@@ -94,6 +95,17 @@ export function validateWinners(profile: string, winners: readonly Winner[], nam
     if (inScope !== null && !inScope.has(w.name)) throw new StoreError(`a winner for "${w.name}" outside the names given for profile ${profile}`);
   }
   return byName;
+}
+
+/** What every store checks before recordSoleVersionWinners: one contested winner per name, one holder per (repo, arch). */
+export function validateSoleVersionWinners(profile: string, sole: SoleVersionWinners, contested: readonly Winner[]): void {
+  validateWinners(profile, contested, undefined);
+  const seen = new Set<string>();
+  for (const h of sole.holders) {
+    const key = `${h.repoId}\t${h.arch}`;
+    if (seen.has(key)) throw new StoreError(`two holders given for repo ${h.repoId}, arch ${h.arch} in profile ${profile}`);
+    seen.add(key);
+  }
 }
 
 /** The open runs of a profile with their current EVR and its start: the run's own, or its last step's. */
@@ -180,6 +192,61 @@ export function copyWinners(db: Db, from: string, to: string, at: number): Winne
       .run(to, at, from).changes;
     return { changed: 0, opened, closed: 0 };
   }).immediate();
+}
+
+/**
+ * Store.recordSoleVersionWinners. A first recording is one INSERT … SELECT: the scope's names with
+ * one current version joined with the holders (a small temp table), and the contested winners
+ * given, in name order (as recordWinners opens them, so with the same ids).
+ */
+export function recordSoleVersionWinners(db: Db, profile: string, sole: SoleVersionWinners, contested: readonly Winner[], at: number): WinnerChanges {
+  validateSoleVersionWinners(profile, sole, contested);
+  return db.transaction((): WinnerChanges => {
+    if (db.prepare('SELECT EXISTS (SELECT 1 FROM winner_tracks WHERE profile = ?)').pluck().get(profile) === 1) {
+      const all = [...soleVersionWinners(db, sole), ...contested].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+      return recordWinners(db, profile, all, at);
+    }
+    fillSoleHolders(db, sole.holders);
+    const opened = db
+      .prepare(
+        `${INSERT_WINNER_RUN}
+         SELECT @profile, name, repo_id, vendor, evr, @at, NULL FROM (
+           ${SOLE_WINNERS}
+           UNION ALL
+           SELECT value ->> '$.name', value ->> '$.repoId', value ->> '$.vendor', value ->> '$.evr' FROM json_each(@contested))
+         ORDER BY name`,
+      )
+      .run({ ...scopeParams('s', sole.scope), profile, at, contested: JSON.stringify(contested) }).changes;
+    return { changed: 0, opened, closed: 0 };
+  }).immediate();
+}
+
+/**
+ * The scope's names with exactly one current version whose (repo, arch) is a holder in
+ * temp.sole_holders: that version, with the holder's vendor. INDEXED BY: present versions only.
+ */
+const SOLE_WINNERS = `SELECT v.name, v.repo_id, h.vendor, v.evr
+  FROM (SELECT name, min(repo_id) AS repo_id, min(arch) AS arch, min(evr) AS evr
+        FROM version_tracks INDEXED BY version_tracks_open WHERE ${scopeWhere('s')}
+        GROUP BY name HAVING count(*) = 1) AS v
+  JOIN temp.sole_holders AS h ON h.repo_id = v.repo_id AND h.arch = v.arch`;
+
+/** The holders as a keyed temp table: joined ~60,000 times, a json_each would be parsed per row. */
+function fillSoleHolders(db: Db, holders: SoleVersionWinners['holders']): void {
+  db.exec('CREATE TEMP TABLE IF NOT EXISTS sole_holders (repo_id TEXT NOT NULL, arch TEXT NOT NULL, vendor TEXT, PRIMARY KEY (repo_id, arch)) WITHOUT ROWID');
+  db.prepare('DELETE FROM temp.sole_holders').run();
+  const add = db.prepare('INSERT INTO temp.sole_holders (repo_id, arch, vendor) VALUES (?, ?, ?)');
+  for (const h of holders) add.run(h.repoId, h.arch, h.vendor);
+}
+
+/** The sole-version winners as rows (a profile recorded before: recordWinners compares them). */
+function soleVersionWinners(db: Db, sole: SoleVersionWinners): Winner[] {
+  fillSoleHolders(db, sole.holders);
+  return db
+    .prepare<Record<string, string | null>, [string, string, string | null, string]>(SOLE_WINNERS)
+    .raw()
+    .all(scopeParams('s', sole.scope))
+    .map(([name, repoId, vendor, evr]) => ({ name, repoId, vendor, evr }));
 }
 
 const INSERT_WINNER_RUN = 'INSERT INTO winner_tracks (profile, name, repo_id, vendor, evr, from_at, to_at)';

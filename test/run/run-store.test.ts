@@ -145,7 +145,7 @@ describe('every method of the run\'s view', () => {
     'reports', 'latestReport',
   ];
   /** Written in the setup below, then checked in the raw store. */
-  const WRITES = ['upsertRepo', 'setReleaseFacts', 'recordRepoEvent', 'lockRepo', 'beginRepoUpdate', 'withRepoUpdate', 'recordUnchanged', 'recordWinners', 'copyWinners'];
+  const WRITES = ['upsertRepo', 'setReleaseFacts', 'recordRepoEvent', 'lockRepo', 'beginRepoUpdate', 'withRepoUpdate', 'recordUnchanged', 'recordWinners', 'copyWinners', 'recordSoleVersionWinners'];
   /** RunStore's own helpers. */
   const HELPERS = ['constructor', 'path', 'to', 'toAll', 'scope', 'named', 'namedKeys'];
 
@@ -172,6 +172,11 @@ describe('every method of the run\'s view', () => {
     }
     run.copyWinners('p', 'q', 3 * DAY);
     expect(run.currentWinners('q').map((w) => w.repoId)).toEqual(['fedora']);
+    // Holders, scope and contested winners go in under the run's names too.
+    const anyArch = (...repoIds: string[]) => ({ repoIds, arches: null, excludedArches: [] });
+    run.recordSoleVersionWinners('s', { scope: anyArch('bookworm'), holders: [{ repoId: 'bookworm', arch: 'x86_64', vendor: 'Debian' }] }, [], 3 * DAY);
+    run.recordSoleVersionWinners('t', { scope: anyArch('fedora', 'updates'), holders: [] }, [{ name: 'curl', repoId: 'updates', vendor: 'Other', evr: '0.5-1' }], 3 * DAY);
+    expect([run.currentWinners('s'), run.currentWinners('t')].map((ws) => ws.map((w) => `${w.name} ${w.repoId}`))).toEqual([['curl bookworm'], ['curl updates']]);
 
     const ids = raw.repos().map((r) => r.id);
     expect(ids.sort()).toEqual([fedora, updates, mirrorA].map(storedRepoId).sort());
@@ -189,6 +194,7 @@ describe('every method of the run\'s view', () => {
       currentVersionParts: () => [...run.currentVersionParts('fedora')],
       hasCurrentVersions: () => run.hasCurrentVersions(rpmScope('updates')),
       namesGoingBack: () => run.namesGoingBack(rpmScope('fedora'), rpmScope('updates')),
+      contestedNames: () => run.contestedNames({ ...rpmScope('fedora'), repoIds: ['fedora', 'updates'] }),
       namesWithSeveralVendors: () => run.namesWithSeveralVendors({ fedora: 'a', updates: 'b' }, { repoIds: ['fedora'], keyOf: {} }),
       namesWithLowerLaterVersions: () => run.namesWithLowerLaterVersions(['fedora']),
       rollbackCandidates: () => run.rollbackCandidates(['updates'], ['fedora']),

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { StoreError } from '../../src/errors.js';
-import type { Winner } from '../../src/store/types.js';
-import { REPO_A, REPO_B, dumpWithWriters, memoryStore } from '../support/store-builders.js';
+import type { Store } from '../../src/store/index.js';
+import type { SoleVersionWinners, Winner } from '../../src/store/types.js';
+import { REPO_A, REPO_B, dump, dumpWithWriters, memoryStore, meta, put, rec } from '../support/store-builders.js';
 
 const fedora = (name: string, evr: string): Winner => ({ name, repoId: 'fedora', vendor: 'Fedora Project', evr });
 const grafana = (name: string, evr: string): Winner => ({ name, repoId: 'grafana', vendor: 'Grafana Labs', evr });
@@ -59,5 +60,70 @@ describe('recordWinners', () => {
     expect(store.recordWinners('p', later, 200)).toEqual({ changed: 120, opened: 0, closed: 10 });
     expect(store.currentWinners('p').map((w) => `${w.name} ${w.repoId} ${w.evr}`)).toEqual(later.map((w) => `${w.name} ${w.repoId} ${w.evr}`));
     expect(store.winnerHistory('p')).toHaveLength(250 + 120);
+  });
+});
+
+describe('recordSoleVersionWinners', () => {
+  /**
+   * a: two versions (contested); b: one x86_64, one noarch (contested); c: i686 only (outside the
+   * scope); d, e: one version each; f: one noarch version (its holder is not listed: no winner).
+   */
+  function filled(): Store {
+    const store = memoryStore(REPO_A, REPO_B);
+    put(store, meta('fedora', 10_000, 'f'), [rec('a', '1'), rec('b', '1'), rec('b', '2', '1', { arch: 'noarch' }), rec('c', '1', '1', { arch: 'i686' }), rec('e', '1'), rec('f', '1', '1', { arch: 'noarch' })]);
+    put(store, meta('grafana', 10_000, 'g'), [rec('a', '2'), rec('d', '1'), rec('src-only', '1', '1', { arch: 'src' })]);
+    return store;
+  }
+  const scope = { repoIds: ['fedora', 'grafana'], arches: ['x86_64', 'noarch'], excludedArches: ['src'] };
+  const sole: SoleVersionWinners = {
+    scope,
+    holders: [
+      { repoId: 'fedora', arch: 'x86_64', vendor: 'Fedora Project' },
+      { repoId: 'grafana', arch: 'x86_64', vendor: 'Grafana Labs' },
+      { repoId: 'grafana', arch: 'noarch', vendor: 'Grafana Labs' },
+    ],
+  };
+  /** What the resolver would say for the contested names, and the whole set recordWinners would be given. */
+  const contested = [grafana('a', '2-1'), fedora('b', '2-1')];
+  const all = [grafana('a', '2-1'), fedora('b', '2-1'), grafana('d', '1-1'), fedora('e', '1-1')];
+
+  it('lists the contested names: more than one current version in the scope, arches outside it not counted', () => {
+    const store = filled();
+    try {
+      expect(store.contestedNames(scope)).toEqual(['a', 'b']);
+      expect(store.contestedNames({ ...scope, arches: ['x86_64'] })).toEqual(['a']);
+      expect(store.contestedNames({ ...scope, repoIds: ['grafana'] })).toEqual([]);
+    } finally {
+      store.close();
+    }
+  });
+
+  it('writes on a first recording exactly the rows recordWinners writes for the whole set, ids included', () => {
+    const fast = filled();
+    const slow = filled();
+    try {
+      expect(fast.recordSoleVersionWinners('p', sole, contested, 100_000)).toEqual(slow.recordWinners('p', all, 100_000));
+      expect(dump(fast, 'winner_tracks')).toEqual(dump(slow, 'winner_tracks'));
+      expect(fast.currentWinners('p').map((w) => w.name)).toEqual(['a', 'b', 'd', 'e']);
+      // Later: other holders (fedora's sole versions now lose) go through recordWinners alike.
+      const fewer = { ...sole, holders: sole.holders.filter((h) => h.repoId === 'grafana') };
+      expect(fast.recordSoleVersionWinners('p', fewer, contested, 200_000)).toEqual(slow.recordWinners('p', all.filter((w) => w.name !== 'e'), 200_000));
+      expect(dump(fast, 'winner_tracks')).toEqual(dump(slow, 'winner_tracks'));
+      expect(fast.currentWinners('p').map((w) => w.name)).toEqual(['a', 'b', 'd']);
+    } finally {
+      fast.close();
+      slow.close();
+    }
+  });
+
+  it('refuses a contested winner for a name with one version, and a holder given twice, writing nothing', () => {
+    const store = filled();
+    try {
+      expect(() => store.recordSoleVersionWinners('p', sole, [...contested, fedora('e', '1-1')], 100)).toThrow();
+      expect(() => store.recordSoleVersionWinners('p', { ...sole, holders: [...sole.holders, sole.holders[0]!] }, contested, 100)).toThrow(StoreError);
+      expect(store.currentWinners('p')).toEqual([]);
+    } finally {
+      store.close();
+    }
   });
 });

@@ -378,6 +378,39 @@ export function aptWinners(input: ResolveInput): Array<{ name: string; arch: str
   return out;
 }
 
+/**
+ * apt's decision for a name of which the profile's repos ship exactly one version, with nothing
+ * installed, without building the version: what a crawl's winners use to let the store pick most
+ * names in SQL. With no pin naming packages (only `Package: *` pins), that version's priority is
+ * its file's (filePriority: the general pins, the Release flags), and it wins when candidateOf
+ * takes it; decide() would conclude the same from the same two functions. Null when the profile
+ * has a pin naming packages, or lists no arches: every name then goes through decide().
+ */
+export function aptSoleVersionRule(input: Omit<ResolveInput, 'candidates' | 'installed'>): AptSoleVersionRule | null {
+  const { profile } = input;
+  if (profile.arches.length === 0 || profile.aptPreferences.some((pin) => pin.packages.some((p) => p.kind !== 'any'))) return null;
+  const policy = aptPolicy({ ...input, candidates: [] });
+  return {
+    repoIds: [...policy.repos.keys()],
+    arches: profile.arches.filter((arch) => archAllowed(profile, arch)),
+    wins: (repoId, arch) => {
+      const file = policy.repos.get(repoId);
+      if (file === undefined || !archAllowed(profile, arch)) return false;
+      const only: AptVersion = { evr: '', entries: [], files: [file], installed: false, priority: filePriority(file, arch, policy.general) };
+      return candidateOf([only], undefined) !== null;
+    },
+  };
+}
+
+export interface AptSoleVersionRule {
+  /** The profile's repos apt reads (deb, enabled, in profile order). */
+  repoIds: string[];
+  /** The arches whose versions apt considers. */
+  arches: string[];
+  /** Whether the one version of a name, of `arch` from `repoId`, is apt's candidate. */
+  wins(repoId: string, arch: string): boolean;
+}
+
 export function resolveApt(input: ResolveInput): Resolution[] {
   const policy = aptPolicy(input);
   const byKey = candidatesByPackage(input, policy);

@@ -84,13 +84,13 @@ export function currentVersionParts(db: PgConnection, repoId: string, names?: re
 }
 
 /** The current versions of a VersionScope, its three parameters starting at $n. */
-function scopeWhere(n: number): string {
+export function scopeWhere(n: number): string {
   return `last_seen IS NULL AND ${inList('repo_id', n)}
     AND ($${n + 1}::json IS NULL OR arch IN (SELECT json_array_elements_text($${n + 1}::json)))
     AND arch NOT IN (SELECT json_array_elements_text($${n + 2}::json))`;
 }
 
-function scopeParams(scope: VersionScope): SqlValue[] {
+export function scopeParams(scope: VersionScope): SqlValue[] {
   return [JSON.stringify(scope.repoIds), scope.arches === null ? null : JSON.stringify(scope.arches), JSON.stringify(scope.excludedArches)];
 }
 
@@ -106,6 +106,11 @@ export function namesGoingBack(db: PgConnection, older: VersionScope, newer: Ver
      SELECT o.name FROM o LEFT JOIN n ON n.name = o.name WHERE n.k IS NULL OR n.k < o.k ORDER BY ${byByte('o.name')}`,
     [...scopeParams(older), ...scopeParams(newer)],
   );
+}
+
+/** As `../queries.ts`: names with more than one current version in the scope, in byte order. */
+export function contestedNames(db: PgConnection, scope: VersionScope): string[] {
+  return db.column<string>(`SELECT name FROM version_tracks WHERE ${scopeWhere(1)} GROUP BY name HAVING count(*) > 1 ORDER BY ${byByte('name')}`, scopeParams(scope));
 }
 
 function lastChecks(db: PgConnection): Map<string, number> {

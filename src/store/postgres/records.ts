@@ -9,11 +9,11 @@ import { StoreError } from '../../errors.js';
 import { REPO_COLUMNS } from '../repo-identity.js';
 import { repoFactsOf, validateRepoFacts, type StoredRepoRow } from '../repos.js';
 import { validateReport } from '../reports.js';
-import type { AptReleaseFacts, HostPackageState, FeedCheck, FeedReleaseInput, RepoEvent, RepoEventFilter, RepoFacts, StoredFeedRelease, StoredReport, Winner, WinnerChanges, WinnerInputs, WinnerInterval } from '../types.js';
-import { segments, validateWinners, winnerMove, type OpenWinner, type RunStepRow } from '../winners.js';
+import type { AptReleaseFacts, HostPackageState, FeedCheck, FeedReleaseInput, RepoEvent, RepoEventFilter, RepoFacts, SoleVersionWinners, StoredFeedRelease, StoredReport, Winner, WinnerChanges, WinnerInputs, WinnerInterval } from '../types.js';
+import { segments, validateSoleVersionWinners, validateWinners, winnerMove, type OpenWinner, type RunStepRow } from '../winners.js';
 import type { PgConnection, SqlValue } from './connection.js';
 import { WRITE_LOCK } from './locks.js';
-import { byByte, inList } from './queries.js';
+import { byByte, inList, scopeParams, scopeWhere } from './queries.js';
 import { requireRepo } from './repo-update.js';
 import { fillSortKeys } from './sort-keys.js';
 import { profileHasClosedWinners, rebuildVersionRollbacks, recordWinnerScreens } from './screens.js';
@@ -195,6 +195,43 @@ export function copyWinners(db: PgConnection, from: string, to: string, at: numb
     return { changed: 0, opened: opened ?? 0, closed: 0 };
   }, WRITE_LOCK);
 }
+
+/**
+ * recordSoleVersionWinners() of the SQLite store (../winners.ts): a first recording is one INSERT …
+ * SELECT inside the server, in name (byte) order as recordWinners opens them.
+ */
+export function recordSoleVersionWinners(db: PgConnection, profile: string, sole: SoleVersionWinners, contested: readonly Winner[], at: number): WinnerChanges {
+  validateSoleVersionWinners(profile, sole, contested);
+  return db.transaction((): WinnerChanges => {
+    if (db.value<boolean>('SELECT EXISTS (SELECT 1 FROM winner_tracks WHERE profile = $1)', [profile]) === true) {
+      const soleRows = db
+        .rows(SOLE_WINNERS, [...scopeParams(sole.scope), JSON.stringify(sole.holders)])
+        .map((r) => ({ name: r[0] as string, repoId: r[1] as string, vendor: r[2] as string | null, evr: r[3] as string }));
+      const all = [...soleRows, ...contested].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+      return recordWinners(db, profile, all, at);
+    }
+    const opened = db.value<number>(
+      `WITH opened AS (
+         INSERT INTO winner_tracks (profile, name, repo_id, vendor, evr, from_at, to_at)
+         SELECT $5::text, name, repo_id, vendor, evr, $6::bigint, NULL::bigint FROM (
+           ${SOLE_WINNERS}
+           UNION ALL
+           SELECT c ->> 'name', c ->> 'repoId', c ->> 'vendor', c ->> 'evr' FROM json_array_elements($7::json) AS c) AS u
+         ORDER BY ${byByte('name')}
+         RETURNING 1)
+       SELECT count(*)::int FROM opened`,
+      [...scopeParams(sole.scope), JSON.stringify(sole.holders), profile, at, JSON.stringify(contested)],
+    );
+    return { changed: 0, opened: opened ?? 0, closed: 0 };
+  }, WRITE_LOCK);
+}
+
+/** The scope's ($1–$3) names with exactly one current version whose (repo, arch) is one of the holders ($4). */
+const SOLE_WINNERS = `SELECT v.name, v.repo_id, h.vendor, v.evr
+  FROM (SELECT name, min(repo_id) AS repo_id, min(arch) AS arch, min(evr) AS evr
+        FROM version_tracks WHERE ${scopeWhere(1)} GROUP BY name HAVING count(*) = 1) AS v
+  JOIN (SELECT x ->> 'repoId' AS repo_id, x ->> 'arch' AS arch, x ->> 'vendor' AS vendor FROM json_array_elements($4::json) AS x) AS h
+    ON h.repo_id = v.repo_id AND h.arch = v.arch`;
 
 /** As ../winners.ts: runs with the steps they own, split back into one interval per EVR. */
 export function winnerHistory(db: PgConnection, profile?: string, names?: readonly string[]): WinnerInterval[] {

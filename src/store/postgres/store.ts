@@ -23,6 +23,7 @@ import type {
   RepoFacts,
   Snapshot,
   SnapshotMeta,
+  SoleVersionWinners,
   StoredFeedRelease,
   StoredReport,
   StoredVersion,
@@ -186,6 +187,12 @@ export class PostgresStore implements Store {
   }
   copyWinners(from: string, to: string, at: number): WinnerChanges {
     return rec.copyWinners(this.db, from, to, at);
+  }
+  contestedNames(scope: VersionScope): string[] {
+    return q.contestedNames(this.db, scope);
+  }
+  recordSoleVersionWinners(profile: string, sole: SoleVersionWinners, contested: readonly Winner[], at: number): WinnerChanges {
+    return rec.recordSoleVersionWinners(this.db, profile, sole, contested, at);
   }
   winnerHistory(profile?: string, names?: readonly string[]): WinnerInterval[] {
     return rec.winnerHistory(this.db, profile, names);
