@@ -12,6 +12,10 @@
  * (SIGKILL included) cannot leave staging garbage in the store — the temp file dies with the
  * connection. A killed commit is an uncommitted WAL transaction, which SQLite discards on the next
  * open. Either way the store holds exactly the previous or the new snapshot.
+ *
+ * A repo with present versions stages into one table keyed on the version (the merge looks rows up
+ * by key); a repo without (its first load) into a table of its own in arrival order
+ * (./first-load.ts), cheaper to fill and copied through one sort at commit.
  */
 import type { PackageFormat } from '../formats/types.js';
 import { StoreError } from '../errors.js';
@@ -19,29 +23,13 @@ import { versionScheme } from '../formats/version-scheme.js';
 import type { Db } from './db.js';
 import { DEFAULT_BATCH_SIZE, StagedRepoUpdate } from './staged-update.js';
 import { requireRepo } from './repos.js';
-import type { CommitResult, SnapshotMeta } from './types.js';
+import type { CommitResult, SnapshotMeta, VersionRecord } from './types.js';
 import { recordVersionScreens, type ChangedRow } from './screens.js';
+import { ArrivalStaging, pushStagedValues, STAGED_COLUMN_DEFINITIONS, STAGED_COLUMNS } from './first-load.js';
 
 const STAGING_DDL = `
   CREATE TEMP TABLE IF NOT EXISTS staging_versions (
-    staging_id  INTEGER NOT NULL,
-    name        TEXT NOT NULL,
-    arch        TEXT NOT NULL,
-    epoch       INTEGER NOT NULL,
-    version     TEXT NOT NULL,
-    release     TEXT NOT NULL,
-    evr         TEXT NOT NULL,
-    vendor      TEXT,
-    source_name TEXT,
-    url         TEXT,
-    summary     TEXT,
-    build_time  INTEGER,
-    sort_key    TEXT NOT NULL,
-    depends     TEXT,
-    pre_depends TEXT,
-    conflicts   TEXT,
-    breaks      TEXT,
-    provides    TEXT,
+    staging_id  INTEGER NOT NULL,${STAGED_COLUMN_DEFINITIONS},
     PRIMARY KEY (staging_id, name, arch, epoch, version, release)
   ) WITHOUT ROWID`;
 
@@ -85,12 +73,11 @@ function prepareStatements(db: Db) {
   db.exec(STAGING_DDL);
   return {
     // A duplicate (same name/arch/EVR twice in one index) keeps its first occurrence. Not OR IGNORE:
-    // that would also silently drop rows violating NOT NULL.
+    // that would also silently drop rows violating NOT NULL. The staging id is bound last, after
+    // the row's values in STAGED_COLUMNS order.
     stage: db.prepare(
-      `INSERT INTO temp.staging_versions
-         (staging_id, name, arch, epoch, version, release, evr, vendor, source_name, url, summary, build_time, sort_key,
-          depends, pre_depends, conflicts, breaks, provides)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+      `INSERT INTO temp.staging_versions (${STAGED_COLUMNS}, staging_id)
+       VALUES (${Array(18).fill('?').join(', ')}) ON CONFLICT DO NOTHING`,
     ),
     dropStaging: db.prepare('DELETE FROM temp.staging_versions WHERE staging_id = ?'),
     // With no other update staging on this connection, emptying the whole table is SQLite's
@@ -140,13 +127,10 @@ function prepareStatements(db: Db) {
        RETURNING name, vendor`,
     ),
     // A repo without a present version (its first load): nothing to close, refresh or skip, so
-    // every staged version opens an interval; the names come from staging, not per row.
+    // every staged version opens an interval (./first-load.ts).
     anyOpen: db.prepare(
       `SELECT EXISTS (SELECT 1 FROM version_tracks INDEXED BY version_tracks_open WHERE repo_id = ? AND last_seen IS NULL)`,
     ),
-    openAll: db.prepare(openFromStagingSql),
-    stagedNames: db.prepare('SELECT DISTINCT name FROM temp.staging_versions WHERE staging_id = ?'),
-    stagedVendors: db.prepare('SELECT DISTINCT vendor FROM temp.staging_versions WHERE staging_id = ?'),
     // deb repos: the relations of the versions this commit opens (a version's Packages stanza does
     // not change while it stays in a repo), read from staging once the intervals are merged.
     relationsOfNew: db.prepare(relationsFromStagingSql('AND v.first_seen = @at')),
@@ -178,7 +162,7 @@ function statements(db: Db): Statements {
   return s;
 }
 
-/** Delete one update's staging rows. */
+/** Delete one update's rows from the keyed staging table. */
 function dropStaging(s: Statements, stagingId: number): void {
   if (s.othersStaging.pluck().get({ sid: stagingId }) === 1) s.dropStaging.run(stagingId);
   else s.dropAllStaging.run();
@@ -192,6 +176,21 @@ function asMessage(err: unknown): string {
 }
 
 /**
+ * Each record's sort key, reusing the previous record's when the version is the same: consecutive
+ * binaries of one source share it (~40% of a Debian suite's records).
+ */
+function sortKeysFor(format: PackageFormat): (r: VersionRecord) => string {
+  const sortKey = versionScheme(format).sortKey;
+  let last: VersionRecord | null = null;
+  let lastKey = '';
+  return (r) => {
+    if (last === null || r.epoch !== last.epoch || r.version !== last.version || r.release !== last.release) lastKey = sortKey(r);
+    last = r;
+    return lastKey;
+  };
+}
+
+/**
  * One repo's pending update. Feed it with add()/addMany() from any async loop, then commit() or
  * abort(). Nothing is visible to readers, and nothing of the repo's stored data changes, until
  * commit() returns.
@@ -200,6 +199,9 @@ export class RepoUpdate extends StagedRepoUpdate {
   private readonly stagingId = ++lastStagingId;
   /** The repo's stored format: which order its versions' sort keys follow. */
   private readonly format: PackageFormat;
+  private readonly sortKey: (r: VersionRecord) => string;
+  /** The first load's own staging table, when the repo had no present version as the update began; else null (keyed staging). */
+  private readonly arrival: ArrivalStaging | null;
 
   constructor(
     private readonly db: Db,
@@ -208,6 +210,9 @@ export class RepoUpdate extends StagedRepoUpdate {
   ) {
     super(meta, batchSize);
     this.format = requireRepo(db, meta.repoId);
+    this.sortKey = sortKeysFor(this.format);
+    const s = statements(db);
+    this.arrival = s.anyOpen.pluck().get(meta.repoId) === 1 ? null : new ArrivalStaging(db, this.stagingId);
   }
 
   /** Write the buffered records to staging in one short transaction. */
@@ -216,29 +221,17 @@ export class RepoUpdate extends StagedRepoUpdate {
     if (this.buffer.length === 0) return;
     const { stage } = statements(this.db);
     const rows = this.buffer.splice(0);
+    const arrival = this.arrival;
     try {
       this.db.transaction(() => {
-        for (const r of rows) {
-          stage.run(
-            this.stagingId,
-            r.name,
-            r.arch,
-            r.epoch,
-            r.version,
-            r.release,
-            r.evr,
-            r.vendor,
-            r.sourceName,
-            r.url,
-            r.summary,
-            r.buildTime,
-            versionScheme(this.format).sortKey(r),
-            r.debRelations?.depends ?? null,
-            r.debRelations?.preDepends ?? null,
-            r.debRelations?.conflicts ?? null,
-            r.debRelations?.breaks ?? null,
-            r.debRelations?.provides ?? null,
-          );
+        if (arrival !== null) arrival.add(rows, this.sortKey);
+        else {
+          for (const r of rows) {
+            const values: unknown[] = [];
+            pushStagedValues(values, r, this.sortKey(r));
+            values.push(this.stagingId);
+            stage.run(values);
+          }
         }
       })();
     } catch (err) {
@@ -265,11 +258,11 @@ export class RepoUpdate extends StagedRepoUpdate {
       }
       if (head && head.indexChecksum === this.meta.indexChecksum) {
         s.touch.run(fetchedAt, head.id);
-        dropStaging(s, this.stagingId);
+        this.dropStaging(s);
         return { snapshotId: head.id, unchanged: true, packageCount: this.count, added: 0, removed: 0, refreshed: 0, changedNames: [] };
       }
       const keys = { repo: repoId, sid: this.stagingId };
-      const { removed, refreshed, added, changedNames } = s.anyOpen.pluck().get(repoId) === 1 ? this.merge(s, keys, head) : this.firstLoad(s, keys);
+      const { removed, refreshed, added, changedNames } = this.mergeOrLoad(s, keys, head);
       const snapshotId = Number(
         s.snapshot.run({
           repo: repoId,
@@ -282,7 +275,7 @@ export class RepoUpdate extends StagedRepoUpdate {
         }).lastInsertRowid,
       );
       if (this.dnfFacts !== null) s.dnfFacts.run(snapshotId, JSON.stringify(this.dnfFacts));
-      dropStaging(s, this.stagingId);
+      this.dropStaging(s);
       return { snapshotId, unchanged: false, packageCount: this.count, added, removed, refreshed, changedNames };
     });
     try {
@@ -296,6 +289,19 @@ export class RepoUpdate extends StagedRepoUpdate {
       if (err instanceof StoreError) throw err;
       throw new StoreError(`cannot commit the update: ${asMessage(err)}`, { repo: repoId }, { cause: err });
     }
+  }
+
+  /**
+   * The first load from arrival-order staging when the repo still has no present version; else the
+   * merge, from keyed staging (an arrival-order update moves its rows there first: another writer
+   * stored versions of the repo after it began). A keyed update of a repo emptied since it began
+   * merges too: merge() into a repo without present versions writes what a first load writes.
+   */
+  private mergeOrLoad(s: Statements, keys: { repo: string; sid: number }, head: SnapshotHead | undefined): MergeCounts {
+    const hasPresent = s.anyOpen.pluck().get(keys.repo) === 1;
+    if (this.arrival !== null && !hasPresent) return this.firstLoad(this.arrival);
+    this.arrival?.moveToKeyed(this.stagingId);
+    return this.merge(s, keys, head);
   }
 
   /** Staging into a repo with present versions: close the vanished, refresh the re-described, open the new. */
@@ -327,15 +333,19 @@ export class RepoUpdate extends StagedRepoUpdate {
 
   /**
    * Staging into a repo with no present version (its first load): what merge() would write, without
-   * its per-row checks against stored rows that cannot exist (about a third of a 60,000-version commit).
+   * its per-row checks against stored rows that cannot exist.
    */
-  private firstLoad(s: Statements, keys: { repo: string; sid: number }): MergeCounts {
-    const added = s.openAll.run({ ...keys, at: this.meta.fetchedAt }).changes;
-    if (this.format === 'deb') s.relationsOfAll.run(keys);
-    const changedNames = s.stagedNames.pluck().all(this.stagingId) as string[];
+  private firstLoad(arrival: ArrivalStaging): MergeCounts {
+    const { added, changedNames, vendors } = arrival.load(this.meta.repoId, this.meta.fetchedAt, this.format === 'deb');
     // The repo may have a history (every version gone, now some back): the screens judge these too.
-    recordVersionScreens(this.db, keys.repo, { closed: [], openedNames: changedNames, vendors: s.stagedVendors.pluck().all(this.stagingId) as (string | null)[] });
+    recordVersionScreens(this.db, this.meta.repoId, { closed: [], openedNames: changedNames, vendors });
     return { removed: 0, refreshed: 0, added, changedNames };
+  }
+
+  /** Drop this update's staged rows (both kinds of staging). */
+  private dropStaging(s: Statements): void {
+    this.arrival?.drop();
+    dropStaging(s, this.stagingId);
   }
 
   /** Drop everything staged. Safe to call more than once and after a failed commit. */
@@ -343,9 +353,8 @@ export class RepoUpdate extends StagedRepoUpdate {
     if (this.state !== 'open') return;
     this.state = 'aborted';
     this.buffer.length = 0;
-    if (this.db.open) dropStaging(statements(this.db), this.stagingId);
+    if (this.db.open) this.dropStaging(statements(this.db));
   }
-
 }
 
 /**

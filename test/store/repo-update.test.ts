@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { StoreError } from '../../src/errors.js';
 import type { DnfRepoFacts, VersionRecord } from '../../src/store/types.js';
-import { REPO_A, REPO_B, dumpWithWriters, memoryStore, meta, put, rec, stagingRows, synthetic, totalChanges } from '../support/store-builders.js';
+import { REPO_A, REPO_B, dump, dumpWithWriters, memoryStore, meta, put, rec, stagingRows, synthetic, totalChanges } from '../support/store-builders.js';
 
 const T1 = Date.UTC(2025, 0, 1);
 const T2 = Date.UTC(2025, 0, 2);
@@ -293,6 +293,45 @@ describe('a repo with no present version (its first load, or an emptied repo com
     expect(stagingRows(firstLoad.store)).toBe(0);
   });
 
+  /** What a commit of `index` stored, as the rows' order by id (the order intervals opened by one crawl are read in) shows it. */
+  function storedInIdOrder(store: ReturnType<typeof memoryStore>) {
+    const rows = dump(store, 'version_tracks') as { id: number | string; name: string; version: string; vendor: string | null; summary: string | null }[];
+    const nameOf = new Map(rows.map((r) => [Number(r.id), `${r.name} ${r.version}`]));
+    const relations = dump(store, 'deb_relations') as { version_id: number | string; depends: string | null }[];
+    return {
+      rows: rows.filter((r) => r.name !== 'keep').map((r) => `${r.name} ${r.version} ${r.vendor ?? '-'} ${r.summary}`),
+      relations: relations.map((r) => `${nameOf.get(Number(r.version_id))} ${r.depends ?? '-'}`).filter((r) => !r.startsWith('keep')),
+      vendors: (dump(store, 'repo_vendors') as { vendor: string }[]).map((r) => r.vendor).sort(),
+    };
+  }
+
+  it('gives ids in key order and keeps the first of a key listed twice, its vendor and relations too, as the merge does', () => {
+    // Not in key order, and two keys come twice with other fields: the first occurrence is stored.
+    const index = [
+      deb('c', '1.0', 'c first'),
+      { ...deb('a', '2.0', 'a2 first'), vendor: 'First' },
+      deb('b', '1.0'),
+      { ...deb('a', '2.0', 'a2 second'), vendor: 'Second', summary: 'second' },
+      deb('a', '1.0', 'a1'),
+      { ...deb('c', '1.0', 'c second'), vendor: 'Other' },
+    ];
+    const stored = (keep: VersionRecord[]) => {
+      const store = memoryStore(DEBIAN);
+      if (keep.length > 0) put(store, meta('debian', T1, 's1'), keep);
+      const result = put(store, meta('debian', T2, 's2'), [...index, ...keep]);
+      return { counts: { added: result.added, packageCount: result.packageCount, changedNames: [...result.changedNames].sort() }, ...storedInIdOrder(store) };
+    };
+    const firstLoad = stored([]);
+    expect(firstLoad).toEqual({
+      counts: { added: 4, packageCount: 6, changedNames: ['a', 'b', 'c'] },
+      rows: ['a 1.0 - a does things', 'a 2.0 First a does things', 'b 1.0 - b does things', 'c 1.0 - c does things'],
+      relations: ['a 1.0 a1', 'a 2.0 a2 first', 'b 1.0 -', 'c 1.0 c first'],
+      vendors: ['', 'First'],
+    });
+    const merged = stored([deb('keep', '1.0')]);
+    expect(firstLoad).toEqual({ ...merged, counts: { ...merged.counts, packageCount: 6 } });
+  });
+
   it('a first load that fails after batches were staged stores nothing and leaves no staging', async () => {
     const store = memoryStore(REPO_A);
     await expect(
@@ -321,6 +360,55 @@ describe('a repo with no present version (its first load, or an emptied repo com
     expect(a.commit().added).toBe(1_000);
     expect(store.currentVersions(['fedora'])).toHaveLength(1_000);
     expect(store.currentVersions(['grafana'])).toHaveLength(300);
+    expect(stagingRows(store)).toBe(0);
+  });
+});
+
+describe('another writer commits the repo between an update\'s start and its commit', () => {
+  const DEBIAN = { id: 'debian', vendor: 'Debian', role: 'distro', format: 'deb' } as const;
+  const deb = (name: string, version: string, depends: string | null): VersionRecord => ({
+    ...rec(name, version, '1', { arch: 'amd64', vendor: null, buildTime: null }),
+    debRelations: { depends, preDepends: null, conflicts: null, breaks: null, provides: null },
+  });
+  const story = (store: ReturnType<typeof memoryStore>) => ({
+    history: store.versionHistory(['debian']).map((h) => `${h.name} ${h.evr} ${h.firstSeen}–${h.lastSeen ?? 'open'}`),
+    relations: store.debRelations(['debian'], ['a', 'b', 'c', 'x']).map((r) => `${r.name} ${r.fields?.depends ?? '-'}`).sort(),
+  });
+  const counts = (r: { added: number; removed: number; refreshed: number; changedNames: string[] }) => ({ ...r, changedNames: [...r.changedNames].sort() });
+
+  it('an update begun on an empty repo that has present versions when it commits merges into them', () => {
+    const early = [deb('a', '1.0', 'early'), deb('c', '1.0', null)];
+    const late = [deb('a', '1.0', 'late'), deb('b', '1.0', 'b')];
+    const store = memoryStore(DEBIAN);
+    const update = store.beginRepoUpdate(meta('debian', T2, 'late')); // the repo is empty now
+    update.addMany(late);
+    put(store, meta('debian', T1, 'early'), early);
+    const result = update.commit();
+
+    const sequential = memoryStore(DEBIAN);
+    put(sequential, meta('debian', T1, 'early'), early);
+    const expected = put(sequential, meta('debian', T2, 'late'), late);
+    expect(counts({ ...result })).toEqual(counts({ ...expected }));
+    expect(counts({ ...result })).toMatchObject({ added: 1, removed: 1 });
+    expect(story(store)).toEqual(story(sequential));
+    expect(story(store).relations).toEqual(['a early', 'b b']);
+    expect(stagingRows(store)).toBe(0);
+  });
+
+  it('an update begun on a repo with present versions that is emptied when it commits stores what a first load stores', () => {
+    const store = memoryStore(DEBIAN);
+    put(store, meta('debian', T1, 's1'), [deb('x', '1.0', null)]);
+    const update = store.beginRepoUpdate(meta('debian', T3, 's3')); // the repo has a present version now
+    update.addMany([deb('a', '1.0', 'a'), deb('x', '1.0', 'x again')]);
+    put(store, meta('debian', T2, 's2'), []);
+    const result = update.commit();
+
+    const sequential = memoryStore(DEBIAN);
+    put(sequential, meta('debian', T1, 's1'), [deb('x', '1.0', null)]);
+    put(sequential, meta('debian', T2, 's2'), []);
+    const expected = put(sequential, meta('debian', T3, 's3'), [deb('a', '1.0', 'a'), deb('x', '1.0', 'x again')]);
+    expect(counts({ ...result })).toEqual(counts({ ...expected }));
+    expect(story(store)).toEqual(story(sequential));
     expect(stagingRows(store)).toBe(0);
   });
 });

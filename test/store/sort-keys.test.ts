@@ -46,6 +46,24 @@ describe('version sort keys in the store', () => {
     store.close();
   });
 
+  it('are each version\'s own when consecutive records share a version string (the stager reuses the previous key only for the same epoch, version and release)', () => {
+    const store = memoryStore({ id: 'd', vendor: 'D', role: 'distro', format: 'deb' });
+    const sharing = [
+      rec('a', '1.0', '1'),
+      rec('b', '1.0', '1'), // the same version: the key is reused
+      rec('c', '1.0', '2'), // another revision
+      rec('d', '1.0', '2', { epoch: 1 }), // another epoch
+      rec('e', '1.1', '2', { epoch: 1 }), // another upstream version
+    ];
+    put(store, meta('d', 1000, 'd1'), sharing); // a first load
+    put(store, meta('d', 2000, 'd2'), [...sharing, rec('f', '1.1', '2', { epoch: 1 }), rec('g', '1.1', '3', { epoch: 1 })]); // a merge
+    const rows = keyRows(store);
+    expect(rows).toHaveLength(7);
+    for (const row of rows) expect(row.key).toBe(expectedKey(row));
+    expect(new Set(rows.map((r) => r.key)).size).toBe(5);
+    store.close();
+  });
+
   it('are filled by migration 8 for versions stored before it', () => {
     const t = tempDir();
     cleanups.push(t.cleanup);

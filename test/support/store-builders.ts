@@ -103,7 +103,10 @@ export function stepBackAndClose(store: Store, file: string, sqls: readonly stri
 /** Every row of a table, values only: comparable between two stores. */
 export function dump(store: Store, table: string): unknown[] {
   const db = raw(store);
-  if ('sqlite' in db) return db.sqlite.prepare(`SELECT * FROM ${table} ORDER BY rowid`).all();
+  if ('sqlite' in db) {
+    const definition = db.sqlite.prepare<[string], string>('SELECT sql FROM sqlite_schema WHERE name = ?').pluck().get(table) ?? '';
+    return db.sqlite.prepare(`SELECT * FROM ${table} ORDER BY ${/WITHOUT ROWID/i.test(definition) ? 1 : 'rowid'}`).all();
+  }
   return db.postgres.objects(`SELECT * FROM ${table} ORDER BY 1`);
 }
 
@@ -128,18 +131,18 @@ export function dumpWithWriters(store: Store, table: string): unknown[] {
   return db.postgres.objects(`SELECT xmin::text AS xmin, * FROM ${table} ORDER BY 2`);
 }
 
-/** Rows left in the connection's staging table (0 when it does not exist). */
+/**
+ * Rows left in the connection's staging tables (0 when there is none). SQLite: the keyed table and
+ * each first load's own tables (staging_arrival_N, staging_order_N; see src/store/first-load.ts).
+ */
 export function stagingRows(store: Store): number {
   const db = raw(store);
   if ('postgres' in db) {
     if (db.postgres.value<string>(`SELECT to_regclass('pg_temp.staging_versions')::text`) === null) return 0;
     return db.postgres.value<number>('SELECT count(*) FROM pg_temp.staging_versions') ?? 0;
   }
-  const exists = db.sqlite
-    .prepare<[], { n: number }>(`SELECT count(*) AS n FROM temp.sqlite_schema WHERE name = 'staging_versions'`)
-    .get();
-  if (!exists?.n) return 0;
-  return db.sqlite.prepare<[], { n: number }>('SELECT count(*) AS n FROM temp.staging_versions').get()?.n ?? 0;
+  const tables = db.sqlite.prepare<[], string>(`SELECT name FROM temp.sqlite_schema WHERE type = 'table' AND name LIKE 'staging%'`).pluck().all();
+  return tables.reduce((sum, t) => sum + (db.sqlite.prepare<[], number>(`SELECT count(*) FROM temp."${t}"`).pluck().get() ?? 0), 0);
 }
 
 /**
