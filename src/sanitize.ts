@@ -32,6 +32,9 @@ const EVERY_CREDENTIALS = new RegExp(CREDENTIALS.source, 'gi');
 
 /** `https://user:secret@host/` → `https://user:***@host/`; a bare user (a token) becomes `***`. */
 export function redactCredentials(text: string): string {
+  // No `@`, no credentials: most texts (every Homepage of a Packages index, ~63k a cold crawl)
+  // skip the regular expression, which was ~10 ms of the crawl's main thread.
+  if (!text.includes('@')) return text;
   return text.replace(EVERY_CREDENTIALS, (_m, scheme: string, userinfo: string) => {
     const colon = userinfo.indexOf(':');
     return colon >= 0 ? `${scheme}${userinfo.slice(0, colon)}:***@` : `${scheme}***@`;
