@@ -136,21 +136,29 @@ function debCharKey(c: number): string {
 /** One upstream or revision string, as dpkg's verrevcmp orders it. */
 export function debStringKey(text: string): string {
   const s = NON_ASCII.test(text) ? Buffer.from(text, 'utf8').toString('latin1') : text;
-  const pairs: string[] = [];
-  let kept = 0; // pairs up to the last one that is not ("", 0)
+  // Built in one string (no array of pairs, no join): this runs twice for each of a cold crawl's
+  // ~66k versions.
+  let key = '';
+  let kept = 0; // the key's length up to the last pair that is not ("", 0)
   let i = 0;
   const n = s.length;
   while (i < n) {
-    let run = '';
-    while (i < n && !isDigit(s.charCodeAt(i))) run += debCharKey(s.charCodeAt(i++));
+    const runStart = key.length;
+    let c = s.charCodeAt(i);
+    while (!isDigit(c)) {
+      key += debCharKey(c);
+      if (++i === n) break;
+      c = s.charCodeAt(i);
+    }
+    const emptyRun = key.length === runStart;
     const start = i;
     while (i < n && isDigit(s.charCodeAt(i))) i++;
-    const number = numberKey(s.slice(start, i));
-    pairs.push(run + DEB_RUN_END + number);
-    if (run !== '' || number !== '0') kept = pairs.length;
+    const number = i === start ? '0' : numberKey(s.slice(start, i));
+    key += DEB_RUN_END + number;
+    if (!emptyRun || number !== '0') kept = key.length;
   }
   if (kept === 0) return DEB_RUN_END + '0' + DEB_END;
-  return pairs.slice(0, kept).join('') + DEB_END;
+  return (kept === key.length ? key : key.slice(0, kept)) + DEB_END;
 }
 
 /** dpkg's order: epoch, then upstream and revision with verrevcmp; the blank version first. */
