@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { StoreError } from '../../src/errors.js';
+import { SqliteStore } from '../../src/store/sqlite-store.js';
 import type { DnfRepoFacts, VersionRecord } from '../../src/store/types.js';
 import { REPO_A, REPO_B, dump, dumpWithWriters, memoryStore, meta, put, rec, stagingRows, synthetic, totalChanges } from '../support/store-builders.js';
 
@@ -330,6 +331,24 @@ describe('a repo with no present version (its first load, or an emptied repo com
     });
     const merged = stored([deb('keep', '1.0')]);
     expect(firstLoad).toEqual({ ...merged, counts: { ...merged.counts, packageCount: 6 } });
+  });
+
+  it('a first load of a repo renamed away before its commit fails and stores nothing; foreign keys stay checked after it', () => {
+    const store = memoryStore(DEBIAN);
+    const update = store.beginRepoUpdate(meta('debian', T1, 's1'));
+    update.addMany([deb('a', '1.0', 'x')]);
+    expect(store.renameRepo('debian', 'debian-renamed')).toBe(true);
+    expect(() => update.commit()).toThrow(StoreError);
+    expect(dump(store, 'version_tracks')).toEqual([]);
+    expect(dump(store, 'deb_relations')).toEqual([]);
+    expect(store.snapshots('debian')).toEqual([]);
+    expect(stagingRows(store)).toBe(0);
+
+    put(store, meta('debian-renamed', T2, 's2'), [deb('b', '1.0', 'y')]); // a first load that commits
+    if (store instanceof SqliteStore) {
+      expect(store.db.pragma('foreign_keys', { simple: true })).toBe(1);
+      expect(() => store.db.prepare('INSERT INTO deb_relations (version_id, depends) VALUES (4711, ?)').run('orphan')).toThrow(/FOREIGN KEY/);
+    }
   });
 
   it('a first load that fails after batches were staged stores nothing and leaves no staging', async () => {
