@@ -32,6 +32,9 @@ export interface OpenDatabaseOptions {
 
 export const IN_MEMORY = ':memory:';
 
+/** The page size of a store file created now (see openDatabase). */
+export const NEW_STORE_PAGE_SIZE = 16_384;
+
 /**
  * Open (creating the directory and file when writable) and set the pragmas:
  * WAL so readers (audit, report) never block a crawl and a killed writer leaves no torn pages;
@@ -50,6 +53,13 @@ export function openDatabase(file: string, options: OpenDatabaseOptions = {}): D
   }
   try {
     if (!readonly && file !== IN_MEMORY) {
+      // A new store's pages are 16 KiB, not SQLite's default 4 KiB: a first crawl writes ~50 MB of
+      // version, relation and winner B-trees in a few transactions, and with fewer, larger pages a
+      // cold `crawl --system` of bookworm + -updates + -security takes ~0.17 s less CPU (of ~2.6 s),
+      // while `audit` over a bookworm + trixie store costs the same (one-off alternating runs,
+      // 2026-11-29). Only an empty file takes it (before WAL fixes the size); a store made with 4 KiB
+      // pages keeps them.
+      if (db.pragma('page_count', { simple: true }) === 0) db.pragma(`page_size = ${NEW_STORE_PAGE_SIZE}`);
       const mode = db.pragma('journal_mode = WAL', { simple: true });
       if (String(mode).toLowerCase() !== 'wal') {
         throw new StoreError(`the store's filesystem does not support WAL (journal_mode stayed ${String(mode)})`, { file });
