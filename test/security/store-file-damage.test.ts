@@ -40,9 +40,12 @@ describe('a damaged store file', () => {
     await mkdir(dir);
     const db = path.join(dir, 'store.db');
     await writeFile(db, await readFile(seedDb));
+    const seed = new Database(seedDb, { readonly: true });
+    const pageSize = Number(seed.pragma('page_size', { simple: true }));
+    seed.close();
     const bytes = await readFile(db);
     // Keep page 1 (the header and schema), scribble over every later page.
-    bytes.fill(0xa5, 4096);
+    bytes.fill(0xa5, pageSize);
     await writeFile(db, bytes);
     const r = await crawl(rpmYaml(), [], { db });
     expect(r.code).toBe(2);
