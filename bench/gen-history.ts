@@ -24,8 +24,8 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 // The version names the store's write path too: v3 stores are written by schema 11's commits
 // (closed intervals without their text columns, the name screens kept at commit); v4 by schema 13's
 // winner recording (runs of a holder with EVR steps); v5 by schema 14's commits (closed intervals
-// moved to version_closed). Same workload as v2.
-const GENERATOR = 'v5';
+// moved to version_closed); v6 by a new store's 16 KiB pages (src/store/db.ts). Same workload as v2.
+const GENERATOR = 'v6';
 export const historyDir = path.join(here, '.data', 'history', GENERATOR);
 const WEEK = 7 * 86_400_000;
 const T0 = Date.UTC(2025, 0, 6);
