@@ -10,7 +10,7 @@ import { MetadataCache } from '../fetch/cache.js';
 import { DEFAULT_MAX_DECOMPRESSED_BYTES } from '../fetch/decompress.js';
 import { HttpClient } from '../fetch/http-client.js';
 import { DEFAULT_FETCH_POLICY } from '../fetch/policy.js';
-import { acquireCrawlLock } from '../store/index.js';
+import { acquireCrawlLock, newStoreAside } from '../store/index.js';
 import type { RunContext } from './context.js';
 import type { CrawlRunOptions, RefreshOptions } from './options.js';
 import { ProgressLine } from './progress-line.js';
@@ -79,8 +79,10 @@ export async function crawlWithLock(run: RunContext, repos: readonly RepoConfig[
   // The crawler and the winner resolution load here, when a crawl runs: a command without --refresh
   // reads the store without them (start-up cost; test/architecture/startup.test.ts).
   const [{ crawlRepos }, { recordWinners }] = await Promise.all([import('../crawl/crawl.js'), import('./winners.js')]);
-  return withCrawlLock(run, options, () =>
-    withStore(run, async (store) => {
+  return withCrawlLock(run, options, async () => {
+    // No store yet: it is built beside its path and moved there once closed (store/new-store.ts).
+    const building = newStoreAside(run.dbPath);
+    const crawl = withStore(building === null ? run : { ...run, dbPath: building.aside }, async (store) => {
       const progress = showProgress ? new ProgressLine(repos.length) : null;
       const ctx: CrawlContext = {
         http: httpClientFor(options),
@@ -103,6 +105,21 @@ export async function crawlWithLock(run: RunContext, repos: readonly RepoConfig[
       const changed = new Map(outcomes.filter((o) => o.status === 'changed').map((o) => [o.repoId, o.changedNames ?? []]));
       if (changed.size > 0) recordWinners(store, run.config, ctx.now(), changed);
       return { outcomes, failedRepos: new Set(failed.map((o) => o.repoId)) };
-    }),
-  );
+    }, building === null ? {} : { aside: true });
+    if (building === null) return crawl;
+    let crawled: CrawlResult;
+    try {
+      crawled = await crawl;
+    } catch (err) {
+      // What the crawl committed before failing is kept, as in a store that existed; its error is the one told.
+      try {
+        building.place();
+      } catch {
+        // the crawl's error below says what went wrong first
+      }
+      throw err;
+    }
+    building.place();
+    return crawled;
+  });
 }

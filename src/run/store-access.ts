@@ -16,8 +16,8 @@ type StoreAccess = Pick<RunContext, 'dbPath' | 'storeAuth'> & { config?: Pick<Co
  * With the run's config, its repos are read and written under their names in the run, and a
  * writable open adopts their histories stored under older ids.
  */
-export async function withStore<T>(run: StoreAccess, use: (store: Store) => T | Promise<T>, options: { readonly?: boolean } = {}): Promise<T> {
-  const store = Store.open({ path: run.dbPath, ...run.storeAuth, ...(options.readonly ? { readonly: true } : {}) });
+export async function withStore<T>(run: StoreAccess, use: (store: Store) => T | Promise<T>, options: { readonly?: boolean; aside?: boolean } = {}): Promise<T> {
+  const store = Store.open({ path: run.dbPath, ...run.storeAuth, ...(options.readonly ? { readonly: true } : {}), ...(options.aside ? { aside: true } : {}) });
   try {
     return await use(run.config === undefined ? store : runStore(store, run.config, options.readonly !== true));
   } finally {

@@ -28,6 +28,12 @@ export interface OpenDatabaseOptions {
   readonly?: boolean;
   /** How long a writer waits for another process's write transaction (ms). */
   busyTimeoutMs?: number;
+  /**
+   * A new store built beside its path (./new-store.ts), no one else's until it is moved there:
+   * written with its rollback journal in memory (a rollback still works) and no syncs, and turned
+   * to WAL when it is closed (SqliteStore.close).
+   */
+  aside?: boolean;
 }
 
 export const IN_MEMORY = ':memory:';
@@ -60,12 +66,10 @@ export function openDatabase(file: string, options: OpenDatabaseOptions = {}): D
       // 2026-11-29). Only an empty file takes it (before WAL fixes the size); a store made with 4 KiB
       // pages keeps them.
       if (db.pragma('page_count', { simple: true }) === 0) db.pragma(`page_size = ${NEW_STORE_PAGE_SIZE}`);
-      const mode = db.pragma('journal_mode = WAL', { simple: true });
-      if (String(mode).toLowerCase() !== 'wal') {
-        throw new StoreError(`the store's filesystem does not support WAL (journal_mode stayed ${String(mode)})`, { file });
-      }
+      if (options.aside === true) db.pragma('journal_mode = MEMORY');
+      else requireWal(db, file);
     }
-    db.pragma('synchronous = NORMAL');
+    db.pragma(options.aside === true ? 'synchronous = OFF' : 'synchronous = NORMAL');
     db.pragma('foreign_keys = ON');
     db.pragma(`busy_timeout = ${Math.max(0, Math.trunc(options.busyTimeoutMs ?? 10_000))}`);
     // A crawl merges ~70k rows per repo into four indexes: with SQLite's default 2 MB page cache
@@ -80,6 +84,14 @@ export function openDatabase(file: string, options: OpenDatabaseOptions = {}): D
     throw new StoreError(`cannot configure the store: ${err instanceof Error ? err.message : String(err)}`, { file }, { cause: err });
   }
   return db;
+}
+
+/** Put the database in WAL mode, or say why the store cannot be kept here. */
+export function requireWal(db: Db, file: string): void {
+  const mode = db.pragma('journal_mode = WAL', { simple: true });
+  if (String(mode).toLowerCase() !== 'wal') {
+    throw new StoreError(`the store's filesystem does not support WAL (journal_mode stayed ${String(mode)})`, { file });
+  }
 }
 
 /**

@@ -93,6 +93,7 @@ export { fillRepoUpdate } from './store.js';
 export type * from './types.js';
 export { asStoreFailure } from './sqlite-store.js';
 export { defaultStorePath, storeFailure } from './db.js';
+export { newStoreAside, type NewStoreAside } from './new-store.js';
 export { repoHealth, type RepoHealth } from './health.js';
 export { acquireCrawlLock, lockPathFor, type AcquireLockOptions, type ReleaseLock } from './lock.js';
 export { LockedError, type LockHolder } from './errors.js';

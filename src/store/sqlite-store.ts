@@ -4,7 +4,7 @@
  * one module per table group, each taking the raw connection.
  */
 import { StoreError } from '../errors.js';
-import { defaultStorePath, IN_MEMORY, openDatabase, storeFailure, type Db } from './db.js';
+import { defaultStorePath, IN_MEMORY, openDatabase, requireWal, storeFailure, type Db } from './db.js';
 import { LATEST_SCHEMA_VERSION, migrate, requireCurrentSchema, schemaVersion } from './migrations.js';
 import {
   currentVersionParts,
@@ -70,6 +70,8 @@ export interface OpenStoreOptions {
   /** Open for reading only (audit, report): no migration, and an outdated schema is an error. */
   readonly?: boolean;
   busyTimeoutMs?: number;
+  /** A new store built beside its path (./new-store.ts): no journal file or syncs until close turns it to WAL. */
+  aside?: boolean;
 }
 
 /**
@@ -117,6 +119,8 @@ export class SqliteStore implements Store {
     /** The underlying connection: SQLite-specific, for the store's own tests only. */
     readonly db: Db,
     readonly path: string,
+    /** Built beside its final path (./new-store.ts): close() turns it to WAL. */
+    private readonly aside: boolean = false,
   ) {}
 
   static open(options: OpenStoreOptions = {}): SqliteStore {
@@ -125,7 +129,7 @@ export class SqliteStore implements Store {
     const readonly = options.readonly ?? false;
     let db: Db;
     try {
-      db = openDatabase(file, { readonly, ...(options.busyTimeoutMs !== undefined && { busyTimeoutMs: options.busyTimeoutMs }) });
+      db = openDatabase(file, { readonly, aside: options.aside === true, ...(options.busyTimeoutMs !== undefined && { busyTimeoutMs: options.busyTimeoutMs }) });
     } catch (err) {
       throw readonly ? err : whyNotWritable(err, file, null);
     }
@@ -143,14 +147,19 @@ export class SqliteStore implements Store {
       db.close();
       throw whyNotWritable(storeFailure(err, file), file, version);
     }
-    return new SqliteStore(db, file);
+    return new SqliteStore(db, file, options.aside === true);
   }
 
   close(): void {
     if (!this.db.open) return;
-    // Lets SQLite refresh planner statistics where they went stale (cheap; recommended on close).
-    if (!this.db.readonly) this.db.pragma('optimize');
-    this.db.close();
+    try {
+      // Lets SQLite refresh planner statistics where they went stale (cheap; recommended on close).
+      if (!this.db.readonly) this.db.pragma('optimize');
+      // A store built aside leaves as every store is kept: in WAL mode (readers never block a crawl).
+      if (this.aside) requireWal(this.db, this.path);
+    } finally {
+      this.db.close();
+    }
   }
 
   // ── repos ──
