@@ -6,7 +6,8 @@
  * The winners ("who wins now") are precomputed outside the timing: that is the resolver's job.
  */
 import { performance } from 'node:perf_hooks';
-import { candidatesFor, runAudit, type AuditInput } from '../src/analysis/audit.js';
+import { runAudit, type AuditInput } from '../src/analysis/audit.js';
+import { candidatesFor } from '../src/analysis/candidates.js';
 import { bestByName } from '../src/analysis/order.js';
 import type { Candidate } from '../src/analysis/types.js';
 import type { ProfileConfig, RepoConfig, RepoRole } from '../src/config/types.js';

@@ -3,7 +3,7 @@
  * version must not be below the best distro version of an earlier release (error: the release
  * upgrade would go backwards) and should not be above the next release's best (warning).
  */
-import { candidatesFor } from '../analysis/audit.js';
+import { candidatesFor } from '../analysis/candidates.js';
 import { newest } from '../analysis/order.js';
 import type { Candidate } from '../analysis/types.js';
 import type { ProfileConfig } from '../config/types.js';

@@ -1,5 +1,5 @@
 /** `repoclash upstream`'s work (registered in upstream.ts): map packages to feeds, refresh them, lag, render, exit code. */
-import { candidatesFor } from '../analysis/audit.js';
+import { candidatesFor } from '../analysis/candidates.js';
 import { findFeedLag } from '../analysis/feed-lag.js';
 import { bestByName } from '../analysis/order.js';
 import type { Candidate } from '../analysis/types.js';

@@ -5,9 +5,9 @@
  * they see the same picture. Three slices of one shape: everything (loadAnalysisData), the names
  * findings can be about (loadAuditData), the installed names of one host (loadHostData).
  */
-import { candidatesFor, type AuditInput } from '../analysis/audit.js';
+import type { AuditInput } from '../analysis/audit.js';
+import { candidatesFor } from '../analysis/candidates.js';
 import { winnersFromResolutions } from '../analysis/by-name.js';
-import { applyReleaseVendors } from '../config/release-vendors.js';
 import { observedRollbacks } from '../analysis/rollback.js';
 import { resolveProfile } from '../analysis/resolve/resolve.js';
 import { keepBackWithStoredRelations } from '../analysis/resolve/apt-upgrade.js';
@@ -16,6 +16,7 @@ import { vendorKey, vendorNormaliser, winnerVendorOf, type VendorNormaliser } fr
 import type { Config, ProfileConfig, RepoConfig } from '../config/types.js';
 import { repoHealth, type RepoHealth, type Store, type DnfRepoFacts, type StoredFeedRelease } from '../store/index.js';
 import { mapPackage, type MappingOptions } from '../upstream/mapping.js';
+import { configFacts, resolvesPerName, withStoredFacts } from './config-facts.js';
 import { enabledRepos, regressionBestVersions } from './regression-input.js';
 import { feedKey } from '../upstream/types.js';
 
@@ -40,20 +41,6 @@ export interface AnalysisData {
   health: RepoHealth[];
   /** True when some repo of the audited profiles has no data or failed its last check. */
   partial: boolean;
-}
-
-/** The analysis input's fields that come from the configuration. */
-export function configFacts(config: Config): Pick<AnalysisInput, 'repos' | 'profiles' | 'upgradePaths' | 'vendorEquivalences' | 'aliases'> {
-  return { repos: config.repos, profiles: [...config.profiles.values()], upgradePaths: config.upgradePaths, vendorEquivalences: config.vendorEquivalences, aliases: config.aliases };
-}
-
-/**
- * The stored apt Release facts, and the config with the host's apt repos being who their last
- * crawled Release says they are (release-vendors.ts): what every slice and the winners start from.
- */
-export function withStoredFacts(store: Store, configured: Config): { config: Config; releases: Map<string, AptReleaseFacts> } {
-  const releases = store.releaseFacts();
-  return { config: { ...configured, repos: applyReleaseVendors(configured.repos, releases) }, releases };
 }
 
 /**
@@ -221,18 +208,6 @@ export function loadAuditData(store: Store, configured: Config, profiles: readon
     return candidatesFor(profile, sackInput, vendors);
   });
   return { input, resolutions, ...healthOf(store, profiles.flatMap((p) => p.repos)) };
-}
-
-/**
- * Whether the resolver decides each name on its own, so a subset of names can be re-resolved: apt
- * always; dnf unless includepkgs/excludepkgs patterns are read against the whole sack.
- */
-export function resolvesPerName(profile: ProfileConfig, config: Config): boolean {
-  if (profile.format !== 'rpm') return true;
-  return !profile.repos.some((id) => {
-    const repo = config.repos.get(id);
-    return repo !== undefined && repo.enabled && repo.format === 'rpm' && (repo.excludepkgs.length > 0 || repo.includepkgs.length > 0);
-  });
 }
 
 export interface HostData {

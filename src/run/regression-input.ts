@@ -10,7 +10,7 @@
  * formats, or a repo whose stored format is not its profile's — every name's best is read instead
  * (the stream of six columns per version this module replaced).
  */
-import { archFilter, archScope } from '../analysis/audit.js';
+import { archFilter, archScope } from '../analysis/candidates.js';
 import { versionScheme } from '../formats/version-scheme.js';
 import type { BestVersions } from '../analysis/regression.js';
 import type { Candidate } from '../analysis/types.js';

@@ -3,7 +3,7 @@
  * from the same store → analysis input as the findings (analysis-input.ts).
  */
 import { createHash } from 'node:crypto';
-import { archScope, candidatesFor } from '../analysis/audit.js';
+import { archScope, candidatesFor } from '../analysis/candidates.js';
 import { winnersFromResolutions } from '../analysis/by-name.js';
 import { aptSoleVersionRule } from '../analysis/resolve/apt.js';
 import { resolveWinners } from '../analysis/resolve/resolve.js';
@@ -13,7 +13,7 @@ import { aptExpressionMatches } from '../analysis/globs.js';
 import type { AptPin } from '../config/apt-preferences.js';
 import type { Config, ProfileConfig } from '../config/types.js';
 import type { SoleVersionWinners, Store, StoredVersion, Winner } from '../store/index.js';
-import { configFacts, resolvesPerName, withStoredFacts } from './analysis-input.js';
+import { configFacts, resolvesPerName, withStoredFacts } from './config-facts.js';
 
 /** Winners as the store records them (one per name, the profile's preferred arch). */
 export function winnerRows(winners: ReadonlyMap<string, Candidate>): Winner[] {

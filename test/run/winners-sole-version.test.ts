@@ -7,14 +7,14 @@
  * fate, on a first recording and on a later full one (the profile's config changed).
  */
 import { describe, expect, it } from 'vitest';
-import { candidatesFor } from '../../src/analysis/audit.js';
+import { candidatesFor } from '../../src/analysis/candidates.js';
 import { winnersFromResolutions } from '../../src/analysis/by-name.js';
 import { aptSoleVersionRule } from '../../src/analysis/resolve/apt.js';
 import { resolveWinners } from '../../src/analysis/resolve/resolve.js';
 import { vendorNormaliser } from '../../src/analysis/vendors.js';
 import { parseConfig } from '../../src/config/repos-yaml.js';
 import type { Config } from '../../src/config/types.js';
-import { configFacts, withStoredFacts } from '../../src/run/analysis-input.js';
+import { configFacts, withStoredFacts } from '../../src/run/config-facts.js';
 import { recordWinners, winnerRows } from '../../src/run/winners.js';
 import type { Store } from '../../src/store/index.js';
 import type { VersionRecord } from '../../src/store/types.js';
