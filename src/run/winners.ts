@@ -85,17 +85,18 @@ export function recordWinners(store: Store, configured: Config, now: number, cha
     const inputs = winnerInputs(profile, config, releases);
     const fingerprint = winnerInputsFingerprint(inputs);
     const names = changedNames === undefined ? undefined : namesToReresolve(store, config, profile, fingerprint, changedNames);
-    return { profile, fingerprint, names, key: names === undefined ? resolutionKey(inputs, releases) : null };
+    const sole = names === undefined ? soleVersionWinners(profile, config, releases, vendors) : null;
+    return { profile, fingerprint, names, sole, key: names === undefined ? resolutionKey(inputs, releases) : null };
   });
-  // Profiles resolved in full (a first crawl) read their repos' current versions once between
-  // them: profiles share repos (a host's `system` and the release it runs), and each read is a
-  // few hundred ms at a Debian suite's 60,000 versions.
-  const fullRepos = [...new Set(plans.filter((p) => p.names === undefined).flatMap((p) => p.profile.repos))];
+  // Profiles resolved in full (a first crawl) without the store's help read their repos' current
+  // versions once between them: profiles share repos (a host's `system` and the release it runs),
+  // and each read is a few hundred ms at a Debian suite's 60,000 versions.
+  const fullRepos = [...new Set(plans.filter((p) => p.names === undefined && p.sole === null).flatMap((p) => p.profile.repos))];
   let everyCurrent: StoredVersion[] | null = null;
   // Resolution key → the profile first resolved with it (its winners are now recorded).
   const fullyResolved = new Map<string, string>();
   let changed = 0;
-  for (const { profile, fingerprint, names, key } of plans) {
+  for (const { profile, fingerprint, names, sole, key } of plans) {
     if (names !== undefined && names.length === 0) {
       store.setWinnerInputs(profile.name, fingerprint, now);
       continue;
@@ -111,7 +112,6 @@ export function recordWinners(store: Store, configured: Config, now: number, cha
       const resolved = resolveWinners({ profile, repos: config.repos, candidates: candidatesFor(profile, input, vendors), releases });
       return winnerRows(winnersFromResolutions(resolved, profile.arches));
     };
-    const sole = names === undefined ? soleVersionWinners(profile, config, releases, vendors) : null;
     if (sole !== null) {
       // Most names of a Debian profile have one version in it: the store records those itself;
       // only the others are read back and resolved.
