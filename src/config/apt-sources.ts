@@ -164,6 +164,11 @@ export function parseSourcesList(text: string, file: string): AptSourceEntry[] {
   return out;
 }
 
+/** A `cdrom:` source: apt reads it from the disc apt-cdrom added, never over the network. */
+export function isCdromSource(e: Pick<AptSourceEntry, 'uri'>): boolean {
+  return e.uri.startsWith('cdrom:');
+}
+
 /**
  * Parse a deb822 `.sources` file. Each stanza expands to one entry per (type, URI, suite), all with
  * the stanza's line. `Enabled: no` stanzas are returned with `enabled: false`. A field given twice

@@ -11,7 +11,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { binaryEntries, isDebianSuite, loadAptSources, type AptSourceEntry } from './apt-sources.js';
+import { binaryEntries, isCdromSource, isDebianSuite, loadAptSources, type AptSourceEntry } from './apt-sources.js';
 
 /** apt's URItoFileName: the scheme and any user:password@ dropped, `/` → `_`. */
 export function aptListsPrefix(uri: string): string {
@@ -47,7 +47,7 @@ function uriPathTail(uri: string): string {
 /** Whether a source is served by Debian's archive (see the file comment). */
 export async function isDebianArchive(root: string, e: AptSourceEntry): Promise<boolean> {
   // A DVD's cdrom: source may say Debian and bookworm, but it is no mirror to fetch from.
-  if (e.flat || e.uri.startsWith('cdrom:')) return false;
+  if (e.flat || isCdromSource(e)) return false;
   const origin = await cachedReleaseOrigin(root, e);
   if (origin !== null) return origin === 'Debian';
   const tail = uriPathTail(e.uri);

@@ -4,7 +4,7 @@
  * host's own repositories as a `system` profile.
  */
 import path from 'node:path';
-import { binaryEntries, loadAptSources, type AptSourceEntry } from './apt-sources.js';
+import { binaryEntries, isCdromSource, loadAptSources, type AptSourceEntry } from './apt-sources.js';
 import { aptDefaultRelease } from './apt-conf.js';
 import { readOsRelease } from './os-release.js';
 import { readIfExists } from './config-files.js';
@@ -38,8 +38,8 @@ export async function aptSystemRepos(root = '/', arch = debianArch()): Promise<S
   const all = binaryEntries(await loadAptSources(root));
   // apt reads a cdrom: source from the disc apt-cdrom added, never over the network: nothing to
   // crawl, and no missing data either (its own `apt-get update` just says it has no Release).
-  const entries = all.filter((e) => !e.uri.startsWith('cdrom:'));
-  const warnings = all.filter((e) => e.uri.startsWith('cdrom:')).map((e) => `${e.file}:${e.line}: ${e.uri} ${e.suite}: a cdrom source (apt reads it from the disc): skipped`);
+  const entries = all.filter((e) => !isCdromSource(e));
+  const warnings = all.filter(isCdromSource).map((e) => `${e.file}:${e.line}: ${e.uri} ${e.suite}: a cdrom source (apt reads it from the disc): skipped`);
   if (entries.length === 0) return null;
   // apt fetches every architecture dpkg knows (native and foreign) from a source without `arch=`.
   const hostArches = [arch, ...(await dpkgForeignArches(root, arch))];
