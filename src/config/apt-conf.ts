@@ -1,7 +1,7 @@
 /**
  * apt.conf(5) under a root: etc/apt/apt.conf.d/* in name order, then etc/apt/apt.conf (apt's
  * pkgInitConfig reads the parts first and the main file last; a later value wins), for the few
- * options repoclash models (APT::Default-Release).
+ * options repoclash models (APT::Default-Release, the proxies of apt-proxy.ts).
  *
  * The syntax, as apt reads it: `Scope::Name "value";` (or a bare word: `Scope::Name value;`),
  * scopes as blocks (`APT { Default-Release "x"; };`), `//` and `#` comments to the end of the line, C `/* … *\/` comments, and `#clear` / `#include` lines
@@ -73,6 +73,11 @@ function isAptConfPart(name: string): boolean {
 
 /** The options of the root's apt.conf.d and apt.conf, later files winning. */
 export async function loadAptConf(root = '/'): Promise<Map<string, string>> {
+  return new Map([...(await loadAptConfEntries(root))].map(([k, e]) => [k, e.value]));
+}
+
+/** As loadAptConf, each value with the file that set it (for messages that send the user there). */
+export async function loadAptConfEntries(root = '/'): Promise<Map<string, { value: string; file: string }>> {
   const files: string[] = [];
   const dir = path.join(root, 'etc/apt/apt.conf.d');
   try {
@@ -82,7 +87,7 @@ export async function loadAptConf(root = '/'): Promise<Map<string, string>> {
   }
   // Read last, so its values win over every part's.
   files.push(path.join(root, 'etc/apt/apt.conf'));
-  const merged = new Map<string, string>();
+  const merged = new Map<string, { value: string; file: string }>();
   for (const file of files) {
     let text: string;
     try {
@@ -90,7 +95,7 @@ export async function loadAptConf(root = '/'): Promise<Map<string, string>> {
     } catch {
       continue;
     }
-    for (const [k, v] of parseAptConf(text)) merged.set(k, v);
+    for (const [k, value] of parseAptConf(text)) merged.set(k, { value, file });
   }
   return merged;
 }

@@ -6,6 +6,7 @@
 import path from 'node:path';
 import { binaryEntries, isCdromSource, loadAptSources, type AptSourceEntry } from './apt-sources.js';
 import { aptDefaultRelease } from './apt-conf.js';
+import { aptProxySettings } from './apt-proxy.js';
 import { readOsRelease } from './os-release.js';
 import { readIfExists } from './config-files.js';
 import { loadAptPreferences } from './apt-preferences.js';
@@ -46,6 +47,8 @@ export async function aptSystemRepos(root = '/', arch = debianArch()): Promise<S
   const repos: DebRepoConfig[] = [];
   const seen = new Map<string, DebRepoConfig>();
   const distroId = (await readOsRelease(root))?.id ?? null;
+  // apt's proxies (apt.conf with the environment, by apt's rules) for every source.
+  const proxy = await aptProxySettings(root);
   for (const e of entries) {
     const id = aptRepoId(e);
     const earlier = seen.get(id);
@@ -83,6 +86,7 @@ export async function aptSystemRepos(root = '/', arch = debianArch()): Promise<S
       architectures: e.architectures ?? hostArches,
       flat: e.flat,
       trusted: e.trusted ?? false,
+      proxy,
     };
     seen.set(id, repo);
     repos.push(repo);

@@ -26,6 +26,8 @@ import type {
 } from './types.js';
 import { parsePreferences, type AptPin } from './apt-preferences.js';
 import { YamlFile, type YamlValue } from './yaml-walk.js';
+import type { CurlProxySettings } from '../proxy-settings.js';
+import { withoutCredentials } from '../sanitize.js';
 
 export type Variables = Record<string, string>;
 
@@ -48,11 +50,11 @@ class MissingHostVariable extends Error {
   }
 }
 
-const TOP_KEYS = ['version', 'vars', 'repos', 'profiles', 'upgrade-paths', 'vendor-equivalences', 'aliases', 'report', 'upstreams', 'upstream-sources', 'store'] as const;
+const TOP_KEYS = ['version', 'vars', 'repos', 'profiles', 'upgrade-paths', 'vendor-equivalences', 'aliases', 'report', 'upstreams', 'upstream-sources', 'store', 'proxy'] as const;
 const UPSTREAM_SOURCE_KEYS = ['npm', 'github', 'gitlab', 'pypi', 'crates', 'cpan', 'anitya', 'anitya-distribution'];
 /** `github:owner/repo`, `gitlab:host/group/project`, `npm:name`, `pypi:name`, `crates:name`, `cpan:Dist`, `anitya:ID|Distro/name`. */
 const FEED_KEY = /^(?:github:[^/\s]+\/[^/\s]+|gitlab:[^/\s]+(?:\/[^/\s]+){2,}|(?:npm|pypi|crates|cpan|anitya):\S+)$/;
-const COMMON_REPO_KEYS = ['name', 'vendor', 'role', 'format', 'enabled', 'vars', 'signing-key', 'check-valid-until'];
+const COMMON_REPO_KEYS = ['name', 'vendor', 'role', 'format', 'enabled', 'vars', 'signing-key', 'check-valid-until', 'proxy'];
 const RPM_KEYS = [...COMMON_REPO_KEYS, 'baseurl', 'metalink', 'mirrorlist', 'priority', 'cost', 'excludepkgs', 'includepkgs', 'repo-gpgcheck', 'module-hotfixes', 'skip-if-unavailable'];
 const DEB_KEYS = [...COMMON_REPO_KEYS, 'uri', 'suite', 'components', 'architectures', 'flat', 'pin-priority', 'trusted'];
 const PROFILE_KEYS = ['repos', 'arch', 'allow-vendor-change', 'vendor-sticky', 'default-release', 'apt-preferences'];
@@ -78,10 +80,11 @@ export function parseConfig(text: string, file: string, options: LoadOptions = {
 
   const repos = new Map<string, RepoConfig>();
   const skippedRepos: SkippedRepo[] = [];
+  const topProxy = readProxy(top.get('proxy'));
   for (const [id, value] of top.get('repos')?.entries() ?? []) {
     if (!/^[A-Za-z0-9._:-]+$/.test(id)) value.fail('repo ids may use letters, digits, ".", "_", ":" and "-"');
     try {
-      repos.set(id, readRepo(id, value, { ...options.hostVars, ...globalVars }));
+      repos.set(id, readRepo(id, value, { ...options.hostVars, ...globalVars }, topProxy));
     } catch (err) {
       if (!(err instanceof MissingHostVariable)) throw err;
       skippedRepos.push({ id, variable: err.variable, definedAt: value.position() });
@@ -168,7 +171,29 @@ function readVars(value: YamlValue | undefined): Variables {
   return vars;
 }
 
-function readRepo(id: string, value: YamlValue, inherited: Variables): RepoConfig {
+/**
+ * `proxy:` (top level, or a repo's own, which wins): an http:// or https:// proxy URL, or `direct`.
+ * It takes the place dnf's `proxy=` has: without it the environment decides, by curl's rules.
+ */
+function readProxy(value: YamlValue | undefined): CurlProxySettings | undefined {
+  if (!value?.present) return undefined;
+  const text = value.string().trim();
+  const at = value.position();
+  const definedIn = `${at.file}:${at.line}`;
+  if (text === 'direct') return { rules: 'curl', proxy: 'direct', definedIn };
+  let url: URL | null = null;
+  try {
+    url = new URL(text);
+  } catch {
+    // reported below
+  }
+  if (url === null || (url.protocol !== 'http:' && url.protocol !== 'https:') || url.hostname === '' || (url.pathname !== '/' && url.pathname !== '')) {
+    value.fail(`"${withoutCredentials(text)}" is not a proxy: an http:// or https:// URL (http://HOST:PORT), or direct`);
+  }
+  return { rules: 'curl', proxy: text, definedIn };
+}
+
+function readRepo(id: string, value: YamlValue, inherited: Variables, topProxy: CurlProxySettings | undefined): RepoConfig {
   // Read `format` first: it decides which keys are allowed.
   const format = value.entries().find(([key]) => key === 'format')?.[1];
   if (!format?.present) value.fail('"format" (rpm or deb) is required');
@@ -190,6 +215,7 @@ function readRepo(id: string, value: YamlValue, inherited: Variables): RepoConfi
     signingKey: readSigningKey(f.get('signing-key')),
     checkValidUntil: f.get('check-valid-until')?.present ? f.get('check-valid-until')!.boolean() : true,
     definedAt: value.position(),
+    ...proxyEntry(readProxy(f.get('proxy')) ?? topProxy),
   };
   if (kind === 'rpm') {
     const baseurlValue = f.get('baseurl');
@@ -234,6 +260,10 @@ function readRepo(id: string, value: YamlValue, inherited: Variables): RepoConfi
     trusted: f.get('trusted')?.present ? f.get('trusted')!.boolean() : false,
   };
   return repo;
+}
+
+function proxyEntry(proxy: CurlProxySettings | undefined): { proxy?: CurlProxySettings } {
+  return proxy ? { proxy } : {};
 }
 
 function readSigningKey(value: YamlValue | undefined): SigningKey | null {

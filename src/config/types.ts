@@ -6,6 +6,7 @@
  */
 import type { PackageFormat } from '../formats/types.js';
 import type { AptPin } from './apt-preferences.js';
+import type { ProxySettings } from '../proxy-settings.js';
 
 export type RepoRole = 'distro' | 'upstream' | 'third-party';
 
@@ -46,6 +47,8 @@ interface RepoCommon {
   checkValidUntil: boolean;
   /** Where this repo was defined. */
   definedAt: SourcePosition;
+  /** How its requests reach it: apt.conf / dnf proxy settings, repos.yaml `proxy:`; absent: the environment (curl's rules). */
+  proxy?: ProxySettings;
 }
 
 export interface RpmRepoConfig extends RepoCommon {

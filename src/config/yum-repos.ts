@@ -43,6 +43,7 @@ import { basearchOf, combineDnfVars, readVarsDirs, rpmArchFromMachine, substitut
 import { parseIni, type IniComment, type IniDocument, type IniEntry, type IniSection } from './ini.js';
 import { readOsRelease, releaseverFrom, type OsRelease } from './os-release.js';
 import type { ProfileConfig, RpmRepoConfig, SigningKey } from './types.js';
+import type { CurlProxySettings } from '../proxy-settings.js';
 import { deriveVendorAndRole, hintsAboveHeaders, hintsFromComments, type RepoHints } from './yum-vendor.js';
 
 /** The [main] settings repoclash cares about, after defaults. */
@@ -70,6 +71,20 @@ export interface DnfMainConfig {
   enabled: boolean;
   repoGpgcheck: boolean;
   skipIfUnavailable: boolean;
+  /** `proxy=`, `proxy_username=`, `proxy_password=` as set, each with its line (repos inherit them). */
+  proxy: DnfProxyOptions;
+}
+
+/** dnf's proxy options of one section, those it sets. */
+interface DnfProxyOptions {
+  proxy?: SetOption;
+  username?: SetOption;
+  password?: SetOption;
+}
+
+interface SetOption {
+  value: string;
+  at: string;
 }
 
 export interface LoadYumReposOptions {
@@ -185,6 +200,7 @@ function readMain(section: IniSection | undefined, file: string | null, warn: Wa
     enabled: true,
     repoGpgcheck: false,
     skipIfUnavailable: false,
+    proxy: {},
   };
   if (!section || file === null) return main;
   const bools = {
@@ -215,6 +231,8 @@ function readMain(section: IniSection | undefined, file: string | null, warn: Wa
       main.installonlyPkgs = appendList(main.installonlyPkgs, text);
     } else if (entry.key === 'module_platform_id' && text !== '') {
       main.modulePlatformId = text;
+    } else {
+      readProxyOption(main.proxy, entry.key, text, `${file}:${entry.line}`);
     }
   }
   return main;
@@ -239,6 +257,34 @@ function keyFromFileUrl(url: string, root: string): string | undefined {
   }
 }
 
+const PROXY_OPTION_NAMES = { proxy: 'proxy', proxy_username: 'username', proxy_password: 'password' } as const;
+
+/** Record `key=text` in `options` when it is one of dnf's proxy options. */
+function readProxyOption(options: DnfProxyOptions, key: string, text: string, at: string): void {
+  if (Object.hasOwn(PROXY_OPTION_NAMES, key)) options[PROXY_OPTION_NAMES[key as keyof typeof PROXY_OPTION_NAMES]] = { value: text, at };
+}
+
+/**
+ * A repo's proxy as libdnf hands it to librepo: the repo's own options, else [main]'s. An empty
+ * `proxy=` or `_none_` in the repo drops [main]'s proxy (librepo is then given none, so curl's
+ * environment variables apply again, as dnf.conf(5) says); the username and password go with
+ * whatever proxy is used. Nothing set anywhere: undefined (the environment alone).
+ */
+function repoProxy(main: DnfProxyOptions, repo: DnfProxyOptions): CurlProxySettings | undefined {
+  const proxy = repo.proxy ?? main.proxy;
+  const username = repo.username ?? main.username;
+  const password = repo.password ?? main.password;
+  const url = proxy === undefined || proxy.value === '' || proxy.value === '_none_' ? undefined : proxy.value;
+  if (url === undefined && !username?.value) return undefined;
+  const definedIn = url !== undefined ? proxy!.at : username!.at;
+  return {
+    rules: 'curl',
+    ...(url !== undefined ? { proxy: url } : {}),
+    ...(username?.value ? { username: username.value, password: password?.value ?? '' } : {}),
+    definedIn,
+  };
+}
+
 /** Build the repo `id` (its section name, expanded and checked) from its section. */
 function buildRepo(id: string, section: IniSection, ctx: RepoContext): RpmRepoConfig {
   const { file, warn, main } = ctx;
@@ -255,6 +301,7 @@ function buildRepo(id: string, section: IniSection, ctx: RepoContext): RpmRepoCo
   let cost = 1000;
   let excludepkgs: string[] = [];
   let includepkgs: string[] = [];
+  const proxyOptions: DnfProxyOptions = {};
 
   for (const entry of section.entries) {
     const text = valueText(entry, ctx.vars);
@@ -311,7 +358,8 @@ function buildRepo(id: string, section: IniSection, ctx: RepoContext): RpmRepoCo
         includepkgs = appendList(includepkgs, text);
         break;
       default:
-        // Options repoclash does not model (metadata_expire, type, sslverify…).
+        readProxyOption(proxyOptions, entry.key, text, `${file}:${entry.line}`);
+        // Other options repoclash does not model (metadata_expire, type, sslverify…).
         break;
     }
   }
@@ -364,6 +412,8 @@ function buildRepo(id: string, section: IniSection, ctx: RepoContext): RpmRepoCo
   };
   if (metalink !== undefined) repo.metalink = metalink;
   if (mirrorlist !== undefined) repo.mirrorlist = mirrorlist;
+  const proxy = repoProxy(main.proxy, proxyOptions);
+  if (proxy !== undefined) repo.proxy = proxy;
   return repo;
 }
 

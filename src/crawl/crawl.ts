@@ -36,7 +36,9 @@ async function crawlOneRepo(repo: RepoConfig, ctx: CrawlContext): Promise<RepoOu
   }
 }
 
-async function crawlLockedRepo(repo: RepoConfig, ctx: CrawlContext, started: number): Promise<RepoOutcome> {
+async function crawlLockedRepo(repo: RepoConfig, base: CrawlContext, started: number): Promise<RepoOutcome> {
+  // The repo's requests connect as its configuration says (its proxy).
+  const ctx: CrawlContext = repo.proxy ? { ...base, http: base.http.forRepo({ proxy: repo.proxy }) } : base;
   try {
     // Each format's crawler loads with its first repo: a Debian host's crawl never loads the rpm
     // side (its XML parsers were ~40 ms of a cold crawl's start-up), nor a Fedora host's the deb side.

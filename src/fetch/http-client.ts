@@ -10,7 +10,7 @@ import { open, readFile, rename, rm, stat } from 'node:fs/promises';
 import { pipeline } from 'node:stream/promises';
 import { Transform } from 'node:stream';
 import { fileURLToPath } from 'node:url';
-import type { Response } from 'got';
+import type { Agents, Response } from 'got';
 
 // got is loaded on the first request, not at start-up: it is ~40% of the CLI's module loading,
 // and audit, report and check without --refresh never fetch anything.
@@ -19,10 +19,15 @@ let gotModule: GotModule | null = null;
 async function loadGot(): Promise<GotModule> {
   return (gotModule ??= await import('got'));
 }
+// The proxy agents, loaded like got: only when a request goes through a proxy.
+type ProxyAgentModules = [typeof import('http-proxy-agent'), typeof import('https-proxy-agent')];
+let proxyAgentModules: Promise<ProxyAgentModules> | null = null;
 import { CacheError, ChecksumError, FetchError, SizeLimitError, type ErrorLocation } from '../errors.js';
 import { cacheFailure } from './cache.js';
 import { assertDigest, normalizeChecksumType, StreamDigest, type ExpectedDigest } from './checksum.js';
 import { DEFAULT_FETCH_POLICY, type FetchPolicy } from './policy.js';
+import { describeRoute, proxyEnvironment, selectProxy, type ProxyEnvironment, type ProxyRoute } from './proxy.js';
+import { ENVIRONMENT_ONLY, type ProxySettings } from '../proxy-settings.js';
 
 export const USER_AGENT = 'repoclash/0.1.0 (package repository collision auditor)';
 
@@ -55,10 +60,39 @@ export interface TransferStats {
   bytes: number;
 }
 
-export class HttpClient {
-  readonly stats: TransferStats = { requests: 0, downloads: 0, bytes: 0 };
+/** How one repo's requests connect, from its configuration: one object, passed through as it is. */
+export interface ConnectionOptions {
+  /** The repo's proxy settings; absent: the environment, read by curl's rules. */
+  proxy?: ProxySettings;
+}
 
-  constructor(readonly policy: FetchPolicy = DEFAULT_FETCH_POLICY) {}
+/** What every repo's view of one client shares: the counters, the environment it started with, the proxy agents. */
+interface ClientCommon {
+  stats: TransferStats;
+  env: ProxyEnvironment;
+  agents: Map<string, Promise<Agents>>;
+}
+
+export class HttpClient {
+  readonly stats: TransferStats;
+
+  constructor(
+    readonly policy: FetchPolicy = DEFAULT_FETCH_POLICY,
+    readonly connection: ConnectionOptions = {},
+    private readonly common: ClientCommon = { stats: { requests: 0, downloads: 0, bytes: 0 }, env: proxyEnvironment(), agents: new Map() },
+  ) {
+    this.stats = common.stats;
+  }
+
+  /** This client for one repo: its connection options, the same counters and agents. */
+  forRepo(connection: ConnectionOptions): HttpClient {
+    return new HttpClient(this.policy, { ...this.connection, ...connection }, this.common);
+  }
+
+  /** Where a request for `url` goes: direct or through which proxy. */
+  routeFor(url: string): ProxyRoute {
+    return url.startsWith('file:') ? { kind: 'direct' } : selectProxy(this.connection.proxy ?? ENVIRONMENT_ONLY, this.common.env, new URL(url));
+  }
 
   /** A small document (repomd.xml, InRelease, metalink) into memory, capped at `maxBytes`. */
   async fetchSmall(
@@ -68,11 +102,12 @@ export class HttpClient {
     const maxBytes = options.maxBytes ?? 32 * 1024 * 1024;
     const result = url.startsWith('file:')
       ? await this.readLocalSmall(url, options.where, maxBytes, options.validators)
-      : await this.withRetries(url, options.where, this.deadlineFor(null), async (deadline) => {
+      : await this.withRetries(url, options.where, this.deadlineFor(null), async (deadline, route) => {
           const chunks: Buffer[] = [];
           let size = 0;
           const outcome = await this.stream(
             url,
+            route,
             options.validators,
             options.where,
             deadline,
@@ -99,7 +134,7 @@ export class HttpClient {
     const algorithm = normalizeChecksumType(options.expected?.type ?? 'sha256', options.where);
     const temp = `${dest}.part-${process.pid}-${Math.random().toString(36).slice(2)}`;
     try {
-      const result = await this.withRetries(url, options.where, this.deadlineFor(options.expected?.size ?? null), async (deadline) => {
+      const result = await this.withRetries(url, options.where, this.deadlineFor(options.expected?.size ?? null), async (deadline, route) => {
         const digest = new StreamDigest(algorithm);
         await rm(temp, { force: true }); // what a failed attempt left
         const file = await CacheFile.create(temp, options.where);
@@ -115,7 +150,7 @@ export class HttpClient {
         try {
           status = url.startsWith('file:')
             ? await this.readLocalStream(url, options.where, onChunk)
-            : (await this.stream(url, undefined, options.where, deadline, onChunk)).status;
+            : (await this.stream(url, route, undefined, options.where, deadline, onChunk)).status;
         } finally {
           await file.close();
         }
@@ -148,6 +183,7 @@ export class HttpClient {
   /** One GET; feeds body chunks to `onChunk`; resolves with the final status and validators. */
   private async stream(
     url: string,
+    route: ProxyRoute,
     validators: Validators | undefined,
     where: ErrorLocation,
     deadline: number,
@@ -160,7 +196,9 @@ export class HttpClient {
     if (validators?.etag) headers['if-none-match'] = validators.etag;
     if (validators?.lastModified) headers['if-modified-since'] = validators.lastModified;
     const { default: got } = await loadGot();
+    const agent = route.kind === 'proxy' ? await this.agentsFor(route) : undefined;
     const request = got.stream(url, {
+      ...(agent ? { agent } : {}),
       headers,
       decompress: false,
       throwHttpErrors: false,
@@ -277,13 +315,32 @@ export class HttpClient {
     }
   }
 
+  /**
+   * The agents for one proxy (http: requests in absolute form, as apt and curl send them; https:
+   * a CONNECT tunnel), made once per proxy and credentials and kept for the run.
+   */
+  private agentsFor(route: Extract<ProxyRoute, { kind: 'proxy' }>): Promise<Agents> {
+    const key = route.url.href;
+    let agents = this.common.agents.get(key);
+    if (agents === undefined) {
+      agents = (proxyAgentModules ??= Promise.all([import('http-proxy-agent'), import('https-proxy-agent')])).then(([{ HttpProxyAgent }, { HttpsProxyAgent }]) => ({
+        http: new HttpProxyAgent(route.url),
+        https: new HttpsProxyAgent(route.url),
+      }));
+      this.common.agents.set(key, agents);
+    }
+    return agents;
+  }
+
   /** Run `attempt` until it succeeds, fails for good, runs out of retries or passes `deadline`. */
-  private async withRetries<T>(url: string, where: ErrorLocation, deadline: number, attempt: (deadline: number) => Promise<T>): Promise<T> {
+  private async withRetries<T>(url: string, where: ErrorLocation, deadline: number, attempt: (deadline: number, route: ProxyRoute) => Promise<T>): Promise<T> {
+    const route = this.routeFor(url);
+    if (route.kind === 'unusable') throw new FetchError(route.message, where);
     for (let n = 0; ; n++) {
       try {
-        return await attempt(deadline);
+        return await attempt(deadline, route);
       } catch (err) {
-        const failure = toFetchFailure(err, url, where);
+        const failure = throughProxy(toFetchFailure(err, url, where), route, where);
         if (!failure.retryable || n >= this.policy.retries) throw failure.error;
         let wait = this.policy.backoffMs * 2 ** n;
         const asked = err instanceof HttpStatusError ? err.retryAfterMs : null;
@@ -328,8 +385,9 @@ export class HttpStatusError extends FetchError {
     /** What Retry-After asked for, in ms; null without one. */
     readonly retryAfterMs: number | null = null,
     readonly headers: ResponseHeaders = {},
+    message = `HTTP ${status}${statusText ? ` ${statusText}` : ''}: ${url}`,
   ) {
-    super(`HTTP ${status}${statusText ? ` ${statusText}` : ''}: ${url}`, where);
+    super(message, where);
   }
 }
 
@@ -405,6 +463,18 @@ class CacheFile {
   private check(): void {
     if (this.failure) throw cacheFailure(this.failure, withoutPartSuffix(this.file), this.where);
   }
+}
+
+/**
+ * A failure on the way through a proxy names the proxy (never its credentials) and the setting
+ * that chose it: "unreachable" is then the proxy's, and the user knows which file to look at.
+ */
+function throughProxy(failure: { retryable: boolean; error: Error }, route: ProxyRoute, where: ErrorLocation): { retryable: boolean; error: Error } {
+  const { error } = failure;
+  if (route.kind !== 'proxy' || error instanceof SizeLimitError || error instanceof ChecksumError || error instanceof CacheError) return failure;
+  const message = `through ${describeRoute(route)}: ${error.message}`;
+  const wrapped = error instanceof HttpStatusError ? new HttpStatusError(error.status, '', '', where, error.retryAfterMs, error.headers, message) : new FetchError(message, where, { cause: error });
+  return { retryable: failure.retryable, error: wrapped };
 }
 
 /** Classify a failure: is another attempt worth it, and what one line does the user see? */
