@@ -32,6 +32,7 @@ if $tests; then
     gnupg                              # throwaway signing keys (gpg, gpg-agent)
     chromium                           # renders the HTML report (playwright-core drives /usr/bin/chromium)
     openssl                            # self-signed certificate for the SMTP tests
+    tinyproxy                          # a real HTTP proxy for the proxy tests (test/support/tinyproxy.ts runs it in the foreground, private config)
     postgresql                         # a throwaway server for the suite's PostgreSQL run (scripts/with-test-postgres.sh)
   )
 fi

@@ -288,7 +288,7 @@ export async function writeDebHostRoot(root: string, host: DebHostRoot): Promise
  * names one is given to apt (only) with the path moved under ROOT — what apt in a chroot would read.
  * sources.list.d is copied when this is called: call it again after changing it.
  */
-export async function aptConfigForRoot(root: string, stateDir: string, opts: { arch?: string } = {}): Promise<AptRoot> {
+export async function aptConfigForRoot(root: string, stateDir: string, opts: { arch?: string; proxiesFromRoot?: boolean } = {}): Promise<AptRoot> {
   for (const d of ['lists/partial', 'cache/archives/partial', 'log', 'sourceparts']) await mkdir(path.join(stateDir, d), { recursive: true });
   const etc = path.join(root, 'etc/apt');
   for (const d of ['sources.list.d', 'preferences.d', 'trusted.gpg.d', 'apt.conf.d']) await mkdir(path.join(etc, d), { recursive: true });
@@ -311,7 +311,8 @@ export async function aptConfigForRoot(root: string, stateDir: string, opts: { a
     `APT::Architecture "${arch}";`,
     `APT::Architectures { "${arch}"; };`,
     'Acquire::Languages "none";',
-    'Acquire::http::Proxy "DIRECT";',
+    // DIRECT unless the test is about proxies: then apt takes them from the root and the environment.
+    ...(opts.proxiesFromRoot ? [] : ['Acquire::http::Proxy "DIRECT";']),
     'Acquire::Retries "0";',
     'APT::Sandbox::User "root";',
     'Debug::NoLocking "true";',
