@@ -13,6 +13,9 @@ import { debianStable, serveDebRepos, type ServedDebRepos } from '../support/apt
 import { repoclash } from '../support/cli.js';
 import { HOST_REPOS_ONLY_CONFIG } from '../support/repos-yaml.js';
 import { execTool } from '../support/exec.js';
+import { runDnf } from '../support/dnf.js';
+import { startRepoServer, type RepoServer } from '../support/http-server.js';
+import { buildRpmRepo, buildRpms } from '../support/rpm-repo.js';
 import { tearDown } from '../support/teardown.js';
 import { freeLoopbackPort, startTinyproxy, type TestProxy } from '../support/tinyproxy.js';
 
@@ -37,11 +40,11 @@ beforeAll(async () => {
 }, 120_000);
 afterAll(() => tearDown(work, proxy, authProxy, served?.server, served?.key));
 
-/** The proxy's request lines for the test repo logged while `run` ran. */
-async function seenBy(p: TestProxy, run: () => Promise<unknown>): Promise<string[]> {
+/** The proxy's request lines for the server at `serverUrl` (default: the deb repos') logged while `run` ran. */
+async function seenBy(p: TestProxy, run: () => Promise<unknown>, serverUrl = served.server.url): Promise<string[]> {
   const before = (await p.requests()).length;
   await run();
-  return (await p.requests()).slice(before).filter((line) => line.includes(`127.0.0.1:${served.server.url.split(':').pop()}`));
+  return (await p.requests()).slice(before).filter((line) => line.includes(`127.0.0.1:${serverUrl.split(':').pop()}`));
 }
 
 interface AptCase {
@@ -208,3 +211,45 @@ describe('an https repo through an http proxy', () => {
   }, 60_000);
 });
 
+
+describe('a dnf host: dnf.conf proxy with proxy_username / proxy_password, a repo with proxy=_none_', () => {
+  let rpmServer: RepoServer | undefined;
+  afterAll(async () => rpmServer?.close());
+
+  it('dnf makecache and repoclash crawl --system reach the same repos through the proxy, with its credentials', async () => {
+    const dir = path.join(work, 'dnf');
+    for (const [name, pkg] of [['base', 'base-tool'], ['vendor', 'vendor-tool']] as const) {
+      const rpms = await buildRpms([{ name: pkg, version: '1.0', release: '1' }], path.join(dir, 'rpms', name));
+      await buildRpmRepo({ dir: path.join(dir, 'srv', name), rpms });
+    }
+    rpmServer = await startRepoServer({ root: path.join(dir, 'srv') });
+    const root = path.join(dir, 'root');
+    await mkdir(path.join(root, 'etc/dnf/vars'), { recursive: true });
+    await writeFile(path.join(root, 'etc/dnf/vars/releasever'), '40\n');
+    const ctx = {
+      installroot: root,
+      repos: [
+        { id: 'base', baseurl: `${rpmServer.url}/base/` },
+        { id: 'vendor', baseurl: `${rpmServer.url}/vendor/`, extra: { proxy: '_none_' } },
+      ],
+      mainOptions: { proxy: authProxy.url, proxy_username: 'alice', proxy_password: SECRET },
+    };
+    const byPath = (lines: string[], repo: string) => lines.filter((l) => l.includes(`/${repo}/repodata/`));
+    const byDnf = await seenBy(authProxy, async () => {
+      const r = await runDnf({ ...ctx, args: ['makecache'], env: NO_PROXY_ENV as Record<string, string> });
+      expect(r.code, r.stderr).toBe(0);
+    }, rpmServer.url);
+    const byRepoclash = await seenBy(authProxy, async () => {
+      const r = await repoclash(dir, ['crawl', '--system', '--root', root, '--config', path.join(work, 'host-only.yaml'), '--db', path.join(dir, 'store.db'), '--cache', path.join(dir, 'cache'), '--retries', '0'], { env: NO_PROXY_ENV });
+      expect(r.stderr).toBe('');
+      expect(r.code).toBe(0);
+      expect(r.stdout).not.toContain(SECRET);
+    }, rpmServer.url);
+    for (const seen of [byDnf, byRepoclash]) {
+      expect(byPath(seen, 'base').length).toBeGreaterThan(0);
+      expect(byPath(seen, 'vendor')).toEqual([]);
+    }
+    expect(await everythingUnder(path.join(dir, 'cache'))).not.toContain(SECRET);
+    expect((await readFile(path.join(dir, 'store.db'))).includes(Buffer.from(SECRET))).toBe(false);
+  }, 180_000);
+});
