@@ -64,7 +64,18 @@ describe('the shipped repos.yaml', () => {
 describe('repos.yaml validation gives file:line:column', () => {
   it('rejects a typo in a key at its position', () => {
     const err = errorOf(`repos:\n  a:\n    format: rpm\n    vendor: V\n    role: distro\n    baseurl: http://x/\n    exludepkgs: foo\n`);
-    expect(err.describe()).toBe('repos.yaml:7:5: repos.a: unknown key "exludepkgs" (allowed: name, vendor, role, format, enabled, vars, signing-key, check-valid-until, baseurl, metalink, mirrorlist, priority, cost, excludepkgs, includepkgs, repo-gpgcheck, module-hotfixes, skip-if-unavailable)');
+    expect(err.describe()).toBe('repos.yaml:7:5: repos.a: unknown key "exludepkgs" (allowed: name, vendor, role, format, enabled, vars, signing-key, check-valid-until, proxy, baseurl, metalink, mirrorlist, priority, cost, excludepkgs, includepkgs, repo-gpgcheck, module-hotfixes, skip-if-unavailable)');
+  });
+
+  it('reads proxy: (a repo\'s own over the top-level one) and refuses what is no proxy, naming the line without its credentials', () => {
+    const repo = (id: string, extra = '') => `  ${id}:\n    format: rpm\n    vendor: V\n    role: distro\n    baseurl: http://x/\n${extra}`;
+    const config = parseConfig(`proxy: http://proxy.test:3128\nrepos:\n${repo('a')}${repo('b', '    proxy: direct\n')}`, 'repos.yaml');
+    expect(config.repos.get('a')!.proxy).toEqual({ rules: 'curl', proxy: 'http://proxy.test:3128', definedIn: 'repos.yaml:1' });
+    expect(config.repos.get('b')!.proxy).toEqual({ rules: 'curl', proxy: 'direct', definedIn: 'repos.yaml:13' });
+    expect(parseConfig(`repos:\n${repo('a')}`, 'repos.yaml').repos.get('a')!.proxy).toBeUndefined();
+    const bad = errorOf(`repos:\n${repo('a', '    proxy: socks5://u:secret@proxy.test:1080\n')}`);
+    expect(bad.describe()).toBe('repos.yaml:7:12: repos.a.proxy: "socks5://proxy.test:1080" is not a proxy: an http:// or https:// URL (http://HOST:PORT), or direct');
+    expect(errorOf('proxy: proxy.test:3128\n' + `repos:\n${repo('a')}`).describe()).toMatch(/^repos.yaml:1:8: proxy: "proxy.test:3128" is not a proxy/);
   });
 
   it('reports YAML syntax errors with a line', () => {
