@@ -91,7 +91,8 @@ export class HttpClient {
 
   /** Where a request for `url` goes: direct or through which proxy. */
   routeFor(url: string): ProxyRoute {
-    return url.startsWith('file:') ? { kind: 'direct' } : selectProxy(this.connection.proxy ?? ENVIRONMENT_ONLY, this.common.env, new URL(url));
+    if (!URL.canParse(url) || url.startsWith('file:')) return { kind: 'direct' }; // got reports a bad URL as it always did
+    return selectProxy(this.connection.proxy ?? ENVIRONMENT_ONLY, this.common.env, new URL(url));
   }
 
   /** A small document (repomd.xml, InRelease, metalink) into memory, capped at `maxBytes`. */

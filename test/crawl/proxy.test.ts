@@ -15,7 +15,7 @@ import { HOST_REPOS_ONLY_CONFIG } from '../support/repos-yaml.js';
 import { execTool } from '../support/exec.js';
 import { runDnf } from '../support/dnf.js';
 import { startRepoServer, type RepoServer } from '../support/http-server.js';
-import { buildRpmRepo, buildRpms } from '../support/rpm-repo.js';
+import { buildRpmRepo } from '../support/rpm-repo.js';
 import { tearDown } from '../support/teardown.js';
 import { freeLoopbackPort, startTinyproxy, type TestProxy } from '../support/tinyproxy.js';
 
@@ -219,8 +219,7 @@ describe('a dnf host: dnf.conf proxy with proxy_username / proxy_password, a rep
   it('dnf makecache and repoclash crawl --system reach the same repos through the proxy, with its credentials', async () => {
     const dir = path.join(work, 'dnf');
     for (const [name, pkg] of [['base', 'base-tool'], ['vendor', 'vendor-tool']] as const) {
-      const rpms = await buildRpms([{ name: pkg, version: '1.0', release: '1' }], path.join(dir, 'rpms', name));
-      await buildRpmRepo({ dir: path.join(dir, 'srv', name), rpms });
+      await buildRpmRepo({ dir: path.join(dir, 'srv', name), rpms: [{ name: pkg, version: '1.0', release: '1' }] });
     }
     rpmServer = await startRepoServer({ root: path.join(dir, 'srv') });
     const root = path.join(dir, 'root');
@@ -236,7 +235,7 @@ describe('a dnf host: dnf.conf proxy with proxy_username / proxy_password, a rep
     };
     const byPath = (lines: string[], repo: string) => lines.filter((l) => l.includes(`/${repo}/repodata/`));
     const byDnf = await seenBy(authProxy, async () => {
-      const r = await runDnf({ ...ctx, args: ['makecache'], env: NO_PROXY_ENV as Record<string, string> });
+      const r = await runDnf({ ...ctx, args: ['makecache'], env: NO_PROXY_ENV });
       expect(r.code, r.stderr).toBe(0);
     }, rpmServer.url);
     const byRepoclash = await seenBy(authProxy, async () => {

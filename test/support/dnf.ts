@@ -52,7 +52,8 @@ export interface RunDnfOptions extends DnfContext {
   args: string[];
   /** Answer prompts: 'no' adds --assumeno (show the transaction, change nothing). Default 'no'. */
   assume?: 'yes' | 'no';
-  env?: Record<string, string>;
+  /** Merged over process.env; `undefined` removes a variable. */
+  env?: Record<string, string | undefined>;
 }
 
 const hookScript = path.join(path.dirname(fileURLToPath(import.meta.url)), 'dnf-plan-hook.py');
