@@ -207,7 +207,7 @@ export function pairTransaction(raw: RawTsItem[]): DnfPlanItem[] {
  * small hook that dumps the resolved transaction as JSON (see dnf-plan-hook.py). An empty plan
  * means dnf said "Nothing to do"; a failed resolution rejects with dnf's output.
  */
-export async function dnfUpgradePlan(ctx: DnfContext & { command?: 'upgrade' | 'distro-sync'; names?: string[] }): Promise<DnfPlan> {
+export async function dnfUpgradePlan(ctx: DnfContext & { command?: 'upgrade' | 'distro-sync' | 'install'; names?: string[] }): Promise<DnfPlan> {
   await mkdir(ctx.installroot, { recursive: true });
   const planPath = path.join(ctx.installroot, 'repoclash-dnf-plan.json');
   await rm(planPath, { force: true });

@@ -108,9 +108,17 @@ export function repoclashPlanLines(report: HostReport, sync: boolean, key: PlanK
     const action = sync ? p.syncAction : p.action;
     const to = sync ? p.syncTo : p.to;
     if (to === null || (action !== 'upgrade' && action !== 'vendor-change' && action !== 'downgrade')) continue;
-    const vc = action === 'vendor-change' ? ' vendor-change' : '';
+    // A downgrade to another vendor is reported as a downgrade (the graver verdict); dnf's line
+    // says both, so the target's vendor is compared too.
+    const vc = action === 'vendor-change' || (action === 'downgrade' && to.vendor !== p.from.vendor) ? ' vendor-change' : '';
     if (to.name !== undefined) out.set(key(p.name, p.arch), `obsoleted-by ${to.name} ${canonEvr(to.evr)} @${to.repo}${vc}`);
-    else out.set(key(p.name, p.arch), `${p.installOnly ? 'install-beside' : action === 'downgrade' ? 'downgrade' : 'upgrade'} ${canonEvr(to.evr)} @${to.repo}${vc}`);
+    else {
+      // The installed version itself from another repo (distro-sync's vendor change): dnf reinstalls it.
+      const verb = canonEvr(to.evr) === canonEvr(p.installed) ? 'reinstall' : p.installOnly ? 'install-beside' : action === 'downgrade' ? 'downgrade' : 'upgrade';
+      // dnf's plan lists an install beside as a plain install, with no package it replaces and
+      // so no vendor to compare: neither line says vendor-change there.
+      out.set(key(p.name, p.arch), `${verb} ${canonEvr(to.evr)} @${to.repo}${verb === 'install-beside' ? '' : vc}`);
+    }
   }
   return out;
 }
