@@ -21,7 +21,9 @@
  *    distro-sync", but libsolv applies it to distro-sync as well (observed).
  * 6. `dnf distro-sync` moves to the resolved best, down if need be; a package no repo carries stays.
  *    The best at the installed version from another vendor is reinstalled from its repo (a vendor
- *    change), as dnf does with any best package not identical to the installed one.
+ *    change), as dnf does with any best package not identical to the installed one — unless a repo
+ *    of the best's priority carries the installed package itself (same EVR, arch, Vendor): that
+ *    keeps it, whatever cost or repo order say (observed).
  * 7. Modular filtering (EL 8/9) hides packages before anything else is decided: see
  *    dnf-modules.ts. A hidden package counts as excluded.
  * 8. Obsoletes: a package whose `Obsoletes:` matches an installed package (by name and EVR range)
@@ -235,6 +237,11 @@ function replacesEveryObsoleted(by: RpmEntry, installed: readonly InstalledPacka
   );
 }
 
+/** libsolv's solvable_identical as far as the store knows it: same name, EVR, arch and header Vendor. */
+function identical(e: RpmEntry, installed: InstalledPackage): boolean {
+  return e.candidate.name === installed.name && e.candidate.arch === installed.arch && compareEvr(e.candidate, installed) === 0 && installed.vendor !== null && vendorOf(e.candidate) === installed.vendor;
+}
+
 interface Move {
   action: Action;
   to: RpmEntry | null;
@@ -279,6 +286,11 @@ function syncOf(installed: InstalledPackage, all: RpmEntry[], obsoleters: RpmEnt
   // The same version in the best repo, from another vendor: distro-sync reinstalls it from there
   // (libsolv keeps an installed package only when it is identical to the best one; observed).
   // Only with the installed vendor known: a plain NEVRA list (`rpm -qa`) has none.
+  // A repo of the best priority that carries the installed package itself (same EVR, arch and
+  // vendor) keeps it, whatever cost or repo order say about another vendor's build (observed).
+  if (order === 0 && all.some((e) => e.repo.priority === best.repo.priority && eligible(e, installed, vendorLocked) && identical(e, installed))) {
+    return { action: 'none', to: null, why: `repo ${best.repo.id}'s priority carries the installed package itself` };
+  }
   if (order === 0 && installed.vendor !== null && vendorOf(best.candidate) !== installed.vendor) {
     return { action: 'vendor-change', to: best, why: `reinstalled from repo ${best.repo.id}: the same version from another vendor` };
   }
