@@ -43,3 +43,48 @@ describe('dnf distro-sync keeps an installed package that a best-priority repo c
     expect(wrong).toEqual([]);
   }, 120_000);
 });
+
+describe('install-only packages (kernel) under priorities and distro-sync', () => {
+  it('seed 15: `dnf upgrade` installs a newer kernel beside the installed one even when a better-priority repo carries the installed version from another vendor; distro-sync reinstalls that one — zero disagreements', async () => {
+    const { sync, upgrade, wrong } = await compareFuzzHost(
+      host(1002, [repo('r1', [rpm('kernel', '1.0', '2.fc40', COPR)], { priority: 20 }), repo('r2', [rpm('kernel', '1.1', '1', ACME)], { priority: 99 })], [rpm('kernel', '1.0', '2.fc40', FEDORA)]),
+      work,
+      server,
+    );
+    expect([...upgrade]).toEqual([['kernel', 'install-beside 1.1-1 @r2']]);
+    expect([...sync!]).toEqual([['kernel', 'reinstall 1.0-2.fc40 @r1 vendor-change']]);
+    expect(wrong).toEqual([]);
+  }, 120_000);
+
+  it('the same with the installed kernel itself in the better-priority repo — zero disagreements', async () => {
+    const { sync, upgrade, wrong } = await compareFuzzHost(
+      host(1003, [repo('r1', [rpm('kernel', '1.0', '2.fc40', FEDORA)], { priority: 20 }), repo('r2', [rpm('kernel', '1.1', '1', ACME)], { priority: 99 })], [rpm('kernel', '1.0', '2.fc40', FEDORA)]),
+      work,
+      server,
+    );
+    expect([...upgrade, ...sync!]).toEqual([]);
+    expect(wrong).toEqual([]);
+  }, 120_000);
+
+  it('seed 12: distro-sync reinstalls an install-only package whose version the best repo carries from another vendor — zero disagreements', async () => {
+    const { sync, upgrade, wrong } = await compareFuzzHost(
+      host(1004, [repo('r1', [rpm('kernel', '1.0', '1.el9', FEDORA)], { priority: 10 })], [rpm('kernel', '1.0', '1.el9', ACME)]),
+      work,
+      server,
+    );
+    expect([...upgrade]).toEqual([]);
+    expect([...sync!]).toEqual([['kernel', 'reinstall 1.0-1.el9 @r1 vendor-change']]);
+    expect(wrong).toEqual([]);
+  }, 120_000);
+
+  it('seed 18: distro-sync installs the only (older) version the repos carry of an installonlypkgs= name beside the installed one — zero disagreements', async () => {
+    const { sync, upgrade, wrong } = await compareFuzzHost(
+      host(1005, [repo('r1', [rpm('alpha', '1.0~rc1', '1', COPR)])], [rpm('alpha', '2.0', '1', COPR)], { installonlypkgs: 'alpha' }),
+      work,
+      server,
+    );
+    expect([...upgrade]).toEqual([]);
+    expect([...sync!]).toEqual([['alpha', 'install-beside 1.0~rc1-1 @r1']]);
+    expect(wrong).toEqual([]);
+  }, 120_000);
+});

@@ -37,8 +37,10 @@
  *    whatever that option says (observed), so the option is not read.
  * 9. Install-only packages (dnf's `installonlypkgs`: kernel, installonlypkg(kernel) … plus the
  *    host's `installonlypkgs=`, matched by name or provide): several versions are installed side
- *    by side; an upgrade installs a newer one beside the newest, the older ones are left alone and
- *    nothing is ever downgraded.
+ *    by side; an upgrade installs a newer one beside the newest (its candidates: the newer
+ *    versions and the installed package itself, not another vendor's build of its version), the
+ *    older ones are left alone. distro-sync puts its pick beside the newest: a newer or older
+ *    version is installed beside it, the same version from another vendor reinstalled.
  * 10. The versionlock plugin's lock list (dnf-versionlock.ts) takes packages away as excludepkgs
  *    does: other versions of a locked name, obsoleters of a locked version, `!` patterns.
  */
@@ -382,15 +384,22 @@ export function resolveDnf(input: ResolveInput): Resolution[] {
     const isInstallOnly = installOnly.has(name);
     for (const inst of hosts) {
       const obsoleters = obsoleting.filter((e) => obsoletes(e, inst.name, inst) && replaceable(e));
-      let up = upgradeOf(inst, all, obsoleters, profile, vendorLocked);
+      // An install-only package's upgrade installs beside it, so the job's candidates are the
+      // newer versions and the installed package itself: another vendor's build of the installed
+      // version in a better-priority repo does not hold a newer one back (observed).
+      const upgradable = isInstallOnly ? all.filter((e) => compareEvr(e.candidate, inst) !== 0 || identical(e, inst)) : all;
+      let up = upgradeOf(inst, upgradable, obsoleters, profile, vendorLocked);
       let sync = syncOf(inst, all, obsoleters, profile, vendorLocked);
       if (isInstallOnly) {
-        // Only the newest installed version of an arch gets a newer one beside it; nothing is
-        // downgraded or replaced.
+        // Only the newest installed version of an arch gets another version beside it (or is
+        // reinstalled); nothing is replaced. distro-sync installs its pick beside it even when
+        // that is older (a `downgrade` that leaves the installed version in place).
         const newest = hosts.filter((h) => h.arch === inst.arch).every((h) => compareEvr(h, inst) <= 0);
-        if (!newest) up = { action: 'none', to: null, why: 'install-only: a newer version is installed beside it' };
-        else if (up.to !== null) up = { ...up, why: `${up.why}, installed beside the running versions (install-only)` };
-        sync = up;
+        if (!newest) up = sync = { action: 'none', to: null, why: 'install-only: a newer version is installed beside it' };
+        else {
+          if (up.to !== null) up = { ...up, why: `${up.why}, installed beside the running versions (install-only)` };
+          if (sync.to !== null && compareEvr(sync.to.candidate, inst) !== 0) sync = { ...sync, why: `${sync.why}, installed beside the running versions (install-only)` };
+        }
       }
       out.push({
         name,
