@@ -88,3 +88,17 @@ describe('install-only packages (kernel) under priorities and distro-sync', () =
     expect(wrong).toEqual([]);
   }, 120_000);
 });
+
+describe('Obsoletes next to the package\'s own newer version', () => {
+  it("seed 9: dnf takes the installed name's own newer version (1:0.9, out of `Obsoletes: lib-old < 3`'s reach) over lib-new, whose name sorts first — zero disagreements", async () => {
+    const obsoleter: RpmSpec = { ...rpm('lib-new', '1.1', '1', FEDORA), obsoletes: ['lib-old < 3'] };
+    const { sync, upgrade, wrong } = await compareFuzzHost(
+      host(1006, [repo('r1', [{ ...rpm('lib-old', '0.9', '1', FEDORA), epoch: 1 }, obsoleter])], [rpm('lib-old', '1.0', '1', FEDORA)]),
+      work,
+      server,
+    );
+    expect([...upgrade]).toEqual([['lib-old', 'upgrade 1:0.9-1 @r1']]);
+    expect([...sync!]).toEqual([['lib-old', 'upgrade 1:0.9-1 @r1']]);
+    expect(wrong).toEqual([]);
+  }, 120_000);
+});

@@ -29,7 +29,8 @@
  * 8. Obsoletes: a package whose `Obsoletes:` matches an installed package (by name and EVR range)
  *    is one of that package's upgrade and distro-sync candidates, next to its own newer versions.
  *    libsolv prunes them together (priority, arch, best version per name), then drops a candidate
- *    that another candidate obsoletes; of the names left the first (strcmp) is taken. An
+ *    that another candidate obsoletes; of the names left the installed package's own name is
+ *    taken, else the first (strcmp). An
  *    obsoleter that would take away an installed package (of any arch) with no legal replacement
  *    is no candidate at all (replacesEveryObsoleted). dnf 4.14
  *    does this even with `obsoletes=False` in dnf.conf: `dnf upgrade` puts every installed
@@ -208,9 +209,12 @@ function obsoletes(by: RpmEntry, name: string, evr: NevraFields): boolean {
 /**
  * libsolv's choice among a job's candidates for one installed package (policy_filter_unwanted):
  * best priority, best arch, the best version of each name, then drop what another candidate
- * obsoletes; of the names left the first in strcmp order is taken.
+ * obsoletes. Of the names left libsolv takes the first by name id, the order the pool first met
+ * the names in: the installed package's own name (read with the rpmdb, before any repo) when it
+ * is left — its own newer version beats an obsoleter whose Obsoletes: does not reach that
+ * version, whatever the names' spelling (observed) — else the first in strcmp order.
  */
-function chooseAmong(candidates: RpmEntry[], profile: ProfileConfig): RpmEntry | null {
+function chooseAmong(candidates: RpmEntry[], profile: ProfileConfig, installedName: string): RpmEntry | null {
   if (candidates.length === 0) return null;
   const bestPriority = Math.min(...candidates.map((e) => e.repo.priority));
   const pruned = pruneToBestArch(candidates.filter((e) => e.repo.priority === bestPriority), profile);
@@ -219,6 +223,8 @@ function chooseAmong(candidates: RpmEntry[], profile: ProfileConfig): RpmEntry |
   const best = [...perName.values()].map((list) => rankEntries(list, profile)[0]!);
   const kept = best.filter((e) => !best.some((o) => o !== e && obsoletes(o, e.candidate.name, e.candidate)));
   const left = kept.length > 0 ? kept : best;
+  const own = left.find((e) => e.candidate.name === installedName);
+  if (own) return own;
   return left.sort((a, b) => (a.candidate.name < b.candidate.name ? -1 : a.candidate.name > b.candidate.name ? 1 : 0))[0]!;
 }
 
@@ -263,7 +269,7 @@ function moveTo(installed: InstalledPackage, to: RpmEntry): Move {
  */
 function upgradeOf(installed: InstalledPackage, all: RpmEntry[], obsoleters: RpmEntry[], profile: ProfileConfig, vendorLocked: boolean): Move {
   const notOlder = all.filter((e) => eligible(e, installed, vendorLocked) && compareEvr(e.candidate, installed) >= 0);
-  const best = chooseAmong([...notOlder, ...obsoleters.filter((e) => eligible(e, installed, vendorLocked))], profile);
+  const best = chooseAmong([...notOlder, ...obsoleters.filter((e) => eligible(e, installed, vendorLocked))], profile, installed.name);
   if (best !== null && (best.candidate.name !== installed.name || compareEvr(best.candidate, installed) > 0)) return moveTo(installed, best);
   if (best !== null && notOlder.some((e) => compareEvr(e.candidate, installed) > 0)) {
     return { action: 'none', to: null, why: `repo ${best.repo.id} (priority ${best.repo.priority}) carries the installed version and outranks every newer one` };
@@ -278,7 +284,7 @@ function upgradeOf(installed: InstalledPackage, all: RpmEntry[], obsoleters: Rpm
 
 /** `dnf distro-sync`: every version of the name and the obsoleters compete; down if need be. */
 function syncOf(installed: InstalledPackage, all: RpmEntry[], obsoleters: RpmEntry[], profile: ProfileConfig, vendorLocked: boolean): Move {
-  const best = chooseAmong([...all, ...obsoleters].filter((e) => eligible(e, installed, vendorLocked)), profile);
+  const best = chooseAmong([...all, ...obsoleters].filter((e) => eligible(e, installed, vendorLocked)), profile, installed.name);
   if (best === null) {
     const pool = all.filter((e) => e.excluded === undefined && archChangeLegal(installed.arch, e.candidate.arch));
     return pool.length === 0 ? { ...unreachable(installed, all), to: null } : { action: 'none', to: null, why: 'nothing from its vendor' };
