@@ -72,6 +72,8 @@ export async function runReportCommand(options: ReportOptions, env: NodeJS.Proce
     } catch (err) {
       if (!(err instanceof MailSendError)) throw err;
       process.stderr.write(`repoclash: report written to ${outDir} but not mailed: ${safeLine(err.message)}\n`);
+      // The unsent mail decides the exit code; what the report lacks is still said.
+      if (report.partial) warnPartialData(health, crawled?.failedRepos);
       return exitCodeFor(err);
     }
   }

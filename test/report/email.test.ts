@@ -52,10 +52,10 @@ async function startSmtp(key: Buffer, cert: Buffer): Promise<void> {
   smtpPort = (smtp.server.address() as { port: number }).port;
 }
 
-function config(extraEmail: string): string {
+function config(extraEmail: string, extraRepos = ''): string {
   return twoVendorConfig(
     repoServer.url,
-    '',
+    extraRepos,
     `report:
   email:
     host: 127.0.0.1
@@ -147,6 +147,15 @@ describe('report --email', () => {
     expect(run.stderr + run.stdout).not.toContain(Buffer.from('hunter2-wrong').toString('base64'));
     for (const ext of ['md', 'html', 'json', 'txt']) expect(existsSync(path.join(out, `2026-W20.${ext}`))).toBe(true);
     expect(received.length).toBe(before);
+  }, 60_000);
+
+  it('wrong credentials and a repo without data: exit 5, and the missing repo is still named on stderr', async () => {
+    const gone = '  gone:\n    vendor: Nobody\n    role: third-party\n    format: rpm\n    baseurl: http://127.0.0.1:9/gone/\n';
+    const run = await report(config(`    ca-file: ${path.join(work, 'cert.pem')}\n`, gone), path.join(work, 'wrong-partial'), [], { REPOCLASH_TEST_SMTP_PASSWORD: 'hunter2-wrong' });
+    expect(run.code).toBe(5);
+    const lines = run.stderr.trimEnd().split('\n');
+    expect(lines[0]).toMatch(/^repoclash: report written to .* but not mailed: /);
+    expect(lines.slice(1)).toEqual([expect.stringMatching(/^repoclash: repo gone: /)]);
   }, 60_000);
 
   it('an untrusted self-signed certificate fails with a hint at ca-file', async () => {
