@@ -11,6 +11,7 @@
  */
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
+import type { AptPhasing } from './types.js';
 
 /** Every `name → value` an apt.conf text sets, names lower-cased and fully scoped. */
 export function parseAptConf(text: string): Map<string, string> {
@@ -98,6 +99,37 @@ export async function loadAptConfEntries(root = '/'): Promise<Map<string, { valu
     for (const [k, value] of parseAptConf(text)) merged.set(k, { value, file });
   }
   return merged;
+}
+
+/** apt's StringToBool: the words apt takes for true and false; anything else is the default. */
+function aptBool(value: string | undefined): boolean | undefined {
+  if (value === undefined) return undefined;
+  const v = value.trim().toLowerCase();
+  if (['yes', 'true', 'with', 'on', 'enable', '1'].includes(v)) return true;
+  if (['no', 'false', 'without', 'off', 'disable', '0'].includes(v)) return false;
+  return undefined;
+}
+
+/**
+ * How apt on this root treats phased updates (apt_preferences(5), "Phased Updates"):
+ * APT::Get::Phase-Policy or Always-Include-Phased-Updates take them all, Never-Include leaves them
+ * all (each falling back to its Update-Manager:: twin, as apt does); the machine is APT::Machine-ID,
+ * else the first line of the root's etc/machine-id (Dir::Etc::machine-id).
+ */
+export async function aptPhasing(root = '/', conf?: ReadonlyMap<string, string>): Promise<AptPhasing> {
+  const values = conf ?? (await loadAptConf(root));
+  const flag = (name: string) => aptBool(values.get(`apt::get::${name}`)) ?? aptBool(values.get(`update-manager::${name}`)) ?? false;
+  const policy = aptBool(values.get('apt::get::phase-policy')) || flag('always-include-phased-updates') ? 'always' : flag('never-include-phased-updates') ? 'never' : 'draw';
+  let machineId = values.get('apt::machine-id')?.trim() || null;
+  if (machineId === null) {
+    const file = values.get('dir::etc::machine-id') || '/etc/machine-id';
+    try {
+      machineId = (await readFile(path.join(root, file), 'utf8')).split('\n')[0]!.trim() || null;
+    } catch {
+      machineId = null; // no machine-id: apt takes every phased update
+    }
+  }
+  return { machineId, policy };
 }
 
 /** APT::Default-Release, when the root sets one. */

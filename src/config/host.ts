@@ -5,7 +5,7 @@
  */
 import path from 'node:path';
 import { binaryEntries, isCdromSource, loadAptSources, type AptSourceEntry } from './apt-sources.js';
-import { aptDefaultRelease } from './apt-conf.js';
+import { aptDefaultRelease, aptPhasing } from './apt-conf.js';
 import { aptProxySettings } from './apt-proxy.js';
 import { readOsRelease } from './os-release.js';
 import { readIfExists } from './config-files.js';
@@ -92,6 +92,7 @@ export async function aptSystemRepos(root = '/', arch = debianArch()): Promise<S
     repos.push(repo);
   }
   const defaultRelease = await aptDefaultRelease(root);
+  const phasing = await aptPhasing(root);
   const profile: ProfileConfig = {
     name: 'system',
     repos: repos.map((r) => r.id),
@@ -103,6 +104,7 @@ export async function aptSystemRepos(root = '/', arch = debianArch()): Promise<S
     aptPreferences: await loadAptPreferences(root),
     // APT::Default-Release from the root's apt.conf / apt.conf.d (pin 990 for that release).
     ...(defaultRelease !== undefined ? { defaultRelease } : {}),
+    aptPhasing: phasing,
     definedAt: { file: path.join(root, 'etc/apt') },
   };
   return { repos, profile, warnings };

@@ -132,11 +132,24 @@ export interface ProfileConfig {
   vendorSticky: boolean;
   /** apt: APT::Default-Release (gets priority 990). */
   defaultRelease?: string;
+  /** apt hosts (`--system` on a deb host): how apt treats phased updates there. */
+  aptPhasing?: AptPhasing;
   /** apt preferences that apply on this host (deb profiles). */
   aptPreferences: AptPin[];
   /** dnf hosts (`--system` on an rpm host): install-only packages and module states. */
   dnf?: DnfHostRules;
   definedAt: SourcePosition;
+}
+
+/** How an apt host decides on phased updates (its apt.conf), and who it is. */
+export interface AptPhasing {
+  /** APT::Machine-ID, else the root's etc/machine-id; null: none (apt then takes every phased update). */
+  machineId: string | null;
+  /**
+   * `draw` (apt's default), `always` (APT::Get::Always-Include-Phased-Updates, or
+   * APT::Get::Phase-Policy), `never` (APT::Get::Never-Include-Phased-Updates).
+   */
+  policy: 'draw' | 'always' | 'never';
 }
 
 export interface UpgradePathConfig {

@@ -45,6 +45,8 @@ export function debRecord(pkg: DebPackage, where: ErrorLocation = {}): VersionRe
       conflicts: pkg.conflicts,
       breaks: pkg.breaks,
       provides: pkg.providesText,
+      phasedUpdatePercentage: pkg.phasedUpdatePercentage,
+      phasedSourceVersion: pkg.phasedUpdatePercentage === null ? null : (pkg.source?.version ?? pkg.version),
     },
   };
 }

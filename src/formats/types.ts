@@ -76,4 +76,9 @@ export interface DebPackage {
   sha256: string | null;
   size: number | null;
   section: string | null;
+  /**
+   * Phased-Update-Percentage, 0–99, as apt reads it (a leading number; above 100, negative or not
+   * a number: not phased). null: not phased (absent, or 100).
+   */
+  phasedUpdatePercentage: number | null;
 }

@@ -253,6 +253,8 @@ export function loadHostData(store: Store, configured: Config, profile: ProfileC
   const candidates = candidatesFor(profile, sack === current ? input : { ...input, current: sack });
   const resolved = resolveProfiles(input, [profile], () => candidates, { installed, dnfFacts }).get(profile.name)!;
   // apt-get upgrade keeps back what would need a package installed or removed (host audits only).
-  const { resolutions, notes } = profile.format === 'deb' ? keepBackWithStoredRelations(resolved, store.debRelations(repoIds, names)) : { resolutions: resolved, notes: [] };
+  // On the host itself, apt also holds back the phased updates this machine is not in the phase of.
+  const phasing = profile.aptPhasing ? { host: profile.aptPhasing, archiveOf: (repoId: string) => releases.get(repoId)?.archive ?? null } : undefined;
+  const { resolutions, notes } = profile.format === 'deb' ? keepBackWithStoredRelations(resolved, store.debRelations(repoIds, names), phasing) : { resolutions: resolved, notes: [] };
   return { input, repos: config.repos, resolutions, health: repoHealth(store, repoIds), dnfFacts, notes };
 }

@@ -24,7 +24,9 @@ export function winnerRows(winners: ReadonlyMap<string, Candidate>): Winner[] {
 
 /** Everything besides the versions that decides a profile's winners: its config, its repos' config and Release facts. */
 function winnerInputs(profile: ProfileConfig, config: Config, releases: ReadonlyMap<string, AptReleaseFacts>) {
-  const { definedAt: _profileAt, ...profileFacts } = profile;
+  // Phasing holds an upgrade back on one machine; it never changes apt's candidate (apt-cache
+  // policy shows the phased version as the candidate), so it is no input of who wins.
+  const { definedAt: _profileAt, aptPhasing: _phasing, ...profileFacts } = profile;
   const repos = profile.repos.map((id) => {
     const repo = config.repos.get(id);
     if (repo === undefined) return null;

@@ -18,7 +18,7 @@ import type { VersionRecord } from './types.js';
 
 /** The staged columns, in the order each row's values are bound (`pushStagedValues`). */
 export const STAGED_COLUMNS =
-  'name, arch, epoch, version, release, evr, vendor, source_name, url, summary, build_time, sort_key, depends, pre_depends, conflicts, breaks, provides';
+  'name, arch, epoch, version, release, evr, vendor, source_name, url, summary, build_time, sort_key, depends, pre_depends, conflicts, breaks, provides, phased_percentage, phased_source_version';
 
 /** Their definitions: NOT NULL as in version_tracks, so a bad record fails as it is staged. */
 export const STAGED_COLUMN_DEFINITIONS = `
@@ -38,7 +38,9 @@ export const STAGED_COLUMN_DEFINITIONS = `
     pre_depends TEXT,
     conflicts   TEXT,
     breaks      TEXT,
-    provides    TEXT`;
+    provides    TEXT,
+    phased_percentage     INTEGER,
+    phased_source_version TEXT`;
 
 const KEY_COLUMNS = 'name, arch, epoch, version, release';
 
@@ -63,6 +65,8 @@ export function pushStagedValues(out: unknown[], r: VersionRecord, sortKey: stri
     d?.conflicts ?? null,
     d?.breaks ?? null,
     d?.provides ?? null,
+    d?.phasedUpdatePercentage ?? null,
+    d?.phasedSourceVersion ?? null,
   );
 }
 
@@ -154,8 +158,8 @@ export class ArrivalStaging {
     const first = Number(copied.lastInsertRowid) - copied.changes + 1;
     if (withRelations && copied.changes > 0) {
       db.prepare(
-        `INSERT INTO deb_relations (version_id, depends, pre_depends, conflicts, breaks, provides)
-         SELECT @first - 1 + o.position, s.depends, s.pre_depends, s.conflicts, s.breaks, s.provides
+        `INSERT INTO deb_relations (version_id, depends, pre_depends, conflicts, breaks, provides, phased_percentage, phased_source_version)
+         SELECT @first - 1 + o.position, s.depends, s.pre_depends, s.conflicts, s.breaks, s.provides, s.phased_percentage, s.phased_source_version
          FROM ${this.order} AS o JOIN ${this.table} AS s ON s.rowid = o.staged ORDER BY o.position`,
       ).run({ first });
     }

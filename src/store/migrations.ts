@@ -447,8 +447,22 @@ export const MIGRATIONS: readonly Migration[] = [
         breaks      TEXT,
         provides    TEXT
       ) STRICT;
-      INSERT INTO deb_relations SELECT * FROM temp.present_relations;
+      INSERT INTO deb_relations (version_id, depends, pre_depends, conflicts, breaks, provides)
+        SELECT version_id, depends, pre_depends, conflicts, breaks, provides FROM temp.present_relations;
       DROP TABLE temp.present_relations;
+    `,
+  },
+  {
+    version: 15,
+    name: 'phased updates',
+    // apt keeps back a version whose Phased-Update-Percentage this machine's draw exceeds
+    // (analysis/resolve/apt-phasing.ts): the percentage and the source version the draw is seeded
+    // with, beside the relations apt's upgrade reads. NULL: not phased. A version stored before
+    // this migration reads as not phased until its repo's next changed crawl stages it again.
+    sql: `
+      ALTER TABLE deb_relations ADD COLUMN phased_percentage INTEGER;
+      ALTER TABLE deb_relations ADD COLUMN phased_source_version TEXT;
+      CREATE INDEX deb_relations_phased ON deb_relations (version_id) WHERE phased_percentage IS NOT NULL;
     `,
   },
 ];

@@ -51,8 +51,8 @@ interface SnapshotHead {
  * the versions this commit opens.
  */
 function relationsFromStagingSql(only: string): string {
-  return `INSERT INTO deb_relations (version_id, depends, pre_depends, conflicts, breaks, provides)
-       SELECT v.id, s.depends, s.pre_depends, s.conflicts, s.breaks, s.provides
+  return `INSERT INTO deb_relations (version_id, depends, pre_depends, conflicts, breaks, provides, phased_percentage, phased_source_version)
+       SELECT v.id, s.depends, s.pre_depends, s.conflicts, s.breaks, s.provides, s.phased_percentage, s.phased_source_version
        FROM temp.staging_versions AS s
        JOIN version_tracks AS v INDEXED BY version_tracks_open
          ON v.repo_id = @repo AND v.last_seen IS NULL AND ${SAME_KEY('s', 'v')}
@@ -77,7 +77,7 @@ function prepareStatements(db: Db) {
     // the row's values in STAGED_COLUMNS order.
     stage: db.prepare(
       `INSERT INTO temp.staging_versions (${STAGED_COLUMNS}, staging_id)
-       VALUES (${Array(18).fill('?').join(', ')}) ON CONFLICT DO NOTHING`,
+       VALUES (${Array(STAGED_COLUMNS.split(',').length + 1).fill('?').join(', ')}) ON CONFLICT DO NOTHING`,
     ),
     dropStaging: db.prepare('DELETE FROM temp.staging_versions WHERE staging_id = ?'),
     // With no other update staging on this connection, emptying the whole table is SQLite's
@@ -142,6 +142,25 @@ function prepareStatements(db: Db) {
                         AND NOT EXISTS (SELECT 1 FROM deb_relations AS r WHERE r.version_id = v.id))`,
     ),
     relationsOfAll: db.prepare(relationsFromStagingSql('')),
+    // deb repos: a present version's phasing changes while it stays (Ubuntu raises a version's
+    // Phased-Update-Percentage every few hours, then drops it): the staged values win. Two narrow
+    // statements: the staged phased rows, and the stored phased rows (a partial index) whose
+    // staged stanza is no longer phased.
+    phasingOfStaged: db.prepare(
+      `UPDATE deb_relations AS r
+       SET phased_percentage = s.phased_percentage, phased_source_version = s.phased_source_version
+       FROM temp.staging_versions AS s
+       JOIN version_tracks AS v INDEXED BY version_tracks_open ON v.repo_id = @repo AND v.last_seen IS NULL AND ${SAME_KEY('s', 'v')}
+       WHERE s.staging_id = @sid AND s.phased_percentage IS NOT NULL AND r.version_id = v.id
+         AND (r.phased_percentage, r.phased_source_version) IS NOT (s.phased_percentage, s.phased_source_version)`,
+    ),
+    phasingEnded: db.prepare(
+      `UPDATE deb_relations AS r SET phased_percentage = NULL, phased_source_version = NULL
+       WHERE r.phased_percentage IS NOT NULL
+         AND EXISTS (SELECT 1 FROM version_tracks AS v
+                     JOIN temp.staging_versions AS s ON s.staging_id = @sid AND ${SAME_KEY('s', 'v')}
+                     WHERE v.id = r.version_id AND v.repo_id = @repo AND v.last_seen IS NULL AND s.phased_percentage IS NULL)`,
+    ),
     dnfFacts: db.prepare('INSERT INTO snapshot_dnf_facts (snapshot_id, facts) VALUES (?, ?)'),
     snapshot: db.prepare(
       `INSERT INTO snapshots
@@ -340,6 +359,10 @@ export class RepoUpdate extends StagedRepoUpdate {
     const opened = s.open.raw().all({ ...keys, at: fetchedAt }) as ChangedRow[];
     if (backfill) s.relationsOfAll.run(keys);
     else if (this.format === 'deb') s.relationsOfNew.run({ ...keys, at: fetchedAt });
+    if (this.format === 'deb') {
+      s.phasingOfStaged.run(keys);
+      s.phasingEnded.run(keys);
+    }
     recordVersionScreens(this.db, keys.repo, { closed, openedNames: opened.map((row) => row[0]), vendors: [...refreshedRows, ...opened].map((row) => row[1]) });
     const changedNames = [...new Set([...closed, ...refreshedRows, ...opened].map((row) => row[0]))];
     return { removed: closed.length, refreshed: refreshedRows.length, added: opened.length, changedNames };

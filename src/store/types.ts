@@ -64,6 +64,13 @@ export interface DebRelationFields {
   conflicts: string | null;
   breaks: string | null;
   provides: string | null;
+  /**
+   * Phased-Update-Percentage below 100 (apt's phased updates; absent or null: not phased), and for
+   * such a version its source version (apt draws each machine's share from the source name and
+   * version; null when not phased).
+   */
+  phasedUpdatePercentage?: number | null;
+  phasedSourceVersion?: string | null;
 }
 
 /**
@@ -75,6 +82,8 @@ export interface StoredDebRelations {
   name: string;
   arch: string;
   evr: string;
+  /** The version's source package name (the binary's own when its stanza names none). */
+  sourceName: string | null;
   fields: DebRelationFields | null;
 }
 

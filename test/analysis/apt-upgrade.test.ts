@@ -18,7 +18,7 @@ function resolution(name: string, installed: string, to: string | null, installe
 }
 
 function stored(name: string, evr: string, fields: Partial<DebRelationFields> | null): StoredDebRelations {
-  return { repoId: 'debian', name, arch: 'all', evr, fields: fields === null ? null : { ...NONE, ...fields } };
+  return { repoId: 'debian', name, arch: 'all', evr, sourceName: name, fields: fields === null ? null : { ...NONE, ...fields } };
 }
 
 function kept(out: { resolutions: Resolution[] }): string[] {

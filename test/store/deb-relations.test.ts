@@ -16,7 +16,7 @@ const T2 = Date.UTC(2025, 0, 2);
 const T3 = Date.UTC(2025, 0, 3);
 const T4 = Date.UTC(2025, 0, 4);
 
-const NONE: DebRelationFields = { depends: null, preDepends: null, conflicts: null, breaks: null, provides: null };
+const NONE: DebRelationFields = { depends: null, preDepends: null, conflicts: null, breaks: null, provides: null, phasedUpdatePercentage: null, phasedSourceVersion: null };
 
 function deb(name: string, version: string, relations: Partial<DebRelationFields> = {}): VersionRecord {
   return { ...rec(name, version, '1', { arch: 'amd64', vendor: null, buildTime: null }), debRelations: { ...NONE, ...relations } };
@@ -36,9 +36,9 @@ describe('deb relations in the store', () => {
     put(store, meta('debian', T1, 's1'), [deb('nodejs', '20.1', NODEJS), deb('npm', '9.2', { depends: 'nodejs' }), deb('plain', '1.0')]);
     const got = store.debRelations(['debian'], ['nodejs', 'plain', 'absent']).sort((a, b) => a.name.localeCompare(b.name));
     expect(got).toEqual([
-      { repoId: 'debian', name: 'nodejs', arch: 'amd64', evr: '20.1-1', fields: { ...NONE, ...NODEJS } },
+      { repoId: 'debian', name: 'nodejs', arch: 'amd64', evr: '20.1-1', sourceName: 'nodejs-src', fields: { ...NONE, ...NODEJS } },
       // Known to have none (not "unknown").
-      { repoId: 'debian', name: 'plain', arch: 'amd64', evr: '1.0-1', fields: NONE },
+      { repoId: 'debian', name: 'plain', arch: 'amd64', evr: '1.0-1', sourceName: 'plain-src', fields: NONE },
     ]);
     expect(store.debRelations([], ['nodejs'])).toEqual([]);
   });
@@ -69,6 +69,25 @@ describe('deb relations in the store', () => {
     expect(store.debRelations(['debian'], ['nodejs'])[0]!.fields).toBeNull();
     put(store, meta('debian', T3, 's2'), [...index, deb('npm', '9.2')]);
     expect(store.debRelations(['debian'], ['nodejs'])[0]!.fields).toEqual({ ...NONE, ...NODEJS });
+  });
+
+  it('a version\'s phasing follows each changed crawl while it stays: raised, dropped, and back to none', () => {
+    const store = memoryStore(DEBIAN);
+    const phased = (percentage: number | null) => deb('sudo', '1.9', { phasedUpdatePercentage: percentage, phasedSourceVersion: percentage === null ? null : '1.9-1' });
+    const phasing = () => {
+      const [row] = store.debRelations(['debian'], ['sudo']);
+      return [row!.fields?.phasedUpdatePercentage, row!.fields?.phasedSourceVersion];
+    };
+    put(store, meta('debian', T1, 's1'), [phased(10), deb('other', '1.0')]);
+    expect(phasing()).toEqual([10, '1.9-1']);
+    put(store, meta('debian', T2, 's2'), [phased(40), deb('other', '1.0')]);
+    expect(phasing()).toEqual([40, '1.9-1']);
+    put(store, meta('debian', T3, 's3'), [phased(null), deb('other', '1.0')]);
+    expect(phasing()).toEqual([null, null]);
+    put(store, meta('debian', T4, 's4'), [phased(0), deb('other', '1.0')]);
+    expect(phasing()).toEqual([0, '1.9-1']);
+    // The other version's row was never rewritten: only phasing moves.
+    expect(store.debRelations(['debian'], ['other'])[0]!.fields).toEqual(NONE);
   });
 
   it('rpm repos write no relation rows', () => {

@@ -308,6 +308,9 @@ export async function aptConfigForRoot(root: string, stateDir: string, opts: { a
     `Dir::Etc::parts ${q(path.join(etc, 'apt.conf.d') + '/')};`,
     `Dir::Etc::sourceparts ${q(sourceparts + '/')};`,
     `Dir::Log ${q(path.join(stateDir, 'log') + '/')};`,
+    // The machine is the root's (phased updates are drawn per machine-id); a root without one
+    // has none, as repoclash reads it.
+    `Dir::Etc::machine-id ${q(path.join(root, 'etc/machine-id'))};`,
     `APT::Architecture "${arch}";`,
     `APT::Architectures { "${arch}"; };`,
     'Acquire::Languages "none";',

@@ -14,13 +14,18 @@
  * that fixes another's problem in the same run (the broken package upgraded too) is no problem.
  * `apt-get dist-upgrade` / `full-upgrade` may install and remove, so its verdicts are untouched.
  *
+ * Before all that, both commands hold back a phased update this machine is not in the phase of
+ * (apt-phasing.ts): the package stays as if held, unless the move passes a security update.
+ *
  * Pure: relations come in as the Packages / dpkg status text (null: unknown, so never a reason).
  */
 import { compareDebVersions } from '../../formats/deb/version.js';
 import { parseRelationField } from '../../formats/deb/relations.js';
 import type { Relation } from '../../formats/types.js';
 import type { DebRelationFields, StoredDebRelations } from '../../store/index.js';
+import type { AptPhasing } from '../../config/types.js';
 import type { Candidate, Resolution } from '../types.js';
+import { ignoresPhasedVersion, phasingDraw } from './apt-phasing.js';
 
 /** One version's relations as apt reads them: Pre-Depends count as Depends. */
 interface AptRelations {
@@ -242,17 +247,26 @@ const MOVES = new Set(['upgrade', 'vendor-change', 'downgrade']);
  * installs and removes whatever else it needs). `installedRelations` gives the installed
  * versions' relations (the dpkg status, else the repos' copy of that version).
  */
-function applyAptKeptBack(resolutions: readonly Resolution[], targetRelations: RelationsLookup, installedRelations: (r: Resolution) => AptRelations | null): Resolution[] {
+function applyAptKeptBack(
+  resolutions: readonly Resolution[],
+  targetRelations: RelationsLookup,
+  installedRelations: (r: Resolution) => AptRelations | null,
+  phasedOut: ReadonlyMap<string, string> = new Map(),
+): Resolution[] {
   const unitsFor = (column: 'upgrade' | 'sync'): UpgradeUnit[] => {
     const units: UpgradeUnit[] = [];
     for (const r of resolutions) {
       if (!r.installed) continue;
+      const key = `${r.name}\t${r.arch}`;
       const [action, target] = column === 'upgrade' ? [r.upgradeAction, r.upgradeTo] : [r.syncAction, r.syncTo];
-      const to: Candidate | null | undefined = MOVES.has(action ?? '') ? target : null;
+      // A phased-out package stays put and, like a held one, is neither upgraded nor removed to
+      // make room (apt marks it kept and protects it from the resolver).
+      const phased = phasedOut.has(key);
+      const to: Candidate | null | undefined = MOVES.has(action ?? '') && !phased ? target : null;
       units.push({
-        key: `${r.name}\t${r.arch}`,
+        key,
         name: r.name,
-        held: r.installed.held === true,
+        held: r.installed.held === true || phased,
         installed: { evr: r.installed.evr, relations: installedRelations(r) },
         target: to ? { evr: to.evr, relations: targetRelations(to) } : null,
       });
@@ -260,13 +274,19 @@ function applyAptKeptBack(resolutions: readonly Resolution[], targetRelations: R
     return units;
   };
   const kept = keptBackUpgrades(unitsFor('upgrade'));
-  const anyHeld = resolutions.some((r) => r.installed?.held === true);
+  const anyHeld = phasedOut.size > 0 || resolutions.some((r) => r.installed?.held === true);
   const keptInSync = anyHeld ? keptBackUpgrades(unitsFor('sync'), 'full-upgrade') : new Map<string, string>();
-  if (kept.size === 0 && keptInSync.size === 0) return [...resolutions];
+  if (kept.size === 0 && keptInSync.size === 0 && phasedOut.size === 0) return [...resolutions];
   return resolutions.map((r) => {
     if (!r.installed) return r;
     const key = `${r.name}\t${r.arch}`;
     let out = r;
+    const phasedWhy = phasedOut.get(key);
+    if (phasedWhy !== undefined) {
+      if (r.upgradeTo && MOVES.has(r.upgradeAction ?? '')) out = { ...out, upgradeAction: 'kept-back', upgradeTo: null, keptBack: { wouldBe: r.upgradeAction!, to: r.upgradeTo, because: phasedWhy } };
+      if (r.syncTo && MOVES.has(r.syncAction ?? '')) out = { ...out, syncAction: 'kept-back', syncTo: null, keptBack: out.keptBack ?? { wouldBe: r.syncAction!, to: r.syncTo, because: phasedWhy } };
+      return out;
+    }
     const why = kept.get(key);
     if (why !== undefined && r.upgradeTo) out = { ...out, upgradeAction: 'kept-back', upgradeTo: null, keptBack: { wouldBe: r.upgradeAction!, to: r.upgradeTo, because: why } };
     const syncWhy = keptInSync.get(key);
@@ -283,7 +303,11 @@ function applyAptKeptBack(resolutions: readonly Resolution[], targetRelations: R
  * carrying that version. A note says how many upgrades could not be checked because their
  * relations were stored before repoclash kept them (never guessed: such an upgrade stands).
  */
-export function keepBackWithStoredRelations(resolutions: readonly Resolution[], stored: readonly StoredDebRelations[]): { resolutions: Resolution[]; notes: string[] } {
+export function keepBackWithStoredRelations(
+  resolutions: readonly Resolution[],
+  stored: readonly StoredDebRelations[],
+  phasing?: { host: AptPhasing; archiveOf: (repoId: string) => string | null },
+): { resolutions: Resolution[]; notes: string[] } {
   const exact = new Map<string, StoredDebRelations>();
   const anyRepo = new Map<string, DebRelationFields>();
   for (const s of stored) {
@@ -296,6 +320,7 @@ export function keepBackWithStoredRelations(resolutions: readonly Resolution[], 
     if (!parsed.has(fields)) parsed.set(fields, aptRelationsOf(fields));
     return parsed.get(fields)!;
   };
+  const phasedOut = phasing ? phasedOutUpgrades(resolutions, exact, phasing.host, phasing.archiveOf) : new Map<string, string>();
   const unknown = new Set<string>();
   const out = applyAptKeptBack(
     resolutions,
@@ -305,6 +330,7 @@ export function keepBackWithStoredRelations(resolutions: readonly Resolution[], 
       return parse(s?.fields);
     },
     (r) => parse(r.installed!.relations ?? anyRepo.get(`${r.installed!.name}\t${r.installed!.arch}\t${r.installed!.evr}`)),
+    phasedOut,
   );
   const notes =
     unknown.size === 0
@@ -314,4 +340,48 @@ export function keepBackWithStoredRelations(resolutions: readonly Resolution[], 
             'the store has no Depends/Conflicts/Breaks for them yet (stored before repoclash kept them; the repo\'s next changed crawl adds them)',
         ];
   return { resolutions: out, notes };
+}
+
+/**
+ * The installed packages whose move apt leaves aside on this machine because the version it would
+ * move to is phased (apt 2.6's upgrade and full-upgrade: a candidate with a Phased-Update-Percentage
+ * below 100, this machine's draw above it, and no security update on the way), by unit key, with why.
+ */
+function phasedOutUpgrades(
+  resolutions: readonly Resolution[],
+  stored: ReadonlyMap<string, StoredDebRelations>,
+  host: AptPhasing,
+  archiveOf: (repoId: string) => string | null,
+): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const r of resolutions) {
+    if (!r.installed) continue;
+    const to = MOVES.has(r.upgradeAction ?? '') ? r.upgradeTo : MOVES.has(r.syncAction ?? '') ? r.syncTo : null;
+    if (!to) continue;
+    const row = stored.get(relationsKey(to));
+    const percentage = row?.fields?.phasedUpdatePercentage ?? null;
+    if (row === undefined || percentage === null || percentage >= 100) continue;
+    const phased = { percentage, source: row.sourceName ?? to.name, sourceVersion: row.fields?.phasedSourceVersion ?? to.evr };
+    if (!ignoresPhasedVersion(phased, host)) continue;
+    if (passesSecurityUpdate(r, to.evr, archiveOf)) continue;
+    const share =
+      host.policy === 'never'
+        ? 'APT::Get::Never-Include-Phased-Updates is set'
+        : `this machine's draw is ${phasingDraw(phased.source, phased.sourceVersion, host.machineId!)}`;
+    out.set(`${r.name}\t${r.arch}`, `${to.name} ${to.evr} is a phased update (${percentage}% of machines so far) and ${share}`);
+  }
+  return out;
+}
+
+/**
+ * apt's exception to phasing: a version between the installed one and the phased candidate
+ * (both excluded) comes from an archive whose Suite ends in `-security`, so the move carries a
+ * security fix.
+ */
+function passesSecurityUpdate(r: Resolution, candidateEvr: string, archiveOf: (repoId: string) => string | null): boolean {
+  const installed = r.installed!.evr;
+  return r.ranked.some(({ candidate }) => {
+    if (compareDebVersions(candidate.evr, candidateEvr) >= 0 || compareDebVersions(candidate.evr, installed) <= 0) return false;
+    return archiveOf(candidate.repoId)?.endsWith('-security') === true;
+  });
 }

@@ -30,6 +30,7 @@ const NAMES = [
   'SHA256',
   'Size',
   'Section',
+  'Phased-Update-Percentage',
 ] as const;
 const FIELDS = new FieldSet(NAMES);
 type FieldName = (typeof NAMES)[number];
@@ -74,6 +75,19 @@ function internedText(stanza: Stanza, slot: Int32Array, field: FieldName): strin
 }
 
 /** Size: digits only; a loop is cheaper than a regular expression plus Number() per stanza. */
+/**
+ * Phased-Update-Percentage as apt 2.6 reads it (checked against apt-get): the leading digits
+ * (`+3`, `03`, `3.5`, `3x` are 3); above 100 apt warns and ignores it, a negative or non-numeric
+ * value is ignored silently; 100 is no phasing.
+ */
+export function phasedPercentage(text: string | null): number | null {
+  if (text === null) return null;
+  const m = /^\s*\+?(\d+)/.exec(text);
+  if (m === null) return null;
+  const n = Number(m[1]);
+  return n < 100 ? n : null;
+}
+
 function parseSize(text: string): number | null {
   if (text.length === 0 || text.length > 15) return null;
   let n = 0;
@@ -145,6 +159,7 @@ export function packageFromStanza(stanza: Stanza, where: ErrorLocation = {}): De
     sha256: fieldText(stanza, slot, 'SHA256'),
     size,
     section: internedText(stanza, slot, 'Section'),
+    phasedUpdatePercentage: phasedPercentage(fieldText(stanza, slot, 'Phased-Update-Percentage')),
   };
 }
 

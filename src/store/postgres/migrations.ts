@@ -213,6 +213,10 @@ const POSTGRES_SQL: Readonly<Record<number, string>> = {
       FROM version_tracks WHERE last_seen IS NOT NULL;
     DELETE FROM deb_relations WHERE version_id IN (SELECT id FROM version_tracks WHERE last_seen IS NOT NULL);
     DELETE FROM version_tracks WHERE last_seen IS NOT NULL;`,
+  15: `
+    ALTER TABLE deb_relations ADD COLUMN phased_percentage INTEGER;
+    ALTER TABLE deb_relations ADD COLUMN phased_source_version TEXT;
+    CREATE INDEX deb_relations_phased ON deb_relations (version_id) WHERE phased_percentage IS NOT NULL;`,
 };
 
 /** What a migration computes in JS after its SQL (the SQLite list's `fill`, over this backend's rows). */

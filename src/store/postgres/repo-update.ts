@@ -20,7 +20,7 @@ import type { ChangedRow } from '../screens.js';
 import { recordVersionScreens } from './screens.js';
 
 /** The staging table's columns, in the order stagingRow() gives them (the bulk-load bench loads the same rows). */
-export const STAGING_COLUMNS = ['staging_id', 'ord', 'name', 'arch', 'epoch', 'version', 'release', 'evr', 'vendor', 'source_name', 'url', 'summary', 'build_time', 'sort_key', 'depends', 'pre_depends', 'conflicts', 'breaks', 'provides'];
+export const STAGING_COLUMNS = ['staging_id', 'ord', 'name', 'arch', 'epoch', 'version', 'release', 'evr', 'vendor', 'source_name', 'url', 'summary', 'build_time', 'sort_key', 'depends', 'pre_depends', 'conflicts', 'breaks', 'provides', 'phased_percentage', 'phased_source_version'];
 
 const STAGING_DDL = `
   CREATE TEMP TABLE IF NOT EXISTS staging_versions (
@@ -42,7 +42,9 @@ const STAGING_DDL = `
     pre_depends TEXT,
     conflicts   TEXT,
     breaks      TEXT,
-    provides    TEXT
+    provides    TEXT,
+    phased_percentage     INTEGER,
+    phased_source_version TEXT
   );
   CREATE INDEX IF NOT EXISTS staging_versions_key ON staging_versions (staging_id, name, arch, epoch, version, release)`;
 
@@ -54,8 +56,8 @@ const STAGED = `(SELECT DISTINCT ON (${KEY}) * FROM staging_versions WHERE stagi
 
 /** As the SQLite update's: the present versions' relations from staging, `only` narrowing them. */
 function relationsFromStagingSql(only: string): string {
-  return `INSERT INTO deb_relations (version_id, depends, pre_depends, conflicts, breaks, provides)
-    SELECT v.id, s.depends, s.pre_depends, s.conflicts, s.breaks, s.provides
+  return `INSERT INTO deb_relations (version_id, depends, pre_depends, conflicts, breaks, provides, phased_percentage, phased_source_version)
+    SELECT v.id, s.depends, s.pre_depends, s.conflicts, s.breaks, s.provides, s.phased_percentage, s.phased_source_version
     FROM ${STAGED} AS s
     JOIN version_tracks AS v ON v.repo_id = $1 AND v.last_seen IS NULL AND ${SAME_KEY('s', 'v')}
     ${only}
@@ -101,6 +103,17 @@ const SQL = {
   relationsMissing: `SELECT EXISTS (SELECT 1 FROM version_tracks AS v WHERE v.repo_id = $1 AND v.last_seen IS NULL
       AND NOT EXISTS (SELECT 1 FROM deb_relations AS r WHERE r.version_id = v.id))`,
   relationsOfAll: relationsFromStagingSql(''),
+  // As the SQLite update's: a present version's phasing follows its staged stanza.
+  phasingOfStaged: `UPDATE deb_relations AS r
+    SET phased_percentage = s.phased_percentage, phased_source_version = s.phased_source_version
+    FROM ${STAGED} AS s
+    JOIN version_tracks AS v ON v.repo_id = $1 AND v.last_seen IS NULL AND ${SAME_KEY('s', 'v')}
+    WHERE s.phased_percentage IS NOT NULL AND r.version_id = v.id
+      AND (r.phased_percentage, r.phased_source_version) IS DISTINCT FROM (s.phased_percentage, s.phased_source_version)`,
+  phasingEnded: `UPDATE deb_relations AS r SET phased_percentage = NULL, phased_source_version = NULL
+    WHERE r.phased_percentage IS NOT NULL
+      AND EXISTS (SELECT 1 FROM version_tracks AS v JOIN ${STAGED} AS s ON ${SAME_KEY('s', 'v')}
+                  WHERE v.id = r.version_id AND v.repo_id = $1 AND v.last_seen IS NULL AND s.phased_percentage IS NULL)`,
   relationsOfNew: relationsFromStagingSql('WHERE v.first_seen = $3::bigint'),
   dnfFacts: `INSERT INTO snapshot_dnf_facts (snapshot_id, facts) VALUES ($1, $2)`,
 };
@@ -108,7 +121,7 @@ const SQL = {
 /** One record as a staging row: the update it belongs to, its arrival order, its fields and its sort key. */
 export function stagingRow(stagingId: number, ord: number, r: VersionRecord, sortKey: string): SqlValue[] {
   const deb = r.debRelations;
-  return [stagingId, ord, r.name, r.arch, r.epoch, r.version, r.release, r.evr, r.vendor, r.sourceName, r.url, r.summary, r.buildTime, sortKey, deb?.depends ?? null, deb?.preDepends ?? null, deb?.conflicts ?? null, deb?.breaks ?? null, deb?.provides ?? null];
+  return [stagingId, ord, r.name, r.arch, r.epoch, r.version, r.release, r.evr, r.vendor, r.sourceName, r.url, r.summary, r.buildTime, sortKey, deb?.depends ?? null, deb?.preDepends ?? null, deb?.conflicts ?? null, deb?.breaks ?? null, deb?.provides ?? null, deb?.phasedUpdatePercentage ?? null, deb?.phasedSourceVersion ?? null];
 }
 
 const stagingReady = new WeakSet<PgConnection>();
@@ -202,6 +215,10 @@ export class PgRepoUpdate extends StagedRepoUpdate {
         const opened = this.db.rows(SQL.open, [repoId, sid, fetchedAt]) as ChangedRow[];
         if (backfill) this.db.rows(SQL.relationsOfAll, [repoId, sid]);
         else if (this.format === 'deb') this.db.rows(SQL.relationsOfNew, [repoId, sid, fetchedAt]);
+        if (this.format === 'deb') {
+          this.db.rows(SQL.phasingOfStaged, [repoId, sid]);
+          this.db.rows(SQL.phasingEnded, [repoId, sid]);
+        }
         recordVersionScreens(this.db, repoId, { closed, openedNames: opened.map((row) => row[0]), vendors: [...refreshedRows, ...opened].map((row) => row[1]) });
         const snapshotId = this.db.value<number>(SQL.snapshot, [
           repoId,

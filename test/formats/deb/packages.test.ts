@@ -90,7 +90,15 @@ describe('parsePackages', () => {
       sha256: '0f1e2d3c4b5a69788796a5b4c3d2e1f00f1e2d3c4b5a69788796a5b4c3d2e1f0',
       size: 45678,
       section: 'utils',
+      phasedUpdatePercentage: null,
     } satisfies DebPackage);
+  });
+
+  it('reads Phased-Update-Percentage as apt does: the leading number, below 100', async () => {
+    const values = ['30', '0', '+3', '03', '3.5', '3x', '100', '150', '-5', 'abc'];
+    const text = values.map((v, i) => stanza({ name: `p${i}`, version: '1.0-1', extra: [`Phased-Update-Percentage: ${v}`] })).join('\n') + '\n' + stanza({ name: 'plain', version: '1.0-1' });
+    const pkgs = await parseAll(text);
+    expect(pkgs.map((p) => p.phasedUpdatePercentage)).toEqual([30, 0, 3, 3, 3, 3, null, null, null, null, null]);
   });
 
   it('takes the source name from the binary when Source is absent, and a bare Source without version', async () => {
@@ -213,7 +221,9 @@ with open(sys.argv[1]) as f:
             'providesText': opt(fold(s.get('Provides'))), 'depends': opt(fold(s.get('Depends'))), 'preDepends': opt(fold(s.get('Pre-Depends'))),
             'conflicts': opt(fold(s.get('Conflicts'))), 'breaks': opt(fold(s.get('Breaks'))), 'replaces': opt(fold(s.get('Replaces'))),
             'multiArch': opt(s.get('Multi-Arch')), 'filename': opt(s.get('Filename')), 'sha256': opt(s.get('SHA256')),
-            'size': int(s['Size']) if s.get('Size') else None, 'section': opt(s.get('Section'))})
+            'size': int(s['Size']) if s.get('Size') else None, 'section': opt(s.get('Section')),
+            # Generated values are plain numbers: apt takes one below 100 as the percentage.
+            'phasedUpdatePercentage': int(s['Phased-Update-Percentage']) if int(s.get('Phased-Update-Percentage') or 100) < 100 else None})
 json.dump(out, sys.stdout)
 `;
 
@@ -241,6 +251,7 @@ function generatedIndex(count: number): string {
     if (rand(2)) lines.push(`Depends: libc6 (>= 2.36), alt-${i} | other-${i % 3} (>> ${pick(versions)}),`, ` python3:any`);
     if (rand(5) === 0) lines.push(`Pre-Depends: dpkg (>= 1.15.6~)`);
     if (rand(2)) lines.push(`Multi-Arch: ${pick(['same', 'foreign', 'allowed'])}`);
+    if (rand(6) === 0) lines.push(`Phased-Update-Percentage: ${pick(['0', '10', '99', '100'])}`);
     lines.push(`X-Unknown-Field-${i % 3}: value`);
     lines.push(`Description: summary of ${name} ✓  `, ' first line of the body', ' .', `  ${pick(maintainers)}`);
     lines.push(`Section: ${pick(['utils', 'libs', 'non-free/net'])}`, `Filename: pool/main/p/${name}.deb`, `Size: ${rand(1000000)}`, `SHA256: ${'0123456789abcdef'.repeat(4)}`);
