@@ -13,6 +13,7 @@ import { Store } from '../../src/store/index.js';
 import { SqliteStore } from '../../src/store/sqlite-store.js';
 import { execTool } from '../support/exec.js';
 import { cliArgs } from '../support/paths.js';
+import { LATEST_SCHEMA_VERSION } from '../../src/store/migrations.js';
 import { BACK_TO_SCHEMA_13, meta, put, rec, tempDir } from '../support/store-builders.js';
 
 const work = tempDir();
@@ -59,8 +60,8 @@ describe('a read-only store of an older schema', () => {
   it('audit says it is older and cannot be migrated here (read-only file), or that it is read-only (read-only directory too); check says why it cannot read it', async () => {
     chmodSync(work.dir, 0o755);
     const inWritableDir = oldStore(path.join(work.dir, 'rw'));
-    expect(await asUser(['audit'], inWritableDir)).toContain('the store has schema version 13, older than 14, and cannot be migrated: it is read-only here');
-    expect(await asUser(['check', 'a'], inWritableDir)).toContain('older than 14; open it writable (run a crawl) to migrate');
+    expect(await asUser(['audit'], inWritableDir)).toContain(`the store has schema version 13, older than ${LATEST_SCHEMA_VERSION}, and cannot be migrated: it is read-only here`);
+    expect(await asUser(['check', 'a'], inWritableDir)).toContain(`older than ${LATEST_SCHEMA_VERSION}; open it writable (run a crawl) to migrate`);
 
     const inReadOnlyDir = oldStore(path.join(work.dir, 'ro'));
     chmodSync(path.join(work.dir, 'ro'), 0o555);

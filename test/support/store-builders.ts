@@ -69,7 +69,16 @@ export function put(store: Store, m: SnapshotMeta, records: Iterable<VersionReco
  * Back to schema 13 (either store): closed intervals as rows of version_tracks (ids kept, no text,
  * as migration 11 left them), no version_closed. Tests of earlier migrations run these first.
  */
+/** Undo migration 15 (phased updates) on either store: what a store at schema 14 holds. */
+export const BACK_TO_SCHEMA_14: readonly string[] = [
+  'DROP INDEX deb_relations_phased',
+  'ALTER TABLE deb_relations DROP COLUMN phased_percentage',
+  'ALTER TABLE deb_relations DROP COLUMN phased_source_version',
+  'DELETE FROM schema_version WHERE version >= 15',
+];
+
 export const BACK_TO_SCHEMA_13: readonly string[] = [
+  ...BACK_TO_SCHEMA_14,
   `INSERT INTO version_tracks
      (id, repo_id, name, arch, epoch, version, release, evr, vendor, source_name, url, summary, build_time, first_seen, last_seen, sort_key)
    SELECT id, repo_id, name, arch, epoch, version, release, evr, vendor, NULL, NULL, NULL, build_time, first_seen, last_seen, sort_key
