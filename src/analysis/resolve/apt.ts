@@ -443,6 +443,12 @@ export function resolveApt(input: ResolveInput): Resolution[] {
       if (action !== 'none') to = winner;
       if (action === 'upgrade' && to && isVendorChange(to, versions.get(inst.evr))) action = 'vendor-change';
     }
+    if (inst.held === true && action === 'downgrade') {
+      // A held package's downgrade (a pin ≥ 1000) is not done, and apt does not list it as kept
+      // back either (its kept-back list is of upgrades): for apt nothing happens to it.
+      out.push({ name, arch: inst.arch, winner, ranked, reason: `${reason}; not done: ${name} is held (dpkg selection hold: apt-mark hold)`, versionPriorities, installed: inst, upgradeAction: 'none', upgradeTo: null, syncAction: 'none', syncTo: null });
+      continue;
+    }
     if (inst.held === true && to !== null) {
       // pkgDepCache never marks a held package for a change: upgrade and full-upgrade alike list
       // it as kept back, whatever its candidate. The candidate (apt-cache policy) stays as it is.

@@ -1,0 +1,67 @@
+/**
+ * The disagreements test/host/apt-differential.test.ts found between repoclash and real apt, each
+ * reduced to a small fixed world and compared with real apt the same way (winners with nothing
+ * installed, `host` verdicts against apt-get -s upgrade / dist-upgrade, vendor changes). Each case
+ * also asserts what apt itself does, so the scenario means what it says.
+ */
+import { mkdtemp } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildWorldRepos, compareHost } from '../support/apt-differential.js';
+import { makeThrowawayKey, type GpgKey } from '../support/gpg.js';
+import { startRepoServer, type RepoServer } from '../support/http-server.js';
+import type { AptWorld, WorldHost, WorldRepo } from '../support/random-apt-world.js';
+import { tearDown } from '../support/teardown.js';
+
+let work: string;
+let server: RepoServer;
+let key: GpgKey;
+
+beforeAll(async () => {
+  work = await mkdtemp(path.join(os.tmpdir(), 'rc-apt-diff-cases-'));
+  key = await makeThrowawayKey(path.join(work, 'key'));
+  server = await startRepoServer({ root: path.join(work, 'srv') });
+});
+
+afterAll(() => tearDown(work, server, key));
+
+const repo = (dir: string, origin: string, suite: string, packages: Array<[string, string]>, more: Partial<WorldRepo['suite']> = {}): WorldRepo => ({
+  dir,
+  site: '127.0.0.1',
+  suite: { suite, origin, label: origin, components: ['main'], architectures: ['amd64'], ...more, packages: { main: packages.map(([name, version]) => ({ name, version })) } },
+});
+
+const host = (label: string, over: Partial<WorldHost>): WorldHost => ({ label, sources: [0], preferences: '', defaultRelease: null, installed: [], ...over });
+
+/** Build the world (its seed number only names its directory) and compare each host with apt. */
+async function check(world: AptWorld) {
+  await buildWorldRepos(world, path.join(work, 'srv'), key);
+  const out = [];
+  for (const h of world.hosts) out.push(await compareHost(world, h, path.join(work, `s${world.seed}`), server.url, key));
+  return out;
+}
+
+describe('disagreements the differential test found, fixed', () => {
+  it('seed 4: a held package whose candidate is a downgrade (pin ≥ 1000): apt neither downgrades it nor lists it as kept back; repoclash says stranded, not kept-back', async () => {
+    const world: AptWorld = {
+      seed: 1004,
+      repos: [repo('r0', 'Distro', 'stable', [['delta', '0.9-1'], ['echo', '0.9-1']])],
+      hosts: [
+        host('held-down', {
+          preferences: 'Package: *\nPin: release a=stable\nPin-Priority: 1001\n',
+          installed: [
+            { name: 'delta', version: '1.0-1', status: 'hold ok installed' },
+            // Control: not held, so apt downgrades it.
+            { name: 'echo', version: '1.0-1' },
+          ],
+        }),
+      ],
+    };
+    const [result] = await check(world);
+    expect(result!.disagreements).toEqual([]);
+    const by = new Map(result!.report!.packages.map((p) => [p.name, p]));
+    expect(by.get('echo')).toMatchObject({ action: 'downgrade', syncAction: 'downgrade' });
+    expect(by.get('delta')).toMatchObject({ action: 'stranded', syncAction: 'stranded', to: null });
+  }, 120_000);
+});
