@@ -2,7 +2,10 @@
 import { runAudit } from '../analysis/audit.js';
 import { readInstalledDatabase, readInstalledFile } from '../host/installed.js';
 import { repoLabel } from '../config/repo-identity.js';
-import { UsageError } from '../errors.js';
+import { ConfigError, UsageError } from '../errors.js';
+import { aptDefaultReleaseAvailable } from '../analysis/resolve/apt.js';
+import type { AptReleaseFacts } from '../analysis/types.js';
+import type { ProfileConfig } from '../config/types.js';
 import { buildHostReport } from '../host/risks.js';
 import { DEFAULT_FAIL_ON, HOST_RISK_KINDS, type HostReport } from '../host/types.js';
 import { renderHostOneline, renderHostText } from '../report/host-render.js';
@@ -37,6 +40,7 @@ export async function runHostCommand(options: HostOptions): Promise<number> {
   const now = Date.now();
   const checked = await queryStore(run, CRAWL_FIRST, (store) => {
     const data = loadHostData(store, run.config, profile, installed.packages, now);
+    refuseUnavailableDefaultRelease(profile, data.input.releases);
     const report = buildHostReport({
       profile,
       repos: data.repos,
@@ -77,6 +81,20 @@ export async function runHostCommand(options: HostOptions): Promise<number> {
   // --quiet: silent when clean, the full story otherwise (cron mails whatever is printed).
   if (!options.quiet || code !== ExitCode.ok) process.stdout.write(renderHost(report, options));
   return code;
+}
+
+/**
+ * apt refuses every command on a host whose APT::Default-Release names no release of its sources;
+ * so does `host`, rather than predict an upgrade apt will not run. Decided only when every repo of
+ * the host has Release facts (a repo without data could be the one it names).
+ */
+function refuseUnavailableDefaultRelease(profile: ProfileConfig, releases: ReadonlyMap<string, AptReleaseFacts>): void {
+  const wanted = profile.defaultRelease;
+  if (profile.format !== 'deb' || wanted === undefined || wanted === '') return;
+  const facts = profile.repos.map((id) => releases.get(id));
+  if (!facts.every((f): f is AptReleaseFacts => f !== undefined)) return;
+  if (aptDefaultReleaseAvailable(wanted, facts)) return;
+  throw new ConfigError(`APT::Default-Release "${wanted}" names no release of this host's sources (archive, codename or version), so apt refuses to run: "The value '${wanted}' is invalid for APT::Default-Release as such a release is not available in the sources"`);
 }
 
 function renderHost(report: HostReport, options: HostOptions): string {

@@ -64,4 +64,37 @@ describe('disagreements the differential test found, fixed', () => {
     expect(by.get('echo')).toMatchObject({ action: 'downgrade', syncAction: 'downgrade' });
     expect(by.get('delta')).toMatchObject({ action: 'stranded', syncAction: 'stranded', to: null });
   }, 120_000);
+
+  it('seed 1: APT::Default-Release names no release of the sources: apt refuses to run, and so does repoclash host (exit 2), instead of predicting', async () => {
+    const world: AptWorld = {
+      seed: 1001,
+      repos: [repo('r0', 'Distro', 'stable', [['delta', '1.0-1']], { codename: 'bookworm', version: '12' })],
+      hosts: [
+        host('no-such-release', { defaultRelease: 'nosuch', installed: [{ name: 'delta', version: '0.9-1' }] }),
+        // Controls apt accepts: the codename, the version, a glob, and release data (always accepted).
+        host('codename', { defaultRelease: 'bookworm', installed: [{ name: 'delta', version: '0.9-1' }] }),
+        host('version', { defaultRelease: '12', installed: [{ name: 'delta', version: '0.9-1' }] }),
+        host('glob', { defaultRelease: 'book*', installed: [{ name: 'delta', version: '0.9-1' }] }),
+        host('release-data', { defaultRelease: 'a=nosuch', installed: [{ name: 'delta', version: '0.9-1' }] }),
+      ],
+    };
+    const [refused, ...accepted] = await check(world);
+    expect(refused!.report).toBeNull();
+    expect(refused!.disagreements).toEqual([]);
+    for (const r of accepted) {
+      expect(r.disagreements).toEqual([]);
+      expect(r.report!.packages.find((p) => p.name === 'delta')).toMatchObject({ action: 'upgrade', to: { evr: '1.0-1' } });
+    }
+  }, 120_000);
+
+  it('a Pin-Priority of 0: apt refuses to run ("No priority (or zero) specified for pin"), and so does repoclash host (exit 2)', async () => {
+    const world: AptWorld = {
+      seed: 1006,
+      repos: [repo('r0', 'Distro', 'stable', [['delta', '1.0-1']])],
+      hosts: [host('zero', { preferences: 'Package: delta\nPin: release a=stable\nPin-Priority: 0\n', installed: [{ name: 'delta', version: '0.9-1' }] })],
+    };
+    const [result] = await check(world);
+    expect(result!.report).toBeNull();
+    expect(result!.disagreements).toEqual([]);
+  }, 120_000);
 });

@@ -144,7 +144,7 @@ function randomPreferences(random: Random, repos: readonly WorldRepo[], versions
 function randomDefaultRelease(random: Random, repos: readonly WorldRepo[]): string | null {
   if (!chance(random, 0.2)) return null;
   const s = pick(random, repos).suite;
-  return pick(random, [s.suite, s.codename ?? s.suite, s.version ?? s.suite]);
+  return pick(random, [s.suite, s.codename ?? s.suite, s.version ?? s.suite, 'nosuch', 'a=nosuch', 'book*']);
 }
 
 function randomInstalled(random: Random, byName: ReadonlyMap<string, DebSpec[]>, archOfVersion: ReadonlyMap<string, string>): DpkgStatusEntry[] {

@@ -101,6 +101,21 @@ function normaliseConditions(c: ReleaseConditions): ReleaseConditions & { releas
   return c;
 }
 
+/**
+ * Whether apt 2.6 accepts APT::Default-Release: pkgPolicy refuses to start ("The value '…' is
+ * invalid for APT::Default-Release as such a release is not available in the sources", every
+ * apt-get command fails) unless some package file's archive, codename or version matches it (glob
+ * or /regex/), or it is `K=…` release data. The dpkg status file is a package file of archive `now`.
+ */
+export function aptDefaultReleaseAvailable(defaultRelease: string, releases: Iterable<AptReleaseFacts>): boolean {
+  if (defaultRelease.length > 2 && defaultRelease[1] === '=') return true;
+  if (aptExpressionMatches(defaultRelease, STATUS_ARCHIVE)) return true;
+  for (const f of releases) {
+    if (aptExpressionMatches(defaultRelease, f.archive) || aptExpressionMatches(defaultRelease, f.codename) || aptExpressionMatches(defaultRelease, f.version)) return true;
+  }
+  return false;
+}
+
 /** MatchVer: case-insensitive equality, or prefix when the pattern ended in `*`. */
 function matchVersionText(value: string | null, pattern: string): boolean {
   if (value === null) return false;
