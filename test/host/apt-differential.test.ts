@@ -7,7 +7,7 @@
  * every installed package's `host` verdict what `apt-get -s upgrade` / `dist-upgrade` do
  * (test/support/apt-differential.ts). A failure prints the seed and the host to replay.
  *
- * REPOCLASH_FUZZ_SEEDS=N (default 4) and REPOCLASH_FUZZ_FIRST_SEED=S (default 1) choose the seeds:
+ * REPOCLASH_FUZZ_SEEDS=N (default 6, ~50 s alone) and REPOCLASH_FUZZ_FIRST_SEED=S (default 1) choose the seeds:
  * a long local run is `REPOCLASH_FUZZ_SEEDS=200 npx vitest run test/host/apt-differential.test.ts`;
  * REPOCLASH_FUZZ_KEEP=1 keeps the work directory.
  */
@@ -22,7 +22,7 @@ import { describeHost, generateAptWorld } from '../support/random-apt-world.js';
 import { seededRandom } from '../support/seeded-random.js';
 import { tearDown } from '../support/teardown.js';
 
-const SEEDS = Number(process.env['REPOCLASH_FUZZ_SEEDS'] ?? 4);
+const SEEDS = Number(process.env['REPOCLASH_FUZZ_SEEDS'] ?? 6);
 const FIRST_SEED = Number(process.env['REPOCLASH_FUZZ_FIRST_SEED'] ?? 1);
 const HOSTS_PER_WORLD = 3;
 
