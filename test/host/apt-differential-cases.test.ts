@@ -97,4 +97,48 @@ describe('disagreements the differential test found, fixed', () => {
     expect(result!.report).toBeNull();
     expect(result!.disagreements).toEqual([]);
   }, 120_000);
+
+  it('seed 1: a new version Depends on an installed package at a version its candidate does not reach: dist-upgrade keeps it back too, and so does repoclash', async () => {
+    const dep = (name: string, version: string, depends: string) => ({ name, version, depends: [depends] });
+    const world: AptWorld = {
+      seed: 1011,
+      repos: [
+        {
+          dir: 'r0',
+          site: '127.0.0.1',
+          suite: {
+            suite: 'stable',
+            origin: 'Distro',
+            label: 'Distro',
+            components: ['main'],
+            architectures: ['amd64'],
+            packages: {
+              main: [
+                // beta's new version needs dingo older than the one installed: apt installs only candidates.
+                dep('beta', '2.0-1', 'dingo (<< 1.0-1)'),
+                { name: 'dingo', version: '2.0-1' },
+                // Control: echo's new version needs golf, not installed: full-upgrade installs it.
+                dep('echo', '2.0-1', 'golf (>= 1.0)'),
+                { name: 'golf', version: '1.0-1' },
+              ],
+            },
+          },
+        },
+      ],
+      hosts: [
+        host('unmeetable', {
+          installed: [
+            { name: 'beta', version: '1.0-1' },
+            { name: 'dingo', version: '2.0-1' },
+            { name: 'echo', version: '1.0-1' },
+          ],
+        }),
+      ],
+    };
+    const [result] = await check(world);
+    expect(result!.disagreements).toEqual([]);
+    const by = new Map(result!.report!.packages.map((p) => [p.name, p]));
+    expect(by.get('beta')).toMatchObject({ action: 'kept-back', syncAction: 'kept-back' });
+    expect(by.get('echo')).toMatchObject({ action: 'kept-back', syncAction: 'upgrade', syncTo: { evr: '2.0-1' } });
+  }, 120_000);
 });

@@ -12,7 +12,9 @@
  *   Conflicts / Breaks now hit the new version): the upgrade that breaks it is kept back.
  * Keeping one package back can break another's upgrade, so this runs to a fixed point. An upgrade
  * that fixes another's problem in the same run (the broken package upgraded too) is no problem.
- * `apt-get dist-upgrade` / `full-upgrade` may install and remove, so its verdicts are untouched.
+ * `apt-get dist-upgrade` / `full-upgrade` may install and remove, so it keeps back only what
+ * that cannot mend: a Depends no candidate meets (an installed package at a version that does not
+ * satisfy it, a name whose candidate does not), and what a held package blocks.
  *
  * Before all that, both commands hold back a phased update this machine is not in the phase of
  * (apt-phasing.ts): the package stays as if held, unless the move passes a security update.
@@ -157,17 +159,37 @@ function installedText(entries: readonly StateEntry[]): string {
  */
 type Strictness = 'upgrade' | 'full-upgrade';
 
+/**
+ * The version full-upgrade would install of a name no installed package has: its candidate; null
+ * when apt has none (every version pinned away); undefined for a name the profile does not ship as
+ * a package (perhaps a virtual one some package provides: then it is taken as installable).
+ */
+export type CandidateOf = (name: string) => string | null | undefined;
+
+/**
+ * Whether full-upgrade can meet a Depends alternative the resulting system does not: by installing
+ * the candidate of a name that is not installed. It installs candidates only, so an installed
+ * package whose full-upgrade version does not satisfy it (held or not: apt never moves it to
+ * another version than its candidate) cannot.
+ */
+function fullUpgradeCanMeet(rel: Relation, state: SystemState, candidateOf: CandidateOf): boolean {
+  if (state.nameOf(rel).length > 0) return false;
+  const candidate = candidateOf(bareName(rel.name));
+  return candidate === undefined || (candidate !== null && versionSatisfies(candidate, rel));
+}
+
 /** Why the entry's new version cannot be installed without installing or removing something. */
-function forwardProblem(e: StateEntry, state: SystemState, strictness: Strictness): string | null {
+function forwardProblem(e: StateEntry, state: SystemState, strictness: Strictness, candidateOf: CandidateOf): string | null {
   const rels = e.relations;
   if (rels === null) return null;
   for (const group of rels.depends) {
     if (group.some((rel) => state.matches(rel).length > 0)) continue;
     const present = group.flatMap((rel) => state.nameOf(rel));
-    // full-upgrade installs what a Depends needs, unless each alternative is a held package.
-    if (strictness === 'full-upgrade' && !group.every((rel) => state.nameOf(rel).some((x) => x.unit.held))) continue;
+    // full-upgrade installs what a Depends needs, when some alternative's candidate meets it.
+    if (strictness === 'full-upgrade' && group.some((rel) => fullUpgradeCanMeet(rel, state, candidateOf))) continue;
     const text = group.map(relationText).join(' | ');
-    const why = strictness === 'upgrade' ? 'upgrade installs no new packages' : 'it is held';
+    const heldOnly = present.length > 0 && present.every((x) => x.unit.held);
+    const why = strictness === 'upgrade' ? 'upgrade installs no new packages' : heldOnly ? 'it is held' : 'full-upgrade installs only candidates, and none satisfies it';
     return `${e.unit.name} ${e.evr} Depends: ${text}, ${present.length > 0 ? `but ${installedText(present)} would be there` : 'which is not installed'} (${why})`;
   }
   for (const [field, list] of [['Conflicts', rels.conflicts], ['Breaks', rels.breaks]] as const) {
@@ -212,7 +234,7 @@ function reverseProblems(e: StateEntry, before: SystemState, after: SystemState)
 }
 
 /** The upgrades `apt-get upgrade` (or full-upgrade) keeps back, by unit key, with why. */
-function keptBackUpgrades(units: readonly UpgradeUnit[], strictness: Strictness = 'upgrade'): Map<string, string> {
+function keptBackUpgrades(units: readonly UpgradeUnit[], strictness: Strictness = 'upgrade', candidateOf: CandidateOf = () => undefined): Map<string, string> {
   const kept = new Map<string, string>();
   const before = installedState(units);
   for (;;) {
@@ -220,7 +242,7 @@ function keptBackUpgrades(units: readonly UpgradeUnit[], strictness: Strictness 
     const newly = new Map<string, string>();
     for (const e of state.entries) {
       if (e.changed) {
-        const why = forwardProblem(e, state, strictness);
+        const why = forwardProblem(e, state, strictness, candidateOf);
         if (why !== null) newly.set(e.unit.key, why);
       } else if (strictness === 'upgrade' || e.unit.held) {
         for (const p of reverseProblems(e, before, state)) if (!newly.has(p.culprit.unit.key)) newly.set(p.culprit.unit.key, p.why);
@@ -274,8 +296,9 @@ function applyAptKeptBack(
     return units;
   };
   const kept = keptBackUpgrades(unitsFor('upgrade'));
-  const anyHeld = phasedOut.size > 0 || resolutions.some((r) => r.installed?.held === true);
-  const keptInSync = anyHeld ? keptBackUpgrades(unitsFor('sync'), 'full-upgrade') : new Map<string, string>();
+  // What full-upgrade could install: the candidates of the names nothing installed has.
+  const candidates = new Map(resolutions.filter((r) => !r.installed).map((r) => [r.name, r.winner?.evr ?? null]));
+  const keptInSync = keptBackUpgrades(unitsFor('sync'), 'full-upgrade', (name) => candidates.get(name));
   if (kept.size === 0 && keptInSync.size === 0 && phasedOut.size === 0) return [...resolutions];
   return resolutions.map((r) => {
     if (!r.installed) return r;
