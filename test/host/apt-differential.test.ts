@@ -7,7 +7,7 @@
  * every installed package's `host` verdict what `apt-get -s upgrade` / `dist-upgrade` do
  * (test/support/apt-differential.ts). A failure prints the seed and the host to replay.
  *
- * REPOCLASH_FUZZ_SEEDS=N (default 6, ~50 s alone) and REPOCLASH_FUZZ_FIRST_SEED=S (default 1) choose the seeds:
+ * REPOCLASH_FUZZ_SEEDS=N (default 4, ~35 s alone) and REPOCLASH_FUZZ_FIRST_SEED=S (default 1) choose the seeds:
  * a long local run is `REPOCLASH_FUZZ_SEEDS=200 npx vitest run test/host/apt-differential.test.ts`;
  * REPOCLASH_FUZZ_KEEP=1 keeps the work directory.
  */
@@ -22,7 +22,7 @@ import { describeHost, generateAptWorld } from '../support/random-apt-world.js';
 import { seededRandom } from '../support/seeded-random.js';
 import { tearDown } from '../support/teardown.js';
 
-const SEEDS = Number(process.env['REPOCLASH_FUZZ_SEEDS'] ?? 6);
+const SEEDS = Number(process.env['REPOCLASH_FUZZ_SEEDS'] ?? 4);
 const FIRST_SEED = Number(process.env['REPOCLASH_FUZZ_FIRST_SEED'] ?? 1);
 const HOSTS_PER_WORLD = 3;
 
@@ -51,8 +51,8 @@ describe('repoclash vs real apt on random repos, preferences and installed state
       compared += result.compared;
       if (result.disagreements.length > 0) failures.push(`${describeHost(world, host)}\n  disagreements:\n${result.disagreements.map((d) => `    ${d}`).join('\n')}`);
     }
-    // Each host has names and installed packages to compare: a world that compares nothing tests nothing.
-    expect(compared).toBeGreaterThan(world.hosts.length * 5);
+    // Every host compares something (a host apt refuses counts once): a world that compares nothing tests nothing.
+    expect(compared).toBeGreaterThanOrEqual(world.hosts.length);
     expect(failures, `replay: REPOCLASH_FUZZ_FIRST_SEED=${seed} REPOCLASH_FUZZ_SEEDS=1\n${failures.join('\n\n')}`).toEqual([]);
   }, 300_000);
 });

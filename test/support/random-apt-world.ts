@@ -7,6 +7,7 @@
  * seed builds is a plain value, so `describeHost` can print a failing case to replay.
  */
 import type { DpkgStatusEntry } from './apt.js';
+import { compareDebVersions } from '../../src/formats/deb/version.js';
 import type { DebSpec, DebSuite } from './deb-repo.js';
 import { chance, pick, type Random } from './seeded-random.js';
 
@@ -47,9 +48,22 @@ function randomVersion(random: Random): string {
   return `${epoch}${pick(random, UPSTREAMS)}${revision === null ? '' : `-${revision}`}`;
 }
 
+/**
+ * Now and then a Depends or Breaks on another name of the world, plain or versioned against a
+ * version seen so far: what `apt-get upgrade` keeps back when it would need an install or removal.
+ */
+function randomRelations(random: Random, self: string, used: ReadonlyMap<string, string[]>): Pick<DebSpec, 'depends' | 'extraFields'> {
+  if (!chance(random, 0.2)) return {};
+  const other = pick(random, WORLD_NAMES.filter((n) => n !== self));
+  const seen = used.get(other) ?? [];
+  const bound = seen.length > 0 ? pick(random, seen) : '1.0-1';
+  if (chance(random, 0.7)) return { depends: [pick(random, [other, `${other} (>= ${bound})`, `${other} (<< ${bound})`])] };
+  return { extraFields: { Breaks: `${other} (<< ${bound})` } };
+}
+
 const maybe = <T>(random: Random, p: number, value: T): T | undefined => (chance(random, p) ? value : undefined);
 
-function randomRepo(random: Random, index: number, used: Map<string, string[]>, archOf: Map<string, string>, archOfVersion: Map<string, string>): WorldRepo {
+function randomRepo(random: Random, index: number, used: Map<string, string[]>, archOf: Map<string, string>, specOfVersion: Map<string, DebSpec>): WorldRepo {
   const component = pick(random, ['main', 'main', 'contrib', 'non-free']);
   const packages: DebSpec[] = [];
   for (const name of WORLD_NAMES) {
@@ -59,11 +73,12 @@ function randomRepo(random: Random, index: number, used: Map<string, string[]>, 
     const version = seen.length > 0 && chance(random, 0.3) ? pick(random, seen) : randomVersion(random);
     used.set(name, [...seen, version]);
     // A name's arch is mostly one across repos; sometimes `all` here and amd64 there (one package
-    // to apt). Never one version string under two arches: apt keeps those as two versions, which
-    // repoclash does not model (README, `repoclash host`: not modelled).
-    const arch = archOfVersion.get(`${name}=${version}`) ?? (chance(random, 0.85) ? archOf.get(name)! : pick(random, ['all', 'amd64']));
-    archOfVersion.set(`${name}=${version}`, arch);
-    packages.push({ name, version, arch });
+    // to apt). One version string is one build everywhere (arch, relations): apt keeps builds
+    // that differ as two versions of one string, which repoclash does not model (docs/commands/host.md).
+    const key = `${name}=${version}`;
+    const spec = specOfVersion.get(key) ?? { name, version, arch: chance(random, 0.85) ? archOf.get(name)! : pick(random, ['all', 'amd64']), ...randomRelations(random, name, used) };
+    specOfVersion.set(key, spec);
+    packages.push(spec);
   }
   const notAutomatic = chance(random, 0.2);
   const suite = pick(random, ['stable', 'testing', 'bookworm', 'bookworm-backports', 'extra', 'current']);
@@ -147,15 +162,47 @@ function randomDefaultRelease(random: Random, repos: readonly WorldRepo[]): stri
   return pick(random, [s.suite, s.codename ?? s.suite, s.version ?? s.suite, 'nosuch', 'a=nosuch', 'book*']);
 }
 
-function randomInstalled(random: Random, byName: ReadonlyMap<string, DebSpec[]>, archOfVersion: ReadonlyMap<string, string>): DpkgStatusEntry[] {
-  const out: DpkgStatusEntry[] = [];
+function statusEntry(spec: DebSpec, held: boolean): DpkgStatusEntry {
+  const fields = { ...(spec.depends ? { Depends: spec.depends.join(', ') } : {}), ...spec.extraFields };
+  return { name: spec.name, version: spec.version, arch: spec.arch ?? 'all', ...(Object.keys(fields).length > 0 ? { extraFields: fields } : {}), ...(held ? { status: 'hold ok installed' } : {}) };
+}
+
+/** `name`, `name (>= V)`, `name (<< V)` against an installed set: is it met? */
+function relationMet(relation: string, installed: ReadonlyMap<string, string>): boolean {
+  const m = /^(\S+)(?: \((>=|<<) (\S+)\))?$/.exec(relation)!;
+  const have = installed.get(m[1]!);
+  if (have === undefined) return false;
+  if (m[2] === undefined) return true;
+  const order = compareDebVersions(have, m[3]!);
+  return m[2] === '>=' ? order >= 0 : order < 0;
+}
+
+/** An installed package's own Depends met and its Breaks not: dpkg would not leave it otherwise. */
+function consistent(entry: DpkgStatusEntry, installed: ReadonlyMap<string, string>): boolean {
+  const fields = entry.extraFields ?? {};
+  const depends = fields['Depends']?.split(', ') ?? [];
+  const breaks = fields['Breaks']?.split(', ') ?? [];
+  return depends.every((d) => relationMet(d, installed)) && !breaks.some((b) => relationMet(b, installed));
+}
+
+function randomInstalled(random: Random, byName: ReadonlyMap<string, DebSpec[]>, specOfVersion: ReadonlyMap<string, DebSpec>): DpkgStatusEntry[] {
+  let out: DpkgStatusEntry[] = [];
   for (const name of WORLD_NAMES) {
     if (!chance(random, 0.6)) continue;
     const offers = byName.get(name) ?? [];
     const from = offers.length > 0 && chance(random, 0.55) ? pick(random, offers) : null;
     const version = from?.version ?? pick(random, ['0.1-1', '99.0-1', '1.0-1', randomVersion(random)]);
-    const arch = from?.arch ?? archOfVersion.get(`${name}=${version}`) ?? pick(random, ['all', 'amd64']);
-    out.push({ name, version, arch, ...(chance(random, 0.1) ? { status: 'hold ok installed' } : {}) });
+    // A version some repo carries is that build, relations and all (the status and the index agree).
+    const spec = specOfVersion.get(`${name}=${version}`) ?? { name, version, arch: pick(random, ['all', 'amd64']) };
+    out.push(statusEntry(spec, chance(random, 0.1)));
+  }
+  // A dpkg status whose own relations are broken makes apt-get refuse to upgrade at all: drop what
+  // is inconsistent until the rest is (a real host is in that state only mid-install).
+  for (;;) {
+    const versions = new Map(out.map((e) => [e.name, e.version]));
+    const kept = out.filter((e) => consistent(e, versions));
+    if (kept.length === out.length) break;
+    out = kept;
   }
   if (chance(random, 0.4)) out.push({ name: LOCAL_NAME, version: '1.0-1', arch: 'amd64' });
   return out;
@@ -165,10 +212,10 @@ function randomInstalled(random: Random, byName: ReadonlyMap<string, DebSpec[]>,
 export function generateAptWorld(random: Random, seed: number, hostCount: number): AptWorld {
   const archOf = new Map<string, string>(WORLD_NAMES.map((n) => [n, chance(random, 0.6) ? 'all' : 'amd64']));
   const used = new Map<string, string[]>();
-  /** `name=version` → its one arch across the world's repos and hosts. */
-  const archOfVersion = new Map<string, string>();
+  /** `name=version` → its one build across the world's repos and hosts. */
+  const specOfVersion = new Map<string, DebSpec>();
   const repoCount = 2 + Math.floor(random() * 3);
-  const repos = Array.from({ length: repoCount }, (_, i) => randomRepo(random, i, used, archOf, archOfVersion));
+  const repos = Array.from({ length: repoCount }, (_, i) => randomRepo(random, i, used, archOf, specOfVersion));
   const versions = [...used.values()].flat();
   const hosts = Array.from({ length: hostCount }, (_, h): WorldHost => {
     // Every host reads at least two repos, in a random order (file order breaks ties in apt).
@@ -182,7 +229,7 @@ export function generateAptWorld(random: Random, seed: number, hostCount: number
       sources,
       preferences: randomPreferences(random, sources.map((i) => repos[i]!), versions),
       defaultRelease: randomDefaultRelease(random, sources.map((i) => repos[i]!)),
-      installed: randomInstalled(random, byName, archOfVersion),
+      installed: randomInstalled(random, byName, specOfVersion),
     };
   });
   return { seed, repos, hosts };
@@ -194,7 +241,8 @@ export function describeHost(world: AptWorld, host: WorldHost): string {
     const r = world.repos[i]!;
     const s = r.suite;
     const facts = [`o=${s.origin ?? '-'}`, `l=${s.label ?? '-'}`, `a=${s.suite}`, `n=${s.codename ?? '-'}`, `v=${s.version ?? '-'}`, `c=${s.components[0]}`, s.notAutomatic ? (s.butAutomaticUpgrades ? 'NotAutomatic+ButAutomaticUpgrades' : 'NotAutomatic') : ''].filter(Boolean).join(' ');
-    const pkgs = Object.values(s.packages).flat().map((p) => `${p.name}=${p.version}/${p.arch ?? 'all'}`).join(' ');
+    const relations = (p: DebSpec): string => [...(p.depends ?? []).map((d) => `Depends: ${d}`), ...Object.entries(p.extraFields ?? {}).map(([k, v]) => `${k}: ${v}`)].map((r) => ` {${r}}`).join('');
+    const pkgs = Object.values(s.packages).flat().map((p) => `${p.name}=${p.version}/${p.arch ?? 'all'}${relations(p)}`).join(' ');
     return `  repo ${r.dir} @${r.site} [${facts}]: ${pkgs}`;
   });
   const installed = host.installed.map((e) => `${e.name}=${e.version}/${e.arch ?? 'all'}${e.status?.startsWith('hold') ? ' (hold)' : ''}`).join(' ');
