@@ -4,27 +4,18 @@
  * installed, `host` verdicts against apt-get -s upgrade / dist-upgrade, vendor changes). Each case
  * also asserts what apt itself does, so the scenario means what it says.
  */
-import { mkdtemp } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildWorldRepos, compareHost } from '../support/apt-differential.js';
-import { makeThrowawayKey, type GpgKey } from '../support/gpg.js';
-import { startRepoServer, type RepoServer } from '../support/http-server.js';
+import { compareWorld, startWorldSite, type WorldSite } from '../support/apt-differential.js';
 import type { AptWorld, WorldHost, WorldRepo } from '../support/random-apt-world.js';
 import { tearDown } from '../support/teardown.js';
 
-let work: string;
-let server: RepoServer;
-let key: GpgKey;
+let site: WorldSite;
 
 beforeAll(async () => {
-  work = await mkdtemp(path.join(os.tmpdir(), 'rc-apt-diff-cases-'));
-  key = await makeThrowawayKey(path.join(work, 'key'));
-  server = await startRepoServer({ root: path.join(work, 'srv') });
+  site = await startWorldSite('rc-apt-diff-cases-');
 });
 
-afterAll(() => tearDown(work, server, key));
+afterAll(() => tearDown(site?.work, site?.server, site?.key));
 
 const repo = (dir: string, origin: string, suite: string, packages: Array<[string, string]>, more: Partial<WorldRepo['suite']> = {}): WorldRepo => ({
   dir,
@@ -34,13 +25,8 @@ const repo = (dir: string, origin: string, suite: string, packages: Array<[strin
 
 const host = (label: string, over: Partial<WorldHost>): WorldHost => ({ label, sources: [0], preferences: '', defaultRelease: null, installed: [], ...over });
 
-/** Build the world (its seed number only names its directory) and compare each host with apt. */
-async function check(world: AptWorld) {
-  await buildWorldRepos(world, path.join(work, 'srv'), key);
-  const out = [];
-  for (const h of world.hosts) out.push(await compareHost(world, h, path.join(work, `s${world.seed}`), server.url, key));
-  return out;
-}
+/** The world's seed number only names its directory. */
+const check = (world: AptWorld) => compareWorld(site, world);
 
 describe('disagreements the differential test found, fixed', () => {
   it('seed 4: a held package whose candidate is a downgrade (pin ≥ 1000): apt neither downgrades it nor lists it as kept back; repoclash says stranded, not kept-back', async () => {

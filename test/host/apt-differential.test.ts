@@ -11,13 +11,8 @@
  * a long local run is `REPOCLASH_FUZZ_SEEDS=200 npx vitest run test/host/apt-differential.test.ts`;
  * REPOCLASH_FUZZ_KEEP=1 keeps the work directory.
  */
-import { mkdtemp } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildWorldRepos, compareHost } from '../support/apt-differential.js';
-import { makeThrowawayKey, type GpgKey } from '../support/gpg.js';
-import { startRepoServer, type RepoServer } from '../support/http-server.js';
+import { compareWorld, startWorldSite, type WorldSite } from '../support/apt-differential.js';
 import { describeHost, generateAptWorld } from '../support/random-apt-world.js';
 import { seededRandom } from '../support/seeded-random.js';
 import { tearDown } from '../support/teardown.js';
@@ -26,30 +21,25 @@ const SEEDS = Number(process.env['REPOCLASH_FUZZ_SEEDS'] ?? 4);
 const FIRST_SEED = Number(process.env['REPOCLASH_FUZZ_FIRST_SEED'] ?? 1);
 const HOSTS_PER_WORLD = 3;
 
-let work: string;
-let server: RepoServer;
-let key: GpgKey;
+let site: WorldSite;
 
 beforeAll(async () => {
-  work = await mkdtemp(path.join(os.tmpdir(), 'rc-apt-diff-'));
-  key = await makeThrowawayKey(path.join(work, 'key'));
-  server = await startRepoServer({ root: path.join(work, 'srv') });
+  site = await startWorldSite('rc-apt-diff-');
 });
 
 // REPOCLASH_FUZZ_KEEP=1 keeps the work directory (roots, apt state, stores) to look at a failure.
-afterAll(() => tearDown(process.env['REPOCLASH_FUZZ_KEEP'] ? undefined : work, server, key));
+afterAll(() => tearDown(process.env['REPOCLASH_FUZZ_KEEP'] ? undefined : site?.work, site?.server, site?.key));
 
 describe('repoclash vs real apt on random repos, preferences and installed states', () => {
   const seeds = Array.from({ length: SEEDS }, (_, i) => FIRST_SEED + i);
   it.each(seeds)('seed %i: winners and host verdicts agree with apt', async (seed) => {
     const world = generateAptWorld(seededRandom(seed), seed, HOSTS_PER_WORLD);
-    await buildWorldRepos(world, path.join(work, 'srv'), key);
+    const results = await compareWorld(site, world);
     const failures: string[] = [];
     let compared = 0;
-    for (const host of world.hosts) {
-      const result = await compareHost(world, host, path.join(work, `s${seed}`), server.url, key);
+    for (const [i, result] of results.entries()) {
       compared += result.compared;
-      if (result.disagreements.length > 0) failures.push(`${describeHost(world, host)}\n  disagreements:\n${result.disagreements.map((d) => `    ${d}`).join('\n')}`);
+      if (result.disagreements.length > 0) failures.push(`${describeHost(world, world.hosts[i]!)}\n  disagreements:\n${result.disagreements.map((d) => `    ${d}`).join('\n')}`);
     }
     // Every host compares something (a host apt refuses counts once): a world that compares nothing tests nothing.
     expect(compared).toBeGreaterThanOrEqual(world.hosts.length);

@@ -6,19 +6,43 @@
  * one line per disagreement, in the same words for every seed, so a failure names the seed, the
  * package and both answers.
  */
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import { compareDebVersions } from '../../src/formats/deb/version.js';
 import { Store } from '../../src/store/index.js';
 import type { HostReport, HostRisk } from '../../src/host/types.js';
 import { aptCache, aptConfigForRoot, aptUpdate, aptUpgradePlan, parseAptPolicy, writeDebHostRoot, type AptPlan, type AptPolicy, type AptRoot } from './apt.js';
 import { buildDebRepo } from './deb-repo.js';
-import type { GpgKey } from './gpg.js';
+import { makeThrowawayKey, type GpgKey } from './gpg.js';
+import { startRepoServer, type RepoServer } from './http-server.js';
 import { repoclash } from './cli.js';
 import { hostReportOfRoot } from './host-compare.js';
 import type { AptWorld, WorldHost } from './random-apt-world.js';
 import { HOST_REPOS_ONLY_CONFIG } from './repos-yaml.js';
 import { testStoreLocation } from './test-store.js';
+
+/** Where worlds are built and served: a work directory, one throwaway signing key, one server over WORK/srv. */
+export interface WorldSite {
+  work: string;
+  key: GpgKey;
+  server: RepoServer;
+}
+
+export async function startWorldSite(prefix: string): Promise<WorldSite> {
+  const work = await mkdtemp(path.join(os.tmpdir(), prefix));
+  const key = await makeThrowawayKey(path.join(work, 'key'));
+  const server = await startRepoServer({ root: path.join(work, 'srv') });
+  return { work, key, server };
+}
+
+/** Build the world's repos on the site and compare each of its hosts with real apt (compareHost). */
+export async function compareWorld(site: WorldSite, world: AptWorld): Promise<HostComparison[]> {
+  await buildWorldRepos(world, path.join(site.work, 'srv'), site.key);
+  const out: HostComparison[] = [];
+  for (const host of world.hosts) out.push(await compareHost(world, host, path.join(site.work, `s${world.seed}`), site.server.url, site.key));
+  return out;
+}
 
 /** Build and sign every repo of the world under `srv/s<seed>/`, served by a server rooted at `srv`. */
 export async function buildWorldRepos(world: AptWorld, srv: string, key: GpgKey): Promise<void> {
