@@ -127,4 +127,40 @@ describe('disagreements the differential test found, fixed', () => {
     expect(by.get('beta')).toMatchObject({ action: 'kept-back', syncAction: 'kept-back' });
     expect(by.get('echo')).toMatchObject({ action: 'kept-back', syncAction: 'upgrade', syncTo: { evr: '2.0-1' } });
   }, 120_000);
+
+  it('seed 12: a downgrade (pin ≥ 1000) whose new version needs a package that is not installed: apt-get upgrade neither makes it nor lists it as kept back; repoclash says stranded, not kept-back', async () => {
+    const world: AptWorld = {
+      seed: 1012,
+      repos: [
+        {
+          dir: 'r0',
+          site: '127.0.0.1',
+          suite: {
+            suite: 'stable',
+            origin: 'Distro',
+            label: 'Distro',
+            components: ['main'],
+            architectures: ['amd64'],
+            packages: { main: [{ name: 'omega', version: '2.0-1', depends: ['golf (>= 1.0)'] }, { name: 'golf', version: '1.0-1' }, { name: 'echo', version: '2.0-1', depends: ['golf'] }] },
+          },
+        },
+      ],
+      hosts: [
+        host('down-needs-new', {
+          preferences: 'Package: omega\nPin: release a=stable\nPin-Priority: 1001\n',
+          installed: [
+            { name: 'omega', version: '99.0-1' },
+            // Control: an upgrade that needs golf is kept back, and listed.
+            { name: 'echo', version: '1.0-1' },
+          ],
+        }),
+      ],
+    };
+    const [result] = await check(world);
+    expect(result!.disagreements).toEqual([]);
+    const by = new Map(result!.report!.packages.map((p) => [p.name, p]));
+    // full-upgrade installs golf and makes the downgrade.
+    expect(by.get('omega')).toMatchObject({ action: 'stranded', syncAction: 'downgrade', syncTo: { evr: '2.0-1' } });
+    expect(by.get('echo')).toMatchObject({ action: 'kept-back', syncAction: 'upgrade' });
+  }, 120_000);
 });

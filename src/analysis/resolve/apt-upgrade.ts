@@ -310,11 +310,15 @@ function applyAptKeptBack(
       if (r.syncTo && MOVES.has(r.syncAction ?? '')) out = { ...out, syncAction: 'kept-back', syncTo: null, keptBack: out.keptBack ?? { wouldBe: r.syncAction!, to: r.syncTo, because: phasedWhy } };
       return out;
     }
+    // apt's kept-back list is of upgrades: a downgrade (pin ≥ 1000) it cannot make is simply not
+    // made, and not listed, so it stays where it is (`none`, which the host reads as stranded).
     const why = kept.get(key);
-    if (why !== undefined && r.upgradeTo) out = { ...out, upgradeAction: 'kept-back', upgradeTo: null, keptBack: { wouldBe: r.upgradeAction!, to: r.upgradeTo, because: why } };
+    if (why !== undefined && r.upgradeTo) {
+      out = r.upgradeAction === 'downgrade' ? { ...out, upgradeAction: 'none', upgradeTo: null } : { ...out, upgradeAction: 'kept-back', upgradeTo: null, keptBack: { wouldBe: r.upgradeAction!, to: r.upgradeTo, because: why } };
+    }
     const syncWhy = keptInSync.get(key);
     if (syncWhy !== undefined && r.syncTo) {
-      out = { ...out, syncAction: 'kept-back', syncTo: null, keptBack: out.keptBack ?? { wouldBe: r.syncAction!, to: r.syncTo, because: syncWhy } };
+      out = r.syncAction === 'downgrade' ? { ...out, syncAction: 'none', syncTo: null } : { ...out, syncAction: 'kept-back', syncTo: null, keptBack: out.keptBack ?? { wouldBe: r.syncAction!, to: r.syncTo, because: syncWhy } };
     }
     return out;
   });
