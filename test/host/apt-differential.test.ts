@@ -7,18 +7,18 @@
  * every installed package's `host` verdict what `apt-get -s upgrade` / `dist-upgrade` do
  * (test/support/apt-differential.ts). A failure prints the seed and the host to replay.
  *
- * REPOCLASH_FUZZ_SEEDS=N (default 4, ~35 s alone) and REPOCLASH_FUZZ_FIRST_SEED=S (default 1) choose the seeds:
- * a long local run is `REPOCLASH_FUZZ_SEEDS=200 npx vitest run test/host/apt-differential.test.ts`;
+ * REPOCLASH_FUZZ_SEEDS=A-B (or a list `3,17,40`, or one seed to replay; default 1-4, ~35 s alone)
+ * runs other seeds, as for test/host/dnf-differential.test.ts: a long local run is
+ * `REPOCLASH_FUZZ_SEEDS=1-200 npx vitest run test/host/apt-differential.test.ts`;
  * REPOCLASH_FUZZ_KEEP=1 keeps the work directory.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compareWorld, startWorldSite, type WorldSite } from '../support/apt-differential.js';
 import { describeHost, generateAptWorld } from '../support/random-apt-world.js';
-import { seededRandom } from '../support/seeded-random.js';
+import { seededRandom, seedsFrom } from '../support/seeded-random.js';
 import { tearDown } from '../support/teardown.js';
 
-const SEEDS = Number(process.env['REPOCLASH_FUZZ_SEEDS'] ?? 4);
-const FIRST_SEED = Number(process.env['REPOCLASH_FUZZ_FIRST_SEED'] ?? 1);
+const seeds = seedsFrom(process.env['REPOCLASH_FUZZ_SEEDS'] ?? '1-4');
 const HOSTS_PER_WORLD = 3;
 
 let site: WorldSite;
@@ -31,7 +31,6 @@ beforeAll(async () => {
 afterAll(() => tearDown(process.env['REPOCLASH_FUZZ_KEEP'] ? undefined : site?.work, site?.server, site?.key));
 
 describe('repoclash vs real apt on random repos, preferences and installed states', () => {
-  const seeds = Array.from({ length: SEEDS }, (_, i) => FIRST_SEED + i);
   it.each(seeds)('seed %i: winners and host verdicts agree with apt', async (seed) => {
     const world = generateAptWorld(seededRandom(seed), seed, HOSTS_PER_WORLD);
     const results = await compareWorld(site, world);
@@ -43,6 +42,6 @@ describe('repoclash vs real apt on random repos, preferences and installed state
     }
     // Every host compares something (a host apt refuses counts once): a world that compares nothing tests nothing.
     expect(compared).toBeGreaterThanOrEqual(world.hosts.length);
-    expect(failures, `replay: REPOCLASH_FUZZ_FIRST_SEED=${seed} REPOCLASH_FUZZ_SEEDS=1\n${failures.join('\n\n')}`).toEqual([]);
+    expect(failures, `replay: REPOCLASH_FUZZ_SEEDS=${seed} npx vitest run test/host/apt-differential.test.ts\n${failures.join('\n\n')}`).toEqual([]);
   }, 300_000);
 });

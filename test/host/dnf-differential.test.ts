@@ -14,16 +14,11 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compareFuzzHost, describeHost, generateDnfHost } from '../support/dnf-fuzz-host.js';
 import { startRepoServer, type RepoServer } from '../support/http-server.js';
+import { seedsFrom } from '../support/seeded-random.js';
 import { tearDown } from '../support/teardown.js';
 
 /** The suite's share: about 5 s a seed on two busy cores. */
 const DEFAULT_SEEDS = '1-10';
-
-function seedsFrom(text: string): number[] {
-  const range = /^(\d+)-(\d+)$/.exec(text);
-  if (range) return Array.from({ length: Number(range[2]) - Number(range[1]) + 1 }, (_, i) => Number(range[1]) + i);
-  return text.split(',').map(Number);
-}
 
 const seeds = seedsFrom(process.env['REPOCLASH_FUZZ_SEEDS'] ?? DEFAULT_SEEDS);
 

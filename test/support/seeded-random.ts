@@ -22,3 +22,13 @@ export const pick = <T>(random: Random, items: readonly T[]): T => items[Math.fl
 
 /** True with probability `p`. */
 export const chance = (random: Random, p: number): boolean => random() < p;
+
+/**
+ * The seeds a differential test runs: `A-B` (a range), a list `3,17,40`, or one seed to replay —
+ * what REPOCLASH_FUZZ_SEEDS says for long local runs, else the test's default.
+ */
+export function seedsFrom(text: string): number[] {
+  const range = /^(\d+)-(\d+)$/.exec(text);
+  if (range) return Array.from({ length: Number(range[2]) - Number(range[1]) + 1 }, (_, i) => Number(range[1]) + i);
+  return text.split(',').map(Number);
+}
