@@ -49,7 +49,7 @@ const LOCAL_EVRS: readonly Evr[] = [
   { version: '1.0', release: '1.local' },
 ];
 
-/** The pool's names. `lib-new` obsoletes `lib-old < 3` (a rename); `kernel` is install-only by dnf's default. */
+/** The pool's names. `lib-new` obsoletes `lib-old < 3` (a rename); `kernel` is install-only by dnf's default (and `kmod`, added by addLaterDraws, by its provide). */
 export const FUZZ_NAMES = ['alpha', 'bravo', 'charlie', 'delta', 'echo', 'kernel', 'lib-old', 'lib-new'] as const;
 
 /** Glob patterns for excludepkgs / includepkgs / exclude, some with versions (dnf matches NEVRA globs). */
@@ -151,7 +151,36 @@ export function generateDnfHost(seed: number): FuzzHost {
   if (chance(random, 0.2)) main['exclude'] = pick(random, PATTERNS);
   const installed = randomInstalled(random, repos);
   const versionlock = chance(random, 0.25) ? randomLocks(random, repos, installed) : null;
-  return { seed, repos, main, versionlock, installed };
+  const host = { seed, repos, main, versionlock, installed };
+  addLaterDraws(seededRandom(seed ^ 0x5eed5eed), host);
+  return host;
+}
+
+/** `kmod` is install-only through its provide, as kernel modules are (dnf's default installonlypkg(kernel-module)). */
+const KMOD_PROVIDES = ['installonlypkg(kernel-module)'];
+
+/**
+ * Draws added after the first findings were fixed, from a second random stream, so the hosts the
+ * commits' seeds name stay as they were: an install-only package by provide (kmod), [main]
+ * `includepkgs=` / `excludepkgs=`, a second installed kernel.
+ */
+function addLaterDraws(random: Random, host: FuzzHost): void {
+  for (const repo of host.repos) {
+    if (!chance(random, 0.3)) continue;
+    const vendor = repo.rpms[0]?.vendor ?? pick(random, FUZZ_VENDORS);
+    for (const evr of new Set([pick(random, REPO_EVRS), pick(random, REPO_EVRS)])) repo.rpms.push({ ...specOf('kmod', evr, vendor), provides: KMOD_PROVIDES });
+  }
+  if (chance(random, 0.3)) {
+    const carried = host.repos.flatMap((r) => r.rpms.filter((s) => s.name === 'kmod'));
+    host.installed.push(carried.length > 0 && chance(random, 0.6) ? pick(random, carried) : { ...specOf('kmod', pick(random, LOCAL_EVRS), pick(random, FUZZ_VENDORS)), provides: KMOD_PROVIDES });
+  }
+  if (chance(random, 0.1)) host.main['includepkgs'] = [...new Set([pick(random, PATTERNS), pick(random, PATTERNS), 'kmod'])].join(',');
+  if (chance(random, 0.1)) host.main['excludepkgs'] = pick(random, PATTERNS);
+  const kernel = host.installed.find((s) => s.name === 'kernel');
+  if (kernel && chance(random, 0.3)) {
+    const other = specOf('kernel', pick(random, [...REPO_EVRS, ...LOCAL_EVRS]), kernel.vendor ?? pick(random, FUZZ_VENDORS));
+    if (evrText(other) !== evrText(kernel)) host.installed.push(other);
+  }
 }
 
 /** The host in a few lines: what to read when the comparison fails. */
