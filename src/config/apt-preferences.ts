@@ -35,6 +35,8 @@ export interface ReleaseConditions {
   version?: string;
   /** b= architecture. */
   architecture?: string;
+  /** The old bare form `Pin: release stable` (not starting with a digit): archive or codename. */
+  release?: string;
 }
 
 export type PinTarget =
@@ -87,8 +89,10 @@ function parsePin(text: string, where: { file: string; line: number | undefined 
       if (rest === '') throw new ConfigError('Pin: release needs conditions (e.g. a=stable)', where);
       const conditions: ReleaseConditions = {};
       if (!rest.includes('=')) {
-        // Old form `Pin: release 12`: a bare release version (quotes are part of it, as in apt).
-        conditions.version = rest;
+        // Old form, as pkgVersionMatch reads it: `Pin: release 12` (a leading digit) a release
+        // version, `Pin: release stable` an archive or codename (quotes are part of it, as in apt).
+        if (/^\d/.test(rest)) conditions.version = rest;
+        else conditions.release = rest;
         return { kind: 'release', conditions };
       }
       // pkgVersionMatch: comma-separated fragments, each trimmed, read only as `K=VALUE` (one

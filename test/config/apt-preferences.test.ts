@@ -97,7 +97,9 @@ describe('parsePreferences', () => {
     };
     expect(conditions('o="Debian", a=stable ,')).toEqual({ origin: '"Debian"', archive: 'stable' });
     expect(conditions('q=foo, o =Debian, l= Debian')).toEqual({ label: ' Debian' });
-    expect(conditions('"12.5"')).toEqual({ version: '"12.5"' });
+    // Not a leading digit (a quote): apt reads the bare form as an archive or codename.
+    expect(conditions('"12.5"')).toEqual({ release: '"12.5"' });
+    expect(conditions('12.5')).toEqual({ version: '12.5' });
   });
 
   it('refuses bad stanzas with a ConfigError at file:line', () => {

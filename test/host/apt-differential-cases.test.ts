@@ -163,4 +163,26 @@ describe('disagreements the differential test found, fixed', () => {
     expect(by.get('omega')).toMatchObject({ action: 'stranded', syncAction: 'downgrade', syncTo: { evr: '2.0-1' } });
     expect(by.get('echo')).toMatchObject({ action: 'kept-back', syncAction: 'upgrade' });
   }, 120_000);
+
+  it('seed 43: `Pin: release v=no*` is a release Version condition (the dpkg status has none), not the old bare form that matches archive `now`: apt upgrades bravo, and so does repoclash', async () => {
+    const world: AptWorld = {
+      seed: 1043,
+      repos: [repo('r0', 'Distro', 'stable', [['bravo', '2.0-1'], ['beta', '2.0-1']])],
+      hosts: [
+        host('version-glob', {
+          // Control: the bare form `no*` is an archive-or-codename glob, which the status file's `now` matches.
+          preferences: 'Package: bravo\nPin: release v=no*\nPin-Priority: 700\n\nPackage: beta\nPin: release no*\nPin-Priority: 700\n',
+          installed: [
+            { name: 'bravo', version: '0.1-1' },
+            { name: 'beta', version: '0.1-1' },
+          ],
+        }),
+      ],
+    };
+    const [result] = await check(world);
+    expect(result!.disagreements).toEqual([]);
+    const by = new Map(result!.report!.packages.map((p) => [p.name, p]));
+    expect(by.get('bravo')).toMatchObject({ action: 'upgrade', to: { evr: '2.0-1' } });
+    expect(by.get('beta')).toBeUndefined();
+  }, 120_000);
 });

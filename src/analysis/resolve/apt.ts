@@ -78,7 +78,7 @@ function factsFor(repo: DebRepoConfig, releases: ReadonlyMap<string, AptReleaseF
  * pkgVersionMatch's reading of release data: `a=…,n=…` pairs, or the old bare form where a
  * leading digit means a release version (`12*` a prefix) and anything else an archive-or-codename.
  */
-export function releaseConditionsOf(data: string): ReleaseConditions & { release?: string } {
+export function releaseConditionsOf(data: string): ReleaseConditions {
   const text = data.trim();
   if (!text.includes('=')) return /^\d/.test(text) ? { version: text } : { release: text };
   const out: ReleaseConditions = {};
@@ -89,16 +89,6 @@ export function releaseConditionsOf(data: string): ReleaseConditions & { release
     if (m && key && m[2] !== '') out[key] = m[2]!;
   }
   return out;
-}
-
-/**
- * The config parser stores the old bare form (`Pin: release stable`) as a version; apt reads a
- * bare word that does not start with a digit as an archive-or-codename. Re-read it here.
- */
-function normaliseConditions(c: ReleaseConditions): ReleaseConditions & { release?: string } {
-  const keys = Object.keys(c) as (keyof ReleaseConditions)[];
-  if (keys.length === 1 && c.version !== undefined && !/^\d/.test(c.version)) return { release: c.version };
-  return c;
 }
 
 /**
@@ -126,7 +116,7 @@ function matchVersionText(value: string | null, pattern: string): boolean {
 }
 
 /** pkgVersionMatch::FileMatch for `Pin: release`, against one index file. */
-function releaseMatches(conds: ReleaseConditions & { release?: string }, file: IndexFile, nativeArch: string, pkgArch: string): boolean {
+function releaseMatches(conds: ReleaseConditions, file: IndexFile, nativeArch: string, pkgArch: string): boolean {
   const matchAll = Object.keys(conds).length === 1 && (conds.release === '*' || conds.version === '*');
   if (matchAll) return true;
   if (Object.keys(conds).length === 0) return false;
@@ -155,7 +145,7 @@ function releaseMatches(conds: ReleaseConditions & { release?: string }, file: I
 function fileMatches(target: PinTarget, file: IndexFile, nativeArch: string, pkgArch: string): boolean {
   switch (target.kind) {
     case 'release':
-      return releaseMatches(normaliseConditions(target.conditions), file, nativeArch, pkgArch);
+      return releaseMatches(target.conditions, file, nativeArch, pkgArch);
     case 'origin':
       // The status file never matches an origin pin; `""` matches local (file:) repos.
       return file.kind === 'repo' && aptExpressionMatches(target.host, file.facts.host);
