@@ -6,6 +6,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compareWorld, startWorldSite, type WorldSite } from '../support/apt-differential.js';
+import type { HostRisk } from '../../src/host/types.js';
+import type { DebSpec } from '../support/deb-repo.js';
 import type { AptWorld, WorldHost, WorldRepo } from '../support/random-apt-world.js';
 import { tearDown } from '../support/teardown.js';
 
@@ -17,16 +19,23 @@ beforeAll(async () => {
 
 afterAll(() => tearDown(site?.work, site?.server, site?.key));
 
-const repo = (dir: string, origin: string, suite: string, packages: Array<[string, string]>, more: Partial<WorldRepo['suite']> = {}): WorldRepo => ({
+const repo = (dir: string, origin: string, suite: string, packages: Array<[string, string] | DebSpec>, more: Partial<WorldRepo['suite']> = {}): WorldRepo => ({
   dir,
   site: '127.0.0.1',
-  suite: { suite, origin, label: origin, components: ['main'], architectures: ['amd64'], ...more, packages: { main: packages.map(([name, version]) => ({ name, version })) } },
+  suite: { suite, origin, label: origin, components: ['main'], architectures: ['amd64'], ...more, packages: { main: packages.map((p) => (Array.isArray(p) ? { name: p[0], version: p[1] } : p)) } },
 });
 
 const host = (label: string, over: Partial<WorldHost>): WorldHost => ({ label, sources: [0], preferences: '', defaultRelease: null, installed: [], ...over });
 
 /** The world's seed number only names its directory. */
 const check = (world: AptWorld) => compareWorld(site, world);
+
+/** Compare a one-host world with apt: no disagreement, and the host's report by package name. */
+async function agreedPackages(world: AptWorld): Promise<Map<string, HostRisk>> {
+  const [result] = await check(world);
+  expect(result!.disagreements).toEqual([]);
+  return new Map(result!.report!.packages.map((p) => [p.name, p]));
+}
 
 describe('disagreements the differential test found, fixed', () => {
   it('seed 4: a held package whose candidate is a downgrade (pin ≥ 1000): apt neither downgrades it nor lists it as kept back; repoclash says stranded, not kept-back', async () => {
@@ -44,9 +53,7 @@ describe('disagreements the differential test found, fixed', () => {
         }),
       ],
     };
-    const [result] = await check(world);
-    expect(result!.disagreements).toEqual([]);
-    const by = new Map(result!.report!.packages.map((p) => [p.name, p]));
+    const by = await agreedPackages(world);
     expect(by.get('echo')).toMatchObject({ action: 'downgrade', syncAction: 'downgrade' });
     expect(by.get('delta')).toMatchObject({ action: 'stranded', syncAction: 'stranded', to: null });
   }, 120_000);
@@ -89,27 +96,14 @@ describe('disagreements the differential test found, fixed', () => {
     const world: AptWorld = {
       seed: 1011,
       repos: [
-        {
-          dir: 'r0',
-          site: '127.0.0.1',
-          suite: {
-            suite: 'stable',
-            origin: 'Distro',
-            label: 'Distro',
-            components: ['main'],
-            architectures: ['amd64'],
-            packages: {
-              main: [
-                // beta's new version needs dingo older than the one installed: apt installs only candidates.
-                dep('beta', '2.0-1', 'dingo (<< 1.0-1)'),
-                { name: 'dingo', version: '2.0-1' },
-                // Control: echo's new version needs golf, not installed: full-upgrade installs it.
-                dep('echo', '2.0-1', 'golf (>= 1.0)'),
-                { name: 'golf', version: '1.0-1' },
-              ],
-            },
-          },
-        },
+        repo('r0', 'Distro', 'stable', [
+          // beta's new version needs dingo older than the one installed: apt installs only candidates.
+          dep('beta', '2.0-1', 'dingo (<< 1.0-1)'),
+          ['dingo', '2.0-1'],
+          // Control: echo's new version needs golf, not installed: full-upgrade installs it.
+          dep('echo', '2.0-1', 'golf (>= 1.0)'),
+          ['golf', '1.0-1'],
+        ]),
       ],
       hosts: [
         host('unmeetable', {
@@ -121,9 +115,7 @@ describe('disagreements the differential test found, fixed', () => {
         }),
       ],
     };
-    const [result] = await check(world);
-    expect(result!.disagreements).toEqual([]);
-    const by = new Map(result!.report!.packages.map((p) => [p.name, p]));
+    const by = await agreedPackages(world);
     expect(by.get('beta')).toMatchObject({ action: 'kept-back', syncAction: 'kept-back' });
     expect(by.get('echo')).toMatchObject({ action: 'kept-back', syncAction: 'upgrade', syncTo: { evr: '2.0-1' } });
   }, 120_000);
@@ -132,18 +124,7 @@ describe('disagreements the differential test found, fixed', () => {
     const world: AptWorld = {
       seed: 1012,
       repos: [
-        {
-          dir: 'r0',
-          site: '127.0.0.1',
-          suite: {
-            suite: 'stable',
-            origin: 'Distro',
-            label: 'Distro',
-            components: ['main'],
-            architectures: ['amd64'],
-            packages: { main: [{ name: 'omega', version: '2.0-1', depends: ['golf (>= 1.0)'] }, { name: 'golf', version: '1.0-1' }, { name: 'echo', version: '2.0-1', depends: ['golf'] }] },
-          },
-        },
+        repo('r0', 'Distro', 'stable', [{ name: 'omega', version: '2.0-1', depends: ['golf (>= 1.0)'] }, ['golf', '1.0-1'], { name: 'echo', version: '2.0-1', depends: ['golf'] }]),
       ],
       hosts: [
         host('down-needs-new', {
@@ -156,9 +137,7 @@ describe('disagreements the differential test found, fixed', () => {
         }),
       ],
     };
-    const [result] = await check(world);
-    expect(result!.disagreements).toEqual([]);
-    const by = new Map(result!.report!.packages.map((p) => [p.name, p]));
+    const by = await agreedPackages(world);
     // full-upgrade installs golf and makes the downgrade.
     expect(by.get('omega')).toMatchObject({ action: 'stranded', syncAction: 'downgrade', syncTo: { evr: '2.0-1' } });
     expect(by.get('echo')).toMatchObject({ action: 'kept-back', syncAction: 'upgrade' });
@@ -179,9 +158,7 @@ describe('disagreements the differential test found, fixed', () => {
         }),
       ],
     };
-    const [result] = await check(world);
-    expect(result!.disagreements).toEqual([]);
-    const by = new Map(result!.report!.packages.map((p) => [p.name, p]));
+    const by = await agreedPackages(world);
     expect(by.get('bravo')).toMatchObject({ action: 'upgrade', to: { evr: '2.0-1' } });
     expect(by.get('beta')).toBeUndefined();
   }, 120_000);
