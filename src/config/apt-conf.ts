@@ -65,11 +65,14 @@ export function parseAptConf(text: string): Map<string, string> {
   return values;
 }
 
-/** apt's GetListOfFilesInDir(dir, "conf", …, AllowNoExt): no dot at all, or `.conf` after the last one. */
-function isAptConfPart(name: string): boolean {
+/**
+ * apt's GetListOfFilesInDir(dir, "conf", …, allowNoExt): a name of letters, digits, `_`, `:`, `-`
+ * and `.` with `.conf` after the last dot, or (apt.conf.d, allowNoExt) no dot at all.
+ */
+export function isAptConfPart(name: string, allowNoExt = true): boolean {
   if (!/^[A-Za-z0-9_:.-]+$/.test(name) || name.startsWith('.') || name.endsWith('.')) return false;
   const dot = name.lastIndexOf('.');
-  return dot < 0 || name.slice(dot + 1) === 'conf';
+  return dot < 0 ? allowNoExt : name.slice(dot + 1) === 'conf';
 }
 
 /** The options of the root's apt.conf.d and apt.conf, later files winning. */
@@ -102,7 +105,7 @@ export async function loadAptConfEntries(root = '/'): Promise<Map<string, { valu
 }
 
 /** apt's StringToBool: the words apt takes for true and false; anything else is the default. */
-function aptBool(value: string | undefined): boolean | undefined {
+export function aptBool(value: string | undefined): boolean | undefined {
   if (value === undefined) return undefined;
   const v = value.trim().toLowerCase();
   if (['yes', 'true', 'with', 'on', 'enable', '1'].includes(v)) return true;
@@ -132,8 +135,8 @@ export async function aptPhasing(root = '/', conf?: ReadonlyMap<string, string>)
   return { machineId, policy };
 }
 
-/** APT::Default-Release, when the root sets one. */
-export async function aptDefaultRelease(root = '/'): Promise<string | undefined> {
-  const value = (await loadAptConf(root)).get('apt::default-release');
+/** APT::Default-Release, when the root's apt.conf (loadAptConf) sets one. */
+export function aptDefaultRelease(aptConf: ReadonlyMap<string, string>): string | undefined {
+  const value = aptConf.get('apt::default-release');
   return value === undefined || value === '' ? undefined : value;
 }

@@ -5,15 +5,16 @@
  */
 import path from 'node:path';
 import { binaryEntries, isCdromSource, loadAptSources, type AptSourceEntry } from './apt-sources.js';
-import { aptDefaultRelease, aptPhasing } from './apt-conf.js';
+import { aptDefaultRelease, aptPhasing, loadAptConf } from './apt-conf.js';
 import { aptProxySettings } from './apt-proxy.js';
+import { aptTlsFor, loadAptAuthFiles } from './apt-auth.js';
 import { readOsRelease } from './os-release.js';
 import { readIfExists } from './config-files.js';
 import { loadAptPreferences } from './apt-preferences.js';
 import { debianMirrors, type DebianMirrors } from './debian-archive.js';
 import { compatibleArches } from './repos-yaml.js';
 import { withoutCredentials } from '../sanitize.js';
-import type { DebRepoConfig, ProfileConfig, RepoConfig } from './types.js';
+import type { DebRepoConfig, ProfileConfig, RepoAccess, RepoConfig } from './types.js';
 
 export async function hostVariables(root = '/'): Promise<Record<string, string>> {
   const vars: Record<string, string> = {};
@@ -49,6 +50,10 @@ export async function aptSystemRepos(root = '/', arch = debianArch()): Promise<S
   const distroId = (await readOsRelease(root))?.id ?? null;
   // apt's proxies (apt.conf with the environment, by apt's rules) for every source.
   const proxy = await aptProxySettings(root);
+  const aptConf = await loadAptConf(root);
+  // auth.conf and auth.conf.d: every source's requests are matched against them, as apt's are.
+  const auth = await loadAptAuthFiles(root, aptConf);
+  warnings.push(...auth.warnings);
   for (const e of entries) {
     const id = aptRepoId(e);
     const earlier = seen.get(id);
@@ -88,11 +93,14 @@ export async function aptSystemRepos(root = '/', arch = debianArch()): Promise<S
       trusted: e.trusted ?? false,
       proxy,
     };
+    const tls = aptTlsFor(repo.uri, aptConf, root);
+    const access: RepoAccess = { ...(auth.files.length > 0 ? { netrc: auth.files } : {}), ...(tls ? { tls } : {}) };
+    if (access.netrc || access.tls) repo.access = access;
     seen.set(id, repo);
     repos.push(repo);
   }
-  const defaultRelease = await aptDefaultRelease(root);
-  const phasing = await aptPhasing(root);
+  const defaultRelease = aptDefaultRelease(aptConf);
+  const phasing = await aptPhasing(root, aptConf);
   const profile: ProfileConfig = {
     name: 'system',
     repos: repos.map((r) => r.id),

@@ -16,6 +16,7 @@ import type {
   EmailConfig,
   StoreConfig,
   ProfileConfig,
+  RepoAccess,
   RepoConfig,
   RepoRole,
   RpmRepoConfig,
@@ -54,7 +55,7 @@ const TOP_KEYS = ['version', 'vars', 'repos', 'profiles', 'upgrade-paths', 'vend
 const UPSTREAM_SOURCE_KEYS = ['npm', 'github', 'gitlab', 'pypi', 'crates', 'cpan', 'anitya', 'anitya-distribution'];
 /** `github:owner/repo`, `gitlab:host/group/project`, `npm:name`, `pypi:name`, `crates:name`, `cpan:Dist`, `anitya:ID|Distro/name`. */
 const FEED_KEY = /^(?:github:[^/\s]+\/[^/\s]+|gitlab:[^/\s]+(?:\/[^/\s]+){2,}|(?:npm|pypi|crates|cpan|anitya):\S+)$/;
-const COMMON_REPO_KEYS = ['name', 'vendor', 'role', 'format', 'enabled', 'vars', 'signing-key', 'check-valid-until', 'proxy'];
+const COMMON_REPO_KEYS = ['name', 'vendor', 'role', 'format', 'enabled', 'vars', 'signing-key', 'check-valid-until', 'proxy', 'username', 'password-env', 'password-file', 'password', 'ca-file'];
 const RPM_KEYS = [...COMMON_REPO_KEYS, 'baseurl', 'metalink', 'mirrorlist', 'priority', 'cost', 'excludepkgs', 'includepkgs', 'repo-gpgcheck', 'module-hotfixes', 'skip-if-unavailable'];
 const DEB_KEYS = [...COMMON_REPO_KEYS, 'uri', 'suite', 'components', 'architectures', 'flat', 'pin-priority', 'trusted'];
 const PROFILE_KEYS = ['repos', 'arch', 'allow-vendor-change', 'vendor-sticky', 'default-release', 'apt-preferences'];
@@ -216,6 +217,7 @@ function readRepo(id: string, value: YamlValue, inherited: Variables, topProxy: 
     checkValidUntil: f.get('check-valid-until')?.present ? f.get('check-valid-until')!.boolean() : true,
     definedAt: value.position(),
     ...proxyEntry(readProxy(f.get('proxy')) ?? topProxy),
+    ...readRepoAccess(value, f),
   };
   if (kind === 'rpm') {
     const baseurlValue = f.get('baseurl');
@@ -264,6 +266,32 @@ function readRepo(id: string, value: YamlValue, inherited: Variables, topProxy: 
 
 function proxyEntry(proxy: CurlProxySettings | undefined): { proxy?: CurlProxySettings } {
   return proxy ? { proxy } : {};
+}
+
+/**
+ * `username` with `password-env` or `password-file` (the password is read when the repo is crawled,
+ * never written in repos.yaml), and `ca-file` (a PEM CA to trust for this repo's https instead of
+ * the system's; relative to repos.yaml). Sent only to the repo's own locations (crawl/access.ts).
+ */
+function readRepoAccess(value: YamlValue, f: Map<string, YamlValue>): { access?: RepoAccess } {
+  if (f.has('password')) f.get('password')!.fail('never put a password in repos.yaml: use password-env or password-file');
+  const user = f.get('username');
+  const passwordEnv = f.get('password-env');
+  const passwordFile = f.get('password-file');
+  if (!user?.present && (passwordEnv?.present || passwordFile?.present)) value.fail('password-env / password-file need a username');
+  if (passwordEnv?.present && passwordFile?.present) passwordFile.fail('give password-env or password-file, not both');
+  const access: RepoAccess = {};
+  if (user?.present) {
+    if (!passwordEnv?.present && !passwordFile?.present) user.fail('a username needs password-env or password-file');
+    access.login = {
+      username: user.string(),
+      password: passwordEnv?.present ? { env: passwordEnv.string() } : { file: passwordFile!.string() },
+      definedAt: user.position(),
+    };
+  }
+  const caFile = f.get('ca-file');
+  if (caFile?.present) access.tls = { caFile: caFile.string(), verifyPeer: true, verifyHost: true, definedAt: caFile.position() };
+  return access.login || access.tls ? { access } : {};
 }
 
 function readSigningKey(value: YamlValue | undefined): SigningKey | null {

@@ -28,6 +28,57 @@ export interface SigningKey {
   fingerprints?: string[];
 }
 
+/**
+ * One `machine` stanza of an apt auth.conf file (netrc format, apt_auth.conf(5)): the machine as
+ * written (`[scheme://]host[:port][/path]`), matched per request URL by fetch/credentials.ts.
+ */
+export interface NetrcStanza {
+  machine: string;
+  login?: string;
+  password?: string;
+  /** Its `machine` token's line. */
+  line: number;
+}
+
+/** One auth.conf file, its stanzas in file order. */
+export interface NetrcFile {
+  file: string;
+  stanzas: NetrcStanza[];
+}
+
+/** A login given for the repo itself (dnf `username=`/`password=`, repos.yaml `username` + `password-env`/`password-file`). */
+export interface RepoLogin {
+  username: string;
+  /** The password itself (host config files), or where to read it at crawl time (repos.yaml). */
+  password: { value: string } | { env: string } | { file: string };
+  definedAt: SourcePosition;
+}
+
+/** TLS trust for a repo's https requests (dnf ssl* options, apt Acquire::https::*). */
+export interface RepoTls {
+  /** PEM file of the CA(s) to trust instead of the system's. */
+  caFile?: string;
+  /** Verify the server's certificate chain (dnf sslverify, apt Verify-Peer). */
+  verifyPeer: boolean;
+  /** Verify that the certificate names the host (dnf sslverify, apt Verify-Host). */
+  verifyHost: boolean;
+  /** Client certificate and key (dnf sslclientcert/sslclientkey, apt SslCert/SslKey). */
+  clientCert?: string;
+  clientKey?: string;
+  definedAt: SourcePosition;
+}
+
+/**
+ * How a repo's requests authenticate and whom they trust. Never part of what is stored, hashed or
+ * printed: the crawl hands it to the HTTP client only (crawl/access.ts).
+ */
+export interface RepoAccess {
+  /** apt: auth.conf, then auth.conf.d/*.conf in name order, as apt reads them. */
+  netrc?: NetrcFile[];
+  login?: RepoLogin;
+  tls?: RepoTls;
+}
+
 interface RepoCommon {
   /**
    * Unique id, also the repo's id in the store: the repos.yaml key; for the host's own repos what
@@ -49,6 +100,8 @@ interface RepoCommon {
   definedAt: SourcePosition;
   /** How its requests reach it: apt.conf / dnf proxy settings, repos.yaml `proxy:`; absent: the environment (curl's rules). */
   proxy?: ProxySettings;
+  /** Credentials and TLS trust, when the host config or repos.yaml gives any. */
+  access?: RepoAccess;
 }
 
 export interface RpmRepoConfig extends RepoCommon {

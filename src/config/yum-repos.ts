@@ -42,7 +42,7 @@ import { platformStream, readModuleStates } from './dnf-modules-state.js';
 import { basearchOf, combineDnfVars, readVarsDirs, rpmArchFromMachine, substituteDnfVars, varsFromEnv, type DnfVars } from './dnf-vars.js';
 import { parseIni, type IniComment, type IniDocument, type IniEntry, type IniSection } from './ini.js';
 import { readOsRelease, releaseverFrom, type OsRelease } from './os-release.js';
-import type { ProfileConfig, RpmRepoConfig, SigningKey } from './types.js';
+import type { ProfileConfig, RepoAccess, RpmRepoConfig, SigningKey, SourcePosition } from './types.js';
 import type { CurlProxySettings } from '../proxy-settings.js';
 import { deriveVendorAndRole, hintsAboveHeaders, hintsFromComments, type RepoHints } from './yum-vendor.js';
 
@@ -67,6 +67,8 @@ export interface DnfMainConfig {
   plugins: boolean;
   /** `pluginconfpath=`, host paths: where plugin configurations (versionlock.conf) are read. */
   pluginconfpath: string[];
+  /** Login and TLS options repo sections inherit (libdnf's OptionChild of [main]). */
+  access: DnfAccessOptions;
   /** Defaults that repo sections inherit. */
   enabled: boolean;
   repoGpgcheck: boolean;
@@ -110,6 +112,51 @@ export interface YumReposResult {
   /** The variables used for expansion (after precedence). */
   vars: Map<string, string>;
   warnings: string[];
+}
+
+/** libdnf's login and TLS options, each with where it was set (a repo's overrides [main]'s). */
+export interface DnfAccessOptions {
+  username?: { value: string; at: SourcePosition };
+  password?: { value: string; at: SourcePosition };
+  sslcacert?: { value: string; at: SourcePosition };
+  sslverify?: { value: boolean; at: SourcePosition };
+  sslclientcert?: { value: string; at: SourcePosition };
+  sslclientkey?: { value: string; at: SourcePosition };
+}
+
+const ACCESS_KEYS = ['username', 'password', 'sslcacert', 'sslverify', 'sslclientcert', 'sslclientkey'] as const;
+
+/** Read one login / TLS option into `into`; false when `key` is not one of them. */
+function readAccessOption(into: DnfAccessOptions, key: string, text: string, at: SourcePosition, warn: (message: string) => void): boolean {
+  if (!(ACCESS_KEYS as readonly string[]).includes(key)) return false;
+  if (key === 'sslverify') {
+    const value = parseDnfBool(text);
+    if (value === null) warn(`invalid value sslverify=${text}: not a boolean; ignored`);
+    else into.sslverify = { value, at };
+  } else {
+    into[key as Exclude<(typeof ACCESS_KEYS)[number], 'sslverify'>] = { value: text, at };
+  }
+  return true;
+}
+
+/**
+ * What libdnf hands librepo: `username` (when not empty) with `password` as the login, sent to
+ * the repo's own locations only (crawl/access.ts); `sslcacert`, `sslclientcert`/`sslclientkey`
+ * (paths read under root) and `sslverify` (peer and host together). undefined: nothing set.
+ */
+function dnfRepoAccess(options: DnfAccessOptions, root: string): RepoAccess | undefined {
+  const access: RepoAccess = {};
+  if (options.username && options.username.value !== '') {
+    access.login = { username: options.username.value, password: { value: options.password?.value ?? '' }, definedAt: options.username.at };
+  }
+  const verify = options.sslverify?.value ?? true;
+  const files = { caFile: options.sslcacert, clientCert: options.sslclientcert, clientKey: options.sslclientkey };
+  if (!verify || Object.values(files).some((f) => f !== undefined && f.value !== '')) {
+    const definedAt = (!verify ? options.sslverify?.at : undefined) ?? options.sslcacert?.at ?? options.sslclientcert?.at ?? options.sslclientkey!.at;
+    access.tls = { verifyPeer: verify, verifyHost: verify, definedAt };
+    for (const [name, option] of Object.entries(files)) if (option !== undefined && option.value !== '') access.tls[name as keyof typeof files] = path.join(root, option.value);
+  }
+  return access.login || access.tls ? access : undefined;
 }
 
 const DEFAULT_REPOSDIRS = ['/etc/yum.repos.d', '/etc/yum/repos.d', '/etc/distro.repos.d'];
@@ -197,6 +244,7 @@ function readMain(section: IniSection | undefined, file: string | null, warn: Wa
     installonlyPkgs: [],
     plugins: true,
     pluginconfpath: ['/etc/dnf/plugins'],
+    access: {},
     enabled: true,
     repoGpgcheck: false,
     skipIfUnavailable: false,
@@ -233,6 +281,7 @@ function readMain(section: IniSection | undefined, file: string | null, warn: Wa
       main.modulePlatformId = text;
     } else {
       readProxyOption(main.proxy, entry.key, text, `${file}:${entry.line}`);
+      readAccessOption(main.access, entry.key, text, { file, line: entry.line }, (message) => warn(message, { file, line: entry.line }));
     }
   }
   return main;
@@ -302,6 +351,7 @@ function buildRepo(id: string, section: IniSection, ctx: RepoContext): RpmRepoCo
   let excludepkgs: string[] = [];
   let includepkgs: string[] = [];
   const proxyOptions: DnfProxyOptions = {};
+  const access: DnfAccessOptions = { ...main.access };
 
   for (const entry of section.entries) {
     const text = valueText(entry, ctx.vars);
@@ -359,7 +409,8 @@ function buildRepo(id: string, section: IniSection, ctx: RepoContext): RpmRepoCo
         break;
       default:
         readProxyOption(proxyOptions, entry.key, text, `${file}:${entry.line}`);
-        // Other options repoclash does not model (metadata_expire, type, sslverify…).
+        // Login and TLS options; the rest repoclash does not model (metadata_expire, type…).
+        readAccessOption(access, entry.key, text, where, (message) => warn(`repo ${id}: ${message}`, where));
         break;
     }
   }
@@ -414,6 +465,11 @@ function buildRepo(id: string, section: IniSection, ctx: RepoContext): RpmRepoCo
   if (mirrorlist !== undefined) repo.mirrorlist = mirrorlist;
   const proxy = repoProxy(main.proxy, proxyOptions);
   if (proxy !== undefined) repo.proxy = proxy;
+  const repoAccess = dnfRepoAccess(access, ctx.root);
+  if (repoAccess) repo.access = repoAccess;
+  if (enabled && access.password && !access.username?.value) {
+    warn(`repo ${id}: password= without username= is not used (dnf sends a login only with a username)`, access.password.at);
+  }
   return repo;
 }
 

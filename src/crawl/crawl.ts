@@ -7,6 +7,7 @@ import { storeFailure } from '../store/index.js';
 import { FetchError, isRepoclashError, StoreError, type RepoclashError } from '../errors.js';
 import type { RepoConfig } from '../config/types.js';
 import type { CrawlContext, RepoOutcome } from './context.js';
+import { httpForRepo } from './access.js';
 
 export const DEFAULT_CONCURRENCY = 8;
 
@@ -38,13 +39,16 @@ async function crawlOneRepo(repo: RepoConfig, ctx: CrawlContext): Promise<RepoOu
 
 async function crawlLockedRepo(repo: RepoConfig, base: CrawlContext, started: number): Promise<RepoOutcome> {
   // The repo's requests connect as its configuration says (its proxy).
-  const ctx: CrawlContext = repo.proxy ? { ...base, http: base.http.forRepo({ proxy: repo.proxy }) } : base;
+  let ctx: CrawlContext = repo.proxy ? { ...base, http: base.http.forRepo({ proxy: repo.proxy }) } : base;
+  // What the repo's logins and TLS settings have to tell (once per run), failed crawl or not.
+  const accessNotes: string[] = [];
   try {
+    if (repo.access) ctx = { ...ctx, http: await httpForRepo(ctx.http, repo, ctx.configDir, accessNotes) };
     // Each format's crawler loads with its first repo: a Debian host's crawl never loads the rpm
     // side (its XML parsers were ~40 ms of a cold crawl's start-up), nor a Fedora host's the deb side.
     const outcome = repo.format === 'rpm' ? await (await import('./rpm.js')).crawlRpmRepo(repo, ctx) : await (await import('./deb.js')).crawlDebRepo(repo, ctx);
     ctx.onProgress?.(repo.id, { phase: 'done', packages: outcome.packages });
-    return { ...outcome, ms: performance.now() - started };
+    return { ...outcome, notes: [...accessNotes, ...outcome.notes], ms: performance.now() - started };
   } catch (err) {
     if (err instanceof StoreError || storeFailure(err, ctx.store.path) !== err) throw err;
     const error: RepoclashError = isRepoclashError(err)
@@ -52,6 +56,6 @@ async function crawlLockedRepo(repo: RepoConfig, base: CrawlContext, started: nu
       : new FetchError(err instanceof Error ? err.message : String(err), { repo: repo.id }, { cause: err });
     ctx.store.recordRepoEvent({ repoId: repo.id, at: ctx.now(), kind: error.kind === 'rollback' ? 'rollback' : 'failure', message: error.describe() });
     ctx.onProgress?.(repo.id, { phase: 'done' });
-    return { repoId: repo.id, status: 'failed', packages: 0, added: 0, removed: 0, ms: performance.now() - started, error, notes: [] };
+    return { repoId: repo.id, status: 'failed', packages: 0, added: 0, removed: 0, ms: performance.now() - started, error, notes: accessNotes };
   }
 }

@@ -16,7 +16,7 @@ import { lstat, mkdir, open, rename, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { CacheError, ChecksumError, type ErrorLocation } from '../errors.js';
-import { redactCredentials } from '../sanitize.js';
+import { redactCredentials, withoutCredentials } from '../sanitize.js';
 import { assertDigest, normalizeChecksumType, StreamDigest, verifyStream, type ChecksumAlgorithm, type ExpectedDigest } from './checksum.js';
 import type { Validators } from './http-client.js';
 
@@ -132,7 +132,8 @@ export class MetadataCache {
   }
 
   private indexPath(url: string): string {
-    return path.join(this.dir, 'index', `${createHash('sha256').update(url).digest('hex')}.json`);
+    // Keyed by the URL without its user:password: a file name derived from a secret is no place for one.
+    return path.join(this.dir, 'index', `${createHash('sha256').update(withoutCredentials(url)).digest('hex')}.json`);
   }
 
   /** Create `dir` and the directories between it and the cache root, 0700, refusing symlinks. */

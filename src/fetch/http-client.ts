@@ -28,6 +28,8 @@ import { assertDigest, normalizeChecksumType, StreamDigest, type ExpectedDigest 
 import { DEFAULT_FETCH_POLICY, type FetchPolicy } from './policy.js';
 import { describeRoute, proxyEnvironment, selectProxy, type ProxyEnvironment, type ProxyRoute } from './proxy.js';
 import { ENVIRONMENT_ONLY, type ProxySettings } from '../proxy-settings.js';
+import { basicAuthorization, type Credentials } from './credentials.js';
+import type { HttpsTrust } from './tls.js';
 
 export const USER_AGENT = 'repoclash/0.1.0 (package repository collision auditor)';
 
@@ -60,10 +62,21 @@ export interface TransferStats {
   bytes: number;
 }
 
+/** What one request authenticates with and trusts (crawl/access.ts decides it per repo and URL). */
+export interface RequestAccess {
+  /** Sent as an Authorization header, to this URL only (a redirect asks again for its target). */
+  credentials: Credentials | null;
+  https?: HttpsTrust;
+}
+
+export type AccessFor = (url: string) => RequestAccess;
+
 /** How one repo's requests connect, from its configuration: one object, passed through as it is. */
 export interface ConnectionOptions {
   /** The repo's proxy settings; absent: the environment, read by curl's rules. */
   proxy?: ProxySettings;
+  /** The repo's logins and TLS trust, per request URL; absent: none, the system's trust. */
+  access?: AccessFor;
 }
 
 /** What every repo's view of one client shares: the counters, the environment it started with, the proxy agents. */
@@ -175,6 +188,13 @@ export class HttpClient {
     }
   }
 
+  /** got's beforeRedirect hook: the redirect target's own credentials, or none. */
+  private authorizeRedirect(next: { url?: string | URL | undefined; headers: Record<string, string | string[] | undefined> }): void {
+    const target = next.url === undefined ? null : this.connection.access?.(String(next.url)).credentials ?? null;
+    if (target) next.headers.authorization = basicAuthorization(target);
+    else delete next.headers.authorization;
+  }
+
   /** When a file must have arrived, whatever the server does: the timeout plus its size at the slowest acceptable rate. */
   private deadlineFor(expectedBytes: number | null): number {
     const bytes = expectedBytes ?? ASSUMED_INDEX_BYTES;
@@ -196,11 +216,16 @@ export class HttpClient {
     const headers: Record<string, string> = { ...extraHeaders, 'user-agent': USER_AGENT, 'accept-encoding': 'identity' };
     if (validators?.etag) headers['if-none-match'] = validators.etag;
     if (validators?.lastModified) headers['if-modified-since'] = validators.lastModified;
+    const access = this.connection.access?.(url) ?? null;
+    if (access?.credentials) headers.authorization = basicAuthorization(access.credentials);
     const { default: got } = await loadGot();
     const agent = route.kind === 'proxy' ? await this.agentsFor(route) : undefined;
     const request = got.stream(url, {
       ...(agent ? { agent } : {}),
       headers,
+      ...(access?.https ? { https: access.https } : {}),
+      // A redirect target gets the credentials that belong to it, if any: never the first URL's.
+      hooks: { beforeRedirect: [(next) => this.authorizeRedirect(next)] },
       decompress: false,
       throwHttpErrors: false,
       followRedirect: true,
@@ -226,7 +251,7 @@ export class HttpClient {
       request.destroy();
     }, Math.max(0, deadline - Date.now()));
     try {
-      return await this.receive(request, url, where, onChunk);
+      return await this.receive(request, url, where, onChunk, access?.credentials ?? null);
     } catch (err) {
       throw expired ?? err;
     } finally {
@@ -239,6 +264,7 @@ export class HttpClient {
     url: string,
     where: ErrorLocation,
     onChunk: (chunk: Buffer) => void | Promise<void>,
+    sent: Credentials | null,
   ): Promise<{ status: number; validators: Validators; url: string; headers: ResponseHeaders }> {
     const response = await new Promise<Response>((resolve, reject) => {
       request.once('response', resolve);
@@ -252,7 +278,9 @@ export class HttpClient {
     }
     if (status < 200 || status >= 300) {
       request.destroy();
-      throw new HttpStatusError(status, response.statusMessage ?? '', response.url, where, retryAfterMs(response.headers['retry-after']), responseHeaders);
+      const statusText = response.statusMessage ?? '';
+      const message = `HTTP ${status}${statusText ? ` ${statusText}` : ''}: ${response.url}${authHint(status, sent)}`;
+      throw new HttpStatusError(status, statusText, response.url, where, retryAfterMs(response.headers['retry-after']), responseHeaders, message);
     }
     const sink = new Transform({
       transform(chunk: Buffer, _enc, callback) {
@@ -390,6 +418,12 @@ export class HttpStatusError extends FetchError {
   ) {
     super(message, where);
   }
+}
+
+/** What a 401 / 403 says about the login: whose was refused, or that none was sent (never the secret). */
+function authHint(status: number, sent: Credentials | null): string {
+  if (status !== 401 && status !== 403) return '';
+  return sent ? ` (the login of ${sent.from} was refused)` : status === 401 ? ' (no login configured for this URL)' : '';
 }
 
 /** A file that did not arrive within its total deadline. */

@@ -20,7 +20,7 @@ function parse(text: string): URL | null {
 }
 
 /** `http://h/x/os` → `http://h/x/os/`: a location is a directory. */
-function asDirectory(url: URL): URL {
+export function asDirectory(url: URL): URL {
   const copy = new URL(url.href);
   copy.search = '';
   copy.hash = '';
@@ -108,7 +108,7 @@ export class RepoLocations {
 }
 
 /** Same scheme, host and port, and a path at or below the location's directory. */
-function within(url: URL, location: URL): boolean {
+export function within(url: URL, location: URL): boolean {
   if (url.protocol !== location.protocol || url.host !== location.host) return false;
   // WHATWG URL parsing already resolved "." / ".." (also percent-encoded) segments.
   return url.pathname.startsWith(location.pathname) || `${url.pathname}/` === location.pathname;

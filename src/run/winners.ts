@@ -30,7 +30,8 @@ function winnerInputs(profile: ProfileConfig, config: Config, releases: Readonly
   const repos = profile.repos.map((id) => {
     const repo = config.repos.get(id);
     if (repo === undefined) return null;
-    const { definedAt: _repoAt, ...facts } = repo;
+    // Logins and TLS trust decide nothing about winners, and a fingerprint is no place for a password.
+    const { definedAt: _repoAt, access: _access, ...facts } = repo;
     return { facts, release: releases.get(id) ?? null };
   });
   return { profile: profileFacts, repos, vendorEquivalences: config.vendorEquivalences };

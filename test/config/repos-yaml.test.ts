@@ -64,7 +64,7 @@ describe('the shipped repos.yaml', () => {
 describe('repos.yaml validation gives file:line:column', () => {
   it('rejects a typo in a key at its position', () => {
     const err = errorOf(`repos:\n  a:\n    format: rpm\n    vendor: V\n    role: distro\n    baseurl: http://x/\n    exludepkgs: foo\n`);
-    expect(err.describe()).toBe('repos.yaml:7:5: repos.a: unknown key "exludepkgs" (allowed: name, vendor, role, format, enabled, vars, signing-key, check-valid-until, proxy, baseurl, metalink, mirrorlist, priority, cost, excludepkgs, includepkgs, repo-gpgcheck, module-hotfixes, skip-if-unavailable)');
+    expect(err.describe()).toBe('repos.yaml:7:5: repos.a: unknown key "exludepkgs" (allowed: name, vendor, role, format, enabled, vars, signing-key, check-valid-until, proxy, username, password-env, password-file, password, ca-file, baseurl, metalink, mirrorlist, priority, cost, excludepkgs, includepkgs, repo-gpgcheck, module-hotfixes, skip-if-unavailable)');
   });
 
   it('reads proxy: (a repo\'s own over the top-level one) and refuses what is no proxy, naming the line without its credentials', () => {

@@ -256,7 +256,7 @@ describe('loadYumRepos vs real dnf 4.14 (differential)', () => {
       expect(ours.repos.length).toBeGreaterThanOrEqual(6);
       // Option names like toString/constructor in [main] must not leak onto the object.
       expect(Object.keys(ours.main).sort()).toEqual(
-        ['allowVendorChange', 'best', 'enabled', 'excludepkgs', 'file', 'includepkgs', 'installonlyPkgs', 'pluginconfpath', 'plugins', 'proxy', 'repoGpgcheck', 'reposdir', 'skipIfUnavailable', 'varsdir'],
+        ['access', 'allowVendorChange', 'best', 'enabled', 'excludepkgs', 'file', 'includepkgs', 'installonlyPkgs', 'pluginconfpath', 'plugins', 'proxy', 'repoGpgcheck', 'reposdir', 'skipIfUnavailable', 'varsdir'],
       );
     });
   }

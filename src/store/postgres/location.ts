@@ -8,8 +8,8 @@
  * environment variable or a file (`password-env`, `password-file`) as for SMTP.
  * `schema` is ours, not libpq's: several stores (teams, test files) can share one database.
  */
-import { readFileSync } from 'node:fs';
-import { ConfigError, UsageError } from '../../errors.js';
+import { UsageError } from '../../errors.js';
+import { readPassword, type PasswordSource } from '../../secrets.js';
 
 export interface PostgresLocation {
   /** What libpq connects with (may carry the password: never print it). */
@@ -20,31 +20,12 @@ export interface PostgresLocation {
   schema: string | null;
 }
 
-export interface PasswordSource {
-  passwordEnv?: string;
-  passwordFile?: string;
-}
+export type { PasswordSource };
 
 const SCHEMES = ['postgres:', 'postgresql:'];
 
 export function isPostgresUrl(location: string): boolean {
   return /^postgres(ql)?:\/\//i.test(location);
-}
-
-function readPassword(source: PasswordSource, env: NodeJS.ProcessEnv): string | null {
-  if (source.passwordEnv !== undefined) {
-    const value = env[source.passwordEnv];
-    if (value === undefined) throw new ConfigError(`store: environment variable ${source.passwordEnv} (password-env) is not set`);
-    return value;
-  }
-  if (source.passwordFile !== undefined) {
-    try {
-      return readFileSync(source.passwordFile, 'utf8').replace(/\r?\n$/, '');
-    } catch (err) {
-      throw new ConfigError(`store: cannot read password-file: ${(err as NodeJS.ErrnoException).code ?? String(err)}`, { file: source.passwordFile });
-    }
-  }
-  return null;
 }
 
 export function parsePostgresUrl(url: string, password: PasswordSource = {}, env: NodeJS.ProcessEnv = process.env): PostgresLocation {
@@ -65,7 +46,7 @@ export function parsePostgresUrl(url: string, password: PasswordSource = {}, env
   }
   const libpq = new URL(url);
   libpq.searchParams.delete('schema');
-  const secret = readPassword(password, env);
+  const secret = readPassword(password, 'store', env);
   if (secret !== null) libpq.searchParams.set('password', secret);
   // libpq wants `postgresql://` or `postgres://` and a URI-encoded query; URL gives both.
   return { connectionString: libpq.toString(), display: url, schema };
