@@ -1,8 +1,9 @@
 /**
  * apt's login and TLS settings for a repo, read as apt 2.x reads them (apt_auth.conf(5), apt.conf(5)):
  *
- * - `Dir::Etc::netrc` (default `auth.conf` in etc/apt) first, then the `*.conf` files of
- *   `Dir::Etc::netrcparts` (default `auth.conf.d`) in name order. apt opens them as root before its
+ * - `Dir::Etc::netrc` (default `auth.conf` in etc/apt) first, then the files of
+ *   `Dir::Etc::netrcparts` (default `auth.conf.d`) in name order: those named `*.conf` and, as for
+ *   apt.conf.d, those without any dot (apt's code lists both; its manual names only `*.conf`). apt opens them as root before its
  *   download methods drop privileges and silently skips one it cannot open; repoclash cannot read
  *   what its user may not, so an unreadable file is skipped with a warning saying so.
  * - The netrc-like format: tokens separated by spaces or tabs (or newlines); `machine NAME` starts a
@@ -64,7 +65,7 @@ export async function loadAptAuthFiles(root: string, aptConf: ReadonlyMap<string
     } catch {
       // No auth.conf.d: nothing to read, as for apt.
     }
-    for (const name of names) if (isAptConfPart(name, false)) candidates.push(path.join(dir, name));
+    for (const name of names) if (isAptConfPart(name)) candidates.push(path.join(dir, name));
   }
   const files: NetrcFile[] = [];
   const warnings: string[] = [];

@@ -66,13 +66,13 @@ export function parseAptConf(text: string): Map<string, string> {
 }
 
 /**
- * apt's GetListOfFilesInDir(dir, "conf", …, allowNoExt): a name of letters, digits, `_`, `:`, `-`
- * and `.` with `.conf` after the last dot, or (apt.conf.d, allowNoExt) no dot at all.
+ * apt's GetListOfFilesInDir(dir, "conf", …, AllowNoExt), how it lists apt.conf.d and auth.conf.d:
+ * no dot at all, or `.conf` after the last one, in a name of letters, digits, `_`, `:`, `-`, `.`.
  */
-export function isAptConfPart(name: string, allowNoExt = true): boolean {
+export function isAptConfPart(name: string): boolean {
   if (!/^[A-Za-z0-9_:.-]+$/.test(name) || name.startsWith('.') || name.endsWith('.')) return false;
   const dot = name.lastIndexOf('.');
-  return dot < 0 ? allowNoExt : name.slice(dot + 1) === 'conf';
+  return dot < 0 || name.slice(dot + 1) === 'conf';
 }
 
 /** The options of the root's apt.conf.d and apt.conf, later files winning. */

@@ -4,12 +4,10 @@
  * password from an environment variable, the received message parsed with mailparser. Wrong
  * credentials and an untrusted certificate must fail clearly, leave the files, exit 5.
  */
-import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { simpleParser, type ParsedMail } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -18,6 +16,7 @@ import { startRepoServer, type RepoServer } from '../support/http-server.js';
 import { buildRpmRepo } from '../support/rpm-repo.js';
 import { repoclash, type Run } from '../support/cli.js';
 import { twoVendorConfig } from '../support/repos-yaml.js';
+import { makeSelfSignedCert } from '../support/tls-cert.js';
 
 const PASSWORD = 'correct horse battery staple';
 const USER = 'reporter';
@@ -77,11 +76,8 @@ async function report(configText: string, out: string, extra: string[] = [], env
 
 beforeAll(async () => {
   work = await mkdtemp(path.join(os.tmpdir(), 'repoclash-mail-'));
-  await promisify(execFile)('openssl', [
-    'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '2', '-subj', '/CN=127.0.0.1',
-    '-addext', 'subjectAltName=IP:127.0.0.1,DNS:localhost', '-keyout', path.join(work, 'key.pem'), '-out', path.join(work, 'cert.pem'),
-  ]);
-  await startSmtp(await readFile(path.join(work, 'key.pem')), await readFile(path.join(work, 'cert.pem')));
+  const certificate = await makeSelfSignedCert(work);
+  await startSmtp(certificate.key, certificate.cert);
   await buildRpmRepo({ dir: path.join(work, 'www/distro'), rpms: [{ name: 'grafana', version: '9.0.0', release: '1', arch: 'x86_64', vendor: 'Fedora Project' }] });
   await buildRpmRepo({ dir: path.join(work, 'www/vendor'), rpms: [{ name: 'grafana', version: '10.0.0', release: '1', arch: 'x86_64', vendor: 'Grafana Labs' }] });
   repoServer = await startRepoServer({ root: path.join(work, 'www') });

@@ -5,6 +5,7 @@
 import { createReadStream } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import http from 'node:http';
+import https from 'node:https';
 import { listenOnLoopback } from './loopback.js';
 import path from 'node:path';
 
@@ -76,7 +77,15 @@ function etagFor(st: { ino: bigint; size: bigint; mtimeNs: bigint }): string {
   return `"${st.ino.toString(16)}-${st.size.toString(16)}-${st.mtimeNs.toString(16)}"`;
 }
 
-export async function startRepoServer(opts: { root: string }): Promise<RepoServer> {
+export interface RepoServerOptions {
+  root: string;
+  /** Paths under `prefix` answer 401 (HTTP Basic, realm "repoclash test") unless sent this login. */
+  logins?: { prefix: string; username: string; password: string }[];
+  /** Serve https with this PEM certificate and key (test/support/tls-cert.ts) instead of http. */
+  tls?: { cert: Buffer | string; key: Buffer | string };
+}
+
+export async function startRepoServer(opts: RepoServerOptions): Promise<RepoServer> {
   const root = path.resolve(opts.root);
   const requests: LoggedRequest[] = [];
   let faults: Fault[] = [];
@@ -98,6 +107,10 @@ export async function startRepoServer(opts: { root: string }): Promise<RepoServe
       res.end(req.method === 'HEAD' ? undefined : body);
     };
 
+    const login = opts.logins?.find((l) => urlPath.startsWith(l.prefix));
+    if (login && req.headers.authorization !== `Basic ${Buffer.from(`${login.username}:${login.password}`).toString('base64')}`) {
+      return respond(401, { 'WWW-Authenticate': 'Basic realm="repoclash test"', 'Content-Type': 'text/plain' }, 'unauthorized\n');
+    }
     if (req.method !== 'GET' && req.method !== 'HEAD') return respond(405, { Allow: 'GET, HEAD' });
     const filePath = path.join(root, urlPath);
     if (filePath !== root && !filePath.startsWith(root + path.sep)) return respond(403);
@@ -196,12 +209,13 @@ export async function startRepoServer(opts: { root: string }): Promise<RepoServe
     createReadStream(servedPath).on('error', () => res.destroy()).pipe(res);
   };
 
-  const server = http.createServer((req, res) => {
+  const onRequest = (req: http.IncomingMessage, res: http.ServerResponse): void => {
     handle(req, res).catch((e: unknown) => {
       if (!res.headersSent) res.writeHead(500).end(String(e));
       else res.destroy();
     });
-  });
+  };
+  const server = opts.tls ? https.createServer({ cert: opts.tls.cert, key: opts.tls.key }, onRequest) : http.createServer(onRequest);
   const { port, close } = await listenOnLoopback(server);
 
   const addFault = (f: Omit<Fault, 'remaining'>, times: number | undefined): void => {
@@ -209,7 +223,7 @@ export async function startRepoServer(opts: { root: string }): Promise<RepoServe
   };
 
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: `${opts.tls ? 'https' : 'http'}://127.0.0.1:${port}`,
     root,
     requests,
     count: (pattern) => requests.filter((r) => matches(pattern, r.path.split('?')[0] ?? r.path)).length,

@@ -1,8 +1,8 @@
 /** Start an http.Server on 127.0.0.1 (a free port) and close it for sure, open connections included. */
 import type http from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import type { AddressInfo, Server, Socket } from 'node:net';
 
-export async function listenOnLoopback(server: http.Server): Promise<{ port: number; close: () => Promise<void> }> {
+export async function listenOnLoopback(server: http.Server | Server): Promise<{ port: number; close: () => Promise<void> }> {
   const sockets = new Set<Socket>();
   server.on('connection', (socket) => {
     sockets.add(socket);
