@@ -15,7 +15,7 @@ import { runDnf } from '../support/dnf.js';
 import { makeThrowawayKey, type GpgKey } from '../support/gpg.js';
 import { startRepoServer, type RepoServer } from '../support/http-server.js';
 import { HOST_REPOS_ONLY_CONFIG } from '../support/repos-yaml.js';
-import { buildRpmRepo } from '../support/rpm-repo.js';
+import { buildRpmRepo, writeMetalink } from '../support/rpm-repo.js';
 import { tearDown } from '../support/teardown.js';
 import { makeSelfSignedCert, type TestCertificate } from '../support/tls-cert.js';
 
@@ -198,6 +198,21 @@ describe('dnf: username= / password=', () => {
       expect(run.stdout + run.stderr).not.toContain(PASSWORD);
     }
   }, 120_000);
+
+  it('the login goes to the metalink it belongs to, never to a mirror the metalink lists elsewhere', async () => {
+    await writeMetalink(path.join(work, 'srv/private/metalink'), path.join(work, 'srv/private/rpm'), `${elsewhere.url}/private/rpm/`);
+    const root = path.join(work, 'dnf-metalink');
+    await writeFiles(root, {
+      'etc/dnf/dnf.conf': '[main]\n',
+      'etc/yum.repos.d/private.repo': `[private]\nname=private\nmetalink=${server.url}/private/metalink\nusername=${USER}\npassword=${PASSWORD}\n`,
+    });
+    const { json } = await crawlRoot(root);
+    expect(json!.repos.map((r) => r.status)).toEqual(['changed']);
+    expect(server.requests.filter((r) => r.path === '/private/metalink').every((r) => r.status === 200 && r.authorization !== undefined)).toBe(true);
+    const mirrorRequests = elsewhere.requests.filter((r) => r.path.startsWith('/private/rpm/'));
+    expect(mirrorRequests.length).toBeGreaterThan(0);
+    expect(mirrorRequests.every((r) => r.authorization === undefined)).toBe(true);
+  }, 60_000);
 
   it('[main] username/password are inherited by every repo', async () => {
     const root = path.join(work, 'dnf-main');
