@@ -30,7 +30,7 @@ function scopedLogin(repo: RepoConfig, access: RepoAccess, configDir: string): S
   const password =
     'value' in p
       ? p.value
-      : (readPassword('env' in p ? { passwordEnv: p.env } : { passwordFile: path.resolve(configDir, p.file) }, `repo ${repo.label ?? repo.id}`) ?? '');
+      : (readPassword('env' in p ? { passwordEnv: p.env } : { passwordFile: path.resolve(configDir, p.file) }, 'login') ?? '');
   return { username: login.username, password, from: at(login.definedAt), locations: configuredLocations(repo) };
 }
 

@@ -222,6 +222,40 @@ describe('dnf: username= / password=', () => {
   }, 60_000);
 });
 
+describe('repos.yaml: username with password-env / password-file, ca-file', () => {
+  const yaml = (access: string, url = `${server.url}/private/rpm/`) =>
+    `repos:\n  private:\n    vendor: Private\n    role: third-party\n    format: rpm\n    baseurl: ${url}\n${access}`;
+  async function crawlYaml(name: string, text: string, env: Record<string, string> = {}): Promise<Run> {
+    const config = path.join(work, `${name}.yaml`);
+    await writeFile(config, text);
+    return repoclash(work, ['crawl', '--config', config, '--db', path.join(work, `${name}.db`), '--cache', path.join(work, `${name}-cache`), '--retries', '0'], { env });
+  }
+
+  it('the password from the environment or a file gets in; an unset variable is one line naming the repo and the variable', async () => {
+    expect((await crawlYaml('yaml-env', yaml(`    username: ${USER}\n    password-env: PRIVATE_REPO_PASSWORD\n`), { PRIVATE_REPO_PASSWORD: PASSWORD })).code).toBe(0);
+    await writeFile(path.join(work, 'private-password'), `${PASSWORD}\n`);
+    expect((await crawlYaml('yaml-file', yaml(`    username: ${USER}\n    password-file: private-password\n`))).code).toBe(0);
+    const unset = await crawlYaml('yaml-unset', yaml(`    username: ${USER}\n    password-env: PRIVATE_REPO_PASSWORD\n`));
+    expect(unset.code).toBe(3);
+    expect(unset.stderr.trim()).toBe('repoclash: repo private: login: environment variable PRIVATE_REPO_PASSWORD (password-env) is not set');
+    const none = await crawlYaml('yaml-none', yaml(''));
+    expect(none.stderr.trim()).toMatch(/^repoclash: repo private: repodata\/repomd\.xml: HTTP 401 Unauthorized: .* \(no login configured for this URL\)$/);
+  }, 60_000);
+
+  it('a password written in repos.yaml is refused at its line', async () => {
+    const run = await crawlYaml('yaml-password', yaml(`    username: ${USER}\n    password: ${PASSWORD}\n`));
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/yaml-password\.yaml:8:\d+: repos\.private\.password: never put a password in repos\.yaml: use password-env or password-file/);
+    expect(run.stderr).not.toContain(PASSWORD);
+  });
+
+  it('ca-file trusts a private CA for that repo', async () => {
+    const url = `${tlsServer.url}/private/rpm/`;
+    expect((await crawlYaml('yaml-tls-none', yaml('', url))).code).toBe(3);
+    expect((await crawlYaml('yaml-tls-ca', yaml(`    ca-file: ${cert.certPath}\n`, url))).code).toBe(0);
+  }, 60_000);
+});
+
 describe('TLS: a private CA for one repo', () => {
   it('apt: untrusted without Acquire::https::HOST::CaInfo, trusted with it; Verify-Peer false is honoured with a note', async () => {
     const uri = `${tlsServer.url}/private/debian`;
