@@ -46,8 +46,11 @@ export async function httpForRepo(http: HttpClient, repo: RepoConfig, configDir:
   const login = scopedLogin(repo, access, configDir);
   // A repos.yaml ca-file is relative to repos.yaml (host config paths are absolute already).
   const tls = access.tls && access.tls.caFile !== undefined ? { ...access.tls, caFile: path.resolve(configDir, access.tls.caFile) } : access.tls;
-  const https = tls ? await httpsTrustFor(tls, where) : undefined;
-  if (access.tls) {
+  // Read only for a repo that speaks https: dnf and apt never open a CA file for an http repo
+  // (grafana's own .repo names one that a minimal root may not have).
+  const speaksHttps = configuredLocations(repo).some((u) => u.startsWith('https:'));
+  const https = tls && speaksHttps ? await httpsTrustFor(tls, where) : undefined;
+  if (access.tls && speaksHttps) {
     const note = verificationOffNote(access.tls, at(access.tls.definedAt));
     if (note) notes.push(note);
   }

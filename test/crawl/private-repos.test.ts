@@ -28,6 +28,8 @@ let server: RepoServer;
 let elsewhere: RepoServer;
 let tlsServer: RepoServer;
 let cert: TestCertificate;
+let clientCert: TestCertificate;
+let clientCertServer: RepoServer;
 let hostConfig: string;
 let port: number;
 
@@ -41,12 +43,14 @@ beforeAll(async () => {
   elsewhere = await startRepoServer({ root: path.join(work, 'srv') });
   cert = await makeSelfSignedCert(work, 'private-ca');
   tlsServer = await startRepoServer({ root: path.join(work, 'srv'), tls: { cert: cert.cert, key: cert.key } });
+  clientCert = await makeSelfSignedCert(work, 'client');
+  clientCertServer = await startRepoServer({ root: path.join(work, 'srv'), tls: { cert: cert.cert, key: cert.key, clientCa: clientCert.cert } });
   port = Number(new URL(server.url).port);
   hostConfig = path.join(work, 'repos.yaml');
   await writeFile(hostConfig, HOST_REPOS_ONLY_CONFIG);
 }, 180_000);
 
-afterAll(() => tearDown(work, server, elsewhere, tlsServer, key));
+afterAll(() => tearDown(work, server, elsewhere, tlsServer, clientCertServer, key));
 
 interface CrawlJson {
   repos: { repo: string; status: string; notes: string[]; error?: { message: string; file: string } }[];
@@ -275,6 +279,26 @@ describe('TLS: a private CA for one repo', () => {
     const noVerify = await crawlRoot(await debRoot('tls-noverify', { 'etc/apt/apt.conf.d/50noverify': 'Acquire::https::127.0.0.1::Verify-Peer "false";\n' }, uri));
     expect(noVerify.json!.repos[0]!.status).toBe('changed');
     expect(noVerify.json!.repos[0]!.notes).toContainEqual(expect.stringMatching(/^TLS certificate verification is off for this repo/));
+  }, 60_000);
+
+  it('client certificates: apt SslCert / SslKey and dnf sslclientcert / sslclientkey get in where a server asks for one', async () => {
+    const uri = `${clientCertServer.url}/private/debian`;
+    const ca = { 'etc/ssl/private-ca.pem': cert.cert.toString(), 'etc/ssl/client.pem': clientCert.cert.toString(), 'etc/ssl/client-key.pem': clientCert.key.toString() };
+    const caOnly = 'Acquire::https::127.0.0.1::CaInfo "/etc/ssl/private-ca.pem";\n';
+    const without = await crawlRoot(await debRoot('client-none', { ...ca, 'etc/apt/apt.conf.d/50ca': caOnly }, uri));
+    expect(without.json!.repos[0]!.status).toBe('failed');
+    const withCert = await crawlRoot(
+      await debRoot('client-cert', { ...ca, 'etc/apt/apt.conf.d/50ca': `${caOnly}Acquire::https::127.0.0.1::SslCert "/etc/ssl/client.pem";\nAcquire::https::127.0.0.1::SslKey "/etc/ssl/client-key.pem";\n` }, uri),
+    );
+    expect(withCert.json!.repos[0]!.status).toBe('changed');
+
+    const root = path.join(work, 'dnf-client-cert');
+    await writeFiles(root, {
+      ...ca,
+      'etc/dnf/dnf.conf': '[main]\nsslcacert=/etc/ssl/private-ca.pem\n',
+      'etc/yum.repos.d/private.repo': `[private]\nname=private\nbaseurl=${clientCertServer.url}/private/rpm/\nsslclientcert=/etc/ssl/client.pem\nsslclientkey=/etc/ssl/client-key.pem\n`,
+    });
+    expect((await crawlRoot(root)).json!.repos[0]!.status).toBe('changed');
   }, 60_000);
 
   it('dnf: sslcacert= trusts the CA for that repo; sslverify=0 is honoured with a note', async () => {

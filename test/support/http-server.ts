@@ -81,8 +81,11 @@ export interface RepoServerOptions {
   root: string;
   /** Paths under `prefix` answer 401 (HTTP Basic, realm "repoclash test") unless sent this login. */
   logins?: { prefix: string; username: string; password: string }[];
-  /** Serve https with this PEM certificate and key (test/support/tls-cert.ts) instead of http. */
-  tls?: { cert: Buffer | string; key: Buffer | string };
+  /**
+   * Serve https with this PEM certificate and key (test/support/tls-cert.ts) instead of http;
+   * with `clientCa`, only to clients presenting a certificate that CA signed.
+   */
+  tls?: { cert: Buffer | string; key: Buffer | string; clientCa?: Buffer | string };
 }
 
 export async function startRepoServer(opts: RepoServerOptions): Promise<RepoServer> {
@@ -215,7 +218,7 @@ export async function startRepoServer(opts: RepoServerOptions): Promise<RepoServ
       else res.destroy();
     });
   };
-  const server = opts.tls ? https.createServer({ cert: opts.tls.cert, key: opts.tls.key }, onRequest) : http.createServer(onRequest);
+  const server = opts.tls ? https.createServer({ cert: opts.tls.cert, key: opts.tls.key, ...(opts.tls.clientCa ? { requestCert: true, rejectUnauthorized: true, ca: opts.tls.clientCa } : {}) }, onRequest) : http.createServer(onRequest);
   const { port, close } = await listenOnLoopback(server);
 
   const addFault = (f: Omit<Fault, 'remaining'>, times: number | undefined): void => {
