@@ -30,8 +30,8 @@ function winnerInputs(profile: ProfileConfig, config: Config, releases: Readonly
   const repos = profile.repos.map((id) => {
     const repo = config.repos.get(id);
     if (repo === undefined) return null;
-    // Logins and TLS trust decide nothing about winners, and a fingerprint is no place for a password.
-    const { definedAt: _repoAt, access: _access, ...facts } = repo;
+    // Logins, TLS trust and proxies decide nothing about winners, and a fingerprint is no place for a password.
+    const { definedAt: _repoAt, access: _access, proxy: _proxy, ...facts } = repo;
     return { facts, release: releases.get(id) ?? null };
   });
   return { profile: profileFacts, repos, vendorEquivalences: config.vendorEquivalences };
