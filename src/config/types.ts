@@ -170,6 +170,11 @@ export interface DnfHostRules {
   platform: string | null;
   /** The versionlock plugin's lock list, as written (`grafana-0:10.2.3-1.*`, `!foo-2.0*`); empty without the plugin. */
   versionlock: string[];
+  /**
+   * dnf.conf [main] `exclude=` / `excludepkgs=` (also in every repo's excludepkgs): dnf applies
+   * them to the installed packages too, and leaves an installed package they match alone.
+   */
+  mainExcludes?: string[];
 }
 
 export interface ProfileConfig {

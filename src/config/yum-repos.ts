@@ -571,6 +571,7 @@ export async function loadYumRepos(options: LoadYumReposOptions = {}): Promise<Y
       modules: await readModuleStates(root, (message) => warn(message)),
       platform: platformStream(main.modulePlatformId ?? osRelease?.platformId),
       versionlock: await readVersionlockList(root, main, warn),
+      mainExcludes: main.excludepkgs,
     },
     definedAt: { file: mainFile ?? path.join(root, 'etc/yum.repos.d') },
   };

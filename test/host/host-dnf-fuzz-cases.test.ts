@@ -97,3 +97,10 @@ describe('Obsoletes next to the package\'s own newer version', () => {
     );
   }, 120_000);
 });
+
+describe('dnf.conf [main] exclude= and the installed packages', () => {
+  it('seed 197: an installed package that [main] exclude= matches is left alone, whatever the repos carry — zero disagreements', async () => {
+    const echo = (version: string, epoch?: number): RpmSpec => ({ ...rpm('echo', version, '1', FEDORA), arch: 'noarch', ...(epoch !== undefined ? { epoch } : {}) });
+    await expectDnfAndAgreement(host(1007, [repo('r1', [echo('0.9', 1), echo('1.1')])], [echo('1.1')], { exclude: 'echo-1.1-1.noarch' }), [], []);
+  }, 120_000);
+});

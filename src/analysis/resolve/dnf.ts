@@ -3,7 +3,8 @@
  * versions, and what `dnf upgrade` / `dnf distro-sync` would do to installed packages.
  *
  * The model, checked against real dnf 4.14 / libsolv 0.7 (test/analysis/resolve-dnf-real.test.ts):
- * 1. excludepkgs / includepkgs of each repo drop packages (globs.ts: dnf's subject matching).
+ * 1. excludepkgs / includepkgs of each repo drop packages (globs.ts: dnf's subject matching);
+ *    dnf.conf [main] excludes also hide installed packages, which dnf then leaves alone.
  * 2. Among the candidates of the job, only those from the repos with the best (lowest) priority
  *    count (libsolv prune_to_highest_prio; the installed package is exempt). The candidates are
  *    the job's: for `dnf install` every version of the name, for `dnf upgrade` the versions not
@@ -369,6 +370,9 @@ export function resolveDnf(input: ResolveInput): Resolution[] {
     if (ok === undefined) replaceableMemo.set(by, (ok = replacesEveryObsoleted(by, installed, replacementsOf, vendorLocked)));
     return ok;
   };
+  // [main] excludes reach the installed packages too: dnf does not see one they match, so leaves it alone (observed).
+  const sack: NevraFields[] = [...entries.map((e) => e.candidate), ...installed];
+  const hiddenInstalled = new Set<NevraFields>((profile.dnf?.mainExcludes ?? []).flatMap((pattern) => dnfSubjectQuery(pattern, sack)));
   const out: Resolution[] = [];
   const names = [...new Set([...byName.keys(), ...installedByName.keys()])].sort();
   for (const name of names) {
@@ -407,6 +411,7 @@ export function resolveDnf(input: ResolveInput): Resolution[] {
           if (sync.to !== null && compareEvr(sync.to.candidate, inst) !== 0) sync = { ...sync, why: `${sync.why}, installed beside the running versions (install-only)` };
         }
       }
+      if (hiddenInstalled.has(inst)) up = sync = { action: 'none', to: null, why: "excluded in dnf.conf [main]: dnf leaves it alone" };
       out.push({
         name,
         arch: inst.arch,
