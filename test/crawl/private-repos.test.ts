@@ -73,11 +73,14 @@ async function debRoot(name: string, files: Record<string, string>, uri = `${ser
   return root;
 }
 
-/** Did real apt get the index? (apt-get update exits 0 and says nothing about a 401.) */
+/**
+ * Did real apt get the index? (apt-get update exits 0 and reports no failed fetch: an `Err:` line,
+ * `401  Unauthorized`, `Failed to fetch`.) Not a bare "401": the server's random port may contain it.
+ */
 async function aptGetsIn(root: string): Promise<boolean> {
   const apt = await aptConfigForRoot(root, path.join(root, '..', `${path.basename(root)}-apt-state`));
   const update = await aptGet(apt, ['update']);
-  return update.code === 0 && !/401|Unauthorized|Failed to fetch/.test(update.stdout + update.stderr);
+  return update.code === 0 && !/^Err:|Unauthorized|Failed to fetch/m.test(update.stdout + update.stderr);
 }
 
 async function repoclashGetsIn(root: string): Promise<boolean> {
