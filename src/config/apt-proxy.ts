@@ -10,9 +10,9 @@ import path from 'node:path';
 import type { AptProxySettings } from '../proxy-settings.js';
 import { loadAptConfEntries } from './apt-conf.js';
 
-/** The proxy settings of the root's apt.conf and apt.conf.d (all empty when none is set). */
-export async function aptProxySettings(root = '/'): Promise<AptProxySettings> {
-  const entries = await loadAptConfEntries(root);
+/** The proxy settings of the root's apt.conf and apt.conf.d (all empty when none is set); `entries` when already read. */
+export async function aptProxySettings(root = '/', entries?: ReadonlyMap<string, { value: string; file: string }>): Promise<AptProxySettings> {
+  entries ??= await loadAptConfEntries(root);
   const settings: AptProxySettings = { rules: 'apt', httpHosts: new Map(), httpsHosts: new Map(), definedIn: path.join(root, 'etc/apt/apt.conf') };
   const files = new Set<string>();
   for (const scope of ['http', 'https'] as const) {

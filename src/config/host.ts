@@ -5,7 +5,7 @@
  */
 import path from 'node:path';
 import { binaryEntries, isCdromSource, loadAptSources, type AptSourceEntry } from './apt-sources.js';
-import { aptDefaultRelease, aptPhasing, loadAptConf } from './apt-conf.js';
+import { aptDefaultRelease, aptPhasing, loadAptConfEntries } from './apt-conf.js';
 import { aptProxySettings } from './apt-proxy.js';
 import { aptTlsFor, loadAptAuthFiles } from './apt-auth.js';
 import { readOsRelease } from './os-release.js';
@@ -49,8 +49,10 @@ export async function aptSystemRepos(root = '/', arch = debianArch()): Promise<S
   const seen = new Map<string, DebRepoConfig>();
   const distroId = (await readOsRelease(root))?.id ?? null;
   // apt's proxies (apt.conf with the environment, by apt's rules) for every source.
-  const proxy = await aptProxySettings(root);
-  const aptConf = await loadAptConf(root);
+  // apt.conf and its parts, read once for the proxies, logins, TLS, Default-Release and phasing.
+  const aptConfEntries = await loadAptConfEntries(root);
+  const aptConf = new Map([...aptConfEntries].map(([k, e]) => [k, e.value]));
+  const proxy = await aptProxySettings(root, aptConfEntries);
   // auth.conf and auth.conf.d: every source's requests are matched against them, as apt's are.
   const auth = await loadAptAuthFiles(root, aptConf);
   warnings.push(...auth.warnings);

@@ -7,7 +7,7 @@
  * binary instead of the source, or a missed exception disagrees with apt. Then the same root with
  * APT::Get::Always- and Never-Include-Phased-Updates.
  */
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -122,7 +122,6 @@ beforeAll(async () => {
   await buildDebRepo({ dir: path.join(work, 'srv/security'), suites: [SECURITY], sign: key });
   await buildDebRepo({ dir: path.join(work, 'srv/vendor'), suites: [VENDOR], sign: key });
   server = await startRepoServer({ root: path.join(work, 'srv') });
-  await writeFile(path.join(work, 'unused'), '');
   drawn = await runRoot('draw', '// apt draws per machine\n');
   always = await runRoot('always', 'APT::Get::Always-Include-Phased-Updates "true";\n');
   never = await runRoot('never', 'APT::Get::Never-Include-Phased-Updates "yes";\n');

@@ -9,7 +9,8 @@
  * which seeds std::minstd_rand, which feeds std::uniform_int_distribution<unsigned>(0, 100).
  * Re-implemented here from those algorithms (C++ standard [rand.util.seedseq], [rand.eng.lcong],
  * and libstdc++'s rejection sampling for a generator whose range is not a power of two), and
- * checked against real apt-get in test/analysis/apt-phasing.test.ts.
+ * checked against real apt-get in test/host/host-apt-phased.test.ts (each phased package at its
+ * draw and one below it).
  */
 import type { AptPhasing } from '../../config/types.js';
 
